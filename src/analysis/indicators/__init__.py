@@ -1,0 +1,1 @@
+"""Indicator functions: pure, frames in, frames out, no I/O and no plotting."""

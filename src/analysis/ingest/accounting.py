@@ -1,0 +1,64 @@
+"""Row accounting for one source: every raw row is ingested, quarantined with a reason, or a duplicate."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+QUARANTINE_COLUMNS = ["source", "file", "sheet", "row", "record_id", "column", "value", "reason"]
+
+
+@dataclass
+class FileAccount:
+    file: str  # path relative to the raw folder, with forward slashes
+    source: str
+    sheet: str = ""
+    header_row: int | None = None  # 1-based, as in Excel
+    sha256: str = ""
+    demo: bool = False
+    rows_read: int = 0
+    rows_ingested: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    lines_skipped: int = 0  # blank and footer lines below the header: not records
+    columns: dict[str, str] = field(default_factory=dict)  # header as written -> field
+    unknown_columns: list[str] = field(default_factory=list)
+
+    def check(self) -> None:
+        total = self.rows_ingested + self.rows_quarantined + self.rows_duplicate
+        if total != self.rows_read:
+            raise AssertionError(f"{self.file}: rows_read {self.rows_read} != {total} accounted for")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SourceResult:
+    source: str
+    table: pd.DataFrame
+    quarantine: pd.DataFrame
+    files: list[FileAccount]
+
+
+def is_demo_file(path: Path) -> bool:
+    """Demo exports are written as ``demo_*``; a report built from any of them says so on every page."""
+    return path.name.lower().startswith("demo")
+
+
+def quarantine_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    for column in QUARANTINE_COLUMNS:
+        if column not in frame:
+            frame[column] = None
+    frame = frame[QUARANTINE_COLUMNS].astype({c: "string" for c in QUARANTINE_COLUMNS if c != "row"})
+    frame["row"] = pd.to_numeric(frame["row"]).astype("Int64")
+    return frame.reset_index(drop=True)
+
+
+def relative_name(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name

@@ -1,0 +1,312 @@
+"""Reading exports as analysts have them: sheets, header rows, column aliases, dates, flags, row accounting.
+
+Source modules (one_stop, sipas, par, ...) build on these pieces; nothing here knows a source's meaning.
+Every problem that stops a file is an ``IngestError`` whose message names the file and what is wrong.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from analysis.text import fold, nfc
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
+READABLE_SUFFIXES = EXCEL_SUFFIXES | TEXT_SUFFIXES
+PERSONAL = "personal"  # alias-table field name for columns that are dropped at ingest
+HEADER_SCAN_ROWS = 40
+# Lines below the data that are not records: totals, notes and the signature block of a printed report.
+FOOTER_MARKERS = ("tongcong", "tongso", "cong", "nguoilapbieu", "nguoilap", "thutruong", "ghichu", "xacnhan",
+                  "kynhanh", "kyten", "chutich", "truongbophan", "giamdoc", "ngaythangnam")
+
+
+class IngestError(Exception):
+    """A file that cannot be used at all; the message is for the analyst, no traceback needed."""
+
+
+@dataclass
+class Sheet:
+    """The raw cells of one sheet (or one text file), rows as lists, as the reader saw them."""
+    file: Path
+    name: str
+    rows: list[list[object]]
+
+
+# ---------------------------------------------------------------- reading files
+
+def list_files(folder: Path) -> list[Path]:
+    """Readable exports under ``folder`` (recursively), sorted; hidden and lock files (~$x.xlsx) skipped."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES
+                  and not p.name.startswith((".", "~$")))
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Every sheet of a workbook, or the one table of a CSV/TXT file."""
+    if path.stat().st_size == 0:
+        raise IngestError(f"{path.name}: the file is empty")
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return _read_workbook(path)
+    if suffix in TEXT_SUFFIXES:
+        return [Sheet(path, "", _read_text(path))]
+    raise IngestError(f"{path.name}: unsupported file type {suffix!r} (use xlsx, xls, csv or txt)")
+
+
+def _read_workbook(path: Path) -> list[Sheet]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheets = [Sheet(path, name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                  for name in workbook.sheet_names]
+    except Exception as exc:  # calamine raises several types for corrupt or encrypted files
+        raise IngestError(f"{path.name}: cannot be read as a spreadsheet ({type(exc).__name__}: {exc})") from None
+    return sheets
+
+
+def decode_text(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 (Excel's "Unicode text"); anything else is refused by name."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    if len(raw) >= 4 and raw[1:4:2] == b"\x00\x00" and raw[0] and raw[2]:
+        return raw.decode("utf-16-le")  # UTF-16 without a BOM: every other byte of ASCII text is zero
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"{name}: not UTF-8 or UTF-16 text (byte {exc.start}); save it as "
+                          "'CSV UTF-8' or 'Unicode Text' from Excel") from None
+
+
+def _read_text(path: Path) -> list[list[object]]:
+    text = decode_text(path.read_bytes(), path.name)
+    sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
+    delimiter = max(("\t", ";", ","), key=lambda d: sum(line.count(d) for line in sample.splitlines()))
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return [[cell if cell.strip() else None for cell in row] for row in rows]
+
+
+# ---------------------------------------------------------------- header and columns
+
+@dataclass
+class AliasTable:
+    """Header spellings -> field names, matched on folded text (no case, accents, spaces or punctuation)."""
+    by_key: dict[str, str]
+
+    @classmethod
+    def from_csv(cls, path: Path) -> "AliasTable":
+        table = pd.read_csv(path, dtype=str, comment="#").dropna()
+        return cls({fold(alias): nfc(fieldname) for fieldname, alias in zip(table["field"], table["alias"])})
+
+    def field_for(self, header: object) -> str | None:
+        return self.by_key.get(fold(header)) if header is not None else None
+
+
+@dataclass
+class Header:
+    row: int  # 0-based index in the sheet's rows
+    columns: dict[int, str]  # column position -> field (personal columns included, named PERSONAL)
+    labels: dict[int, str]  # column position -> header text as written
+    unknown: list[str] = field(default_factory=list)  # header texts no alias matched
+
+
+def find_header(sheet: Sheet, aliases: AliasTable, required: Iterable[str]) -> Header | None:
+    """The row in the first HEADER_SCAN_ROWS that names the most known fields and all required ones."""
+    required = set(required)
+    best: Header | None = None
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        columns = {pos: f for pos, cell in enumerate(row) if (f := aliases.field_for(cell))}
+        found = set(columns.values())
+        if not required <= found:
+            continue
+        if best is None or len(found) > len(set(best.columns.values())):
+            labels = {pos: nfc(str(cell)) for pos, cell in enumerate(row) if cell is not None and str(cell).strip()}
+            unknown = [label for pos, label in labels.items() if pos not in columns]
+            best = Header(index, columns, labels, unknown)
+    return best
+
+
+def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet, set[str]] | None:
+    """For error messages: the sheet and row that came closest to a header."""
+    best = None
+    for sheet in sheets:
+        for row in sheet.rows[:HEADER_SCAN_ROWS]:
+            found = {f for cell in row if (f := aliases.field_for(cell)) and f != PERSONAL}
+            if best is None or len(found) > len(best[1]):
+                best = (sheet, found)
+    return best
+
+
+def locate_table(path: Path, aliases: AliasTable, required: Iterable[str]) -> tuple[Sheet, Header]:
+    """The sheet and header row holding the records; a clear IngestError when none qualifies."""
+    required = list(required)
+    sheets = read_sheets(path)
+    if not any(any(cell is not None for cell in row) for sheet in sheets for row in sheet.rows):
+        raise IngestError(f"{path.name}: the file has no data")
+    candidates = [(sheet, header) for sheet in sheets if (header := find_header(sheet, aliases, required))]
+    if candidates:
+        return max(candidates, key=lambda c: (len(set(c[1].columns.values())), len(c[0].rows)))
+    partial = best_partial_header(sheets, aliases)
+    if partial and len(partial[1]) >= 2:
+        missing = ", ".join(sorted(set(required) - partial[1]))
+        where = f" (sheet {partial[0].name!r})" if partial[0].name else ""
+        raise IngestError(f"{path.name}{where}: required column(s) missing: {missing}")
+    raise IngestError(f"{path.name}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows "
+                      f"(expected columns such as {', '.join(required)})")
+
+
+def is_footer(row: list[object]) -> bool:
+    """A totals or signature line: its first non-empty cell starts with a footer word."""
+    first = next((cell for cell in row if cell is not None and str(cell).strip()), None)
+    return isinstance(first, str) and fold(first).startswith(FOOTER_MARKERS)
+
+
+@dataclass
+class Records:
+    """The records under a header: one column per field (raw cells), plus ``source_row`` (1-based, as in Excel)."""
+    frame: pd.DataFrame
+    lines_skipped: int  # blank lines and footer lines: not records, not counted in rows_read
+
+
+def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> Records:
+    """Cut the records out of a sheet; personal columns are never copied unless asked (for hashing)."""
+    body = sheet.rows[header.row + 1:]
+    kept, numbers, skipped = [], [], 0
+    in_footer = False
+    for offset, row in enumerate(body):
+        if in_footer or is_footer(row):
+            in_footer = True
+            skipped += 1
+            continue
+        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
+            skipped += 1
+            continue
+        kept.append(row)
+        numbers.append(header.row + offset + 2)
+    columns = {pos: f for pos, f in header.columns.items() if keep_personal or f != PERSONAL}
+    data = {}
+    for pos, fieldname in columns.items():
+        values = [row[pos] if pos < len(row) else None for row in kept]
+        if fieldname in data:  # two headers for one field: keep the first non-empty cell
+            values = [old if old is not None and str(old).strip() else new for old, new in zip(data[fieldname], values)]
+        data[fieldname] = values
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()}, index=range(len(kept)))
+    frame["source_row"] = pd.Series(numbers, dtype="int64")
+    return Records(frame, skipped)
+
+
+# ---------------------------------------------------------------- values
+
+def text_column(values: pd.Series) -> pd.Series:
+    """Cells -> NFC strings (numbers without a trailing .0), blanks -> NA."""
+    def one(cell: object) -> object:
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+            return None
+        if isinstance(cell, float) and cell.is_integer():
+            cell = int(cell)
+        text = nfc(str(cell))
+        return text or None
+    return pd.Series([one(c) for c in values], index=values.index, dtype="string")
+
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+TEXT_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
+                     "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
+                     "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Cells -> (datetimes, bad): Excel datetimes or serials, dd/mm/yyyy[ HH:MM[:SS]], ISO, yyyyMMddHHmmss.
+
+    Blank cells give NaT and are not bad; a cell that is present but cannot be read is bad.
+    Text is parsed one explicit format at a time, vectorised, each on what the previous ones left.
+    """
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
+    bad = pd.Series(False, index=values.index)
+    kinds = values.map(_cell_kind)
+    stamps = values[kinds == "datetime"]
+    if len(stamps):
+        result[stamps.index] = pd.to_datetime(stamps.map(_as_datetime)).astype("datetime64[us]")
+    numbers = pd.to_numeric(values[kinds == "number"], errors="coerce")
+    text = values[kinds == "text"].map(lambda s: s.strip())
+    numeric_text = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce").dropna()
+    numbers = pd.concat([numbers, numeric_text])
+    text = text.drop(numeric_text.index)
+    compact = numbers[(numbers >= 1e13) & (numbers < 1e14)]  # yyyyMMddHHmmss written as a number
+    if len(compact):
+        parsed = pd.to_datetime(compact.astype("int64").astype(str), format="%Y%m%d%H%M%S", errors="coerce")
+        result[compact.index] = parsed
+    serial = numbers.drop(compact.index)
+    plausible = serial[(serial > 20000) & (serial < 80000)]  # 1954-10-03 .. 2119-01-10
+    result[plausible.index] = EXCEL_EPOCH + pd.to_timedelta(plausible.to_numpy() * 86400 * 1e6, unit="us")
+    bad[serial.index.difference(plausible.index)] = True
+    remaining = text
+    for fmt in TEXT_DATE_FORMATS:
+        if remaining.empty:
+            break
+        parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
+        ok = parsed.notna()
+        result[parsed.index[ok]] = parsed[ok]
+        remaining = remaining[~ok]
+    bad[remaining.index] = True
+    result[bad] = pd.NaT
+    return result.dt.round("s"), bad
+
+
+def _cell_kind(cell: object) -> str:
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)) or (isinstance(cell, str) and not cell.strip()):
+        return "blank"
+    if isinstance(cell, (datetime, date, pd.Timestamp)):
+        return "datetime"
+    if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
+        return "number"
+    if isinstance(cell, (time, timedelta)):
+        return "bad"
+    return "text"
+
+
+def _as_datetime(cell: object) -> datetime:
+    return cell if isinstance(cell, datetime) else datetime.combine(cell, time())
+
+
+FLAG_TRUE = {"co", "x", "1", "yes", "y", "true", "dung", "da", "dacap", "coxinloi"}
+FLAG_FALSE = {"", "khong", "0", "no", "n", "false", "chua", "k"}
+
+
+def parse_flags(values: pd.Series, extra_true: Iterable[str] = ()) -> tuple[pd.Series, pd.Series]:
+    """Yes/no cells (Có/Không/x/1/0/blank) -> (boolean, bad); blank means no."""
+    truthy = FLAG_TRUE | {fold(v) for v in extra_true}
+    keys = text_column(values).fillna("").map(fold)
+    result = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    result[keys.isin(truthy)] = True
+    result[keys.isin(FLAG_FALSE)] = False
+    return result, result.isna()
+
+
+def coded_values(values: pd.Series, mapping: dict[str, object]) -> tuple[pd.Series, pd.Series]:
+    """Map cells through ``mapping`` (keys folded); unknown non-blank cells are bad, blanks stay NA."""
+    folded = {fold(k): v for k, v in mapping.items()}
+    keys = text_column(values).map(lambda s: fold(s) if isinstance(s, str) else None)
+    mapped = keys.map(lambda k: folded.get(k) if k is not None else None)
+    bad = keys.notna() & mapped.isna()
+    return mapped, bad

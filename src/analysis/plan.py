@@ -1,0 +1,41 @@
+"""Kế hoạch 23/KH-UBND as data: its numeric targets and who owns each content area (data/reference/plan/)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+
+
+def targets(path: Path | None = None) -> pd.DataFrame:
+    """index, code, target, comparison, plan_section, plan_text — one row per targeted component."""
+    frame = pd.read_csv(path or paths.reference("plan", "targets.csv"), comment="#", dtype={"code": str})
+    frame["target"] = frame["target"].astype(float)
+    return frame
+
+
+def tasks(path: Path | None = None) -> pd.DataFrame:
+    return pd.read_csv(path or paths.reference("plan", "tasks.csv"), comment="#", dtype=str).fillna("")
+
+
+def owners(index: str, path: Path | None = None) -> dict[str, str]:
+    """Component code -> owner(s) named by the plan for ``index`` ("papi" -> {"D1": "Công chức VH-XH…"})."""
+    found: dict[str, list[str]] = {}
+    for row in tasks(path).itertuples(index=False):
+        for entry in filter(None, row.codes.split("|")):
+            entry_index, _, code = entry.partition(":")
+            if entry_index == index and row.owner not in found.setdefault(code, []):
+                found[code].append(row.owner)
+    return {code: "; ".join(names) for code, names in found.items()}
+
+
+def plan_sections(index: str, path: Path | None = None) -> dict[str, str]:
+    """Component code -> the plan section(s) that address it ("D5" -> "II.2.5")."""
+    found: dict[str, list[str]] = {}
+    for row in tasks(path).itertuples(index=False):
+        for entry in filter(None, row.codes.split("|")):
+            entry_index, _, code = entry.partition(":")
+            if entry_index == index:
+                found.setdefault(code, []).append(row.section)
+    return {code: ", ".join(sections) for code, sections in found.items()}

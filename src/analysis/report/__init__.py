@@ -1,0 +1,1 @@
+"""What the notebooks use to show results: Vietnamese formatting, the report header, escaped tables, charts."""

@@ -1,0 +1,43 @@
+"""Vietnamese number formatting: decimal comma, dot for thousands, and "không có dữ liệu" for missing."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+NO_DATA = "không có dữ liệu"
+
+
+def _missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def number(value: object, digits: int = 0) -> str:
+    """1234.5 -> "1.234,5" (Vietnamese separators); missing -> "không có dữ liệu"."""
+    if _missing(value):
+        return NO_DATA
+    text = f"{float(value):,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def percent(value: object, digits: int = 1) -> str:
+    return NO_DATA if _missing(value) else f"{number(value, digits)} %"
+
+
+def points(value: object, digits: int = 2) -> str:
+    return NO_DATA if _missing(value) else f"{number(value, digits)} điểm"
+
+
+def signed(value: object, digits: int = 1, unit: str = "") -> str:
+    """A change with its sign: +2,3 / −1,0 (a true minus sign); missing -> no data."""
+    if _missing(value):
+        return NO_DATA
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{number(abs(value), digits)}{(' ' + unit) if unit else ''}"
+
+
+def day(value: object) -> str:
+    """A date as dd/mm/yyyy."""
+    if _missing(value) or value is pd.NaT:
+        return NO_DATA
+    return pd.Timestamp(value).strftime("%d/%m/%Y")

@@ -1,0 +1,58 @@
+"""The units reported on (wards and communes of thành phố Tây Ninh) and how export spellings map to them."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths
+from analysis.text import fold, slugify
+
+_PREFIX = re.compile(r"^(uybannhandan|ubnd|bophanmotcua|bophantiepnhanvatraketqua)?(phuong|xa)?")
+
+
+def unit_key(name: object) -> str:
+    """"UBND phường Ninh Thạnh", "Phường Ninh Thạnh", "ninh thanh" -> "ninhthanh"; "Phường 01" -> "1"."""
+    key = _PREFIX.sub("", fold(name), count=1)
+    return key.lstrip("0") or key
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit: str
+    kind: str
+    display: str
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.unit)
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> tuple[tuple[Unit, ...], dict[str, str]]:
+    table = pd.read_csv(path, dtype=str, comment="#").fillna("")
+    units, keys = [], {}
+    for row in table.itertuples(index=False):
+        units.append(Unit(row.unit, row.kind, row.display))
+        for spelling in [row.unit, row.display, *[a for a in row.aliases.split("|") if a]]:
+            keys[unit_key(spelling)] = row.unit
+    return tuple(units), keys
+
+
+def all_units(path: Path | None = None) -> list[Unit]:
+    return list(_load(path or paths.reference("units.csv"))[0])
+
+
+def canonical(names: pd.Series, path: Path | None = None) -> pd.Series:
+    """Export spellings -> the unit names of units.csv; unknown names stay as written (NFC) and are listed by ingest."""
+    keys = _load(path or paths.reference("units.csv"))[1]
+    return names.map(lambda n: keys.get(unit_key(n), n) if isinstance(n, str) else n).astype("string")
+
+
+def find(name: str, path: Path | None = None) -> Unit | None:
+    keys = _load(path or paths.reference("units.csv"))[1]
+    wanted = keys.get(unit_key(name))
+    return next((u for u in all_units(path) if u.unit == wanted), None)
