@@ -24,6 +24,7 @@ class FileAccount:
     lines_skipped: int = 0  # blank and footer lines below the header: not records
     columns: dict[str, str] = field(default_factory=dict)  # header as written -> field
     unknown_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # facts for the data-quality report (e.g. unknown unit names)
 
     def check(self) -> None:
         total = self.rows_ingested + self.rows_quarantined + self.rows_duplicate

@@ -1,0 +1,1 @@
+"""Deterministic demo exports, laid out as real exports are (``<out>/<source>/demo_*``)."""
