@@ -1,0 +1,62 @@
+"""Executed notebook -> one self-contained Vietnamese HTML report: no code, no prompts, no parameters cell,
+images embedded, no remote script or stylesheet. Same notebook in, same bytes out."""
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import nbformat
+
+TEMPLATES = Path(__file__).parent / "templates"
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove_cell"}
+_TITLE = re.compile(r'<h1 class="chiso-title">(.*?)</h1>', re.S)
+
+
+def report_title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """The title the report's header cell printed (context.start), else ``fallback``."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            if isinstance(html, list):
+                html = "".join(html)
+            if match := _TITLE.search(html):
+                return unescape(match.group(1))
+    return fallback
+
+
+def clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop parameter cells and cells tagged remove_cell; clear papermill's run metadata from the copy."""
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if not HIDDEN_TAGS & set(c.get("metadata", {}).get("tags", []))]
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    return nb
+
+
+def to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="chiso",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="vi",
+        embed_images=True,
+    )
+    cleaned = clean_for_report(nb)
+    cleaned.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(cleaned, resources={"metadata": {"name": title}})
+    return body
+
+
+def render_file(executed: Path, target: Path, fallback_title: str) -> str:
+    """Render ``executed`` to ``target``; returns the title used."""
+    nb = nbformat.read(executed, as_version=4)
+    title = report_title(nb, fallback_title)
+    target.write_text(to_html(nb, title), encoding="utf-8")
+    return title
