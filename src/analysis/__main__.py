@@ -1,0 +1,120 @@
+"""Command line: python -m analysis demo | ingest | indicators | batch.
+
+User errors (a file that cannot be read, an unknown period, unit or notebook) print one clear message and
+exit with status 2; no traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from analysis import paths
+
+DEFAULT_PERIOD = "2024Q4"
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from analysis.demo import write_all
+
+    written = write_all(Path(args.out))
+    print(f"Wrote {len(written)} demo file(s) under {args.out}")
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from analysis.ingest import runner
+
+    manifest = runner.run(Path(args.raw), Path(args.out))
+    for entry in manifest["files"]:
+        print(f"{entry['source']:<12} {entry['file']}: read {entry['rows_read']}, ingested {entry['rows_ingested']}, "
+              f"quarantined {entry['rows_quarantined']}, duplicate {entry['rows_duplicate']}")
+    if not manifest["files"]:
+        print(f"No exports under {args.raw}: nothing ingested (python -m analysis demo writes demo data)")
+    return 0
+
+
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from analysis import collect
+    from analysis.periods import Period
+
+    frame = collect.with_status_vi(collect.all_rows(Path(args.processed), Period.parse(args.period)))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out, index=False, encoding="utf-8-sig")
+    print(f"Wrote {len(frame)} indicator rows to {out}")
+    return 0
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from analysis.batch import run_batch
+    from analysis.periods import Period
+
+    result = run_batch(Period.parse(args.period), units=args.units, notebooks=args.notebooks, jobs=args.jobs,
+                       raw=Path(args.raw), processed=Path(args.processed), reports=Path(args.reports))
+    return 0 if result.ok else 1
+
+
+def _cmd_reports(args: argparse.Namespace) -> int:
+    """What `make reports` and run_batch.bat do: demo data only when data/raw holds no export, then the batch."""
+    from analysis.ingest.runner import has_exports
+
+    if not has_exports(Path(args.raw)):
+        print(f"No exports under {args.raw}: writing the demo export set (reports will say DEMO on every page)")
+        _cmd_demo(argparse.Namespace(out=args.raw))
+    return _cmd_batch(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m analysis", description="Chỉ số: administrative-reform indices")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="write the deterministic demo export set")
+    demo.add_argument("--out", default=str(paths.RAW), help="folder to write into (default data/raw)")
+    demo.set_defaults(run=_cmd_demo)
+
+    ingest = sub.add_parser("ingest", help="raw exports -> processed tables + manifest")
+    ingest.add_argument("--raw", default=str(paths.RAW))
+    ingest.add_argument("--out", default=str(paths.PROCESSED))
+    ingest.set_defaults(run=_cmd_ingest)
+
+    ind = sub.add_parser("indicators", help="write the long-format indicators of a period to CSV")
+    ind.add_argument("--processed", default=str(paths.PROCESSED))
+    ind.add_argument("--period", required=True, help="2024Q1, 2024 or 2024-03")
+    ind.add_argument("--out", required=True)
+    ind.set_defaults(run=_cmd_indicators)
+
+    batch = sub.add_parser("batch", help="ingest, indicators and every report for a period")
+    reports = sub.add_parser("reports", help="like batch, writing the demo data first if data/raw has no export")
+    for command in (batch, reports):
+        _batch_options(command)
+    batch.set_defaults(run=_cmd_batch)
+    reports.set_defaults(run=_cmd_reports)
+    return p
+
+
+def _batch_options(batch: argparse.ArgumentParser) -> None:
+    batch.add_argument("--period", default=DEFAULT_PERIOD)
+    batch.add_argument("--units", nargs="+", help="unit names (default: all in data/reference/units.csv)")
+    batch.add_argument("--notebooks", nargs="+", help="notebook names or numbers, e.g. 10 or 10_service_index")
+    batch.add_argument("--jobs", type=int, default=2, help="parallel notebook workers (default 2)")
+    batch.add_argument("--raw", default=str(paths.RAW))
+    batch.add_argument("--processed", default=str(paths.PROCESSED))
+    batch.add_argument("--reports", default=str(paths.REPORTS))
+
+
+def main(argv: list[str] | None = None) -> int:
+    from analysis.batch import BatchError
+    from analysis.ingest.tables import IngestError
+    from analysis.periods import PeriodError
+
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (IngestError, PeriodError, BatchError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # spawn-safe entry point (Windows starts pool workers by importing __main__)
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Ingest: raw exports -> tidy processed tables, with every row accounted for and personal data dropped."""
