@@ -62,3 +62,7 @@ def paragraph(text: str) -> str:
 
 def no_data(what: str) -> str:
     return f'<p class="chiso-nodata">{escape(what)}: {escape(fmt.NO_DATA)}.</p>'
+
+
+def heading(text: str, level: int = 3) -> str:
+    return f"<h{level}>{escape(text)}</h{level}>"
