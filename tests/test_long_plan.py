@@ -1,0 +1,39 @@
+import pandas as pd
+import pytest
+
+from analysis import plan
+from analysis.indicators.long import LONG_COLUMNS, gap_to_target, long_frame, status_for
+
+
+def test_gap_is_the_shortfall_in_the_value_unit():
+    assert gap_to_target(72.5, 80, ">") == pytest.approx(7.5)  # 80 − 72.5
+    assert gap_to_target(3, 0, "<=") == 3  # three late dossiers against "none"
+    assert gap_to_target(85, 80, ">") == -5  # met with 5 points to spare
+    assert gap_to_target(None, 80, ">") is None
+
+
+def test_status_order_no_data_then_target_then_direction():
+    assert status_for(None, 80, ">", 70) == "no_data"
+    assert status_for(81, 80, ">", 90) == "met"
+    assert status_for(80, 80, ">", 70) == "improving"  # "trên 80 %" is strict: 80 does not meet it
+    assert status_for(75, 80, ">", 75) == "flat"
+    assert status_for(2, 0, "<=", 5) == "improving"  # fewer late dossiers is better
+    assert status_for(6, 0, "<=", 5) == "worse"
+    assert status_for(70, 80, ">", None) == "no_baseline"
+
+
+def test_long_frame_has_every_column_and_refuses_others():
+    frame = long_frame([{"index": "service", "code": "2.1", "value": 95.0}])
+    assert list(frame.columns) == LONG_COLUMNS
+    assert pd.isna(frame.loc[0, "baseline"])
+    with pytest.raises(ValueError, match="valu"):
+        long_frame([{"valu": 1}])
+
+
+def test_plan_targets_and_owners_are_read_from_the_reference_files():
+    targets = plan.targets().set_index(["index", "code"])
+    assert targets.loc[("service", "4.2"), "target"] == 90  # "Số hóa hồ sơ TTHC trên 90%"
+    assert targets.loc[("sipas", "overall"), "comparison"] == ">"
+    owners = plan.owners("papi")
+    assert sorted(owners) == [f"D{i}" for i in range(1, 9)]
+    assert "Tư pháp – Hộ tịch" in owners["D4"]
