@@ -127,6 +127,7 @@ def run_job(job: Job, notebooks_dir: str) -> JobResult:
     os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
     os.environ.setdefault("PYTHONUTF8", "1")
     Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
+    Path(job.html).unlink(missing_ok=True)  # a report from an earlier run must not outlive a failure now
     started = time.perf_counter()
     for attempt in range(3):
         try:
@@ -142,7 +143,6 @@ def run_job(job: Job, notebooks_dir: str) -> JobResult:
             if attempt == 2 or not any(m in str(exc) for m in KERNEL_START_ERRORS):
                 return JobResult(job.notebook, job.unit, job.slug, False, time.perf_counter() - started,
                                  error=f"{type(exc).__name__}: {exc}", executed=job.executed)
-    Path(job.html).unlink(missing_ok=True)
     title = render_file(Path(job.executed), Path(job.html), Path(job.notebook).stem)
     return JobResult(job.notebook, job.unit, job.slug, True, time.perf_counter() - started,
                      html=job.html, title=title, executed=job.executed)
@@ -179,8 +179,6 @@ def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list
               jobs: int = 2, raw: Path = paths.RAW, processed: Path = paths.PROCESSED,
               reports: Path = paths.REPORTS, notebooks_dir: Path = paths.NOTEBOOKS,
               log=print) -> BatchResult:
-    from analysis import index_page
-
     started = time.perf_counter()
     chosen_units = select_units(units)
     chosen_notebooks = select_notebooks(notebooks_dir, notebooks)
@@ -200,8 +198,27 @@ def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list
     log(f"Indicators: {len(indicators)} rows -> {out / 'indicators.csv'}, indicators.xlsx")
     indicator_seconds = time.perf_counter() - t0
 
-    planned = plan_jobs(period, chosen_units, chosen_notebooks, processed, reports)
+    demo = any(info["demo"] for info in ingest_manifest["sources"].values())
+    result = run_reports(period, chosen_units, chosen_notebooks, processed=processed, reports=reports,
+                         jobs=jobs, notebooks_dir=notebooks_dir, demo=demo, log=log)
+    write_manifest(out, period, result, ingest_manifest, jobs, {
+        "ingest": ingest_seconds, "indicators": indicator_seconds, "total": time.perf_counter() - started})
+    failed = [r for r in result.results if not r.ok]
+    log(f"Done in {time.perf_counter() - started:.1f} s: {len(result.results) - len(failed)} report(s) ok, "
+        f"{len(failed)} failed. Open {out / 'index.html'}")
+    for r in failed:
+        log(f"  FAILED {r.notebook} · {r.unit or 'toàn thành phố'}: {r.error} (kept: {r.executed})")
+    return result
+
+
+def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, processed: Path, reports: Path,
+                jobs: int, notebooks_dir: Path, demo: bool, log=print) -> BatchResult:
+    """Every notebook for every unit in a process pool, then the index page; failures do not stop the rest."""
+    from analysis import index_page
+
+    planned = plan_jobs(period, units, notebooks, processed, reports)
     log(f"Notebooks: {len(planned)} job(s) on {jobs} worker(s)")
+    out = reports / period.label
     result = BatchResult(period.label, out)
     with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(run_job, job, str(notebooks_dir)) for job in planned]
@@ -213,15 +230,7 @@ def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list
             log(f"  [{done}/{len(planned)}] {mark} {job_result.notebook} · {where} ({job_result.seconds:.1f} s)"
                 + (f" — {job_result.error}" if job_result.error else ""))
     result.results.sort(key=lambda r: (r.notebook, r.slug))
-    demo = any(info["demo"] for info in ingest_manifest["sources"].values())
-    index_page.write(out / "index.html", period, result.results, chosen_units, demo)
-    write_manifest(out, period, result, ingest_manifest, jobs, {
-        "ingest": ingest_seconds, "indicators": indicator_seconds, "total": time.perf_counter() - started})
-    failed = [r for r in result.results if not r.ok]
-    log(f"Done in {time.perf_counter() - started:.1f} s: {len(result.results) - len(failed)} report(s) ok, "
-        f"{len(failed)} failed. Open {out / 'index.html'}")
-    for r in failed:
-        log(f"  FAILED {r.notebook} · {r.unit or 'toàn thành phố'}: {r.error} (kept: {r.executed})")
+    index_page.write(out / "index.html", period, result.results, units, demo)
     return result
 
 
