@@ -9,6 +9,8 @@ import codecs
 import csv
 import hashlib
 import io
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from analysis.text import fold, nfc
+from analysis.text import fold, nfc, strip_accents
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 TEXT_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -25,8 +27,15 @@ READABLE_SUFFIXES = EXCEL_SUFFIXES | TEXT_SUFFIXES
 PERSONAL = "personal"  # alias-table field name for columns that are dropped at ingest
 HEADER_SCAN_ROWS = 40
 # Lines below the data that are not records: totals, notes and the signature block of a printed report.
-FOOTER_MARKERS = ("tongcong", "tongso", "cong", "nguoilapbieu", "nguoilap", "thutruong", "ghichu", "xacnhan",
-                  "kynhanh", "kyten", "chutich", "truongbophan", "giamdoc", "ngaythangnam")
+# Matched at the start of the row's first non-empty cell, lower-cased and without accents, on whole words:
+# "Cộng: 25" is a total but "Công chứng ..." or "Xác nhận tình trạng hôn nhân" (procedure names) are not.
+FOOTER_LINE = re.compile(
+    r"^\W*(tong\s*cong|tong\s*so\b|cong\s*(:|\d|$)|nguoi\s*lap|thu\s*truong|ghi\s*chu\b|"
+    r"xac\s*nhan\s*cua\s*(thu\s*truong|lanh\s*dao|co\s*quan|don\s*vi)|ky\s*(,|ten\b|va\b|ghi\b)|"
+    r"(pho\s*)?chu\s*tich\b|truong\s*bo\s*phan|giam\s*doc\b|lanh\s*dao\s*(don\s*vi|co\s*quan)|"
+    r"(tm|kt)\s*\.|([^,\d]{0,40},\s*)?ngay\s*\S{0,4}\s*thang\s*\S{0,4}\s*nam\b)")
+# A row right under the header that only numbers the columns ("1 2 3 ..." or "(1) (2) (3) ...").
+COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
 
 
 class IngestError(Exception):
@@ -100,10 +109,21 @@ def decode_text(raw: bytes, name: str) -> str:
 
 def _read_text(path: Path) -> list[list[object]]:
     text = decode_text(path.read_bytes(), path.name)
-    sample = "\n".join(text.splitlines()[:HEADER_SCAN_ROWS])
-    delimiter = max(("\t", ";", ","), key=lambda d: sum(line.count(d) for line in sample.splitlines()))
+    delimiter = guess_delimiter("\n".join(text.splitlines()[:HEADER_SCAN_ROWS * 2]))
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return [[cell if cell.strip() else None for cell in row] for row in rows]
+
+
+def guess_delimiter(sample: str) -> str:
+    """Tab, semicolon or comma: the one that splits the most lines into the same number (> 1) of fields.
+
+    Quote-aware (a comma inside "Chứng thực bản sao, chữ ký" does not count) and not fooled by a title line.
+    """
+    def score(delimiter: str) -> tuple[int, int]:
+        widths = [len(row) for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)]
+        common = Counter(w for w in widths if w > 1).most_common(1)
+        return (common[0][1], common[0][0]) if common else (0, 0)
+    return max(("\t", ";", ","), key=score)
 
 
 # ---------------------------------------------------------------- header and columns
@@ -112,14 +132,30 @@ def _read_text(path: Path) -> list[list[object]]:
 class AliasTable:
     """Header spellings -> field names, matched on folded text (no case, accents, spaces or punctuation)."""
     by_key: dict[str, str]
+    spellings: dict[str, list[str]] = field(default_factory=dict)  # field -> aliases as written, for messages
 
     @classmethod
     def from_csv(cls, path: Path) -> "AliasTable":
-        table = pd.read_csv(path, dtype=str, comment="#").dropna()
-        return cls({fold(alias): nfc(fieldname) for fieldname, alias in zip(table["field"], table["alias"])})
+        """Read ``field,alias`` rows (``#`` lines are comments); one spelling naming two fields is refused."""
+        table = pd.read_csv(path, dtype=str, comment="#", skipinitialspace=True).dropna()
+        by_key: dict[str, str] = {}
+        spellings: dict[str, list[str]] = {}
+        for fieldname, alias in zip(table["field"].map(nfc), table["alias"].map(nfc)):
+            key = fold(alias)
+            if by_key.get(key, fieldname) != fieldname:
+                raise IngestError(f"{path.name}: alias {alias!r} is given for both {by_key[key]!r} and "
+                                  f"{fieldname!r}; keep one")
+            by_key[key] = fieldname
+            spellings.setdefault(fieldname, []).append(alias)
+        return cls(by_key, spellings)
 
     def field_for(self, header: object) -> str | None:
         return self.by_key.get(fold(header)) if header is not None else None
+
+    def describe(self, fieldname: str) -> str:
+        """A field with its first spellings, for messages: "received_at ('Ngày tiếp nhận', 'NgayTiepNhan')"."""
+        examples = ", ".join(repr(s) for s in self.spellings.get(fieldname, [])[:3])
+        return f"{fieldname} ({examples})" if examples else fieldname
 
 
 @dataclass
@@ -157,28 +193,56 @@ def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet
     return best
 
 
-def locate_table(path: Path, aliases: AliasTable, required: Iterable[str]) -> tuple[Sheet, Header]:
-    """The sheet and header row holding the records; a clear IngestError when none qualifies."""
+def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
+                 label: str | None = None) -> tuple[Sheet, Header]:
+    """The sheet and header row holding the records; a clear IngestError when none qualifies.
+
+    ``label`` names the file in messages (default: its name; sources pass the path under the raw folder).
+    """
     required = list(required)
-    sheets = read_sheets(path)
-    if not any(any(cell is not None for cell in row) for sheet in sheets for row in sheet.rows):
-        raise IngestError(f"{path.name}: the file has no data")
+    label = label or path.name
+    try:
+        sheets = read_sheets(path)
+    except IngestError as exc:
+        raise IngestError(str(exc).replace(path.name, label, 1)) from None
+    if not any(any(not _blank_cell(cell) for cell in row) for sheet in sheets for row in sheet.rows):
+        raise IngestError(f"{label}: the file has no data")
     candidates = [(sheet, header) for sheet in sheets if (header := find_header(sheet, aliases, required))]
     if candidates:
         return max(candidates, key=lambda c: (len(set(c[1].columns.values())), len(c[0].rows)))
     partial = best_partial_header(sheets, aliases)
     if partial and len(partial[1]) >= 2:
-        missing = ", ".join(sorted(set(required) - partial[1]))
+        missing = ", ".join(aliases.describe(f) for f in required if f not in partial[1])
         where = f" (sheet {partial[0].name!r})" if partial[0].name else ""
-        raise IngestError(f"{path.name}{where}: required column(s) missing: {missing}")
-    raise IngestError(f"{path.name}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows "
-                      f"(expected columns such as {', '.join(required)})")
+        raise IngestError(f"{label}{where}: required column(s) missing: {missing}")
+    raise IngestError(f"{label}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows "
+                      f"(expected columns such as {', '.join(aliases.describe(f) for f in required)})")
+
+
+def _blank_cell(cell: object) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and cell != cell)
 
 
 def is_footer(row: list[object]) -> bool:
-    """A totals or signature line: its first non-empty cell starts with a footer word."""
-    first = next((cell for cell in row if cell is not None and str(cell).strip()), None)
-    return isinstance(first, str) and fold(first).startswith(FOOTER_MARKERS)
+    """A totals or signature line: its first non-empty cell starts with a footer phrase (FOOTER_LINE)."""
+    first = next((cell for cell in row if not _blank_cell(cell)), None)
+    return isinstance(first, str) and FOOTER_LINE.match(strip_accents(nfc(first)).lower()) is not None
+
+
+def is_column_numbering(row: list[object]) -> bool:
+    """"1 2 3 4 ..." or "(1) (2) (3) ..." under a printed report's header: at least three increasing numbers."""
+    cells = [cell for cell in row if not _blank_cell(cell)]
+    if len(cells) < 3:
+        return False
+    numbers = []
+    for cell in cells:
+        if isinstance(cell, float) and cell.is_integer():
+            cell = int(cell)
+        match = COLUMN_NUMBER.match(str(cell).strip()) if isinstance(cell, (int, str)) else None
+        if match is None:
+            return False
+        numbers.append(int(match[1]))
+    return all(a < b for a, b in zip(numbers, numbers[1:]))
 
 
 @dataclass
@@ -189,18 +253,30 @@ class Records:
 
 
 def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> Records:
-    """Cut the records out of a sheet; personal columns are never copied unless asked (for hashing)."""
+    """Cut the records out of a sheet; personal columns are never copied unless asked (for hashing).
+
+    Not records (counted in ``lines_skipped``): blank lines, a column-numbering row right under the header,
+    and footer lines — a totals or signature line and the sparse lines after it. A line after a footer that
+    fills more than half of the recognised columns is data again (a subtotal in the middle loses nothing).
+    """
     body = sheet.rows[header.row + 1:]
     kept, numbers, skipped = [], [], 0
     in_footer = False
+    dense = max(3, len(header.columns) // 2 + 1)
     for offset, row in enumerate(body):
-        if in_footer or is_footer(row):
+        if all(_blank_cell(cell) for cell in row) or (offset == 0 and is_column_numbering(row)):
+            skipped += 1
+            continue
+        if is_footer(row):
             in_footer = True
             skipped += 1
             continue
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row):
-            skipped += 1
-            continue
+        if in_footer:
+            filled = sum(1 for pos in header.columns if pos < len(row) and not _blank_cell(row[pos]))
+            if filled < dense:
+                skipped += 1
+                continue
+            in_footer = False
         kept.append(row)
         numbers.append(header.row + offset + 2)
     columns = {pos: f for pos, f in header.columns.items() if keep_personal or f != PERSONAL}
@@ -208,7 +284,7 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> 
     for pos, fieldname in columns.items():
         values = [row[pos] if pos < len(row) else None for row in kept]
         if fieldname in data:  # two headers for one field: keep the first non-empty cell
-            values = [old if old is not None and str(old).strip() else new for old, new in zip(data[fieldname], values)]
+            values = [new if _blank_cell(old) else old for old, new in zip(data[fieldname], values)]
         data[fieldname] = values
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()}, index=range(len(kept)))
     frame["source_row"] = pd.Series(numbers, dtype="int64")
@@ -220,7 +296,7 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> 
 def text_column(values: pd.Series) -> pd.Series:
     """Cells -> NFC strings (numbers without a trailing .0), blanks -> NA."""
     def one(cell: object) -> object:
-        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        if cell is None or cell is pd.NA or cell is pd.NaT or (isinstance(cell, float) and np.isnan(cell)):
             return None
         if isinstance(cell, float) and cell.is_integer():
             cell = int(cell)
@@ -274,7 +350,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _cell_kind(cell: object) -> str:
-    if cell is None or (isinstance(cell, float) and np.isnan(cell)) or (isinstance(cell, str) and not cell.strip()):
+    if _blank_cell(cell) or cell is pd.NA or cell is pd.NaT:
         return "blank"
     if isinstance(cell, (datetime, date, pd.Timestamp)):
         return "datetime"
@@ -293,13 +369,18 @@ FLAG_TRUE = {"co", "x", "1", "yes", "y", "true", "dung", "da", "dacap", "coxinlo
 FLAG_FALSE = {"", "khong", "0", "no", "n", "false", "chua", "k"}
 
 
-def parse_flags(values: pd.Series, extra_true: Iterable[str] = ()) -> tuple[pd.Series, pd.Series]:
-    """Yes/no cells (Có/Không/x/1/0/blank) -> (boolean, bad); blank means no."""
+def parse_flags(values: pd.Series, extra_true: Iterable[str] = (),
+                extra_false: Iterable[str] = ()) -> tuple[pd.Series, pd.Series]:
+    """Yes/no cells (Có/Không/x/1/0/blank) -> (boolean, bad); blank means no.
+
+    ``extra_true`` / ``extra_false`` add a source's own spellings or codes (e.g. payment code "2").
+    """
     truthy = FLAG_TRUE | {fold(v) for v in extra_true}
+    falsy = FLAG_FALSE | {fold(v) for v in extra_false}
     keys = text_column(values).fillna("").map(fold)
     result = pd.Series(pd.NA, index=values.index, dtype="boolean")
     result[keys.isin(truthy)] = True
-    result[keys.isin(FLAG_FALSE)] = False
+    result[keys.isin(falsy)] = False
     return result, result.isna()
 
 
