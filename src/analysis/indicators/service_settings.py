@@ -1,0 +1,79 @@
+"""The service index's settings: plan targets and owners, QĐ 766 scoring, how certification is recognised.
+
+The indicator functions take a ``ServiceSettings`` so they stay pure; ``from_reference()`` builds the
+default from the committed files in data/reference/ (configuration, never data), and ``describe()`` says in
+Vietnamese which settings a report used.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths, plan
+from analysis.text import fold
+
+INDEX = "service"
+SCORING_FILE = ("service", "scoring.csv")
+CERTIFICATION_FILE = ("service", "certification.csv")
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    targets: pd.DataFrame  # code, target, comparison (plan/targets.csv, index "service")
+    owners: dict[str, str]  # code -> officials named by the plan
+    scoring: pd.DataFrame  # code, max_points, full_at_pct
+    certification: pd.DataFrame  # column, contains: how a certification dossier is recognised
+
+    @classmethod
+    def from_reference(cls, reference: Path | None = None) -> "ServiceSettings":
+        return _load(reference or paths.REFERENCE)
+
+    def describe(self) -> list[str]:
+        """The settings in the words of the report's notes on method."""
+        rules = "; ".join(f"{_COLUMN_VI.get(c, c)} chứa “{t}”" for c, t in
+                          zip(self.certification["column"], self.certification["contains"]))
+        scored = ", ".join(f"{c}: tối đa {_num(m)} điểm, đủ điểm từ {_num(p)} %" for c, m, p in
+                           zip(self.scoring["code"], self.scoring["max_points"], self.scoring["full_at_pct"]))
+        return [
+            f"Hồ sơ chứng thực được nhận diện khi {rules} "
+            f"(thiết lập data/reference/{'/'.join(CERTIFICATION_FILE)}, không phải quy định chính thức).",
+            f"Cách tính điểm theo công thức kỹ thuật của Cổng DVCQG ({scored}; "
+            f"data/reference/{'/'.join(SCORING_FILE)}).",
+            "Chỉ tiêu và người phụ trách theo Kế hoạch 23/KH-UBND (data/reference/plan/).",
+        ]
+
+
+_COLUMN_VI = {"field": "lĩnh vực", "procedure_name": "tên thủ tục"}
+
+
+def _num(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+@lru_cache(maxsize=4)
+def _load(reference: Path) -> ServiceSettings:
+    targets = plan.targets(reference / "plan" / "targets.csv")
+    targets = targets.loc[targets["index"] == INDEX, ["code", "target", "comparison"]].reset_index(drop=True)
+    owners = plan.owners(INDEX, reference / "plan" / "tasks.csv")
+    scoring = pd.read_csv(reference.joinpath(*SCORING_FILE), comment="#", dtype={"code": str})
+    certification = pd.read_csv(reference.joinpath(*CERTIFICATION_FILE), comment="#", dtype=str).dropna()
+    return ServiceSettings(targets, owners, scoring.astype({"max_points": float, "full_at_pct": float}),
+                           certification)
+
+
+def is_certification(dossiers: pd.DataFrame, certification: pd.DataFrame) -> np.ndarray:
+    """Per dossier: does any configured column contain a configured text (folded)? Folds distinct values only."""
+    found = np.zeros(len(dossiers), dtype=bool)
+    for column, group in certification.groupby("column", sort=False):
+        if column not in dossiers:
+            continue
+        needles = [fold(text) for text in group["contains"]]
+        codes, uniques = pd.factorize(dossiers[column])
+        hits = np.array([any(n in fold(u) for n in needles) for u in uniques] + [False], dtype=bool)
+        found |= hits[codes]  # code -1 (missing) picks the trailing False
+    return found
+
