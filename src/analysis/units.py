@@ -56,3 +56,19 @@ def find(name: str, path: Path | None = None) -> Unit | None:
     keys = _load(path or paths.reference("units.csv"))[1]
     wanted = keys.get(unit_key(name))
     return next((u for u in all_units(path) if u.unit == wanted), None)
+
+
+def named_in(text: object, path: Path | None = None) -> set[str]:
+    """Units a longer text names: after "phường"/"xã" ("BỘ PHẬN MỘT CỬA PHƯỜNG NINH THẠNH"), after a label
+    ("Đơn vị: Ninh Thạnh") or as the whole text ("UBND xã Tân Bình"). Used to find the unit of an export
+    from its title rows; "Phường 1" does not match inside "Phường 12"."""
+    if not isinstance(text, str):
+        return set()
+    keys = _load(path or paths.reference("units.csv"))[1]
+    found = {keys[k] for k in (unit_key(text), unit_key(text.split(":", 1)[-1])) if k in keys}
+    folded = fold(text)
+    for match in re.finditer(r"(?:phuong|xa)(?=([0-9a-z]+))", folded):  # overlapping: every kind word
+        tail = match[1]
+        found.update(unit for key, unit in keys.items()
+                     if tail.startswith(key) and not (key[-1:].isdigit() and tail[len(key):len(key) + 1].isdigit()))
+    return found
