@@ -1,0 +1,289 @@
+"""One-stop (một cửa) dossier exports under ``<raw>/one_stop/`` -> ``one_stop.parquet``, one row per dossier.
+
+The rules in short (the analyst's version, with examples, is docs/ingest_one_stop.md):
+
+- Files: every xlsx/xls/csv/txt below ``one_stop/`` (sub-folders too). The sheet and header row are found by
+  the column aliases of ``data/reference/one_stop_aliases.csv``; title rows, blank lines and footer lines
+  (Tổng cộng, signatures) are not dossiers and are not counted.
+- Required columns: the dossier id and the received date. A file without them, or that cannot be read at all,
+  stops ingest with an ``IngestError`` naming the file (its path under the raw folder) and what is wrong.
+- Unit: the file's unit column, row by row, canonical through ``units.canonical`` (unknown spellings are kept
+  and listed in the file's notes). Without a unit column (or for its blank cells): the unit named in the title
+  rows above the header ("UBND PHƯỜNG NINH THẠNH", "Đơn vị: Ninh Thạnh"), else the unit of the sub-folder
+  (``one_stop/ninh-thanh/…``); title and folder naming different units is an error, and so is a file with
+  no unit at all. File names are never used.
+- Values: statuses (names or codes 1–10), channels (text or codes 1/2/3) and ratings through
+  ``data/reference/one_stop_values.csv``; yes/no as Có/Không/x/1/0 (blank = no); dates in every shape
+  ``tables.parse_dates`` reads. A yes/no column the file does not have stays NA ("no data" downstream).
+- Quarantine (one row per raw row, reasons in Vietnamese, never a personal value): missing id, missing received
+  date, any date that cannot be read, a status/channel/rating/yes-no value not in the vocabulary, no unit.
+- Repeats, across all files: the same id with the same values (STT and source row aside; a column only one
+  file has is not compared) is kept once, at its first place in file order, and the other copies are counted
+  as ``rows_duplicate`` of the file they are in, whose notes name the file holding the kept copy. The same id
+  with different values: every copy is quarantined, the reason naming the columns that differ.
+- Personal columns (alias field ``personal``) are never copied out of the sheet.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import paths, units
+from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
+from analysis.ingest.duplicates import find_repeats
+from analysis.ingest.one_stop_values import (
+    FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes)
+from analysis.ingest.tables import (
+    AliasTable, Header, IngestError, Sheet, list_files, locate_table, parse_dates, records_under, sha256,
+    text_column)
+
+SOURCE = "one_stop"
+REQUIRED = ("dossier_id", "received_at")
+DATE_FIELDS = ("received_at", "due_at", "finished_at", "returned_at")
+# The output schema: column -> dtype (other modules code against these names).
+COLUMNS = {
+    "dossier_id": "string", "unit": "string", "procedure_code": "string", "procedure_name": "string",
+    "field": "string", "channel": "string", "received_at": "datetime64[us]", "due_at": "datetime64[us]",
+    "finished_at": "datetime64[us]", "returned_at": "datetime64[us]", "status_code": "Int8",
+    "paid_online": "boolean", "apology_issued": "boolean", "supplement_requests": "Int16", "digitised": "boolean",
+    "e_result": "boolean", "data_reused": "boolean", "fee_required": "boolean", "rating": "string",
+    "complaint": "boolean", "source_file": "string", "source_row": "int64",
+}
+# How reports and quarantine reasons name the columns.
+FIELD_LABELS_VI = {
+    "dossier_id": "Mã hồ sơ", "unit": "Đơn vị", "procedure_code": "Mã TTHC", "procedure_name": "Tên thủ tục",
+    "field": "Lĩnh vực", "channel": "Kênh nộp", "received_at": "Ngày tiếp nhận", "due_at": "Ngày hẹn trả",
+    "finished_at": "Ngày kết thúc xử lý", "returned_at": "Ngày trả kết quả", "status_code": "Trạng thái",
+    "paid_online": "Thanh toán trực tuyến", "apology_issued": "Phiếu xin lỗi",
+    "supplement_requests": "Số lần yêu cầu bổ sung", "digitised": "Có thành phần số hóa",
+    "e_result": "Kết quả điện tử", "data_reused": "Tái sử dụng dữ liệu số hóa", "fee_required": "Thủ tục có phí",
+    "rating": "Đánh giá", "complaint": "Phản ánh, kiến nghị", "source_file": "Tệp", "source_row": "Dòng",
+}
+COMPARED = [c for c in COLUMNS if c not in ("dossier_id", "source_file", "source_row")]
+# Alias field -> the output columns it fills (e_result_link feeds e_result; status feeds status_code).
+FILLS = {"status": "status_code", "e_result_link": "e_result"}
+MAX_QUOTED = 60  # characters of a bad value quoted in a reason
+
+
+@dataclass(frozen=True)
+class Settings:
+    aliases: AliasTable
+    vocabulary: Vocabulary
+
+    @classmethod
+    def load(cls) -> "Settings":
+        return cls(AliasTable.from_csv(paths.reference("one_stop_aliases.csv")),
+                   Vocabulary.from_csv(paths.reference("one_stop_values.csv")))
+
+
+@dataclass
+class FilePart:
+    table: pd.DataFrame  # rows that passed the row checks, typed as COLUMNS
+    quarantine: pd.DataFrame
+    account: FileAccount
+    carried: set[str]  # output columns the file has
+
+
+def ingest(raw_dir: Path) -> SourceResult | None:
+    """Read every one-stop export under ``<raw_dir>/one_stop/``; None when there is none."""
+    raw_dir = Path(raw_dir)
+    files = list_files(raw_dir / SOURCE)
+    if not files:
+        return None
+    settings = Settings.load()
+    return combine([read_export(path, raw_dir, settings) for path in files])
+
+
+# ---------------------------------------------------------------- one file
+
+def read_export(path: Path, raw_dir: Path, settings: Settings) -> FilePart:
+    name = relative_name(path, raw_dir)
+    sheet, header = locate_table(path, settings.aliases, REQUIRED, label=name)
+    records = records_under(sheet, header)
+    raw = records.frame
+    labels = {f: header.labels.get(pos, f) for pos, f in sorted(header.columns.items(), reverse=True)}
+    account = FileAccount(
+        file=name, source=SOURCE, sheet=sheet.name, header_row=header.row + 1, sha256=sha256(path),
+        demo=is_demo_file(path), rows_read=len(raw), lines_skipped=records.lines_skipped,
+        columns={header.labels[pos]: f for pos, f in header.columns.items() if pos in header.labels},
+        unknown_columns=list(header.unknown))
+    problems = RowProblems(raw.index)
+    table = typed_values(raw, settings.vocabulary, labels, problems)
+    table["unit"] = unit_column(raw, labels, problems, file_unit(sheet, header, path, raw_dir, name, settings,
+                                                                  account), account)
+    table["source_file"] = pd.Series(name, index=raw.index, dtype="string")
+    table["source_row"] = raw["source_row"].astype("int64")
+    table = table[list(COLUMNS)]
+    bad = problems.reason.notna()
+    quarantine = quarantine_frame(pd.DataFrame({
+        "source": SOURCE, "file": name, "sheet": sheet.name, "row": raw.loc[bad, "source_row"],
+        "record_id": table.loc[bad, "dossier_id"], "column": problems.column[bad], "value": problems.value[bad],
+        "reason": problems.reason[bad]}))
+    account.rows_quarantined = int(bad.sum())
+    carried = {FILLS.get(f, f) for f in header.columns.values()} & set(COLUMNS)
+    return FilePart(table[~bad].reset_index(drop=True), quarantine, account, carried | {"unit"})
+
+
+class RowProblems:
+    """Why rows are quarantined: the first problem's column and value, every reason joined by "; "."""
+
+    def __init__(self, index: pd.Index):
+        self.reason = pd.Series(pd.NA, index=index, dtype="string")
+        self.column = pd.Series(pd.NA, index=index, dtype="string")
+        self.value = pd.Series(pd.NA, index=index, dtype="string")
+
+    def add(self, mask: pd.Series, column: str, reason: str | pd.Series, value: pd.Series | None = None) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        first = mask & self.reason.isna()
+        self.column[first] = column
+        if value is not None:
+            self.value[first] = value[first].str.slice(0, MAX_QUOTED)
+        reason = reason[mask] if isinstance(reason, pd.Series) else pd.Series(reason, index=mask.index)[mask]
+        self.reason[mask] = (self.reason[mask] + "; " + reason).fillna(reason)
+
+    def add_bad_value(self, bad: pd.Series, cells: pd.Series, problem: str, label: str) -> None:
+        """"<problem>: '<value>' (cột '<label>')" for every bad cell, e.g. "ngày tiếp nhận không đọc được"."""
+        shown = text_column(cells)
+        self.add(bad, label, f"{problem}: '" + shown.str.slice(0, MAX_QUOTED) + f"' (cột '{label}')", shown)
+
+
+def typed_values(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str],
+                 problems: RowProblems) -> pd.DataFrame:
+    """Every output column but unit and source_*; a column the file lacks is all NA."""
+    def has(fieldname: str) -> bool:
+        return fieldname in raw.columns
+
+    out = pd.DataFrame(index=raw.index)
+    out["dossier_id"] = text_column(raw["dossier_id"])
+    problems.add(out["dossier_id"].isna(), labels["dossier_id"], f"thiếu mã hồ sơ (cột '{labels['dossier_id']}')")
+    out["procedure_code"] = procedure_codes(raw["procedure_code"]) if has("procedure_code") else None
+    for fieldname in ("procedure_name", "field"):
+        out[fieldname] = text_column(raw[fieldname]) if has(fieldname) else None
+    for fieldname in DATE_FIELDS:
+        if not has(fieldname):
+            out[fieldname] = None
+            continue
+        out[fieldname], bad = parse_dates(raw[fieldname])
+        problems.add_bad_value(bad, raw[fieldname], f"{FIELD_LABELS_VI[fieldname].lower()} không đọc được",
+                               labels[fieldname])
+    problems.add(out["received_at"].isna() & text_column(raw["received_at"]).isna(), labels["received_at"],
+                 f"thiếu ngày tiếp nhận (cột '{labels['received_at']}')")
+    for fieldname, column, what in (("status", "status_code", "trạng thái"), ("channel", "channel", "kênh nộp"),
+                                    ("rating", "rating", "đánh giá")):
+        if not has(fieldname):
+            out[column] = None
+            continue
+        out[column], bad = vocabulary.lookup(fieldname, raw[fieldname])
+        problems.add_bad_value(bad, raw[fieldname], f"{what} không có trong one_stop_values.csv", labels[fieldname])
+    out["status_code"] = pd.to_numeric(out["status_code"]).astype("Int8")
+    for fieldname in FLAG_FIELDS:
+        if not has(fieldname):
+            out[fieldname] = None
+            continue
+        if fieldname == "fee_required":
+            out[fieldname], bad = fee_flags(vocabulary, raw[fieldname])
+        else:
+            out[fieldname], bad = vocabulary.flags(fieldname, raw[fieldname])
+        problems.add_bad_value(bad, raw[fieldname], "giá trị có/không không đọc được", labels[fieldname])
+    if has("e_result_link"):  # a result file's link is an electronic result
+        linked = text_column(raw["e_result_link"]).notna()
+        out["e_result"] = linked if not has("e_result") else out["e_result"] | linked
+    if has("supplement_requests"):
+        out["supplement_requests"], bad = counts(raw["supplement_requests"])
+        problems.add_bad_value(bad, raw["supplement_requests"], "số lần yêu cầu bổ sung không đọc được",
+                               labels["supplement_requests"])
+    else:
+        out["supplement_requests"] = None
+    return out.astype({c: t for c, t in COLUMNS.items() if c in out.columns})
+
+
+# ---------------------------------------------------------------- unit
+
+def file_unit(sheet: Sheet, header: Header, path: Path, raw_dir: Path, name: str, settings: Settings,
+              account: FileAccount) -> str | None:
+    """The unit of a whole file: named in its title rows, else its sub-folder of one_stop/; None if neither."""
+    named = {}
+    for row in sheet.rows[:header.row]:
+        for cell in row:
+            for unit in units.named_in(cell):
+                named.setdefault(unit, cell)
+    folder = next((found.unit for part in reversed(path.relative_to(raw_dir / SOURCE).parts[:-1])
+                   if (found := units.find(part))), None)
+    if len(named) > 1:
+        account.notes.append("dòng tiêu đề nêu nhiều đơn vị (" + ", ".join(sorted(named)) + "): không dùng")
+        named = {}
+    titled = next(iter(named), None)
+    if titled and folder and titled != folder:
+        raise IngestError(f"{name}: the title rows name {titled!r} but the file is in the folder of {folder!r}; "
+                          "move the file to the right unit folder")
+    if titled:
+        account.notes.append(f"đơn vị lấy từ dòng tiêu đề: '{named[titled]}' → {titled}")
+    elif folder:
+        account.notes.append(f"đơn vị lấy từ thư mục: {folder}")
+    if not titled and not folder and "unit" not in header.columns.values():
+        raise IngestError(
+            f"{name}: no unit: no unit column ({settings.aliases.describe('unit')}), no unit of units.csv in the "
+            "title rows, and not in a unit folder (e.g. one_stop/ninh-thanh/)")
+    return titled or folder
+
+
+def unit_column(raw: pd.DataFrame, labels: dict[str, str], problems: RowProblems, fallback: str | None,
+                account: FileAccount) -> pd.Series:
+    """Canonical unit per row; blank cells take the file's unit; unknown spellings are kept and noted."""
+    if "unit" not in raw.columns:
+        return pd.Series(fallback, index=raw.index, dtype="string")
+    written = text_column(raw["unit"])
+    unit = units.canonical(written).fillna(fallback) if fallback else units.canonical(written)
+    problems.add(unit.isna(), labels["unit"], f"thiếu đơn vị (cột '{labels['unit']}')")
+    known = {u.unit for u in units.all_units()}
+    unknown = written[unit.notna() & ~unit.isin(known)].value_counts()
+    account.notes.extend(f"đơn vị không có trong units.csv: '{spelling}' ({n} dòng, giữ nguyên)"
+                         for spelling, n in unknown.items())
+    return unit
+
+
+# ---------------------------------------------------------------- all files
+
+def combine(parts: list[FilePart]) -> SourceResult:
+    """Stack the files, settle repeated dossier ids across all of them, and close every file's account."""
+    table = pd.concat([p.table for p in parts], ignore_index=True).astype(COLUMNS)
+    accounts = {p.account.file: p.account for p in parts}
+    repeats = find_repeats(table, "dossier_id", COMPARED, origin="source_file",
+                           carried={p.account.file: p.carried for p in parts})
+    conflicts = conflict_quarantine(table, repeats.conflict, repeats.differing, accounts)
+    copies = pd.DataFrame({"file": table.loc[repeats.duplicate, "source_file"],
+                           "kept_in": table["source_file"].to_numpy()[repeats.kept_row[repeats.duplicate].astype("int64")]})
+    for (file, kept_in), n in copies.value_counts(sort=False).items():
+        accounts[file].rows_duplicate += int(n)
+        where = "trong cùng tệp" if kept_in == file else f"ở tệp {kept_in}"
+        accounts[file].notes.append(f"{n} dòng trùng hoàn toàn với hồ sơ đã có {where} (chỉ giữ một bản)")
+    for (file, n) in table.loc[repeats.conflict, "source_file"].value_counts(sort=False).items():
+        accounts[file].rows_quarantined += int(n)
+    for account in accounts.values():
+        account.rows_ingested = account.rows_read - account.rows_quarantined - account.rows_duplicate
+        account.check()
+    kept = table[~(repeats.duplicate | repeats.conflict)].reset_index(drop=True)
+    quarantine = quarantine_frame(pd.concat([*(p.quarantine for p in parts), conflicts], ignore_index=True))
+    return SourceResult(SOURCE, kept, quarantine, list(accounts.values()))
+
+
+def conflict_quarantine(table: pd.DataFrame, conflict: pd.Series, differing: pd.Series,
+                        accounts: dict[str, FileAccount]) -> pd.DataFrame:
+    """One quarantine row per copy of a conflicting id, naming the differing columns and every copy's place."""
+    rows = table[conflict]
+    if rows.empty:
+        return quarantine_frame([])
+    named = differing[conflict].map(
+        {d: ", ".join(FIELD_LABELS_VI[c] for c in d.split(", ")) for d in differing[conflict].unique()})
+    places = (rows["source_file"] + " dòng " + rows["source_row"].astype("string")).groupby(
+        rows["dossier_id"]).agg("; ".join)
+    return quarantine_frame(pd.DataFrame({
+        "source": SOURCE, "file": rows["source_file"], "sheet": rows["source_file"].map(
+            {f: a.sheet for f, a in accounts.items()}), "row": rows["source_row"], "record_id": rows["dossier_id"],
+        "column": named, "value": None,
+        "reason": "mã hồ sơ trùng nhưng khác nhau ở: " + named + " (các bản: " + rows["dossier_id"].map(places)
+                  + ")"}))
