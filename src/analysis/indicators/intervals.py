@@ -1,0 +1,98 @@
+"""Confidence intervals for survey figures: Wilson for a share, a respondent bootstrap for indices built from shares.
+
+A ward surveys 40-60 citizens a quarter, so every percentage carries real uncertainty; these intervals are what
+keeps a report from calling a change of a few points "improving". Pure numpy: arrays in, arrays out.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from statistics import NormalDist
+
+import numpy as np
+
+
+def z_value(confidence: float) -> float:
+    """Two-sided normal quantile: 0.95 -> 1.959963984540054."""
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson(successes, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of successes / n, as proportions (0-1); NaN where n is 0.
+
+    Chosen over the normal approximation because it stays inside 0-1 and behaves at shares near 100 %,
+    which is exactly where a 95 % target puts the interesting cases.
+    """
+    s = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    z = z_value(confidence)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = s / n
+        denominator = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+    empty = n <= 0
+    low = np.where(empty, np.nan, np.clip(centre - half, 0.0, 1.0))
+    high = np.where(empty, np.nan, np.clip(centre + half, 0.0, 1.0))
+    return low, high
+
+
+def resample_weights(respondents: int, replicates: int, seed: int) -> np.ndarray:
+    """How often each respondent is drawn in each bootstrap replicate (replicates x respondents).
+
+    Drawing n of n with replacement is a multinomial draw of counts; weighting answer counts by these
+    counts is the same as resampling whole forms, and it keeps the bootstrap one matrix product.
+    """
+    if respondents == 0:
+        return np.zeros((replicates, 0))
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(respondents, np.full(respondents, 1 / respondents), size=replicates).astype(float)
+
+
+def percentile_interval(replicates: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval over axis 0, ignoring replicates where the figure could not be computed."""
+    values = np.asarray(replicates, dtype=float)
+    tail = (1 - confidence) / 2 * 100
+    usable = ~np.isnan(values)
+    low = np.full(values.shape[1:], np.nan)
+    high = np.full(values.shape[1:], np.nan)
+    has_any = usable.any(axis=0)
+    if has_any.any():
+        low[has_any] = np.nanpercentile(values[:, has_any], tail, axis=0)
+        high[has_any] = np.nanpercentile(values[:, has_any], 100 - tail, axis=0)
+    return low, high
+
+
+def answers_short_of_target(satisfied, n, target: float, comparison: str = ">") -> np.ndarray:
+    """How many more satisfied answers, at the same n, would have met the target (0 when met).
+
+    With comparison ">" ("trên 95 %") the smallest k with (s + k) / n > target / 100; with ">=" the smallest
+    k with (s + k) / n >= target / 100. Exact rational arithmetic, so 19/20 is not "above 95 %".
+    NaN where n is 0 or where even n of n satisfied would not meet the target (e.g. "> 100 %").
+    """
+    s, n = np.broadcast_arrays(np.asarray(satisfied, dtype=float), np.asarray(n, dtype=float))
+    share = Fraction(str(target)) / 100
+    num, den = share.numerator, share.denominator
+    if comparison not in (">", ">="):
+        raise ValueError(f"comparison {comparison!r}: a satisfaction target is reached from below ('>' or '>=')")
+    usable = ~np.isnan(s) & ~np.isnan(n) & (np.nan_to_num(n) > 0)
+    s_int = np.where(usable, s, 0).astype(np.int64)
+    n_int = np.where(usable, n, 0).astype(np.int64)
+    if comparison == ">":
+        needed = (num * n_int) // den + 1  # smallest integer strictly above num * n / den
+    else:
+        needed = -((-num * n_int) // den)  # ceiling of num * n / den
+    reachable = usable & (needed <= n_int)
+    return np.where(reachable, np.maximum(needed - s_int, 0), np.nan)
+
+
+def difference_interval(value_a, low_a, high_a, value_b, low_b, high_b) -> tuple[np.ndarray, np.ndarray]:
+    """Interval of a - b for two independent groups, built from each group's own interval (MOVER).
+
+    With Wilson intervals this is Newcombe's method 10 (Statistics in Medicine 17:873, 1998); with bootstrap
+    intervals it is Zou & Donner's MOVER. A group is "clearly lower" than the others when the upper end < 0.
+    """
+    a, la, ha, b, lb, hb = (np.asarray(x, dtype=float) for x in (value_a, low_a, high_a, value_b, low_b, high_b))
+    difference = a - b
+    lower = difference - np.sqrt((a - la) ** 2 + (hb - b) ** 2)
+    upper = difference + np.sqrt((ha - a) ** 2 + (b - lb) ** 2)
+    return lower, upper

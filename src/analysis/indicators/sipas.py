@@ -1,0 +1,342 @@
+"""SIPAS from a unit's own survey forms: criteria, elements and the overall index, with honest intervals.
+
+Input ``forms``: one row per respondent (the processed ``sipas`` table, already cut to a unit and period),
+one column per criterion code (E1.1 … E5.4) holding the score 1-5 or NA for no answer.
+``questionnaire``: code, element, element_name, criterion_text (data/reference/sipas/questionnaire.csv).
+
+- Criterion: share of valid answers that are satisfied (4-5), with a Wilson interval and n = valid answers;
+  also the share dissatisfied (1-2) and the mean score.
+- Element and overall index: the aggregation rules of ``Settings`` (default: element = mean of its criteria,
+  overall = mean of the elements), with a percentile bootstrap over respondents (whole forms).
+- Gap to the target in points and in answers ("how many more satisfied answers at this n").
+- Status: met only when the interval lies beyond the target (setting), else improving / worse only when the
+  interval excludes the 2023 baseline, else flat; no_baseline without a baseline; no_data when n = 0.
+Pure: frames in, frames out, no I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from analysis.indicators import intervals
+from analysis.indicators.long import long_frame
+from analysis.periods import Period
+
+INDEX = "sipas"
+OVERALL = "overall"
+OVERALL_NAME = "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)"
+ELEMENT_RULES = ("mean_of_criteria", "pooled_answers")
+OVERALL_RULES = ("mean_of_elements", "mean_of_criteria", "pooled_answers")
+MET_RULES = ("interval_beyond_target", "value_beyond_target")
+# Respondent attributes a report breaks the index down by, with their Vietnamese headings.
+DIMENSIONS = {"field": "Lĩnh vực", "procedure": "Thủ tục", "channel": "Hình thức giao dịch", "gender": "Giới tính",
+              "age_group": "Độ tuổi", "education": "Trình độ học vấn", "occupation": "Nghề nghiệp"}
+GROUP_LABELS = {"channel": {"direct": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính"}}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """data/reference/sipas/settings.yaml plus the plan's target, as plain values."""
+    target: float = 95.0
+    comparison: str = ">"
+    element_rule: str = "mean_of_criteria"
+    overall_rule: str = "mean_of_elements"
+    confidence: float = 0.95
+    replicates: int = 2000
+    seed: int = 20240220
+    min_group_answers: int = 30
+    met_rule: str = "interval_beyond_target"
+    satisfied: tuple[int, ...] = (4, 5)
+    dissatisfied: tuple[int, ...] = (1, 2)
+    baseline_period: str = "2023"
+
+    def __post_init__(self) -> None:
+        for value, allowed, name in ((self.element_rule, ELEMENT_RULES, "aggregation.element"),
+                                     (self.overall_rule, OVERALL_RULES, "aggregation.overall"),
+                                     (self.met_rule, MET_RULES, "met_rule")):
+            if value not in allowed:
+                raise ValueError(f"SIPAS setting {name} = {value!r}: use one of {', '.join(allowed)}")
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping, target: float, comparison: str) -> "Settings":
+        aggregation = raw.get("aggregation", {})
+        interval = raw.get("interval", {})
+        return cls(target=float(target), comparison=comparison,
+                   element_rule=aggregation.get("element", cls.element_rule),
+                   overall_rule=aggregation.get("overall", cls.overall_rule),
+                   confidence=float(interval.get("confidence", cls.confidence)),
+                   replicates=int(interval.get("bootstrap_replicates", cls.replicates)),
+                   seed=int(interval.get("bootstrap_seed", cls.seed)),
+                   min_group_answers=int(raw.get("min_group_answers", cls.min_group_answers)),
+                   met_rule=raw.get("met_rule", cls.met_rule),
+                   satisfied=tuple(int(s) for s in raw.get("satisfied_scores", cls.satisfied)),
+                   dissatisfied=tuple(int(s) for s in raw.get("dissatisfied_scores", cls.dissatisfied)),
+                   baseline_period=str(raw.get("baseline_period", cls.baseline_period)))
+
+
+@dataclass
+class Estimate:
+    """Everything computed for one set of forms: per criterion, and per element plus the overall index."""
+    criteria: pd.DataFrame  # code, element, name, n, satisfied, dissatisfied, value, ci_low, ci_high, ...
+    elements: pd.DataFrame  # code (E1..E5, overall), name, level, n, value, ci_low, ci_high, note
+    forms: int  # forms counted (rows of the input)
+    answered: int = field(default=0)  # forms with at least one valid answer
+
+
+# ---------------------------------------------------------------- the arithmetic (numpy, vectorised)
+
+def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
+    """Mean ignoring NaN, NaN where nothing is left (np.nanmean warns on that)."""
+    count = (~np.isnan(values)).sum(axis=axis)
+    total = np.nansum(values, axis=axis)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def _share(satisfied: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(valid > 0, satisfied / np.where(valid > 0, valid, 1) * 100, np.nan)
+
+
+def aggregate(satisfied: np.ndarray, valid: np.ndarray, elements: list[str], settings: Settings
+              ) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Per-criterion counts (k x C) -> element values (k x E) and the overall index (k), in percent.
+
+    ``elements`` names each criterion's element. Works on one row of counts (the estimate) and on the
+    bootstrap's k rows alike, so both follow the same rule.
+    """
+    names = list(dict.fromkeys(elements))
+    member = np.array([[e == name for e in elements] for name in names])  # E x C
+    shares = _share(satisfied, valid)
+    if settings.element_rule == "mean_of_criteria":
+        element_values = np.stack([_nanmean(shares[:, m], axis=1) for m in member], axis=1)
+    else:
+        element_values = np.stack([_share(satisfied[:, m].sum(axis=1), valid[:, m].sum(axis=1))
+                                   for m in member], axis=1)
+    if settings.overall_rule == "mean_of_elements":
+        overall = _nanmean(element_values, axis=1)
+    elif settings.overall_rule == "mean_of_criteria":
+        overall = _nanmean(shares, axis=1)
+    else:
+        overall = _share(satisfied.sum(axis=1), valid.sum(axis=1))
+    return names, element_values, overall
+
+
+def _answer_matrices(forms: pd.DataFrame, codes: list[str], settings: Settings):
+    scores = np.column_stack([pd.to_numeric(forms[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+                              if c in forms else np.full(len(forms), np.nan) for c in codes]) \
+        if len(codes) else np.zeros((len(forms), 0))
+    scores = scores.reshape(len(forms), len(codes))
+    valid = ~np.isnan(scores)
+    satisfied = np.isin(scores, settings.satisfied) & valid
+    dissatisfied = np.isin(scores, settings.dissatisfied) & valid
+    return scores, valid.astype(float), satisfied.astype(float), dissatisfied.astype(float)
+
+
+# ---------------------------------------------------------------- estimates as frames
+
+def estimate(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings,
+             with_intervals: bool = True) -> Estimate:
+    """Criteria (Wilson) and elements + overall (bootstrap over respondents) for these forms."""
+    codes = questionnaire["code"].tolist()
+    elements = questionnaire["element"].tolist()
+    scores, valid, satisfied, dissatisfied = _answer_matrices(forms, codes, settings)
+    n = valid.sum(axis=0)
+    s = satisfied.sum(axis=0)
+    d = dissatisfied.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_score = np.where(n > 0, np.nansum(scores, axis=0) / np.where(n > 0, n, 1), np.nan)
+    low, high = intervals.wilson(s, n, settings.confidence)
+    value = _share(s, n)
+    criteria = pd.DataFrame({
+        "code": codes, "element": elements, "name": questionnaire["criterion_text"].tolist(),
+        "element_name": questionnaire["element_name"].tolist(),
+        "n": n, "satisfied": s, "dissatisfied": d, "value": value,
+        "share_dissatisfied": _share(d, n), "mean_score": mean_score,
+        "ci_low": low * 100, "ci_high": high * 100,
+        "gap_points": settings.target - value,
+        "gap_answers": intervals.answers_short_of_target(s, n, settings.target, settings.comparison),
+    })
+
+    names, element_values, overall = aggregate(s[None, :], n[None, :], elements, settings)
+    element_n = np.array([(valid[:, [e == name for e in elements]].sum(axis=1) > 0).sum() for name in names])
+    answered = int((valid.sum(axis=1) > 0).sum())
+    point = np.concatenate([element_values[0], overall])
+    low_b = high_b = np.full(len(point), np.nan)
+    if with_intervals and answered:
+        weights = intervals.resample_weights(len(forms), settings.replicates, settings.seed)
+        names_b, element_b, overall_b = aggregate(weights @ satisfied, weights @ valid, elements, settings)
+        low_b, high_b = intervals.percentile_interval(np.column_stack([element_b, overall_b]), settings.confidence)
+    element_names = questionnaire.drop_duplicates("element").set_index("element")["element_name"]
+    missing = [[c for c, e, k in zip(codes, elements, n) if e == name and k == 0] for name in names]
+    sizes = [elements.count(name) for name in names]
+    table = pd.DataFrame({
+        "code": names + [OVERALL],
+        "name": [element_names[name] for name in names] + [OVERALL_NAME],
+        "level": ["group"] * len(names) + ["index"],
+        "n": np.concatenate([element_n, [answered]]).astype(float),
+        "value": point, "ci_low": low_b, "ci_high": high_b,
+        "note": [_partial_note(m, size, "tiêu chí") for m, size in zip(missing, sizes)]
+                + [_partial_note([nm for nm, v in zip(names, element_values[0]) if np.isnan(v)], len(names), "yếu tố")],
+    })
+    table.loc[table["n"] == 0, ["value", "ci_low", "ci_high"]] = np.nan
+    return Estimate(criteria, table, forms=len(forms), answered=answered)
+
+
+def _partial_note(missing: list[str], size: int, what: str) -> str:
+    """Say when a mean stands on fewer parts than it should (some parts had no valid answer)."""
+    if not missing or len(missing) == size:
+        return ""
+    return f"chỉ tính trên {size - len(missing)}/{size} {what} có câu trả lời; chưa có: {', '.join(missing)}"
+
+
+# ---------------------------------------------------------------- status and the long format
+
+def survey_status(value, ci_low, ci_high, baseline, settings: Settings) -> np.ndarray:
+    """no_data / met / improving / worse / flat / no_baseline, respecting the interval (vectorised)."""
+    value, low, high, base = (np.asarray(pd.to_numeric(pd.Series(x), errors="coerce"), dtype=float)
+                              for x in (value, ci_low, ci_high, baseline))
+    target = settings.target
+    edge = low if settings.met_rule == "interval_beyond_target" else value
+    met = edge > target if settings.comparison == ">" else edge >= target
+    return np.select(
+        [np.isnan(value), met, np.isnan(base), low > base, high < base],
+        ["no_data", "met", "no_baseline", "improving", "worse"], default="flat")
+
+
+def long_rows(result: Estimate, *, unit: str, period: str, baseline: Mapping[str, float],
+              settings: Settings, owners: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The index, its elements and criteria as rows of the shared long format (index = "sipas")."""
+    owners = owners or {}
+    criteria = result.criteria.assign(level="criterion", note=_answers_note(result.criteria, settings))
+    rows = pd.concat([result.elements, criteria[["code", "name", "level", "n", "value", "ci_low", "ci_high", "note"]]],
+                     ignore_index=True)
+    base = rows["code"].map(pd.Series(dict(baseline), dtype=float)).astype(float)
+    rows = rows.assign(
+        period=period, unit=unit, index=INDEX, measure="percent", target=settings.target,
+        baseline=base, baseline_period=np.where(base.notna(), settings.baseline_period, None),
+        gap_to_target=settings.target - rows["value"], change_vs_baseline=rows["value"] - base,
+        status=survey_status(rows["value"], rows["ci_low"], rows["ci_high"], base, settings),
+        owner=rows["code"].map(pd.Series(dict(owners), dtype="string")),
+    )
+    no_data = rows["status"] == "no_data"
+    rows.loc[no_data, ["gap_to_target", "change_vs_baseline"]] = np.nan
+    return long_frame(rows)
+
+
+def _answers_note(criteria: pd.DataFrame, settings: Settings) -> np.ndarray:
+    """"cần thêm k câu trả lời hài lòng trên n" — the gap in respondents, in words, for the Excel export."""
+    n, k = criteria["n"].to_numpy(float), criteria["gap_answers"].to_numpy(float)
+    n_text = pd.Series(np.nan_to_num(n).astype(int)).astype(str).to_numpy()
+    k_text = pd.Series(np.nan_to_num(k).astype(int)).astype(str).to_numpy()
+    short = "cần thêm " + k_text + " câu trả lời hài lòng trên " + n_text + f" để vượt {settings.target:g} %"
+    return np.select([n == 0, np.isnan(k), k == 0],
+                     ["chưa có câu trả lời", "không thể đạt chỉ tiêu với số câu trả lời này",
+                      "đạt chỉ tiêu trên " + n_text + " câu trả lời"], default=short)
+
+
+def no_data_rows(questionnaire: pd.DataFrame, *, unit: str, period: str, settings: Settings) -> pd.DataFrame:
+    """Rows for a unit without forms in the period: every figure NA with status no_data."""
+    return long_rows(estimate(pd.DataFrame(), questionnaire, settings),
+                     unit=unit, period=period, baseline={}, settings=settings)
+
+
+# ---------------------------------------------------------------- periods, breakdowns, trend
+
+def in_period(forms: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Forms whose survey date falls in the period (a year pools its quarters)."""
+    day = pd.to_datetime(forms["survey_date"]).dt.normalize()
+    return forms[(day >= pd.Timestamp(period.first)) & (day <= pd.Timestamp(period.last))]
+
+
+def breakdown(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings, dimension: str,
+              labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The overall index per group of one respondent attribute; groups under the minimum are flagged, not hidden.
+
+    n = forms of the group with at least one valid answer. A blank attribute is its own group ("Không ghi").
+    ``others`` = the index of everyone else, with its interval; ``clearly_lower`` when the interval of the
+    difference (group - others) lies wholly below zero.
+    """
+    groups = group_labels(forms, dimension, labels)
+    out = []
+    for group in sorted(groups.unique(), key=str):
+        inside = groups == group
+        overall = estimate(forms[inside], questionnaire, settings).elements.iloc[-1]
+        rest = estimate(forms[~inside], questionnaire, settings).elements.iloc[-1]
+        out.append({"dimension": dimension, "group": group, "forms": int(inside.sum()), "n": overall["n"],
+                    "value": overall["value"], "ci_low": overall["ci_low"], "ci_high": overall["ci_high"],
+                    "others": rest["value"], "others_low": rest["ci_low"], "others_high": rest["ci_high"]})
+    table = pd.DataFrame(out, columns=["dimension", "group", "forms", "n", "value", "ci_low", "ci_high", "others",
+                                       "others_low", "others_high"])
+    table["shown"] = table["n"] >= settings.min_group_answers
+    table["clearly_lower"] = table["shown"] & _clearly_lower(table)
+    table.loc[~table["shown"], ["value", "ci_low", "ci_high"]] = np.nan
+    return table.sort_values(["shown", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def criterion_by_group(forms: pd.DataFrame, codes: list[str], settings: Settings, dimension: str,
+                       labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Share satisfied per criterion x group, with Wilson intervals, and the share among everyone else.
+
+    ``clearly_lower``: the interval of the difference with the other respondents (Newcombe) lies wholly below
+    zero — the group drags the criterion down beyond sampling doubt. Groups under the minimum n are not judged.
+    """
+    groups = group_labels(forms, dimension, labels)
+    out = []
+    for code in codes:
+        scores = pd.to_numeric(forms[code], errors="coerce") if code in forms else pd.Series(np.nan, index=forms.index)
+        answered = scores.notna()
+        satisfied = scores.isin(settings.satisfied) & answered
+        counts = pd.DataFrame({"group": groups, "n": answered, "s": satisfied}).groupby("group").sum()
+        total_n, total_s = counts["n"].sum(), counts["s"].sum()
+        n, s = counts["n"].to_numpy(float), counts["s"].to_numpy(float)
+        low, high = intervals.wilson(s, n, settings.confidence)
+        others_low, others_high = intervals.wilson(total_s - s, total_n - n, settings.confidence)
+        out.append(pd.DataFrame({
+            "code": code, "dimension": dimension, "group": counts.index, "n": n, "satisfied": s,
+            "value": _share(s, n), "ci_low": low * 100, "ci_high": high * 100,
+            "others": _share(total_s - s, total_n - n), "others_low": others_low * 100,
+            "others_high": others_high * 100,
+        }))
+    columns = ["code", "dimension", "group", "n", "satisfied", "value", "ci_low", "ci_high", "others", "others_low",
+               "others_high"]
+    table = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=columns)
+    table["shown"] = table["n"] >= settings.min_group_answers
+    table["clearly_lower"] = table["shown"] & _clearly_lower(table)
+    return table
+
+
+def _clearly_lower(table: pd.DataFrame) -> np.ndarray:
+    """The interval of (group - others) lies wholly below zero; False where either side has no data."""
+    _, upper = intervals.difference_interval(table["value"], table["ci_low"], table["ci_high"], table["others"],
+                                             table["others_low"], table["others_high"])
+    return np.nan_to_num(upper, nan=0.0) < 0
+
+
+def group_labels(forms: pd.DataFrame, dimension: str, labels: Mapping[str, str] | None = None) -> pd.Series:
+    """The attribute as group names: coded values translated (``labels``, default GROUP_LABELS), blanks ->
+    "Không ghi"."""
+    values = forms[dimension].astype("string") if dimension in forms else pd.Series(pd.NA, index=forms.index, dtype="string")
+    labels = GROUP_LABELS.get(dimension) if labels is None else labels
+    if labels:
+        values = values.map(lambda v: labels.get(v, v) if isinstance(v, str) else v).astype("string")
+    return values.fillna("Không ghi")
+
+
+def weakest(criteria: pd.DataFrame, count: int = 3) -> pd.DataFrame:
+    """The criteria with the lowest share satisfied (ties in questionnaire order); criteria without data skipped."""
+    usable = criteria[criteria["n"] > 0]
+    return usable.sort_values("value", kind="stable").head(count)
+
+
+def trend(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings, periods: list[Period]) -> pd.DataFrame:
+    """The overall index per period with its interval and n, for a chart across quarters."""
+    out = []
+    for period in periods:
+        part = estimate(in_period(forms, period), questionnaire, settings)
+        overall = part.elements.iloc[-1]
+        out.append({"period": period.label, "label": period.label_vi, "forms": part.forms, "n": overall["n"],
+                    "value": overall["value"], "ci_low": overall["ci_low"], "ci_high": overall["ci_high"]})
+    return pd.DataFrame(out, columns=["period", "label", "forms", "n", "value", "ci_low", "ci_high"])
