@@ -409,3 +409,13 @@ def test_late_dossier_list():
     assert late["days_late_766"].tolist()[0] == 81 and late.iloc[2]["days_late_citizen"] == 2
     assert late["apology"].tolist() == [True, False, False, True]
     assert not set(late.columns) & {"applicant", "name", "phone", "address", "email", "id_number"}
+
+
+def test_dates_out_of_order_still_count_where_received():
+    # received 02/01/2024 but finished 30/12/2023 and returned 31/12/2023 (a data-entry error): still received
+    # in P (06a.5 = 1, 06a.3 = 1); not returned within P and not withdrawn -> in progress; due 05/01 < 31/03
+    # -> overdue (06a.13 = 1). 766: handled as received in P, judged on its end 30/12 <= due -> on time (100 %)
+    odd = frame([("E1", NT, HT, "Khai sinh", "direct", "2024-01-02", "2024-01-05", "2023-12-30", "2023-12-31", 10,
+                  True, False, False, False, False, False, _, False)])
+    rows = service_rows(odd, P, settings=SETTINGS)
+    assert [value(rows, c) for c in ("06a.3", "06a.5", "06a.13", "2.1")] == [1, 1, 1, 100]

@@ -25,12 +25,21 @@ def late_share(late: pd.Series, judged: pd.Series) -> pd.Series:
     return (late / judged.where(judged > 0) * 100).astype("Float64")
 
 
+def _classified(dossiers: pd.DataFrame, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(dossiers with a unique index, their flags): flags cover only the dossiers that can count, so the
+    details pick dossiers by index label."""
+    if not dossiers.index.is_unique:
+        dossiers = dossiers.reset_index(drop=True)
+    return dossiers, classify(dossiers, period)
+
+
 def breakdown(dossiers: pd.DataFrame, period: Period, by: str | list[str]) -> pd.DataFrame:
     """One row per field (``by="field"``) or procedure (``["procedure_name", "field"]``) with any dossier in
     the period: received, handled, judged, on time, late (QĐ 766), late share, late for the citizen (06a.10 +
     06a.13), apology letters missing. Most late first."""
     keys = [by] if isinstance(by, str) else list(by)
-    flags = classify(dossiers, period).assign(**{k: _labelled(dossiers, k) for k in keys})
+    dossiers, flags = _classified(dossiers, period)
+    flags = flags.assign(**{k: _labelled(dossiers, k) for k in keys})
     table = counts(flags, keys)[BREAKDOWN_COLUMNS]
     table = table.loc[(table["handled"] + table["received_in_p"] + table["late_for_citizen"]) > 0]
     table = table.assign(late_share=late_share(table["late"], table["judged"])).reset_index()
@@ -40,12 +49,12 @@ def breakdown(dossiers: pd.DataFrame, period: Period, by: str | list[str]) -> pd
 
 def handling_times(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Days from received to end of processing, for dossiers with a result (status 9/10) ending in the period."""
-    flags = classify(dossiers, period)
-    done = flags["result_in_p"].to_numpy()
+    dossiers, flags = _classified(dossiers, period)
+    done = flags.index[flags["result_in_p"].to_numpy()]
     return pd.DataFrame({
-        "field": _labelled(dossiers, "field")[done].to_numpy(),
-        "procedure_name": _labelled(dossiers, "procedure_name")[done].to_numpy(),
-        "days": flags["handling_days"][done].to_numpy(dtype="int64"),
+        "field": _labelled(dossiers.loc[done], "field").to_numpy(),
+        "procedure_name": _labelled(dossiers.loc[done], "procedure_name").to_numpy(),
+        "days": flags.loc[done, "handling_days"].to_numpy(dtype="int64"),
     })
 
 
@@ -85,8 +94,8 @@ def late_dossiers(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Dossiers late in either view: late by QĐ 766 (end of processing, judged at the period's last day if
     unfinished) or late for the citizen (returned late, or overdue and not returned). Ids, procedure and
     field only — never a person. ``apology``: True / False / NA when the export does not say."""
-    flags = classify(dossiers, period)
-    late = (flags["late"] | flags["late_for_citizen"]).to_numpy()
+    dossiers, flags = _classified(dossiers, period)
+    late = flags.index[(flags["late"] | flags["late_for_citizen"]).to_numpy()]
     picked = dossiers.loc[late]
     apology = picked["apology_issued"] if "apology_issued" in picked else pd.Series(pd.NA, index=picked.index)
     table = pd.DataFrame({
