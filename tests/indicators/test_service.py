@@ -419,3 +419,31 @@ def test_dates_out_of_order_still_count_where_received():
                   True, False, False, False, False, False, _, False)])
     rows = service_rows(odd, P, settings=SETTINGS)
     assert [value(rows, c) for c in ("06a.3", "06a.5", "06a.13", "2.1")] == [1, 1, 1, 100]
+
+
+# ------------------------------------------------------------------ the I/O edge
+
+def test_collect_rows_cover_every_unit_of_the_city(tmp_path):
+    from analysis import units
+    from analysis.collect import service as collect
+
+    frame(DOSSIERS).to_parquet(tmp_path / "one_stop.parquet", index=False)
+    rows = collect.rows(tmp_path, P)
+    city = [u.unit for u in units.all_units()]
+    assert list(dict.fromkeys(rows["unit"])) == city  # units.csv order, each with every code
+    assert len(rows) == len(city) * len(CODES)
+    assert value(rows, "2.1") == pytest.approx(1000 / 13)  # as in the hand-worked table
+    assert (rows.loc[rows["unit"] == "Tân Bình", "status"] == "no_data").all()
+    nothing = collect.rows(tmp_path / "empty", P)  # no one-stop export at all
+    assert len(nothing) == len(city) * len(CODES) and nothing["value"].isna().all()
+
+
+def test_unit_view_gathers_the_report(tmp_path):
+    from analysis.collect import service as collect
+
+    frame(DOSSIERS).to_parquet(tmp_path / "one_stop.parquet", index=False)
+    view = collect.unit_view(tmp_path, P, NT, settings=SETTINGS)
+    assert view.has_data and list(view.late["dossier_id"]) == ["D02", "D09", "D05", "D16"]
+    assert view.missing_columns == ["supplement_requests"]  # the only optional column the table lacks
+    assert view.comparisons["3.3"] == ">" and view.baseline_period.label == "2023Q1"
+    assert not collect.unit_view(tmp_path, P, "Tân Bình", settings=SETTINGS).has_data

@@ -1,0 +1,377 @@
+"""The service report's pieces (notebook 10_service_index): the first-screen summary and its sentences, the
+form II.06a and QĐ 766 tables, breakdowns, charts, the late-dossier list and the notes on method.
+
+``show_*`` functions display one section each, so a notebook cell is one call; the builders they use
+(``headline``, ``key_figures``, ``*_figure``) return strings, frames and figures and are tested on their own.
+Every text that comes from data goes through analysis.report.html (escaped).
+"""
+from __future__ import annotations
+
+from html import escape
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis import units
+from analysis.collect.service import ServiceView
+from analysis.indicators.service import COLUMN_VI
+from analysis.indicators.service_detail import handling_summary
+from analysis.indicators.timeliness import OPTIONAL_COLUMNS
+from analysis.periods import Period
+from analysis.report import charts, fmt, html
+
+KEY_CODES = ["2.1.late", "06a.10", "06a.13", "apology.missing", "2.1", "3.3", "3.3.chung_thuc", "3.6", "4.1",
+             "4.2", "5.4"]
+FORM_CODES = ["06a.3", "06a.4", "06a.5", "06a.6", "06a.7", "06a.8", "06a.9", "06a.10", "06a.11", "06a.12",
+              "06a.13", "06a.closed", "06a.no_due"]
+SCORED_CODES = ["2.1", "3.3", "3.6", "4.1", "4.2", "4.3", "5.4"]
+SHORT_LIST = 5
+NOTE_COLUMNS_VI = {**COLUMN_VI, "supplement_requests": "số lần yêu cầu bổ sung"}
+# The key-figures table names the date view of each late count, so the two views are never confused.
+KEY_LABELS = {
+    "2.1.late": "Hồ sơ trễ hạn theo cách tính QĐ 766 (ngày kết thúc xử lý)",
+    "06a.10": "Trễ hạn với người dân: đã trả kết quả quá hạn (biểu II.06a, cột 10)",
+    "06a.13": "Trễ hạn với người dân: đang giải quyết quá hạn (biểu II.06a, cột 13)",
+}
+
+
+# ------------------------------------------------------------------ values as the reader sees them
+
+def is_missing(value: object) -> bool:
+    """None, NA, NaN and NaT alike (dates of an unreturned dossier are NaT)."""
+    return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def _value(value: object, measure: object) -> str:
+    if measure == "percent":
+        return fmt.percent(value)
+    return fmt.number(value)
+
+
+def _difference(value: object, measure: object) -> str:
+    """A change or a gap: percentage points for percentages, dossiers for counts."""
+    return fmt.signed(value, 1 if measure == "percent" else 0, "điểm %" if measure == "percent" else "hồ sơ")
+
+
+def _gap(gap: object, status: object, measure: object) -> str:
+    if is_missing(gap):
+        return "—"
+    if gap <= 0:
+        return "đạt" if status == "met" else "0"
+    return "còn " + _difference(gap, measure).lstrip("+")
+
+
+def _target(target: object, comparison: object, measure: object) -> str:
+    """As the plan words it: "trên 80,0 %" for ">", "0" for "no late dossier"."""
+    if is_missing(target):
+        return "—"
+    words = {">": "trên ", "<": "dưới ", ">=": "", "<=": "tối đa "}.get(comparison, "")
+    return ("" if target == 0 and comparison == "<=" else words) + _value(target, measure)
+
+
+def _by_code(rows: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    picked = rows.set_index("code").reindex(codes).reset_index()
+    return picked.loc[picked["name"].notna()]
+
+
+def _figures_table(rows: pd.DataFrame, codes: list[str], comparisons: dict[str, str],
+                   with_points: bool = False, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """Rows ready for html.table: formatted values, 2023, change, target, gap and a status badge."""
+    picked = _by_code(rows, codes)
+    measures = picked["measure"].tolist()
+    shown = pd.DataFrame({
+        "code": picked["code"].to_numpy(),
+        "name": [(labels or {}).get(c, n) for c, n in zip(picked["code"], picked["name"])],
+        "value": [_value(v, m) for v, m in zip(picked["value"], measures)],
+        "baseline": [_value(v, m) for v, m in zip(picked["baseline"], measures)],
+        "change": [_difference(v, m) for v, m in zip(picked["change_vs_baseline"], measures)],
+        "target": [_target(t, comparisons.get(c), m) for t, c, m in zip(picked["target"], picked["code"], measures)],
+        "gap": [_gap(g, s, m) for g, s, m in zip(picked["gap_to_target"], picked["status"], measures)],
+        "status": ["" if is_missing(s) else html.status_badge(s) for s in picked["status"]],
+        "note": picked["note"].fillna("").to_numpy(),
+    })
+    if with_points:
+        shown["points"] = [fmt.points(p) if not is_missing(p) else "—" for p in picked["points"]]
+        shown["max_points"] = [fmt.number(p) if not is_missing(p) else "—" for p in picked["max_points"]]
+    return shown
+
+
+def _comparison_columns(baseline_label: str) -> dict[str, str]:
+    return {"value": "Kỳ này", "baseline": baseline_label, "change": "Thay đổi", "target": "Chỉ tiêu KH 23",
+            "gap": "Khoảng cách", "status": "Đánh giá"}
+
+
+# ------------------------------------------------------------------ the first screen
+
+def _count(rows: pd.DataFrame, code: str) -> object:
+    found = rows.loc[rows["code"] == code, "value"]
+    return found.iloc[0] if len(found) else pd.NA
+
+
+def headline(rows: pd.DataFrame) -> str:
+    """One or two Vietnamese sentences, from the numbers, for the unit's rows of one period."""
+    first = rows.iloc[0]
+    where = _display_name(str(first["unit"]))
+    when = Period.parse(str(first["period"])).label_vi
+    late_returned, overdue = _count(rows, "06a.10"), _count(rows, "06a.13")
+    late_766, on_time = _count(rows, "2.1.late"), _count(rows, "2.1")
+    if is_missing(_count(rows, "06a.3")):
+        return f"{when}: {where} không có dữ liệu hồ sơ một cửa."
+    citizen = int(late_returned) + int(overdue)
+    if citizen == 0:
+        first_sentence = f"{when}, {where} không có hồ sơ trễ hạn với người dân (theo ngày trả kết quả)"
+    else:
+        first_sentence = (f"{when}, {where} có {citizen} hồ sơ trễ hạn với người dân (theo ngày trả kết quả: "
+                          f"{int(late_returned)} đã trả quá hạn, {int(overdue)} đang giải quyết quá hạn)")
+        missing = _count(rows, "apology.missing")
+        if is_missing(missing):
+            first_sentence += "; tệp xuất không cho biết đã lập phiếu xin lỗi hay chưa"
+        elif missing:
+            first_sentence += f", trong đó {int(missing)} hồ sơ chưa có phiếu xin lỗi"
+        else:
+            first_sentence += ", tất cả đều đã có phiếu xin lỗi"
+    second = (f"Theo cách tính của QĐ 766 (ngày kết thúc xử lý) có {fmt.number(late_766)} hồ sơ trễ hạn; "
+              f"tỷ lệ giải quyết đúng hạn {fmt.percent(on_time)}")
+    baseline = rows.loc[rows["code"] == "2.1", "baseline"].iloc[0]
+    if not is_missing(baseline):
+        second += f" ({Period.parse(str(first['baseline_period'])).label_vi}: {fmt.percent(baseline)})"
+    return f"{first_sentence}. {second}. {_targets_sentence(rows)}"
+
+
+def _display_name(unit: str) -> str:
+    found = units.find(unit)
+    return found.display if found else unit
+
+
+def _targets_sentence(rows: pd.DataFrame) -> str:
+    targeted = rows.loc[rows["target"].notna()]
+    judged = targeted.loc[targeted["status"] != "no_data"]
+    met = int((judged["status"] == "met").sum())
+    text = f"Trong {len(targeted)} chỉ tiêu của Kế hoạch 23/KH-UBND: đạt {met}, chưa đạt {len(judged) - met}"
+    without = targeted.loc[targeted["status"] == "no_data", "code"].tolist()
+    if without:
+        text += f", không có dữ liệu {len(without)} ({', '.join(without)})"
+    return text + "."
+
+
+def late_procedures(by_procedure: pd.DataFrame, limit: int = 5) -> str:
+    """"Hồ sơ trễ hạn thuộc các thủ tục: …" from the procedure breakdown, most late first."""
+    late = by_procedure.loc[(by_procedure["late"] + by_procedure["late_for_citizen"]) > 0]
+    if late.empty:
+        return "Không có thủ tục nào có hồ sơ trễ hạn."
+    parts = [f"{p} ({int(c)} trễ với người dân, {int(l)} theo QĐ 766)"
+             for p, c, l in zip(late["procedure_name"], late["late_for_citizen"], late["late"])][:limit]
+    more = f" và {len(late) - limit} thủ tục khác" if len(late) > limit else ""
+    return "Hồ sơ trễ hạn thuộc các thủ tục: " + "; ".join(parts) + more + "."
+
+
+def summary(view: ServiceView) -> str:
+    """The first screen: headline, key figures against target and 2023, the procedures and the first late dossiers."""
+    if not view.has_data:
+        return html.no_data(f"Hồ sơ một cửa của {_display_name(view.unit)} trong {view.period.label_vi}") + html.paragraph(
+            "Báo cáo dừng ở đây: chưa có tệp xuất một cửa nào của đơn vị cho kỳ này trong data/raw/one_stop/.")
+    parts = [f'<p class="chiso-headline">{escape(headline(view.rows))}</p>',
+             html.paragraph(late_procedures(view.by_procedure)),
+             html.table(_figures_table(view.rows, KEY_CODES, view.comparisons, labels=KEY_LABELS),
+                        {"name": "Chỉ số", **_comparison_columns(view.baseline_period.label_vi)},
+                        html_columns=("status",))]
+    if len(view.late):
+        parts.append(html.heading(f"Hồ sơ trễ hạn ({len(view.late)} hồ sơ, trễ lâu nhất trước)", 4))
+        parts.append(late_list(view.late.head(SHORT_LIST), short=True))
+        if len(view.late) > SHORT_LIST:
+            parts.append(html.paragraph(f"… xem danh sách đầy đủ {len(view.late)} hồ sơ ở cuối báo cáo."))
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------ tables
+
+def form_06a(view: ServiceView) -> str:
+    return html.table(_figures_table(view.rows, FORM_CODES, view.comparisons),
+                      {"code": "Cột", "name": "Nội dung", "value": "Số hồ sơ", "baseline": view.baseline_period.label_vi,
+                       "change": "Thay đổi", "status": "Đánh giá"}, html_columns=("status",))
+
+
+def scored_indicators(view: ServiceView) -> str:
+    columns = {"code": "Mã", "name": "Chỉ số thành phần", **_comparison_columns(view.baseline_period.label_vi),
+               "points": "Điểm", "max_points": "Điểm tối đa", "note": "Ghi chú"}
+    return html.table(_figures_table(view.rows, SCORED_CODES, view.comparisons, with_points=True), columns,
+                      html_columns=("status",))
+
+
+BREAKDOWN_VI = {"handled": "Phải giải quyết", "on_time": "Đúng hạn (QĐ 766)", "late": "Trễ (QĐ 766)",
+                "late_share": "Tỷ lệ trễ (QĐ 766)", "late_for_citizen": "Trễ với người dân (II.06a)",
+                "apology_missing": "Chưa có phiếu xin lỗi"}
+
+
+def breakdown_table(table: pd.DataFrame, by: str) -> str:
+    label = {"field": "Lĩnh vực", "procedure_name": "Thủ tục"}[by]
+    return html.table(table, {by: label, **BREAKDOWN_VI}, {"late_share": fmt.percent})
+
+
+def handling_table(summary_table: pd.DataFrame) -> str:
+    return html.table(summary_table, {"field": "Lĩnh vực", "dossiers": "Số hồ sơ có kết quả",
+                                      "mean_days": "Trung bình (ngày)", "median_days": "Trung vị (ngày)",
+                                      "max_days": "Lâu nhất (ngày)"},
+                      {"mean_days": lambda v: fmt.number(v, 1), "median_days": lambda v: fmt.number(v, 1)})
+
+
+def late_list(late: pd.DataFrame, short: bool = False) -> str:
+    """The late dossiers: ids, procedure, field and dates only (no personal data)."""
+    columns = {"dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "field": "Lĩnh vực"}
+    if not short:
+        columns |= {"received": "Tiếp nhận", "judged_on": "Kết thúc xử lý (hoặc cuối kỳ)", "returned": "Trả kết quả"}
+    columns |= {"due": "Hẹn trả", "days_late_766": "Số ngày trễ (QĐ 766)",
+                "days_late_citizen": "Số ngày trễ với người dân", "apology": "Phiếu xin lỗi"}
+    dates = {c: fmt.day for c in ("received", "judged_on", "returned", "due")}
+    days = {c: (lambda v: "—" if is_missing(v) else fmt.number(v)) for c in ("days_late_766", "days_late_citizen")}
+    returned = {"returned": lambda v: "chưa trả" if is_missing(v) else fmt.day(v)}
+    return html.table(late, columns, {**dates, **days, **returned, "apology": _yes_no},
+                      empty="Không có hồ sơ trễ hạn.")
+
+
+def _yes_no(value: object) -> str:
+    if is_missing(value):
+        return "không rõ"
+    return "có" if value else "chưa có"
+
+
+# ------------------------------------------------------------------ charts
+
+def late_share_figure(by_field: pd.DataFrame) -> Figure:
+    """Late share per field (QĐ 766), most late at the top, the late counts written on the bars."""
+    table = by_field.loc[by_field["judged"] > 0].sort_values(["late_share", "field"], ascending=[True, False])
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(table) + 1.4))
+    shares = table["late_share"].astype(float).to_numpy()
+    colours = [charts.BAD if s > 0 else charts.GOOD for s in shares]
+    ax.barh(table["field"].astype(str), shares, color=colours)
+    for y, (share, late, judged) in enumerate(zip(shares, table["late"], table["judged"])):
+        ax.text(share, y, f" {fmt.percent(share)} ({int(late)}/{int(judged)})", va="center", fontsize=9)
+    ax.set_xlim(0, max(10.0, shares.max() * 1.3 if len(shares) else 10.0))
+    ax.set_title("Tỷ lệ hồ sơ trễ hạn theo lĩnh vực (cách tính QĐ 766)")
+    ax.set_xlabel("Tỷ lệ trễ hạn (%) — số trễ / số hồ sơ được xét")
+    ax.set_ylabel("Lĩnh vực")
+    return fig
+
+
+def handling_figure(times: pd.DataFrame) -> Figure:
+    """Days from received to end of processing, one box per field."""
+    order = times.groupby("field")["days"].median().sort_values().index.tolist()
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.4))
+    ax.boxplot([times.loc[times["field"] == f, "days"].to_numpy() for f in order], orientation="horizontal",
+               tick_labels=order, patch_artist=True, boxprops={"facecolor": "#cfd8dc"},
+               medianprops={"color": charts.NEUTRAL})
+    ax.set_title("Thời gian giải quyết hồ sơ theo lĩnh vực")
+    ax.set_xlabel("Số ngày từ tiếp nhận đến kết thúc xử lý")
+    ax.set_ylabel("Lĩnh vực")
+    return fig
+
+
+def trend_figure(trend: pd.DataFrame, period: Period) -> Figure:
+    """On-time percentage and late dossiers month by month, this year against the baseline year."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
+    for year in sorted(set(trend["year"]), reverse=True):
+        colour, style = (charts.NEUTRAL, "-") if year == period.year else (charts.BASELINE, "--")
+        part = trend.loc[trend["year"] == year]
+        months = [f"Tháng {m}" for m in part["month"]]
+        left.plot(months, part["on_time_pct"].astype(float), style, marker="o", color=colour, label=str(year))
+        right.plot(months, part["late_for_citizen"], style, marker="o", color=colour, label=str(year))
+    left.set_title("Tỷ lệ đúng hạn (QĐ 766)")
+    left.set_ylabel("Tỷ lệ đúng hạn (%)")
+    left.set_ylim(0, 105)
+    right.set_title("Hồ sơ trễ hạn với người dân (II.06a)")
+    right.set_ylabel("Số hồ sơ")
+    right.set_ylim(bottom=0)
+    for ax in (left, right):
+        ax.set_xlabel("Tháng")
+        ax.legend(title="Năm")
+    baseline = min(trend["year"])
+    fig.suptitle(f"Diễn biến theo tháng, {period.label_vi}" +
+                 (f" so với cùng kỳ năm {baseline}" if baseline != period.year else ""))
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------------ notes on method
+
+METHOD_NOTES = [
+    "Hai cách tính trễ hạn được nêu riêng: QĐ 766 (chỉ số 2.1) so ngày kết thúc xử lý với ngày hẹn trả, hồ sơ "
+    "chưa kết thúc được xét tại ngày cuối kỳ; biểu II.06a so ngày trả kết quả với ngày hẹn trả.",
+    "So sánh theo ngày lịch (không theo giờ): trả lúc 18:00 ngày hẹn trả vẫn là đúng hạn.",
+    "Hồ sơ không được tiếp nhận (trạng thái 3) không được tính ở bất kỳ chỉ tiêu nào.",
+    "Ngày kết thúc xử lý là ngày hoàn thành; nếu trống, lấy ngày trả kết quả. Hồ sơ rút hoặc dừng xử lý không có "
+    "ngày nào được coi là kết thúc tại ngày tiếp nhận (không chuyển sang kỳ sau).",
+    "Hồ sơ không có ngày hẹn trả không xét được đúng hay trễ hạn: không tính vào 2.1, ghi riêng ở biểu II.06a.",
+    "Biểu II.06a: tổng tiếp nhận = đã giải quyết + đang giải quyết + rút/dừng xử lý không trả kết quả + không có "
+    "ngày hẹn trả.",
+    "Quy tắc của Cổng DVCQG “yêu cầu bổ sung quá một lần tính là trễ hạn” và thời hạn theo quy định khi thiếu "
+    "ngày hẹn trả chưa được áp dụng (tệp xuất không có ngày yêu cầu bổ sung, không có thời hạn luật định).",
+    "5.4 = 100 − (% trễ hạn + % có phản ánh hoặc đánh giá không hài lòng), trên các hồ sơ được xét ở chỉ số 2.1.",
+    "Số liệu so sánh: cùng kỳ năm 2023, tính từ dữ liệu 2023 theo đúng các quy tắc trên.",
+]
+
+
+def notes(view: ServiceView) -> str:
+    lines = list(METHOD_NOTES)
+    if view.missing_columns:
+        absent = ", ".join(NOTE_COLUMNS_VI[c] for c in OPTIONAL_COLUMNS if c in view.missing_columns)
+        lines.append(f"Tệp xuất của đơn vị không có các cột: {absent}; chỉ số nào cần các cột này ghi "
+                     f"“{fmt.NO_DATA}”, không ghi 0.")
+    lines.extend(view.settings_notes)
+    return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
+
+
+# ------------------------------------------------------------------ one call per notebook cell
+
+def _display(markup: str) -> None:
+    from IPython.display import HTML, display
+    display(HTML(markup))
+
+
+def _show_figure(fig: Figure) -> None:
+    plt.show()
+    plt.close(fig)
+
+
+def show_summary(view: ServiceView) -> None:
+    _display(summary(view))
+
+
+def show_form_06a(view: ServiceView) -> None:
+    _display(form_06a(view) if view.has_data else html.no_data("Biểu II.06a"))
+
+
+def show_scored(view: ServiceView) -> None:
+    _display(scored_indicators(view) if view.has_data else html.no_data("Chỉ số thành phần QĐ 766"))
+
+
+def show_breakdown(view: ServiceView) -> None:
+    if not view.has_data:
+        _display(html.no_data("Phân tích theo lĩnh vực, thủ tục"))
+        return
+    _show_figure(late_share_figure(view.by_field))
+    _display(html.heading("Theo lĩnh vực", 4) + breakdown_table(view.by_field, "field")
+             + html.heading("Theo thủ tục", 4) + breakdown_table(view.by_procedure, "procedure_name"))
+
+
+def show_handling(view: ServiceView) -> None:
+    if not view.has_data or view.times.empty:
+        _display(html.no_data("Thời gian giải quyết"))
+        return
+    _show_figure(handling_figure(view.times))
+    _display(handling_table(handling_summary(view.times)))
+
+
+def show_trend(view: ServiceView) -> None:
+    if not view.has_data:
+        _display(html.no_data("Diễn biến theo tháng"))
+        return
+    _show_figure(trend_figure(view.trend.loc[view.trend["unit"] == view.unit], view.period))
+
+
+def show_late_list(view: ServiceView) -> None:
+    _display(late_list(view.late) if view.has_data else html.no_data("Danh sách hồ sơ trễ hạn"))
+
+
+def show_notes(view: ServiceView) -> None:
+    _display(notes(view))
