@@ -1,0 +1,337 @@
+"""Ingest of SIPAS survey forms: one row per respondent, answers as codes 1-5 or as labels.
+
+Reads every xlsx/xls/csv/txt under ``<raw>/sipas/`` with the shared readers (header detection, encodings,
+NFC). Columns are recognised through two analyst-editable files in data/reference/sipas/: the questionnaire
+map (header or question code -> criterion) and respondent_columns.csv (unit, survey date, procedure, field,
+channel, gender, age group, education, occupation, form number; personal columns -> dropped here).
+Headers neither file knows go to ``FileAccount.unknown_columns`` and are never copied.
+
+Answers (answers.csv): 1-5 or the five labels in any case, with or without accents; blank, "Không ý kiến",
+"Không trả lời", 0 and 9 are no answer (NA). Any other answer is set aside **cell by cell**: the respondent
+is kept and counted as ingested, that one answer becomes NA (counted in no share), and the quarantine table
+gets an entry with the row, the column as written, the value and a reason. One unreadable answer should not
+throw away the other 21 answers of a citizen. The same applies to an unreadable channel.
+Rows are quarantined whole when they cannot be placed: no or unreadable survey date, no unit, or no answer
+cell filled at all. Lines that hold nothing but a row number (an empty template line) are not forms.
+
+Duplicates: a file byte-identical to an earlier one counts all its rows as duplicates. A form number
+repeated for the same unit in the same quarter with identical content is kept once (the rest duplicates);
+with different content every copy is quarantined (which one is right cannot be told). Forms without a form
+number are never de-duplicated: two citizens may well give identical answers on the same day.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths, units
+from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame,
+                                        relative_name)
+from analysis.ingest.duplicates import find_repeats
+from analysis.ingest.tables import (PERSONAL, AliasTable, IngestError, coded_values, list_files, locate_table,
+                                    parse_dates, records_under, sha256, text_column)
+from analysis.text import fold, nfc
+
+SOURCE = "sipas"
+ATTRIBUTES = ["procedure", "field", "gender", "age_group", "education", "occupation"]
+RESPONDENT_COLUMNS = ["form_id", "unit", "survey_date", "procedure", "field", "channel", *ATTRIBUTES[2:]]
+CHANNELS = {"1": "direct", "2": "online", "3": "post", "Trực tiếp": "direct", "Tại bộ phận một cửa": "direct",
+            "Trực tuyến": "online", "Qua mạng": "online", "Online": "online", "Dịch vụ công trực tuyến": "online",
+            "Bưu chính": "post", "Bưu chính công ích": "post", "Qua bưu điện": "post"}
+NO_ANSWER = 0  # score given to the no-answer labels in answers.csv
+REF = ("sipas",)
+
+
+# ---------------------------------------------------------------- reference files
+
+def questionnaire(path: Path | None = None) -> pd.DataFrame:
+    """code, element, element_name, criterion_text, headers — one row per criterion, in questionnaire order."""
+    table = pd.read_csv(path or paths.reference(*REF, "questionnaire.csv"), comment="#", dtype=str)
+    table = table.fillna("")
+    for column in ("code", "element", "element_name", "criterion_text"):
+        table[column] = table[column].map(nfc).astype("string")
+    return table
+
+
+def answer_scores(path: Path | None = None) -> dict[str, int]:
+    """Folded answer text -> score 1-5, or NO_ANSWER (0) for the answers that mean "no opinion"."""
+    table = pd.read_csv(path or paths.reference(*REF, "answers.csv"), comment="#", dtype=str)
+    scores = pd.to_numeric(table["score"], errors="coerce").fillna(NO_ANSWER).astype(int)
+    return {fold(answer): int(score) for answer, score in zip(table["answer"], scores)}
+
+
+def column_aliases(survey: pd.DataFrame, respondent_path: Path | None = None) -> AliasTable:
+    """One alias table for respondent columns and answer columns; a spelling claimed by two fields is refused."""
+    respondents = AliasTable.from_csv(respondent_path or paths.reference(*REF, "respondent_columns.csv"))
+    by_key, spellings = dict(respondents.by_key), dict(respondents.spellings)
+    for code, text, headers in zip(survey["code"], survey["criterion_text"], survey["headers"]):
+        for spelling in [code, text, *headers.split("|")]:
+            key = fold(spelling)
+            if not key:
+                continue
+            if by_key.get(key, code) != code:
+                raise IngestError(f"data/reference/sipas: the header {spelling!r} is given to both "
+                                  f"{by_key[key]!r} and {code!r}; keep it for one only")
+            by_key[key] = code
+            spellings.setdefault(code, []).append(spelling)
+    return AliasTable(by_key, spellings)
+
+
+@dataclass(frozen=True)
+class Reference:
+    survey: pd.DataFrame
+    aliases: AliasTable
+    scores: dict[str, int]
+
+    @property
+    def codes(self) -> list[str]:
+        return self.survey["code"].tolist()
+
+
+@lru_cache(maxsize=1)
+def default_reference() -> Reference:
+    survey = questionnaire()
+    return Reference(survey, column_aliases(survey), answer_scores())
+
+
+def output_columns(codes: list[str]) -> list[str]:
+    return [*RESPONDENT_COLUMNS, *codes, "source_file", "source_row"]
+
+
+# ---------------------------------------------------------------- values
+
+def parse_answers(values: pd.Series, scores: dict[str, int]) -> tuple[pd.Series, pd.Series]:
+    """Answer cells -> (score 1-5 or NA, bad). Blank and the no-answer answers give NA and are not bad."""
+    text = text_column(values)
+    keys = text.map(fold, na_action="ignore").astype("string")
+    number = pd.to_numeric(text, errors="coerce")
+    whole = number.notna() & (number == number.round())
+    keys = keys.mask(whole, number.round().astype("Int64").astype("string"))
+    mapped = keys.map(scores, na_action="ignore")
+    mapped = pd.to_numeric(mapped, errors="coerce")
+    bad = text.notna() & mapped.isna()
+    score = mapped.where(mapped > 0).astype("Int8")
+    return score, bad
+
+
+def unit_from_folder(path: Path, source_root: Path) -> str | None:
+    """``<raw>/sipas/Ninh Thạnh/forms.xlsx`` -> "Ninh Thạnh" when the folder names a unit of units.csv."""
+    if path.parent == source_root:
+        return None
+    found = units.find(path.parent.name)
+    return found.unit if found else None
+
+
+def canonical_spelling(values: pd.Series) -> pd.Series:
+    """Spellings that differ only in case, accents or spacing ("nữ", "Nữ ") -> the most frequent one."""
+    text = values.astype("string").str.replace(r"\s+", " ", regex=True).str.strip()
+    keys = text.map(fold, na_action="ignore")
+    frame = pd.DataFrame({"key": keys, "text": text}).dropna()
+    if frame.empty:
+        return text
+    counts = frame.groupby(["key", "text"]).size().reset_index(name="count")
+    best = counts.sort_values(["key", "count", "text"], ascending=[True, False, True]).drop_duplicates("key")
+    return keys.map(best.set_index("key")["text"]).astype("string")
+
+
+# ---------------------------------------------------------------- one file
+
+@dataclass
+class FileForms:
+    account: FileAccount
+    forms: pd.DataFrame
+    quarantine: list[pd.DataFrame]
+
+
+def _entries(account: FileAccount, mask, rows, record_ids: pd.Series, column, values, reason) -> pd.DataFrame:
+    """Quarantine entries for the rows selected by ``mask``; column, value and reason may vary per row."""
+    mask = np.asarray(mask, dtype=bool)
+
+    def cut(item):  # a Series is cut to the mask, a scalar is repeated
+        return item.to_numpy()[mask] if isinstance(item, pd.Series) else item
+
+    shown = None if values is None else pd.Series(cut(values), dtype="string").str.slice(0, 80).to_numpy()
+    return pd.DataFrame({"source": SOURCE, "file": account.file, "sheet": account.sheet,
+                         "row": np.asarray(rows)[mask], "record_id": record_ids.to_numpy()[mask],
+                         "column": cut(column), "value": shown, "reason": cut(reason)})
+
+
+def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
+    """One export -> its forms, quarantine entries and row accounting; IngestError when unusable."""
+    source_root = raw_dir / SOURCE
+    account = FileAccount(file=relative_name(path, raw_dir), source=SOURCE, sha256=sha256(path),
+                          demo=is_demo_file(path))
+    sheet, header = locate_table(path, ref.aliases, required=("survey_date",), label=account.file)
+    fields = set(header.columns.values())
+    answer_codes = [c for c in ref.codes if c in fields]
+    if not answer_codes:
+        raise IngestError(f"{account.file}: no answer column recognised; expected headers such as 'Câu 1', "
+                          "'E1.1' or the criterion texts of data/reference/sipas/questionnaire.csv")
+    folder_unit = unit_from_folder(path, source_root)
+    if "unit" not in fields and folder_unit is None:
+        raise IngestError(f"{account.file}: no unit column (Đơn vị), and the folder {path.parent.name!r} does "
+                          "not name a unit of data/reference/units.csv")
+    account.sheet, account.header_row = sheet.name, header.row + 1
+    account.columns = {header.labels[pos]: f for pos, f in header.columns.items() if pos in header.labels}
+    account.unknown_columns = list(header.unknown)
+    label = {}
+    for pos, f in sorted(header.columns.items()):
+        label.setdefault(f, header.labels.get(pos, f))
+
+    records = records_under(sheet, header)
+    raw = records.frame
+    content = [c for c in raw.columns if c not in ("source_row", "row_number")]
+    filled = raw[content].map(lambda cell: cell is not None and str(cell).strip() != "").any(axis=1) \
+        if content else pd.Series(False, index=raw.index)
+    account.lines_skipped = records.lines_skipped + int((~filled).sum())
+    raw = raw[filled].reset_index(drop=True)
+    account.rows_read = len(raw)
+    rows = raw["source_row"].to_numpy()
+
+    forms = pd.DataFrame(index=raw.index)
+    forms["form_id"] = text_column(raw["form_id"]) if "form_id" in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
+    entries: list[pd.DataFrame] = []
+    row_reason = pd.Series(pd.NA, index=raw.index, dtype="string")
+    row_column = pd.Series(pd.NA, index=raw.index, dtype="string")
+    row_value = pd.Series(pd.NA, index=raw.index, dtype="string")
+
+    def flag(mask: pd.Series, column: str, values: pd.Series | None, reason: str) -> None:
+        fresh = mask & row_reason.isna()
+        row_reason[fresh] = reason
+        row_column[fresh] = column
+        if values is not None:
+            row_value[fresh] = values[fresh]
+
+    dates, bad_dates = parse_dates(raw["survey_date"])
+    date_text = text_column(raw["survey_date"])
+    forms["survey_date"] = dates
+    flag(date_text.isna(), label["survey_date"], None, "thiếu ngày khảo sát: không xếp được phiếu vào kỳ nào")
+    flag(bad_dates, label["survey_date"], date_text, "ngày khảo sát không đọc được")
+
+    unit_text = text_column(raw["unit"]) if "unit" in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
+    unit = units.canonical(unit_text).fillna(folder_unit) if folder_unit else units.canonical(unit_text)
+    forms["unit"] = unit.astype("string")
+    flag(forms["unit"].isna(), label.get("unit", "unit"), None, "thiếu tên đơn vị")
+    known = {u.unit for u in units.all_units()}
+    strangers = forms.loc[forms["unit"].notna() & ~forms["unit"].isin(known), "unit"].value_counts()
+    account.notes += [f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu)"
+                      for name, count in strangers.items()]
+
+    answer_text = raw[answer_codes].map(lambda cell: cell is not None and str(cell).strip() != "")
+    flag(~answer_text.any(axis=1), "(mọi câu hỏi)", None, "phiếu không có câu trả lời nào")
+
+    for f in ATTRIBUTES:
+        forms[f] = text_column(raw[f]) if f in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
+    if "channel" in raw:
+        channel, bad_channel = coded_values(raw["channel"], CHANNELS)
+        forms["channel"] = channel.astype("string")
+        channel_text = text_column(raw["channel"])
+        entries.append(_entries(account, bad_channel & row_reason.isna(), rows, forms["form_id"], label["channel"],
+                                channel_text, "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
+                                "Bưu chính hoặc 1/2/3) — chỉ bỏ ô này, phiếu vẫn được tính"))
+    else:
+        forms["channel"] = pd.Series(pd.NA, index=raw.index, dtype="string")
+
+    for code in ref.codes:
+        if code not in raw:
+            forms[code] = pd.Series(pd.NA, index=raw.index, dtype="Int8")
+            continue
+        score, bad = parse_answers(raw[code], ref.scores)
+        forms[code] = score
+        cell_text = text_column(raw[code])
+        entries.append(_entries(account, bad & row_reason.isna(), rows, forms["form_id"], label[code], cell_text,
+                                f"câu trả lời không hợp lệ cho {code} (cần 1–5 hoặc Rất không hài lòng … "
+                                "Rất hài lòng) — chỉ bỏ câu này, các câu khác của phiếu vẫn được tính"))
+
+    forms["source_file"] = account.file
+    forms["source_row"] = raw["source_row"].astype("int64")
+    rejected = row_reason.notna()
+    entries.append(_entries(account, rejected, rows, forms["form_id"], row_column, row_value, row_reason))
+    account.rows_quarantined = int(rejected.sum())
+    account.rows_ingested = account.rows_read - account.rows_quarantined
+    kept = forms[~rejected].reset_index(drop=True)
+    return FileForms(account, kept[output_columns(ref.codes)], entries)
+
+
+# ---------------------------------------------------------------- duplicates across files
+
+FIELD_VI = {"unit": "đơn vị", "survey_date": "ngày khảo sát", "procedure": "thủ tục", "field": "lĩnh vực",
+            "channel": "hình thức giao dịch", "gender": "giới tính", "age_group": "độ tuổi",
+            "education": "trình độ học vấn", "occupation": "nghề nghiệp"}
+
+
+def repeated_forms(forms: pd.DataFrame, codes: list[str], carried: dict[str, set[str]]):
+    """Forms sharing unit + form number + quarter (numbering may restart each quarter): same content ->
+    duplicates, different content -> conflicts. A column one file lacks is not a difference."""
+    quarter = forms["survey_date"].dt.to_period("Q").astype("string")
+    keyed = forms.assign(repeat_key=forms["unit"] + "\x1f" + forms["form_id"] + "\x1f" + quarter)
+    compare = [c for c in output_columns(codes) if c not in ("form_id", "source_file", "source_row")]
+    return find_repeats(keyed, "repeat_key", compare, origin="source_file", carried=carried)
+
+
+def drop_repeats(forms: pd.DataFrame, accounts: list[FileAccount], carried: dict[str, set[str]],
+                 codes: list[str]) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Keep one copy of repeated forms, quarantine conflicting ones, and move the counts in each file's account."""
+    if forms.empty:
+        return forms, []
+    repeats = repeated_forms(forms, codes, carried)
+    by_file = {a.file: a for a in accounts}
+    entries = []
+    for file, part in forms[repeats.conflict].groupby("source_file"):
+        differing = repeats.differing[part.index].map(
+            lambda names: ", ".join(FIELD_VI.get(n, n) for n in names.split(", ")), na_action="ignore")
+        entries.append(_entries(by_file[file], pd.Series(True, index=part.index), part["source_row"],
+                                part["form_id"], "Mã phiếu", part["form_id"],
+                                "mã phiếu lặp lại trong cùng đơn vị và quý, khác nhau ở: " + differing
+                                + " — không biết bản nào đúng"))
+    for mask, counter in ((repeats.duplicate, "rows_duplicate"), (repeats.conflict, "rows_quarantined")):
+        for file, count in forms.loc[mask, "source_file"].value_counts().items():
+            setattr(by_file[file], counter, getattr(by_file[file], counter) + int(count))
+            by_file[file].rows_ingested -= int(count)
+    return forms[~(repeats.duplicate | repeats.conflict)], entries
+
+
+def finish(forms: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """One spelling per group, file order, and the table's dtypes."""
+    forms = forms.copy()
+    for f in ATTRIBUTES:
+        forms[f] = canonical_spelling(forms[f])
+    forms = forms.sort_values(["source_file", "source_row"], kind="stable").reset_index(drop=True)
+    forms = forms.astype({"form_id": "string", "unit": "string", "channel": "string", "source_file": "string",
+                          "source_row": "int64", **{c: "Int8" for c in codes}})
+    forms["survey_date"] = pd.to_datetime(forms["survey_date"]).astype("datetime64[us]")
+    return forms[output_columns(codes)]
+
+
+# ---------------------------------------------------------------- the source
+
+def ingest(raw_dir: Path, ref: Reference | None = None) -> SourceResult | None:
+    """Every export under ``<raw_dir>/sipas/`` -> the respondent table, its quarantine and the accounts."""
+    ref = ref or default_reference()
+    files = list_files(raw_dir / SOURCE)
+    if not files:
+        return None
+    parts, accounts, entries, seen, carried = [], [], [], {}, {}
+    for path in files:
+        result = read_file(path, raw_dir, ref)
+        account = result.account
+        accounts.append(account)
+        carried[account.file] = {*account.columns.values(), "unit", "survey_date"}
+        if account.sha256 in seen:  # the same export dropped in twice
+            account.notes.append(f"tệp trùng hoàn toàn với {seen[account.sha256]}: mọi phiếu tính là trùng lặp")
+            account.rows_duplicate, account.rows_ingested, account.rows_quarantined = account.rows_read, 0, 0
+            continue
+        seen[account.sha256] = account.file
+        parts.append(result.forms)
+        entries += result.quarantine
+    forms = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=output_columns(ref.codes))
+    forms, conflicts = drop_repeats(forms, accounts, carried, ref.codes)
+    for account in accounts:
+        account.check()
+    found = [e for e in entries + conflicts if len(e)]
+    quarantine = quarantine_frame(pd.concat(found, ignore_index=True) if found else [])
+    return SourceResult(SOURCE, finish(forms, ref.codes), quarantine, accounts)
