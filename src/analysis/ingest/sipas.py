@@ -67,18 +67,10 @@ def answer_scores(path: Path | None = None) -> dict[str, int]:
 def column_aliases(survey: pd.DataFrame, respondent_path: Path | None = None) -> AliasTable:
     """One alias table for respondent columns and answer columns; a spelling claimed by two fields is refused."""
     respondents = AliasTable.from_csv(respondent_path or paths.reference(*REF, "respondent_columns.csv"))
-    by_key, spellings = dict(respondents.by_key), dict(respondents.spellings)
-    for code, text, headers in zip(survey["code"], survey["criterion_text"], survey["headers"]):
-        for spelling in [code, text, *headers.split("|")]:
-            key = fold(spelling)
-            if not key:
-                continue
-            if by_key.get(key, code) != code:
-                raise IngestError(f"data/reference/sipas: the header {spelling!r} is given to both "
-                                  f"{by_key[key]!r} and {code!r}; keep it for one only")
-            by_key[key] = code
-            spellings.setdefault(code, []).append(spelling)
-    return AliasTable(by_key, spellings)
+    pairs = [(code, spelling) for code, text, headers in
+             zip(survey["code"], survey["criterion_text"], survey["headers"])
+             for spelling in [code, text, *headers.split("|")] if fold(spelling)]
+    return respondents.extended(pairs, "data/reference/sipas (questionnaire.csv, respondent_columns.csv)")
 
 
 @dataclass(frozen=True)

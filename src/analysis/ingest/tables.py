@@ -138,16 +138,21 @@ class AliasTable:
     def from_csv(cls, path: Path) -> "AliasTable":
         """Read ``field,alias`` rows (``#`` lines are comments); one spelling naming two fields is refused."""
         table = pd.read_csv(path, dtype=str, comment="#", skipinitialspace=True).dropna()
-        by_key: dict[str, str] = {}
-        spellings: dict[str, list[str]] = {}
-        for fieldname, alias in zip(table["field"].map(nfc), table["alias"].map(nfc)):
+        return cls({}).extended(zip(table["field"].map(nfc), table["alias"].map(nfc)), path.name)
+
+    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> "AliasTable":
+        """A copy with more (field, alias) pairs; an alias already naming another field is refused, naming
+        ``origin`` (the file the pairs come from)."""
+        by_key = dict(self.by_key)
+        spellings = {f: list(names) for f, names in self.spellings.items()}
+        for fieldname, alias in pairs:
             key = fold(alias)
             if by_key.get(key, fieldname) != fieldname:
-                raise IngestError(f"{path.name}: alias {alias!r} is given for both {by_key[key]!r} and "
+                raise IngestError(f"{origin}: alias {alias!r} is given for both {by_key[key]!r} and "
                                   f"{fieldname!r}; keep one")
             by_key[key] = fieldname
             spellings.setdefault(fieldname, []).append(alias)
-        return cls(by_key, spellings)
+        return AliasTable(by_key, spellings)
 
     def field_for(self, header: object) -> str | None:
         return self.by_key.get(fold(header)) if header is not None else None
