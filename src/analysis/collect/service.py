@@ -59,7 +59,8 @@ def unit_view(processed: Path | str | None, period: Period, unit: str,
         pd.DataFrame({"unit": pd.Series(dtype="string"), "status_code": pd.Series(dtype="Int8")})
     long_rows = service_rows(dossiers, period, BASELINE_YEAR, settings, units=[unit])
     has_data = bool(long_rows.loc[long_rows["code"] == "06a.3", "value"].notna().any())
-    in_period = dossiers.loc[dossiers["received_at"].dt.date <= period.last] if "received_at" in dossiers else dossiers
+    by_last = pd.Timestamp(period.last) + pd.Timedelta(days=1)
+    in_period = dossiers.loc[dossiers["received_at"] < by_last] if "received_at" in dossiers else dossiers
     missing = [c for c in OPTIONAL_COLUMNS if c not in in_period or in_period[c].isna().all()]
     return ServiceView(
         unit=unit, period=period, baseline_period=period.in_year(BASELINE_YEAR), has_data=has_data,

@@ -273,7 +273,7 @@ def trend_figure(trend: pd.DataFrame, period: Period) -> Figure:
     for year in sorted(set(trend["year"]), reverse=True):
         colour, style = (charts.NEUTRAL, "-") if year == period.year else (charts.BASELINE, "--")
         part = trend.loc[trend["year"] == year]
-        months = [f"Tháng {m}" for m in part["month"]]
+        months = part["month"].to_numpy()
         left.plot(months, part["on_time_pct"].astype(float), style, marker="o", color=colour, label=str(year))
         right.plot(months, part["late_for_citizen"], style, marker="o", color=colour, label=str(year))
     left.set_title("Tỷ lệ đúng hạn (QĐ 766)")
@@ -282,7 +282,9 @@ def trend_figure(trend: pd.DataFrame, period: Period) -> Figure:
     right.set_title("Hồ sơ trễ hạn với người dân (II.06a)")
     right.set_ylabel("Số hồ sơ")
     right.set_ylim(bottom=0)
+    months = sorted(set(trend["month"]))
     for ax in (left, right):
+        ax.set_xticks(months, [str(m) for m in months])
         ax.set_xlabel("Tháng")
         ax.legend(title="Năm")
     baseline = min(trend["year"])
