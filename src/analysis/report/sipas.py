@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
+from analysis import units
 from analysis.collect.sipas import UnitReport
 from analysis.indicators import sipas as index
 from analysis.indicators.long import is_missing
@@ -44,7 +45,8 @@ def no_forms(rep: UnitReport) -> str:
     """Why there is nothing to show: no SIPAS export at all, or none for this unit and period."""
     if not rep.has_source:
         return html.no_data(f"{SOURCE_LABEL}: chưa có tệp khảo sát nào trong data/raw/sipas/")
-    return html.no_data(f"{SOURCE_LABEL} của {rep.unit} trong {rep.period.label_vi}")
+    found = units.find(rep.unit)
+    return html.no_data(f"{SOURCE_LABEL} của {found.display if found else rep.unit} trong {rep.period.label_vi}")
 
 
 # ---------------------------------------------------------------- first screen
