@@ -2,16 +2,13 @@
 facts checked against figures recomputed here straight from the raw demo workbook, plus the report's escaping."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from html import unescape
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import openpyxl
 import pandas as pd
-import papermill
 import pytest
 
 from analysis import store
@@ -21,7 +18,9 @@ from analysis.ingest import sipas as ingest
 from analysis.periods import Period
 from analysis.report import sipas as report
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "20_sipas.ipynb"
+from . import helpers
+from .helpers import images, output_text
+
 UNIT = "Ninh Thạnh"
 
 
@@ -34,23 +33,8 @@ def demo_data(tmp_path_factory):
 
 
 def execute(root: Path, period: str) -> nbformat.NotebookNode:
-    out = root / f"20_sipas_{period}.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
-                               parameters={"unit": UNIT, "period": period, "processed_dir": str(root / "processed")})
-    return nbformat.read(out, as_version=4)
-
-
-def output_text(nb: nbformat.NotebookNode) -> str:
-    parts = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            parts.append(data.get("text/html", "") or data.get("text/plain", "") or output.get("text", ""))
-    return unescape(re.sub(r"<[^>]+>", " ", "\n".join(parts)))
-
-
-def images(nb: nbformat.NotebookNode) -> int:
-    return sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    return helpers.execute("20_sipas.ipynb", root / f"20_sipas_{period}.ipynb", unit=UNIT, period=period,
+                           processed_dir=str(root / "processed"))
 
 
 def raw_forms_q1_2024(root: Path) -> tuple[pd.DataFrame, list[str]]:
@@ -77,7 +61,7 @@ def expected_overall(frame: pd.DataFrame) -> tuple[float, str]:
 def test_quarter_report_on_demo_data(demo_data):
     nb = execute(demo_data, "2024Q1")
     text = output_text(nb)
-    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not helpers.errors(nb)
     frame, personal = raw_forms_q1_2024(demo_data)
     overall, weakest_code = expected_overall(frame)
     shown = f"{overall:.1f}".replace(".", ",")
@@ -105,7 +89,7 @@ def test_a_period_without_forms_says_so_and_finishes(demo_data):
     text = output_text(nb)
     assert "không có dữ liệu" in text
     assert images(nb) == 0
-    assert not [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not helpers.errors(nb)
 
 
 def test_data_text_is_escaped_in_the_report(tmp_path):
