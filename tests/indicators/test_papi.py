@@ -246,3 +246,13 @@ def test_weakest_and_moved_most_2024(real):
     # D2 4.377041 -> 6.125820 = +1.748779, the largest change since 2023
     assert moved["code"].iloc[0] == "D2"
     assert float(moved["change_baseline"].iloc[0]) == pytest.approx(6.125820 - 4.377041, abs=1e-5)
+
+
+def test_as_of_drops_later_years_and_an_unpublished_baseline(real):
+    _, _, profile = real
+    in_2021 = papi.as_of(profile, 2021, 2023)
+    assert in_2021["year"].max() == 2021
+    assert in_2021["value_base"].isna().all() and in_2021["change_baseline"].isna().all()  # 2023 not yet known
+    in_2024 = papi.as_of(profile, 2024, 2023)
+    assert len(in_2024) == len(profile) and in_2024["value_base"].notna().any()
+    assert papi.as_of(profile, None, 2023).empty

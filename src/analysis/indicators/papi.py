@@ -115,6 +115,17 @@ def province_profile(standing: pd.DataFrame, province: str, baseline_year: int) 
     return mine
 
 
+def as_of(frame: pd.DataFrame, latest: int | None, baseline_year: int) -> pd.DataFrame:
+    """What was known in ``latest``: later years dropped, and no baseline before the baseline year exists."""
+    if latest is None:
+        return frame.iloc[0:0]
+    known = frame[frame["year"] <= latest].copy()
+    if latest < baseline_year and "value_base" in known:
+        for column in ("value_base", "change_baseline"):
+            known[column] = pd.Series(pd.NA, index=known.index, dtype="Float64")
+    return known
+
+
 def _comparable_change(frame: pd.DataFrame, suffix: str) -> pd.Series:
     """value − earlier value; NA for a total whose earlier year had another number of dimensions."""
     same_scale = (frame["code"] != TOTAL) | (frame["scale_dims"] == frame[f"scale_dims{suffix}"])
@@ -153,17 +164,17 @@ def moved_most(profile: pd.DataFrame, year: int) -> pd.DataFrame:
     return dims.loc[order].reset_index(drop=True)
 
 
-def region_view(standing: pd.DataFrame, province: str, year: int) -> pd.DataFrame:
-    """Every province of the focus province's region in ``year``: value, rank and group per code, and the
-    focus province's gap to it (focus − other; positive = the focus province is ahead)."""
+def region_view(standing: pd.DataFrame, province: str, year: int, region: str | None = None) -> pd.DataFrame:
+    """Every province of the region (default: the focus province's region that year) in ``year``: value, rank
+    and group per code, and the focus province's gap to it (focus − other; positive = the focus is ahead)."""
     year_rows = standing[standing["year"] == year]
-    region = year_rows.loc[year_rows["province"] == province, "region"]
-    if region.empty:
-        return year_rows.iloc[0:0].assign(gap_from_focus=pd.Series(dtype="Float64"))
-    peers = year_rows[year_rows["region"] == region.iloc[0]]
+    if region is None:
+        found = year_rows.loc[year_rows["province"] == province, "region"]
+        region = found.iloc[0] if len(found) else None
+    peers = year_rows[year_rows["region"] == region]
     focus = peers.loc[peers["province"] == province, ["code", "value"]].rename(columns={"value": "focus_value"})
     peers = peers.merge(focus, on="code", how="left")
-    peers["gap_from_focus"] = peers["focus_value"] - peers["value"]
+    peers["gap_from_focus"] = (peers["focus_value"] - peers["value"]).astype("Float64")
     return peers.drop(columns="focus_value").sort_values(["code", "rank"]).reset_index(drop=True)
 
 

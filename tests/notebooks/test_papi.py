@@ -1,0 +1,114 @@
+"""notebooks/30_papi.ipynb executed city-wide on the real official file (no demo in the official part) and
+for one unit on the demo local survey (demo.papi_survey -> ingest.papi_survey -> processed), checked in its
+outputs; plus the collect edge the batch uses."""
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+
+import nbformat
+import papermill
+import pytest
+
+from analysis import store
+from analysis.collect import papi as collect
+from analysis.demo import papi_survey as demo
+from analysis.ingest import papi_survey
+from analysis.ingest.papi_subdimensions import choose_file
+from analysis.periods import Period
+from analysis.report import html
+
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "30_papi.ipynb"
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory) -> Path:
+    """A processed folder holding only the demo local survey."""
+    root = tmp_path_factory.mktemp("papi")
+    demo.write(root / "raw")
+    store.write_results([papi_survey.ingest(root / "raw")], root / "processed", root / "raw")
+    return root / "processed"
+
+
+def run(tmp_path: Path, processed: Path, unit: str) -> tuple[str, nbformat.NotebookNode]:
+    out = tmp_path / "30_papi.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
+                               parameters={"unit": unit, "period": "2024Q1", "processed_dir": str(processed),
+                                           "province": "Tây Ninh"})
+    nb = nbformat.read(out, as_version=4)
+    texts = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            texts.append(data.get("text/html", "") + data.get("text/plain", "") + output.get("text", ""))
+    return unescape(re.sub(r"<[^>]+>", " ", "\n".join(texts))), nb
+
+
+def images(nb: nbformat.NotebookNode) -> int:
+    return sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_notebook_metadata():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert nb.metadata["chiso"] == {"scope": "city", "per_unit_source": "papi_survey"}
+    declared = papermill.inspect_notebook(str(NOTEBOOK))
+    assert set(declared) == {"unit", "period", "processed_dir", "province"}
+    assert "context.start(" in nb.cells[1].source
+
+
+def test_city_wide_report_from_the_official_file(tmp_path, processed):
+    text, nb = run(tmp_path, processed, unit="")
+    flat = " ".join(text.split())
+    # headline: 2024 against 2023, with rank and group (real file)
+    assert "PAPI 2024 của Tây Ninh: 47,3452/80 điểm, hạng 2/61, nhóm Cao" in flat
+    assert "Năm 2023: 39,2364 điểm, hạng 60/61, nhóm Thấp" in flat
+    assert "trung vị toàn quốc 43,4796" in flat
+    # 47.345245 − 39.236355 = 8.108890 -> "+8,1089"
+    assert "Thay đổi so với 2023: +8,1089 điểm" in flat
+    # the weakest three named with their owners (plan II.2.6, II.2.1, II.2.7)
+    assert "D6 Cung ứng dịch vụ công : 7,8219 điểm, hạng 18/61" in flat
+    assert "Công an phường, công chức Tư pháp – Hộ tịch" in flat
+    # trend table: the 6 -> 8 dimension break said plainly
+    assert "không so sánh được" in flat
+    assert "Bà Rịa - Vũng Tàu" in flat and "(tỉnh đang xem)" in flat
+    # sub-dimensions: labelled demo (the only file shipped) or from the analyst's file
+    if choose_file().demo:
+        assert "DỮ LIỆU MẪU (DEMO): điểm nội dung thành phần" in flat
+    # the official report carries no demo banner: no demo data in the official part
+    assert html.DEMO_TEXT not in flat
+    assert "Báo cáo toàn thành phố chỉ gồm kết quả PAPI chính thức" in flat
+    assert "target_rule = median" in flat and "quartile_rule = nearest_rank" in flat
+    assert images(nb) == 5  # dimensions, total trend, dimension trends, region, sub-dimensions
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_unit_report_shows_the_papi_like_survey_apart(tmp_path, processed):
+    text, nb = run(tmp_path, processed, unit="Ninh Thạnh")
+    flat = " ".join(text.split())
+    assert html.DEMO_TEXT in flat  # the survey is demo data
+    assert "PAPI-like: khảo sát tại địa phương" in flat and "KHÔNG phải điểm PAPI chính thức" in flat
+    assert "Khảo sát năm 2024 tại Ninh Thạnh" in flat
+    assert "Số người trả lời (n)" in flat and "Khoảng tin cậy 95 %" in flat
+    assert "Khảo sát chỉ có 2/4 nội dung thành phần" in flat  # D1: q01, q02 cover D1.1 and D1.2 only
+    assert images(nb) == 6
+
+
+def test_rows_for_the_batch():
+    rows = collect.rows(Path("unused"), Period.parse("2024Q1"))
+    assert len(rows) == 1 + 8 + 28
+    assert set(rows["index"]) == {"papi"} and set(rows["unit"]) == {"Tây Ninh"} and set(rows["period"]) == {"2024"}
+    total = rows.set_index("code").loc["total"]
+    assert round(float(total["value"]), 4) == 47.3452 and round(float(total["baseline"]), 4) == 39.2364
+    subs = rows[rows["level"] == "subdimension"]
+    if choose_file().demo:  # demo sub-dimension figures never reach indicators.csv
+        assert subs["value"].isna().all() and set(subs["status"]) == {"no_data"}
+
+
+def test_survey_rows_and_unknown_province(processed):
+    rows = collect.survey_rows(processed, Period.parse("2024Q1"))
+    assert set(rows["index"]) == {"papi_like"} and set(rows["unit"]) == {"Ninh Thạnh"}
+    assert collect.survey_rows(processed, Period.parse("2023Q4")).empty  # the survey is of 2024
+    with pytest.raises(ValueError, match="province 'Tây Nguyên' is not in the official PAPI file"):
+        collect.view(processed, Period.parse("2024Q1"), "Tây Nguyên")
+    assert collect.view(processed, Period.parse("2024Q1"), "tay ninh").province == "Tây Ninh"
