@@ -310,6 +310,9 @@ METHOD_NOTES = [
     "ngày hẹn trả chưa được áp dụng (tệp xuất không có ngày yêu cầu bổ sung, không có thời hạn luật định).",
     "5.4 = 100 − (% trễ hạn + % có phản ánh hoặc đánh giá không hài lòng), trên các hồ sơ được xét ở chỉ số 2.1.",
     "Số liệu so sánh: cùng kỳ năm 2023, tính từ dữ liệu 2023 theo đúng các quy tắc trên.",
+    "Trạng thái của hồ sơ kỳ trước chuyển qua là trạng thái trong tệp xuất chứa hồ sơ đó: nếu tệp năm trước được "
+    "xuất khi hồ sơ còn đang giải quyết hoặc chờ trả, hồ sơ vẫn được tính là chưa trả kết quả cho đến khi có tệp "
+    "xuất mới hơn ghi ngày trả.",
 ]
 
 
