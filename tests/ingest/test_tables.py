@@ -4,7 +4,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import openpyxl
 import pandas as pd
@@ -12,8 +12,9 @@ import pytest
 import xlwt
 
 from analysis.ingest.tables import (
-    PERSONAL, AliasTable, Header, IngestError, Sheet, coded_values, find_header, guess_delimiter, is_column_numbering,
-    is_footer, list_files, locate_table, parse_dates, parse_flags, read_sheets, records_under, sha256, text_column)
+    PERSONAL, AliasTable, IngestError, Sheet, coded_values, find_header, guess_delimiter, is_column_numbering,
+    is_footer, list_files, locate_table, map_distinct, parse_dates, parse_flags, read_sheets, records_under, sha256,
+    text_column)
 
 ALIASES_CSV = """# test aliases: field,alias
 field,alias
@@ -279,10 +280,22 @@ def test_parse_dates_every_shape():
 
 
 def test_parse_dates_blank_is_missing_and_unreadable_is_bad():
-    cells = pd.Series([None, "", "  ", pd.NA, "31/02/2024", "abc", 12.0, "15/13/2024", "2024-03-15"], dtype=object)
+    cells = pd.Series([None, "", "  ", pd.NA, float("nan"), "31/02/2024", "abc", 12.0, "15/13/2024", True,
+                       time(8, 30), "2024-03-15"], dtype=object)
     dates, bad = parse_dates(cells)
-    assert bad.tolist() == [False, False, False, False, True, True, True, True, False]
-    assert dates[:8].isna().all() and dates[8] == pd.Timestamp("2024-03-15")
+    assert bad.tolist() == [False] * 5 + [True] * 6 + [False]
+    assert dates[:11].isna().all() and dates[11] == pd.Timestamp("2024-03-15")
+
+
+def test_map_distinct_calls_once_per_distinct_value_and_once_for_blanks():
+    calls = []
+
+    def shout(cell):
+        calls.append(cell)
+        return None if cell is None else str(cell).upper()
+    result = map_distinct(pd.Series(["a", "b", "a", None, float("nan"), "a"], dtype=object), shout, "string")
+    assert result.tolist()[:3] == ["A", "B", "A"] and result[3:5].isna().all()
+    assert sorted(calls, key=str) == sorted(["a", "b", None], key=str)  # 3 calls for 6 cells
 
 
 def test_parse_flags_yes_no_and_extra_codes():

@@ -147,7 +147,9 @@ class RowProblems:
 
     def add_bad_value(self, bad: pd.Series, cells: pd.Series, problem: str, label: str) -> None:
         """"<problem>: '<value>' (cột '<label>')" for every bad cell, e.g. "ngày tiếp nhận không đọc được"."""
-        shown = text_column(cells)
+        if not bad.any():
+            return
+        shown = text_column(cells[bad]).reindex(cells.index)
         self.add(bad, label, f"{problem}: '" + shown.str.slice(0, MAX_QUOTED) + f"' (cột '{label}')", shown)
 
 
@@ -163,14 +165,15 @@ def typed_values(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, st
     out["procedure_code"] = procedure_codes(raw["procedure_code"]) if has("procedure_code") else None
     for fieldname in ("procedure_name", "field"):
         out[fieldname] = text_column(raw[fieldname]) if has(fieldname) else None
+    unreadable = {}
     for fieldname in DATE_FIELDS:
         if not has(fieldname):
             out[fieldname] = None
             continue
-        out[fieldname], bad = parse_dates(raw[fieldname])
-        problems.add_bad_value(bad, raw[fieldname], f"{FIELD_LABELS_VI[fieldname].lower()} không đọc được",
-                               labels[fieldname])
-    problems.add(out["received_at"].isna() & text_column(raw["received_at"]).isna(), labels["received_at"],
+        out[fieldname], unreadable[fieldname] = parse_dates(raw[fieldname])
+        problems.add_bad_value(unreadable[fieldname], raw[fieldname],
+                               f"{FIELD_LABELS_VI[fieldname].lower()} không đọc được", labels[fieldname])
+    problems.add(out["received_at"].isna() & ~unreadable["received_at"], labels["received_at"],
                  f"thiếu ngày tiếp nhận (cột '{labels['received_at']}')")
     for fieldname, column, what in (("status", "status_code", "trạng thái"), ("channel", "channel", "kênh nộp"),
                                     ("rating", "rating", "đánh giá")):

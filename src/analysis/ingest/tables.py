@@ -12,9 +12,9 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -224,13 +224,19 @@ def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
                       f"(expected columns such as {', '.join(aliases.describe(f) for f in required)})")
 
 
+_NOTHING = object()  # "no non-blank cell in this row"
+
+
 def _blank_cell(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and cell != cell)
 
 
 def is_footer(row: list[object]) -> bool:
     """A totals or signature line: its first non-empty cell starts with a footer phrase (FOOTER_LINE)."""
-    first = next((cell for cell in row if not _blank_cell(cell)), None)
+    return _is_footer_cell(next((cell for cell in row if not _blank_cell(cell)), None))
+
+
+def _is_footer_cell(first: object) -> bool:
     return isinstance(first, str) and FOOTER_LINE.match(strip_accents(nfc(first)).lower()) is not None
 
 
@@ -265,14 +271,16 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> 
     fills more than half of the recognised columns is data again (a subtotal in the middle loses nothing).
     """
     body = sheet.rows[header.row + 1:]
+    width = max(header.columns, default=-1) + 1
     kept, numbers, skipped = [], [], 0
     in_footer = False
     dense = max(3, len(header.columns) // 2 + 1)
     for offset, row in enumerate(body):
-        if all(_blank_cell(cell) for cell in row) or (offset == 0 and is_column_numbering(row)):
+        first = next((cell for cell in row if not _blank_cell(cell)), _NOTHING)
+        if first is _NOTHING or (offset == 0 and is_column_numbering(row)):
             skipped += 1
             continue
-        if is_footer(row):
+        if _is_footer_cell(first):
             in_footer = True
             skipped += 1
             continue
@@ -282,32 +290,52 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> 
                 skipped += 1
                 continue
             in_footer = False
-        kept.append(row)
+        kept.append(row[:width] if len(row) >= width else [*row, *[None] * (width - len(row))])
         numbers.append(header.row + offset + 2)
-    columns = {pos: f for pos, f in header.columns.items() if keep_personal or f != PERSONAL}
-    data = {}
-    for pos, fieldname in columns.items():
-        values = [row[pos] if pos < len(row) else None for row in kept]
-        if fieldname in data:  # two headers for one field: keep the first non-empty cell
-            values = [new if _blank_cell(old) else old for old, new in zip(data[fieldname], values)]
-        data[fieldname] = values
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()}, index=range(len(kept)))
+    grid = pd.DataFrame(kept, columns=range(width), dtype=object) if kept else pd.DataFrame(
+        columns=range(width), dtype=object)
+    frame = pd.DataFrame(index=range(len(kept)))
+    for pos, fieldname in header.columns.items():
+        if fieldname == PERSONAL and not keep_personal:
+            continue
+        values = grid[pos]
+        if fieldname in frame:  # two headers for one field: keep the first non-empty cell
+            values = frame[fieldname].where(~frame[fieldname].map(_blank_cell), values)
+        frame[fieldname] = values
     frame["source_row"] = pd.Series(numbers, dtype="int64")
     return Records(frame, skipped)
 
 
 # ---------------------------------------------------------------- values
 
+def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str = "object") -> pd.Series:
+    """``func`` once per distinct cell (exports repeat few values: statuses, yes/no, procedures), blanks as None.
+
+    Cells equal in Python (1, 1.0 and True) share one result.
+    """
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:] = [func(u) for u in uniques] + [func(None)]  # code -1 (blank) takes the last
+    return pd.Series(results[codes], index=values.index, dtype=dtype)
+
+
+def cell_text(cell: object) -> str | None:
+    """One cell as NFC text (12.0 -> "12"), None when blank."""
+    if cell is None or cell is pd.NA or cell is pd.NaT or (isinstance(cell, float) and np.isnan(cell)):
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return nfc(str(cell)) or None
+
+
 def text_column(values: pd.Series) -> pd.Series:
     """Cells -> NFC strings (numbers without a trailing .0), blanks -> NA."""
-    def one(cell: object) -> object:
-        if cell is None or cell is pd.NA or cell is pd.NaT or (isinstance(cell, float) and np.isnan(cell)):
-            return None
-        if isinstance(cell, float) and cell.is_integer():
-            cell = int(cell)
-        text = nfc(str(cell))
-        return text or None
-    return pd.Series([one(c) for c in values], index=values.index, dtype="string")
+    return map_distinct(values, cell_text, "string")
+
+
+def _folded(cell: object) -> str:
+    text = cell_text(cell)
+    return fold(text) if text else ""
 
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -324,12 +352,14 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     bad = pd.Series(False, index=values.index)
-    kinds = values.map(_cell_kind)
+    kinds = values.astype(object).map(type).map(_KIND_OF_TYPE).fillna("bad")
     stamps = values[kinds == "datetime"]
     if len(stamps):
         result[stamps.index] = pd.to_datetime(stamps.map(_as_datetime)).astype("datetime64[us]")
-    numbers = pd.to_numeric(values[kinds == "number"], errors="coerce")
-    text = values[kinds == "text"].map(lambda s: s.strip())
+    numbers = pd.to_numeric(values[kinds == "number"], errors="coerce").dropna()
+    text = values[kinds == "text"].astype(object).str.strip()
+    text = text[text != ""]
+    bad[kinds.index[kinds == "bad"]] = True
     numeric_text = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce").dropna()
     numbers = pd.concat([numbers, numeric_text])
     text = text.drop(numeric_text.index)
@@ -354,16 +384,10 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return result.dt.round("s"), bad
 
 
-def _cell_kind(cell: object) -> str:
-    if _blank_cell(cell) or cell is pd.NA or cell is pd.NaT:
-        return "blank"
-    if isinstance(cell, (datetime, date, pd.Timestamp)):
-        return "datetime"
-    if isinstance(cell, (int, float, np.integer, np.floating)) and not isinstance(cell, bool):
-        return "number"
-    if isinstance(cell, (time, timedelta)):
-        return "bad"
-    return "text"
+# What a date cell holds, by its Python type; any other type (bool, time, duration) cannot be a date.
+_KIND_OF_TYPE = {str: "text", float: "number", int: "number", np.float64: "number", np.int64: "number",
+                 datetime: "datetime", date: "datetime", pd.Timestamp: "datetime", type(None): "blank",
+                 type(pd.NA): "blank", type(pd.NaT): "blank"}
 
 
 def _as_datetime(cell: object) -> datetime:
@@ -382,7 +406,7 @@ def parse_flags(values: pd.Series, extra_true: Iterable[str] = (),
     """
     truthy = FLAG_TRUE | {fold(v) for v in extra_true}
     falsy = FLAG_FALSE | {fold(v) for v in extra_false}
-    keys = text_column(values).fillna("").map(fold)
+    keys = map_distinct(values, _folded)
     result = pd.Series(pd.NA, index=values.index, dtype="boolean")
     result[keys.isin(truthy)] = True
     result[keys.isin(falsy)] = False
@@ -392,7 +416,7 @@ def parse_flags(values: pd.Series, extra_true: Iterable[str] = (),
 def coded_values(values: pd.Series, mapping: dict[str, object]) -> tuple[pd.Series, pd.Series]:
     """Map cells through ``mapping`` (keys folded); unknown non-blank cells are bad, blanks stay NA."""
     folded = {fold(k): v for k, v in mapping.items()}
-    keys = text_column(values).map(lambda s: fold(s) if isinstance(s, str) else None)
-    mapped = keys.map(lambda k: folded.get(k) if k is not None else None)
-    bad = keys.notna() & mapped.isna()
+    keys = map_distinct(values, _folded)
+    mapped = keys.map(lambda k: folded.get(k) if k else None)
+    bad = keys.ne("") & mapped.isna()
     return mapped, bad
