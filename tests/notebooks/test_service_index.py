@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import shutil
-from html import unescape
 from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill
 import pytest
 
 from analysis import store
@@ -18,7 +16,9 @@ from analysis.indicators.long import long_frame
 from analysis.periods import Period
 from analysis.report import service as report
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "10_service_index.ipynb"
+from . import helpers
+
+NOTEBOOK = "10_service_index.ipynb"
 UNIT = "Ninh Thạnh"
 
 
@@ -102,23 +102,9 @@ def demo_processed(tmp_path_factory) -> Path:
 
 
 def run(processed: Path, out: Path, unit: str = UNIT, period: str = "2024Q1") -> nbformat.NotebookNode:
-    papermill.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
-                               parameters={"unit": unit, "period": period, "processed_dir": str(processed)})
-    return nbformat.read(out, as_version=4)
-
-
-def output_text(nb: nbformat.NotebookNode) -> str:
-    parts = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            parts.append(data.get("text/html", "") + data.get("text/plain", "") + output.get("text", ""))
-            assert output.get("output_type") != "error"
-    return "\n".join(parts)
-
-
-def plain(markup: str) -> str:
-    return unescape(re.sub(r"<[^>]+>", " ", markup))
+    nb = helpers.execute(NOTEBOOK, out, unit=unit, period=period, processed_dir=str(processed))
+    assert not helpers.errors(nb)
+    return nb
 
 
 @pytest.fixture(scope="module")
@@ -127,11 +113,10 @@ def executed(demo_processed, tmp_path_factory) -> nbformat.NotebookNode:
 
 
 def test_notebook_first_screen_answers_the_questions(executed, demo_processed):
-    text = output_text(executed)
     rows = collect.rows(demo_processed, Period.parse("2024Q1"))
     mine = rows.loc[rows["unit"] == UNIT].set_index("code")["value"]
     citizen = int(mine["06a.10"] + mine["06a.13"])
-    summary = plain(text)
+    summary = helpers.output_text(executed)
     assert "DỮ LIỆU MẪU (DEMO)" in summary
     assert (f"có {citizen} hồ sơ trễ hạn với người dân" in summary
             or (citizen == 0 and "không có hồ sơ trễ hạn với người dân" in summary))
@@ -142,9 +127,8 @@ def test_notebook_first_screen_answers_the_questions(executed, demo_processed):
 
 
 def test_notebook_has_charts_tables_and_notes(executed):
-    images = sum("image/png" in o.get("data", {}) for c in executed.cells for o in c.get("outputs", []))
-    assert images == 3  # late share by field, handling time, monthly trend
-    text = plain(output_text(executed))
+    assert helpers.images(executed) == 3  # late share by field, handling time, monthly trend
+    text = helpers.output_text(executed)
     for heading in ("Biểu II.06a", "06a.13", "Điểm tối đa", "Theo thủ tục", "Trung vị (ngày)",
                     "Phiếu xin lỗi", "Hồ sơ không được tiếp nhận (trạng thái 3)", "certification.csv"):
         assert heading in text, heading
@@ -153,7 +137,7 @@ def test_notebook_has_charts_tables_and_notes(executed):
 def test_notebook_shows_no_personal_data(executed, demo_processed):
     table = store.read_table("one_stop", demo_processed)
     assert not set(table.columns) & {"applicant", "phone", "address", "email", "id_number", "personal"}
-    text = plain(output_text(executed))
+    text = helpers.output_text(executed)
     # the demo's fake people: "Nguyễn Văn A700001", phones 09007…, ID numbers 000000700001, "… đường Demo"
     assert "đường Demo" not in text and not re.search(r"[A-Z]\d{6}\b", text)
     assert not re.search(r"(?<![\d.-])0\d{9,11}(?![\d.-])", text), "a phone or ID number in the report"
@@ -172,5 +156,5 @@ def test_an_export_without_apology_column_is_said_so(demo_processed):
 
 def test_notebook_for_a_unit_without_data_says_so(demo_processed, tmp_path):
     nb = run(demo_processed, tmp_path / "none.ipynb", unit="Phường 1")
-    text = plain(output_text(nb))
+    text = helpers.output_text(nb)
     assert "không có dữ liệu" in text and "Báo cáo dừng ở đây" in text
