@@ -12,8 +12,10 @@ import openpyxl
 import pytest
 
 from analysis import store
+from analysis.collect import par as collect
 from analysis.demo import par as demo
 from analysis.ingest import par as ingest
+from analysis.periods import Period
 from analysis.report import par as report
 from . import helpers
 
@@ -105,3 +107,23 @@ def test_data_text_is_escaped(folders):
     markup = report.top_lost(replace(view, nodes=nodes), limit=100)
     assert "&lt;script&gt;x&lt;/script&gt;" in markup and "<script>" not in markup
     assert "Đủ &amp; &lt;b&gt;đúng&lt;/b&gt;" in markup
+
+
+def test_long_rows_for_every_unit_take_the_assessment_of_the_period(folders):
+    q1 = collect.rows(folders["processed"], Period.parse("2024Q1"))
+    q2 = collect.rows(folders["processed"], Period.parse("2024Q2"))
+    # 10 units x (the total + 125 nodes of the 2024 set)
+    assert len(q2) == 1260 and set(q2["index"]) == {"par"} and q2["unit"].nunique() == 10
+    for rows, quarter in ((q1, 1), (q2, 2)):
+        total = rows[(rows["unit"] == "Ninh Thạnh") & (rows["code"] == "total")].iloc[0]
+        assert round(total["points"], 2) == demo_2024(folders["raw"], quarter, "phường Ninh Thạnh")
+        assert round(total["baseline"], 2) == demo_2023(folders["raw"], "phường Ninh Thạnh")
+    leaf = q2[(q2["unit"] == "Ninh Thạnh") & (q2["code"] == "7.1.2")].iloc[0]
+    assert (leaf["status"], leaf["owner"]) == ("newly_lost", "Văn phòng UBND phường, văn thư lưu trữ")
+
+
+def test_long_rows_without_data(folders):
+    rows = collect.rows(folders["without"], Period.parse("2024Q2"))
+    missing = rows[rows["unit"] == "Phường 1"]
+    assert missing[["code", "status"]].values.tolist() == [["total", "no_data"]] and missing["value"].isna().all()
+    assert collect.rows(folders["empty"], Period.parse("2024Q2")).empty  # no PAR file at all: no rows
