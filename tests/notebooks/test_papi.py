@@ -3,8 +3,6 @@ for one unit on the demo local survey (demo.papi_survey -> ingest.papi_survey ->
 outputs; plus the collect edge the batch uses."""
 from __future__ import annotations
 
-import re
-from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -18,8 +16,9 @@ from analysis.ingest import papi_survey
 from analysis.ingest.papi_subdimensions import choose_file
 from analysis.periods import Period
 from analysis.report import html
+from .helpers import NOTEBOOKS, errors, execute, images, output_text
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "30_papi.ipynb"
+NOTEBOOK = NOTEBOOKS / "30_papi.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +31,9 @@ def processed(tmp_path_factory) -> Path:
 
 
 def run(tmp_path: Path, processed: Path, unit: str) -> tuple[str, nbformat.NotebookNode]:
-    out = tmp_path / "30_papi.ipynb"
-    papermill.execute_notebook(str(NOTEBOOK), str(out), kernel_name="python3", progress_bar=False,
-                               parameters={"unit": unit, "period": "2024Q1", "processed_dir": str(processed),
-                                           "province": "Tây Ninh"})
-    nb = nbformat.read(out, as_version=4)
-    texts = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            texts.append(data.get("text/html", "") + data.get("text/plain", "") + output.get("text", ""))
-    return unescape(re.sub(r"<[^>]+>", " ", "\n".join(texts))), nb
-
-
-def images(nb: nbformat.NotebookNode) -> int:
-    return sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    nb = execute("30_papi.ipynb", tmp_path / "30_papi.ipynb", unit=unit, period="2024Q1",
+                 processed_dir=str(processed), province="Tây Ninh")
+    return " ".join(output_text(nb).split()), nb
 
 
 def test_notebook_metadata():
@@ -58,8 +45,7 @@ def test_notebook_metadata():
 
 
 def test_city_wide_report_from_the_official_file(tmp_path, processed):
-    text, nb = run(tmp_path, processed, unit="")
-    flat = " ".join(text.split())
+    flat, nb = run(tmp_path, processed, unit="")
     # headline: 2024 against 2023, with rank and group (real file)
     assert "PAPI 2024 của Tây Ninh: 47,3452/80 điểm, hạng 2/61, nhóm Cao" in flat
     assert "Năm 2023: 39,2364 điểm, hạng 60/61, nhóm Thấp" in flat
@@ -80,12 +66,11 @@ def test_city_wide_report_from_the_official_file(tmp_path, processed):
     assert "Báo cáo toàn thành phố chỉ gồm kết quả PAPI chính thức" in flat
     assert "target_rule = median" in flat and "quartile_rule = nearest_rank" in flat
     assert images(nb) == 5  # dimensions, total trend, dimension trends, region, sub-dimensions
-    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+    assert not errors(nb)
 
 
 def test_unit_report_shows_the_papi_like_survey_apart(tmp_path, processed):
-    text, nb = run(tmp_path, processed, unit="Ninh Thạnh")
-    flat = " ".join(text.split())
+    flat, nb = run(tmp_path, processed, unit="Ninh Thạnh")
     assert html.DEMO_TEXT in flat  # the survey is demo data
     assert "PAPI-like: khảo sát tại địa phương" in flat and "KHÔNG phải điểm PAPI chính thức" in flat
     assert "Khảo sát năm 2024 tại Ninh Thạnh" in flat
