@@ -39,13 +39,16 @@ def wilson(successes, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarr
 def resample_weights(respondents: int, replicates: int, seed: int) -> np.ndarray:
     """How often each respondent is drawn in each bootstrap replicate (replicates x respondents).
 
-    Drawing n of n with replacement is a multinomial draw of counts; weighting answer counts by these
-    counts is the same as resampling whole forms, and it keeps the bootstrap one matrix product.
+    Drawing n of n forms with replacement, counted per form: weighting answer counts by these counts is the
+    same as resampling whole forms, and it keeps the bootstrap one matrix product.
     """
     if respondents == 0:
         return np.zeros((replicates, 0))
     rng = np.random.default_rng(seed)
-    return rng.multinomial(respondents, np.full(respondents, 1 / respondents), size=replicates).astype(float)
+    draws = rng.integers(0, respondents, size=(replicates, respondents))
+    flat = (draws + np.arange(replicates)[:, None] * respondents).ravel()  # replicate b's draws -> block b
+    counts = np.bincount(flat, minlength=replicates * respondents).reshape(replicates, respondents)
+    return counts.astype(np.float32)  # exact for counts below 2**24, and half the work in the products
 
 
 def percentile_interval(replicates: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

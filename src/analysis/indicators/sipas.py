@@ -124,15 +124,41 @@ def aggregate(satisfied: np.ndarray, valid: np.ndarray, elements: list[str], set
     return names, element_values, overall
 
 
-def _answer_matrices(forms: pd.DataFrame, codes: list[str], settings: Settings):
-    scores = np.column_stack([pd.to_numeric(forms[c], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-                              if c in forms else np.full(len(forms), np.nan) for c in codes]) \
-        if len(codes) else np.zeros((len(forms), 0))
-    scores = scores.reshape(len(forms), len(codes))
+def answer_matrix(forms: pd.DataFrame, codes: list[str]) -> np.ndarray:
+    """Respondents x criteria scores as floats, NaN for no answer (and for a criterion the forms lack)."""
+    return forms.reindex(columns=codes).to_numpy(dtype=float, na_value=np.nan).reshape(len(forms), len(codes))
+
+
+@dataclass
+class _Index:
+    """Elements then the overall index: value, interval and n (forms with a valid answer), from arrays."""
+    names: list[str]
+    element_values: np.ndarray
+    value: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    n: np.ndarray
+
+
+def _index(scores: np.ndarray, elements: list[str], settings: Settings, with_intervals: bool = True) -> _Index:
     valid = ~np.isnan(scores)
-    satisfied = np.isin(scores, settings.satisfied) & valid
-    dissatisfied = np.isin(scores, settings.dissatisfied) & valid
-    return scores, valid.astype(float), satisfied.astype(float), dissatisfied.astype(float)
+    satisfied = (np.isin(scores, settings.satisfied) & valid).astype(float)
+    valid = valid.astype(float)
+    names, element_values, overall = aggregate(satisfied.sum(axis=0)[None, :], valid.sum(axis=0)[None, :],
+                                                elements, settings)
+    answered = valid.sum(axis=1) > 0
+    element_n = [(valid[:, [e == name for e in elements]].sum(axis=1) > 0).sum() for name in names]
+    value = np.concatenate([element_values[0], overall])
+    low = high = np.full(len(value), np.nan)
+    if with_intervals and answered.any():
+        weights = intervals.resample_weights(len(scores), settings.replicates, settings.seed)
+        both = (weights @ np.hstack([satisfied, valid]).astype(np.float32)).astype(float)
+        _, element_b, overall_b = aggregate(both[:, :len(elements)], both[:, len(elements):], elements, settings)
+        low, high = intervals.percentile_interval(np.column_stack([element_b, overall_b]), settings.confidence)
+    n = np.array([*element_n, answered.sum()], dtype=float)
+    empty = n == 0
+    return _Index(names, element_values[0], np.where(empty, np.nan, value), np.where(empty, np.nan, low),
+                  np.where(empty, np.nan, high), n)
 
 
 # ---------------------------------------------------------------- estimates as frames
@@ -142,10 +168,11 @@ def estimate(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Setting
     """Criteria (Wilson) and elements + overall (bootstrap over respondents) for these forms."""
     codes = questionnaire["code"].tolist()
     elements = questionnaire["element"].tolist()
-    scores, valid, satisfied, dissatisfied = _answer_matrices(forms, codes, settings)
-    n = valid.sum(axis=0)
-    s = satisfied.sum(axis=0)
-    d = dissatisfied.sum(axis=0)
+    scores = answer_matrix(forms, codes)
+    valid = ~np.isnan(scores)
+    n = valid.sum(axis=0).astype(float)
+    s = (np.isin(scores, settings.satisfied) & valid).sum(axis=0).astype(float)
+    d = (np.isin(scores, settings.dissatisfied) & valid).sum(axis=0).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_score = np.where(n > 0, np.nansum(scores, axis=0) / np.where(n > 0, n, 1), np.nan)
     low, high = intervals.wilson(s, n, settings.confidence)
@@ -159,30 +186,20 @@ def estimate(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Setting
         "gap_points": settings.target - value,
         "gap_answers": intervals.answers_short_of_target(s, n, settings.target, settings.comparison),
     })
-
-    names, element_values, overall = aggregate(s[None, :], n[None, :], elements, settings)
-    element_n = np.array([(valid[:, [e == name for e in elements]].sum(axis=1) > 0).sum() for name in names])
-    answered = int((valid.sum(axis=1) > 0).sum())
-    point = np.concatenate([element_values[0], overall])
-    low_b = high_b = np.full(len(point), np.nan)
-    if with_intervals and answered:
-        weights = intervals.resample_weights(len(forms), settings.replicates, settings.seed)
-        names_b, element_b, overall_b = aggregate(weights @ satisfied, weights @ valid, elements, settings)
-        low_b, high_b = intervals.percentile_interval(np.column_stack([element_b, overall_b]), settings.confidence)
+    index = _index(scores, elements, settings, with_intervals)
     element_names = questionnaire.drop_duplicates("element").set_index("element")["element_name"]
-    missing = [[c for c, e, k in zip(codes, elements, n) if e == name and k == 0] for name in names]
-    sizes = [elements.count(name) for name in names]
+    missing = [[c for c, e, k in zip(codes, elements, n) if e == name and k == 0] for name in index.names]
+    sizes = [elements.count(name) for name in index.names]
+    absent = [name for name, v in zip(index.names, index.element_values) if np.isnan(v)]
     table = pd.DataFrame({
-        "code": names + [OVERALL],
-        "name": [element_names[name] for name in names] + [OVERALL_NAME],
-        "level": ["group"] * len(names) + ["index"],
-        "n": np.concatenate([element_n, [answered]]).astype(float),
-        "value": point, "ci_low": low_b, "ci_high": high_b,
+        "code": index.names + [OVERALL],
+        "name": [element_names[name] for name in index.names] + [OVERALL_NAME],
+        "level": ["group"] * len(index.names) + ["index"],
+        "n": index.n, "value": index.value, "ci_low": index.low, "ci_high": index.high,
         "note": [_partial_note(m, size, "tiêu chí") for m, size in zip(missing, sizes)]
-                + [_partial_note([nm for nm, v in zip(names, element_values[0]) if np.isnan(v)], len(names), "yếu tố")],
+                + [_partial_note(absent, len(index.names), "yếu tố")],
     })
-    table.loc[table["n"] == 0, ["value", "ci_low", "ci_high"]] = np.nan
-    return Estimate(criteria, table, forms=len(forms), answered=answered)
+    return Estimate(criteria, table, forms=len(forms), answered=int(index.n[-1]))
 
 
 def _partial_note(missing: list[str], size: int, what: str) -> str:
@@ -260,14 +277,15 @@ def breakdown(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settin
     difference (group - others) lies wholly below zero.
     """
     groups = group_labels(forms, dimension, labels)
+    scores = answer_matrix(forms, questionnaire["code"].tolist())
+    elements = questionnaire["element"].tolist()
     out = []
     for group in sorted(groups.unique(), key=str):
-        inside = groups == group
-        overall = estimate(forms[inside], questionnaire, settings).elements.iloc[-1]
-        rest = estimate(forms[~inside], questionnaire, settings).elements.iloc[-1]
-        out.append({"dimension": dimension, "group": group, "forms": int(inside.sum()), "n": overall["n"],
-                    "value": overall["value"], "ci_low": overall["ci_low"], "ci_high": overall["ci_high"],
-                    "others": rest["value"], "others_low": rest["ci_low"], "others_high": rest["ci_high"]})
+        inside = (groups == group).to_numpy()
+        own, rest = _index(scores[inside], elements, settings), _index(scores[~inside], elements, settings)
+        out.append({"dimension": dimension, "group": group, "forms": int(inside.sum()), "n": own.n[-1],
+                    "value": own.value[-1], "ci_low": own.low[-1], "ci_high": own.high[-1],
+                    "others": rest.value[-1], "others_low": rest.low[-1], "others_high": rest.high[-1]})
     table = pd.DataFrame(out, columns=["dimension", "group", "forms", "n", "value", "ci_low", "ci_high", "others",
                                        "others_low", "others_high"])
     table["shown"] = table["n"] >= settings.min_group_answers

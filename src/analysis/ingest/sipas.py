@@ -22,7 +22,7 @@ number are never de-duplicated: two citizens may well give identical answers on 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +32,9 @@ from analysis import paths, units
 from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame,
                                         relative_name)
 from analysis.ingest.duplicates import find_repeats
-from analysis.ingest.tables import (PERSONAL, AliasTable, IngestError, coded_values, list_files, locate_table,
-                                    parse_dates, records_under, sha256, text_column)
+from analysis.ingest.one_stop import RowProblems  # the shared row-problem accumulator of the one-stop ingest
+from analysis.ingest.tables import (AliasTable, IngestError, cell_text, coded_values, list_files, locate_table,
+                                    map_distinct, parse_dates, records_under, sha256, text_column)
 from analysis.text import fold, nfc
 
 SOURCE = "sipas"
@@ -96,18 +97,32 @@ def output_columns(codes: list[str]) -> list[str]:
 
 # ---------------------------------------------------------------- values
 
+BLANK, UNREADABLE = -2, -1  # answer codes besides the scores 1-5 and NO_ANSWER
+
+
+def answer_code(cell: object, scores: dict[str, int]) -> int:
+    """One answer cell -> score 1-5, NO_ANSWER, UNREADABLE or BLANK. Numbers are read as written (4.0 = 4)."""
+    text = cell_text(cell)
+    if text is None:
+        return BLANK
+    try:
+        number = float(text)
+        key = str(int(number)) if number.is_integer() else fold(text)
+    except ValueError:
+        key = fold(text)
+    return scores.get(key, UNREADABLE)
+
+
+def answer_codes(values: pd.Series, scores: dict[str, int]) -> np.ndarray:
+    """Answer cells -> codes, each distinct cell read once (a file repeats a handful of answers)."""
+    return map_distinct(values, partial(answer_code, scores=scores)).to_numpy(dtype=np.int8)
+
+
 def parse_answers(values: pd.Series, scores: dict[str, int]) -> tuple[pd.Series, pd.Series]:
     """Answer cells -> (score 1-5 or NA, bad). Blank and the no-answer answers give NA and are not bad."""
-    text = text_column(values)
-    keys = text.map(fold, na_action="ignore").astype("string")
-    number = pd.to_numeric(text, errors="coerce")
-    whole = number.notna() & (number == number.round())
-    keys = keys.mask(whole, number.round().astype("Int64").astype("string"))
-    mapped = keys.map(scores, na_action="ignore")
-    mapped = pd.to_numeric(mapped, errors="coerce")
-    bad = text.notna() & mapped.isna()
-    score = mapped.where(mapped > 0).astype("Int8")
-    return score, bad
+    codes = answer_codes(values, scores)
+    score = pd.Series(np.where(codes > 0, codes, 0), index=values.index, dtype="Int8").mask(codes <= 0)
+    return score, pd.Series(codes == UNREADABLE, index=values.index)
 
 
 def unit_from_folder(path: Path, source_root: Path) -> str | None:
@@ -132,6 +147,25 @@ def canonical_spelling(values: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------- one file
 
+def answer_codes_of(block: pd.DataFrame, scores: dict[str, int]) -> np.ndarray:
+    """A file's answer columns (forms x criteria) -> codes, read in one pass over the whole block."""
+    cells = pd.Series(block.to_numpy(dtype=object).ravel())
+    return answer_codes(cells, scores).reshape(block.shape)
+
+
+def _bad_answers(account: FileAccount, codes: np.ndarray, block: pd.DataFrame, rows, form_ids: pd.Series,
+                 kept: np.ndarray, labels: list[str], criteria: list[str]) -> pd.DataFrame:
+    """One quarantine entry per unreadable answer of a kept form: its row, its column as written, its value."""
+    row_at, column_at = np.nonzero((codes == UNREADABLE) & kept[:, None])
+    cells = pd.Series(block.to_numpy(dtype=object)[row_at, column_at])
+    criterion = np.asarray(criteria, dtype=object)[column_at]
+    reason = ("câu trả lời không hợp lệ cho " + pd.Series(criterion, dtype="string") + " (cần 1–5 hoặc Rất không "
+              "hài lòng … Rất hài lòng) — chỉ bỏ câu này, các câu khác của phiếu vẫn được tính")
+    return _entries(account, np.ones(len(row_at), dtype=bool), np.asarray(rows)[row_at],
+                    form_ids.iloc[row_at].reset_index(drop=True), pd.Series(np.asarray(labels, dtype=object)[column_at]),
+                    cells.map(cell_text), reason)
+
+
 @dataclass
 class FileForms:
     account: FileAccount
@@ -154,99 +188,99 @@ def _entries(account: FileAccount, mask, rows, record_ids: pd.Series, column, va
 
 def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     """One export -> its forms, quarantine entries and row accounting; IngestError when unusable."""
-    source_root = raw_dir / SOURCE
     account = FileAccount(file=relative_name(path, raw_dir), source=SOURCE, sha256=sha256(path),
                           demo=is_demo_file(path))
     sheet, header = locate_table(path, ref.aliases, required=("survey_date",), label=account.file)
-    fields = set(header.columns.values())
-    answer_codes = [c for c in ref.codes if c in fields]
-    if not answer_codes:
-        raise IngestError(f"{account.file}: no answer column recognised; expected headers such as 'Câu 1', "
-                          "'E1.1' or the criterion texts of data/reference/sipas/questionnaire.csv")
-    folder_unit = unit_from_folder(path, source_root)
-    if "unit" not in fields and folder_unit is None:
-        raise IngestError(f"{account.file}: no unit column (Đơn vị), and the folder {path.parent.name!r} does "
-                          "not name a unit of data/reference/units.csv")
-    account.sheet, account.header_row = sheet.name, header.row + 1
-    account.columns = {header.labels[pos]: f for pos, f in header.columns.items() if pos in header.labels}
-    account.unknown_columns = list(header.unknown)
+    asked = [c for c in ref.codes if c in set(header.columns.values())]
+    folder_unit = unit_from_folder(path, raw_dir / SOURCE)
+    _check_usable(account, header, asked, folder_unit, path)
     label = {}
     for pos, f in sorted(header.columns.items()):
         label.setdefault(f, header.labels.get(pos, f))
+    raw = _forms_under(sheet, header, account)
+    rows = raw["source_row"].to_numpy()
+    problems = RowProblems(raw.index)
+    forms = _placed(raw, label, folder_unit, problems, account)
+    codes = answer_codes_of(raw[asked], ref.scores)
+    problems.add(pd.Series((codes == BLANK).all(axis=1), index=raw.index), "(mọi câu hỏi)",
+                 "phiếu không có câu trả lời nào")
+    kept = problems.reason.isna().to_numpy()
+    entries = [_channel(raw, forms, label, account, rows, kept),
+               _bad_answers(account, codes, raw[asked], rows, forms["form_id"], kept, [label[c] for c in asked], asked)]
+    for f in ATTRIBUTES:
+        forms[f] = text_column(raw[f]) if f in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
+    for code in ref.codes:
+        column = codes[:, asked.index(code)] if code in asked else np.zeros(len(raw), dtype=np.int8)
+        forms[code] = pd.Series(column, index=raw.index, dtype="Int8").mask(column <= 0)
+    forms["source_file"] = account.file
+    forms["source_row"] = raw["source_row"].astype("int64")
+    rejected = ~kept
+    entries.append(_entries(account, rejected, rows, forms["form_id"], problems.column, problems.value,
+                            problems.reason))
+    account.rows_quarantined = int(rejected.sum())
+    account.rows_ingested = account.rows_read - account.rows_quarantined
+    return FileForms(account, forms[kept].reset_index(drop=True)[output_columns(ref.codes)], entries)
 
+
+def _check_usable(account: FileAccount, header, asked: list[str], folder_unit: str | None, path: Path) -> None:
+    """No answer column, or no way to tell the unit: the file cannot be used (said by name)."""
+    if not asked:
+        raise IngestError(f"{account.file}: no answer column recognised; expected headers such as 'Câu 1', "
+                          "'E1.1' or the criterion texts of data/reference/sipas/questionnaire.csv")
+    if "unit" not in header.columns.values() and folder_unit is None:
+        raise IngestError(f"{account.file}: no unit column (Đơn vị), and the folder {path.parent.name!r} does "
+                          "not name a unit of data/reference/units.csv")
+    account.header_row = header.row + 1
+    account.columns = {header.labels[pos]: f for pos, f in header.columns.items() if pos in header.labels}
+    account.unknown_columns = list(header.unknown)
+
+
+def _forms_under(sheet, header, account: FileAccount) -> pd.DataFrame:
+    """The records under the header, without lines that hold nothing but a row number (empty template lines)."""
+    account.sheet = sheet.name
     records = records_under(sheet, header)
     raw = records.frame
     content = [c for c in raw.columns if c not in ("source_row", "row_number")]
-    filled = raw[content].map(lambda cell: cell is not None and str(cell).strip() != "").any(axis=1) \
-        if content else pd.Series(False, index=raw.index)
+    filled = raw[content].map(lambda cell: cell_text(cell) is not None).any(axis=1) if content \
+        else pd.Series(False, index=raw.index)
     account.lines_skipped = records.lines_skipped + int((~filled).sum())
-    raw = raw[filled].reset_index(drop=True)
-    account.rows_read = len(raw)
-    rows = raw["source_row"].to_numpy()
+    account.rows_read = int(filled.sum())
+    return raw[filled].reset_index(drop=True)
 
+
+def _placed(raw: pd.DataFrame, label: dict[str, str], folder_unit: str | None, problems: RowProblems,
+            account: FileAccount) -> pd.DataFrame:
+    """Form number, survey date and unit: what places a form in a unit and a period (rows without are flagged)."""
     forms = pd.DataFrame(index=raw.index)
-    forms["form_id"] = text_column(raw["form_id"]) if "form_id" in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
-    entries: list[pd.DataFrame] = []
-    row_reason = pd.Series(pd.NA, index=raw.index, dtype="string")
-    row_column = pd.Series(pd.NA, index=raw.index, dtype="string")
-    row_value = pd.Series(pd.NA, index=raw.index, dtype="string")
-
-    def flag(mask: pd.Series, column: str, values: pd.Series | None, reason: str) -> None:
-        fresh = mask & row_reason.isna()
-        row_reason[fresh] = reason
-        row_column[fresh] = column
-        if values is not None:
-            row_value[fresh] = values[fresh]
-
+    forms["form_id"] = text_column(raw["form_id"]) if "form_id" in raw else pd.Series(pd.NA, index=raw.index,
+                                                                                      dtype="string")
     dates, bad_dates = parse_dates(raw["survey_date"])
-    date_text = text_column(raw["survey_date"])
     forms["survey_date"] = dates
-    flag(date_text.isna(), label["survey_date"], None, "thiếu ngày khảo sát: không xếp được phiếu vào kỳ nào")
-    flag(bad_dates, label["survey_date"], date_text, "ngày khảo sát không đọc được")
-
-    unit_text = text_column(raw["unit"]) if "unit" in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
-    unit = units.canonical(unit_text).fillna(folder_unit) if folder_unit else units.canonical(unit_text)
-    forms["unit"] = unit.astype("string")
-    flag(forms["unit"].isna(), label.get("unit", "unit"), None, "thiếu tên đơn vị")
+    problems.add(text_column(raw["survey_date"]).isna(), label["survey_date"],
+                 "thiếu ngày khảo sát: không xếp được phiếu vào kỳ nào")
+    problems.add_bad_value(bad_dates, raw["survey_date"], "ngày khảo sát không đọc được", label["survey_date"])
+    unit = units.canonical(text_column(raw["unit"])) if "unit" in raw else pd.Series(pd.NA, index=raw.index,
+                                                                                    dtype="string")
+    forms["unit"] = unit.fillna(folder_unit) if folder_unit else unit
+    problems.add(forms["unit"].isna(), label.get("unit", "Đơn vị"), "thiếu tên đơn vị")
     known = {u.unit for u in units.all_units()}
     strangers = forms.loc[forms["unit"].notna() & ~forms["unit"].isin(known), "unit"].value_counts()
     account.notes += [f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu)"
                       for name, count in strangers.items()]
+    return forms
 
-    answer_text = raw[answer_codes].map(lambda cell: cell is not None and str(cell).strip() != "")
-    flag(~answer_text.any(axis=1), "(mọi câu hỏi)", None, "phiếu không có câu trả lời nào")
 
-    for f in ATTRIBUTES:
-        forms[f] = text_column(raw[f]) if f in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
-    if "channel" in raw:
-        channel, bad_channel = coded_values(raw["channel"], CHANNELS)
-        forms["channel"] = channel.astype("string")
-        channel_text = text_column(raw["channel"])
-        entries.append(_entries(account, bad_channel & row_reason.isna(), rows, forms["form_id"], label["channel"],
-                                channel_text, "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
-                                "Bưu chính hoặc 1/2/3) — chỉ bỏ ô này, phiếu vẫn được tính"))
-    else:
+def _channel(raw: pd.DataFrame, forms: pd.DataFrame, label: dict[str, str], account: FileAccount, rows,
+             kept: np.ndarray) -> pd.DataFrame:
+    """direct / online / post; an unreadable channel is set aside alone (the form is kept)."""
+    if "channel" not in raw:
         forms["channel"] = pd.Series(pd.NA, index=raw.index, dtype="string")
-
-    for code in ref.codes:
-        if code not in raw:
-            forms[code] = pd.Series(pd.NA, index=raw.index, dtype="Int8")
-            continue
-        score, bad = parse_answers(raw[code], ref.scores)
-        forms[code] = score
-        cell_text = text_column(raw[code])
-        entries.append(_entries(account, bad & row_reason.isna(), rows, forms["form_id"], label[code], cell_text,
-                                f"câu trả lời không hợp lệ cho {code} (cần 1–5 hoặc Rất không hài lòng … "
-                                "Rất hài lòng) — chỉ bỏ câu này, các câu khác của phiếu vẫn được tính"))
-
-    forms["source_file"] = account.file
-    forms["source_row"] = raw["source_row"].astype("int64")
-    rejected = row_reason.notna()
-    entries.append(_entries(account, rejected, rows, forms["form_id"], row_column, row_value, row_reason))
-    account.rows_quarantined = int(rejected.sum())
-    account.rows_ingested = account.rows_read - account.rows_quarantined
-    kept = forms[~rejected].reset_index(drop=True)
-    return FileForms(account, kept[output_columns(ref.codes)], entries)
+        return _entries(account, np.zeros(len(raw), dtype=bool), rows, forms["form_id"], "", None, "")
+    channel, bad = coded_values(raw["channel"], CHANNELS)
+    forms["channel"] = channel.astype("string")
+    return _entries(account, bad.to_numpy() & kept, rows, forms["form_id"], label["channel"],
+                    text_column(raw["channel"]), "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
+                    "Bưu chính hoặc 1/2/3) — chỉ bỏ ô này, phiếu vẫn được tính")
 
 
 # ---------------------------------------------------------------- duplicates across files
