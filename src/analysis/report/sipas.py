@@ -56,9 +56,10 @@ def summary(rep: UnitReport) -> str:
     if not _has_forms(rep):
         return no_forms(rep)
     row, s = rep.overall, rep.settings
+    digits = close_digits(row)
     parts = [
         f'<p class="chiso-lead"><strong>Chỉ số hài lòng chung: {escape(fmt.percent(row["value"]))}</strong> '
-        f'(khoảng tin cậy 95 %: {escape(interval(row["ci_low"], row["ci_high"]))}), tính từ '
+        f'(khoảng tin cậy 95 %: {escape(interval(row["ci_low"], row["ci_high"], digits))}), tính từ '
         f'{escape(fmt.number(rep.estimate.answered))} phiếu có trả lời trong {escape(rep.period.label_vi)}. '
         f'{html.status_badge(row["status"])}</p>',
         html.paragraph(target_sentence(row, s)),
@@ -84,7 +85,7 @@ def baseline_sentence(row: pd.Series, rep: UnitReport) -> str:
     if is_missing(row["baseline"]):
         return "Chưa có số liệu năm 2023 của đơn vị để so sánh."
     source = "; số liệu mẫu — demo" if rep.baseline.demo else ""
-    head = (f"So với năm 2023 ({fmt.percent(row['baseline'])}{source}): "
+    head = (f"So với năm 2023 ({fmt.percent(row['baseline'], close_digits(row))}{source}): "
             f"{fmt.signed(row['change_vs_baseline'], 1, 'điểm')}.")
     status = row["status"]
     if status == "improving":
@@ -95,6 +96,14 @@ def baseline_sentence(row: pd.Series, rep: UnitReport) -> str:
         verdict = "cao hơn" if row["ci_low"] > row["baseline"] else "chưa khác rõ rệt so với"
         return f"{head} Chỉ số {verdict} mức 2023 khi tính sai số."
     return f"{head} Không đổi: khoảng tin cậy vẫn chứa mức 2023, nên chưa thể nói là cải thiện hay giảm."
+
+
+def close_digits(row: pd.Series) -> int:
+    """Two decimals when an interval end and the baseline would print alike ("79,8" and "79,8"), else one."""
+    if is_missing(row["baseline"]) or is_missing(row["ci_low"]):
+        return 1
+    ends = (round(float(row["ci_low"]), 1), round(float(row["ci_high"]), 1))
+    return 2 if round(float(row["baseline"]), 1) in ends else 1
 
 
 def caveat(rep: UnitReport) -> str:
