@@ -98,7 +98,7 @@ def test_text_files_in_every_encoding_and_delimiter(tmp_path, encoding, delimite
     path = tmp_path / f"export{suffix}"
     path.write_bytes(text.encode(encoding))
     rows = read_sheets(path)[0].rows
-    assert rows == [lines[0], lines[1], ["H2", None, "16/03/2024"]]  # blank cell -> None, no BOM in the header
+    assert rows == [lines[0], lines[1], ["H2", None, "16/03/2024"]]  # empty cell -> None, no BOM in the header
 
 
 def test_delimiter_ignores_quoted_commas_and_a_title_line():

@@ -110,8 +110,8 @@ def decode_text(raw: bytes, name: str) -> str:
 def _read_text(path: Path) -> list[list[object]]:
     text = decode_text(path.read_bytes(), path.name)
     delimiter = guess_delimiter("\n".join(text.splitlines()[:HEADER_SCAN_ROWS * 2]))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return [[cell if cell.strip() else None for cell in row] for row in rows]
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[cell or None for cell in row] for row in rows]  # empty -> None; spaces-only count as blank later
 
 
 def guess_delimiter(sample: str) -> str:
@@ -237,7 +237,9 @@ def is_footer(row: list[object]) -> bool:
 
 
 def _is_footer_cell(first: object) -> bool:
-    return isinstance(first, str) and FOOTER_LINE.match(strip_accents(nfc(first)).lower()) is not None
+    if not isinstance(first, str) or first.lstrip()[:1].isdigit():  # STT written as text: a record
+        return False
+    return FOOTER_LINE.match(strip_accents(nfc(first)).lower()) is not None
 
 
 def is_column_numbering(row: list[object]) -> bool:
@@ -372,7 +374,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     result[plausible.index] = EXCEL_EPOCH + pd.to_timedelta(plausible.to_numpy() * 86400 * 1e6, unit="us")
     bad[serial.index.difference(plausible.index)] = True
     remaining = text
-    for fmt in TEXT_DATE_FORMATS:
+    for fmt in _formats_by_fit(text):
         if remaining.empty:
             break
         parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
@@ -388,6 +390,15 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 _KIND_OF_TYPE = {str: "text", float: "number", int: "number", np.float64: "number", np.int64: "number",
                  datetime: "datetime", date: "datetime", pd.Timestamp: "datetime", type(None): "blank",
                  type(pd.NA): "blank", type(pd.NaT): "blank"}
+
+
+def _formats_by_fit(text: pd.Series, size: int = 50) -> list[str]:
+    """TEXT_DATE_FORMATS, those that read most of a sample first: a column is usually written one way."""
+    sample = text.iloc[:size]
+    if sample.empty:
+        return list(TEXT_DATE_FORMATS)
+    fit = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in TEXT_DATE_FORMATS}
+    return sorted(TEXT_DATE_FORMATS, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
 
 
 def _as_datetime(cell: object) -> datetime:
