@@ -145,6 +145,14 @@ def write(out_dir: Path) -> list[Path]:
     return written
 
 
+def write_printed(path: Path, dossiers: pd.DataFrame, title: list[str], text_dates: str = "") -> Path:
+    """One printed export of simulated dossiers with every column (the benchmark's large file): an xlsx with
+    Excel dates, or with ``text_dates`` (a strftime format) a "CSV UTF-8" with dates written as text."""
+    if text_dates:
+        return _printed_text(path, title, dossiers, replace(FULL, dates=text_dates), None, "utf-8-sig", ",")
+    return _xlsx(path, title, dossiers, FULL)
+
+
 def _layout_of(unit: str, year: int) -> Layout:
     if unit == "Ninh Thạnh":
         return FULL
