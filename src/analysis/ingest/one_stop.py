@@ -99,6 +99,7 @@ def ingest(raw_dir: Path) -> SourceResult | None:
 # ---------------------------------------------------------------- one file
 
 def read_export(path: Path, raw_dir: Path, settings: Settings) -> FilePart:
+    """One export: its typed rows, its quarantined rows and its account (duplicates are settled later)."""
     name = relative_name(path, raw_dir)
     sheet, header = locate_table(path, settings.aliases, REQUIRED, label=name)
     records = records_under(sheet, header)
@@ -156,18 +157,23 @@ class RowProblems:
 def typed_values(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str],
                  problems: RowProblems) -> pd.DataFrame:
     """Every output column but unit and source_*; a column the file lacks is all NA."""
-    def has(fieldname: str) -> bool:
-        return fieldname in raw.columns
-
     out = pd.DataFrame(index=raw.index)
     out["dossier_id"] = text_column(raw["dossier_id"])
     problems.add(out["dossier_id"].isna(), labels["dossier_id"], f"thiếu mã hồ sơ (cột '{labels['dossier_id']}')")
-    out["procedure_code"] = procedure_codes(raw["procedure_code"]) if has("procedure_code") else None
+    out["procedure_code"] = procedure_codes(raw["procedure_code"]) if "procedure_code" in raw else None
     for fieldname in ("procedure_name", "field"):
-        out[fieldname] = text_column(raw[fieldname]) if has(fieldname) else None
+        out[fieldname] = text_column(raw[fieldname]) if fieldname in raw else None
+    read_dates(raw, labels, problems, out)
+    read_coded(raw, vocabulary, labels, problems, out)
+    read_flags(raw, vocabulary, labels, problems, out)
+    return out.astype({c: t for c, t in COLUMNS.items() if c in out.columns})
+
+
+def read_dates(raw: pd.DataFrame, labels: dict[str, str], problems: RowProblems, out: pd.DataFrame) -> None:
+    """The four dates; an unreadable one quarantines its row, and so does a blank received date."""
     unreadable = {}
     for fieldname in DATE_FIELDS:
-        if not has(fieldname):
+        if fieldname not in raw:
             out[fieldname] = None
             continue
         out[fieldname], unreadable[fieldname] = parse_dates(raw[fieldname])
@@ -175,16 +181,26 @@ def typed_values(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, st
                                f"{FIELD_LABELS_VI[fieldname].lower()} không đọc được", labels[fieldname])
     problems.add(out["received_at"].isna() & ~unreadable["received_at"], labels["received_at"],
                  f"thiếu ngày tiếp nhận (cột '{labels['received_at']}')")
+
+
+def read_coded(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str], problems: RowProblems,
+               out: pd.DataFrame) -> None:
+    """Status, channel and rating through the vocabulary; a value it does not know quarantines the row."""
     for fieldname, column, what in (("status", "status_code", "trạng thái"), ("channel", "channel", "kênh nộp"),
                                     ("rating", "rating", "đánh giá")):
-        if not has(fieldname):
+        if fieldname not in raw:
             out[column] = None
             continue
         out[column], bad = vocabulary.lookup(fieldname, raw[fieldname])
         problems.add_bad_value(bad, raw[fieldname], f"{what} không có trong one_stop_values.csv", labels[fieldname])
     out["status_code"] = pd.to_numeric(out["status_code"]).astype("Int8")
+
+
+def read_flags(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str], problems: RowProblems,
+               out: pd.DataFrame) -> None:
+    """Yes/no columns (blank = no), the e-result link, and the number of supplement requests."""
     for fieldname in FLAG_FIELDS:
-        if not has(fieldname):
+        if fieldname not in raw:
             out[fieldname] = None
             continue
         if fieldname == "fee_required":
@@ -192,16 +208,14 @@ def typed_values(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, st
         else:
             out[fieldname], bad = vocabulary.flags(fieldname, raw[fieldname])
         problems.add_bad_value(bad, raw[fieldname], "giá trị có/không không đọc được", labels[fieldname])
-    if has("e_result_link"):  # a result file's link is an electronic result
+    if "e_result_link" in raw:  # a result file's link is an electronic result
         linked = text_column(raw["e_result_link"]).notna()
-        out["e_result"] = linked if not has("e_result") else out["e_result"] | linked
-    if has("supplement_requests"):
+        out["e_result"] = out["e_result"] | linked if "e_result" in raw else linked
+    out["supplement_requests"] = None
+    if "supplement_requests" in raw:
         out["supplement_requests"], bad = counts(raw["supplement_requests"])
         problems.add_bad_value(bad, raw["supplement_requests"], "số lần yêu cầu bổ sung không đọc được",
                                labels["supplement_requests"])
-    else:
-        out["supplement_requests"] = None
-    return out.astype({c: t for c, t in COLUMNS.items() if c in out.columns})
 
 
 # ---------------------------------------------------------------- unit
