@@ -144,6 +144,20 @@ def test_header_on_the_second_sheet(tmp_path):
     assert result.table[["dossier_id", "unit"]].values.tolist() == [["N1", "Ninh Sơn"]]
 
 
+def test_an_export_split_by_month_over_sheets_is_read_whole(tmp_path):
+    header = ["Mã hồ sơ", "Ngày tiếp nhận", "Đơn vị"]
+    xlsx(tmp_path, "theo-thang.xlsx", {
+        "Tháng 1": [header, ["J1", "02/01/2024", "Ninh Sơn"], ["J2", "03/01/2024", "Ninh Sơn"]],
+        "Tháng 2": [["Danh sách tháng 2"], header, ["F1", "01/02/2024", "Ninh Sơn"], ["F2", "31/02/2024", "Ninh Sơn"]]})
+    result = ingest(tmp_path)
+    account = result.files[0]
+    # 2 + 2 rows read; F2's impossible date quarantined with its sheet and row (row 4 of "Tháng 2")
+    assert (account.rows_read, account.rows_ingested, account.rows_quarantined) == (4, 3, 1)
+    assert account.sheet == "Tháng 1, Tháng 2"
+    assert sorted(result.table["dossier_id"]) == ["F1", "J1", "J2"]
+    assert result.quarantine[["sheet", "row"]].values.tolist() == [["Tháng 2", 4]]
+
+
 # ---------------------------------------------------------------- column spellings
 
 SPELLINGS = {

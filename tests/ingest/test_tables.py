@@ -13,7 +13,7 @@ import xlwt
 
 from analysis.ingest.tables import (
     PERSONAL, AliasTable, IngestError, Sheet, coded_values, find_header, guess_delimiter, is_column_numbering,
-    is_footer, list_files, locate_table, map_distinct, parse_dates, parse_flags, read_sheets, records_under, sha256,
+    is_footer, list_files, locate_table, locate_tables, map_distinct, parse_dates, parse_flags, read_sheets, records_under, sha256,
     text_column)
 
 ALIASES_CSV = """# test aliases: field,alias
@@ -165,6 +165,15 @@ def test_header_on_another_sheet_than_the_first(tmp_path, aliases):
         "Danh sách": [["Báo cáo"], ["Mã hồ sơ", "Ngày tiếp nhận", "Trạng thái"], ["H1", "01/02/2024", "Đã trả"]]})
     sheet, header = locate_table(path, aliases, ["dossier_id", "received_at"])
     assert sheet.name == "Danh sách" and header.row == 1
+
+
+def test_single_table_sources_refuse_records_on_several_sheets_naming_them(tmp_path, aliases):
+    header = ["Mã hồ sơ", "Ngày tiếp nhận"]
+    path = write_xlsx(tmp_path / "months.xlsx", {"T1": [header, ["H1", "01/01/2024"]],
+                                                 "T2": [header, ["H2", "01/02/2024"]]})
+    assert [sheet.name for sheet, _ in locate_tables(path, aliases, ["dossier_id"])] == ["T1", "T2"]
+    with pytest.raises(IngestError, match=r"^months\.xlsx: records on several sheets \('T1', 'T2'\)"):
+        locate_table(path, aliases, ["dossier_id"])
 
 
 def test_missing_required_column_and_no_header_are_explained(tmp_path, aliases):

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.ingest.tables import text_column
+
+MAX_QUOTED = 60  # characters of a bad value quoted in a reason
 QUARANTINE_COLUMNS = ["source", "file", "sheet", "row", "record_id", "column", "value", "reason"]
 
 
@@ -63,3 +66,30 @@ def relative_name(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.name
+
+
+class RowProblems:
+    """Why rows are quarantined: the first problem's column and value, every reason joined by "; "."""
+
+    def __init__(self, index: pd.Index):
+        self.reason = pd.Series(pd.NA, index=index, dtype="string")
+        self.column = pd.Series(pd.NA, index=index, dtype="string")
+        self.value = pd.Series(pd.NA, index=index, dtype="string")
+
+    def add(self, mask: pd.Series, column: str, reason: str | pd.Series, value: pd.Series | None = None) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        first = mask & self.reason.isna()
+        self.column[first] = column
+        if value is not None:
+            self.value[first] = value[first].str.slice(0, MAX_QUOTED)
+        reason = reason[mask] if isinstance(reason, pd.Series) else pd.Series(reason, index=mask.index)[mask]
+        self.reason[mask] = (self.reason[mask] + "; " + reason).fillna(reason)
+
+    def add_bad_value(self, bad: pd.Series, cells: pd.Series, problem: str, label: str) -> None:
+        """"<problem>: '<value>' (cột '<label>')" for every bad cell, e.g. "ngày tiếp nhận không đọc được"."""
+        if not bad.any():
+            return
+        shown = text_column(cells[bad]).reindex(cells.index)
+        self.add(bad, label, f"{problem}: '" + shown.str.slice(0, MAX_QUOTED) + f"' (cột '{label}')", shown)

@@ -25,18 +25,19 @@ The rules in short (the analyst's version, with examples, is docs/ingest_one_sto
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths, units
-from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
+from analysis.ingest.accounting import (
+    FileAccount, RowProblems, SourceResult, is_demo_file, quarantine_frame, relative_name)
 from analysis.ingest.duplicates import find_repeats
 from analysis.ingest.one_stop_values import (
     FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes)
 from analysis.ingest.tables import (
-    AliasTable, Header, IngestError, Sheet, list_files, locate_table, parse_dates, records_under, sha256,
+    AliasTable, Header, IngestError, Sheet, list_files, locate_tables, parse_dates, records_under, sha256,
     text_column)
 
 SOURCE = "one_stop"
@@ -64,7 +65,6 @@ FIELD_LABELS_VI = {
 COMPARED = [c for c in COLUMNS if c not in ("dossier_id", "source_file", "source_row")]
 # Alias field -> the output columns it fills (e_result_link feeds e_result; status feeds status_code).
 FILLS = {"status": "status_code", "e_result_link": "e_result"}
-MAX_QUOTED = 60  # characters of a bad value quoted in a reason
 
 
 @dataclass(frozen=True)
@@ -99,9 +99,31 @@ def ingest(raw_dir: Path) -> SourceResult | None:
 # ---------------------------------------------------------------- one file
 
 def read_export(path: Path, raw_dir: Path, settings: Settings) -> FilePart:
-    """One export: its typed rows, its quarantined rows and its account (duplicates are settled later)."""
+    """One export: its typed rows, its quarantined rows and its account (duplicates are settled later).
+    Every sheet with a dossier header is read (exports split by month over several sheets)."""
     name = relative_name(path, raw_dir)
-    sheet, header = locate_table(path, settings.aliases, REQUIRED, label=name)
+    parts = [read_sheet(path, raw_dir, name, sheet, header, settings)
+             for sheet, header in locate_tables(path, settings.aliases, REQUIRED, label=name)]
+    return parts[0] if len(parts) == 1 else merge_sheets(parts)
+
+
+def merge_sheets(parts: list[FilePart]) -> FilePart:
+    """One file's sheets as one part: rows stacked, counts summed, sheet names listed."""
+    first = parts[0].account
+    account = replace(
+        first, sheet=", ".join(p.account.sheet for p in parts),
+        rows_read=sum(p.account.rows_read for p in parts),
+        rows_quarantined=sum(p.account.rows_quarantined for p in parts),
+        lines_skipped=sum(p.account.lines_skipped for p in parts),
+        columns={k: v for p in parts for k, v in p.account.columns.items()},
+        unknown_columns=list(dict.fromkeys(c for p in parts for c in p.account.unknown_columns)),
+        notes=[n for p in parts for n in p.account.notes])
+    return FilePart(pd.concat([p.table for p in parts], ignore_index=True),
+                    pd.concat([p.quarantine for p in parts], ignore_index=True), account,
+                    set.intersection(*(p.carried for p in parts)))
+
+
+def read_sheet(path: Path, raw_dir: Path, name: str, sheet: Sheet, header: Header, settings: Settings) -> FilePart:
     records = records_under(sheet, header)
     raw = records.frame
     labels = {f: header.labels.get(pos, f) for pos, f in sorted(header.columns.items(), reverse=True)}
@@ -125,33 +147,6 @@ def read_export(path: Path, raw_dir: Path, settings: Settings) -> FilePart:
     account.rows_quarantined = int(bad.sum())
     carried = {FILLS.get(f, f) for f in header.columns.values()} & set(COLUMNS)
     return FilePart(table[~bad].reset_index(drop=True), quarantine, account, carried | {"unit"})
-
-
-class RowProblems:
-    """Why rows are quarantined: the first problem's column and value, every reason joined by "; "."""
-
-    def __init__(self, index: pd.Index):
-        self.reason = pd.Series(pd.NA, index=index, dtype="string")
-        self.column = pd.Series(pd.NA, index=index, dtype="string")
-        self.value = pd.Series(pd.NA, index=index, dtype="string")
-
-    def add(self, mask: pd.Series, column: str, reason: str | pd.Series, value: pd.Series | None = None) -> None:
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
-            return
-        first = mask & self.reason.isna()
-        self.column[first] = column
-        if value is not None:
-            self.value[first] = value[first].str.slice(0, MAX_QUOTED)
-        reason = reason[mask] if isinstance(reason, pd.Series) else pd.Series(reason, index=mask.index)[mask]
-        self.reason[mask] = (self.reason[mask] + "; " + reason).fillna(reason)
-
-    def add_bad_value(self, bad: pd.Series, cells: pd.Series, problem: str, label: str) -> None:
-        """"<problem>: '<value>' (cột '<label>')" for every bad cell, e.g. "ngày tiếp nhận không đọc được"."""
-        if not bad.any():
-            return
-        shown = text_column(cells[bad]).reindex(cells.index)
-        self.add(bad, label, f"{problem}: '" + shown.str.slice(0, MAX_QUOTED) + f"' (cột '{label}')", shown)
 
 
 def typed_values(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str],

@@ -29,10 +29,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import paths, units
-from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame,
+from analysis.ingest.accounting import (FileAccount, RowProblems, SourceResult, is_demo_file, quarantine_frame,
                                         relative_name)
 from analysis.ingest.duplicates import find_repeats
-from analysis.ingest.one_stop import RowProblems  # the shared row-problem accumulator of the one-stop ingest
 from analysis.ingest.tables import (AliasTable, IngestError, cell_text, coded_values, list_files, locate_table,
                                     map_distinct, parse_dates, records_under, sha256, text_column)
 from analysis.text import fold, nfc

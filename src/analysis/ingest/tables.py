@@ -198,9 +198,10 @@ def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet
     return best
 
 
-def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
-                 label: str | None = None) -> tuple[Sheet, Header]:
-    """The sheet and header row holding the records; a clear IngestError when none qualifies.
+def locate_tables(path: Path, aliases: AliasTable, required: Iterable[str],
+                  label: str | None = None) -> list[tuple[Sheet, Header]]:
+    """Every sheet whose header row names all required fields (an export split by month over several sheets),
+    in workbook order; a clear IngestError when none qualifies.
 
     ``label`` names the file in messages (default: its name; sources pass the path under the raw folder).
     """
@@ -214,7 +215,7 @@ def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
         raise IngestError(f"{label}: the file has no data")
     candidates = [(sheet, header) for sheet in sheets if (header := find_header(sheet, aliases, required))]
     if candidates:
-        return max(candidates, key=lambda c: (len(set(c[1].columns.values())), len(c[0].rows)))
+        return candidates
     partial = best_partial_header(sheets, aliases)
     if partial and len(partial[1]) >= 2:
         missing = ", ".join(aliases.describe(f) for f in required if f not in partial[1])
@@ -222,6 +223,18 @@ def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
         raise IngestError(f"{label}{where}: required column(s) missing: {missing}")
     raise IngestError(f"{label}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows "
                       f"(expected columns such as {', '.join(aliases.describe(f) for f in required)})")
+
+
+def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
+                 label: str | None = None) -> tuple[Sheet, Header]:
+    """The one sheet holding the records, for sources read one sheet per file. Records on several sheets
+    stop ingest with the sheets named, rather than silently reading only one of them."""
+    found = locate_tables(path, aliases, required, label)
+    if len(found) > 1:
+        names = ", ".join(repr(sheet.name) for sheet, _ in found)
+        raise IngestError(f"{label or path.name}: records on several sheets ({names}); save each sheet as its "
+                          "own file")
+    return found[0]
 
 
 _NOTHING = object()  # "no non-blank cell in this row"
