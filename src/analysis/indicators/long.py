@@ -26,7 +26,7 @@ STATUS_VI = {
     "met": "Đạt chỉ tiêu",
     "improving": "Cải thiện",
     "flat": "Không đổi",
-    "worse": "Giảm",
+    "worse": "Kém đi",
     "no_baseline": "Chưa có số liệu 2023",
     "no_data": "Không có dữ liệu",
     "recovered": "Đã khắc phục",

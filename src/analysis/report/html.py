@@ -27,7 +27,10 @@ def header(title: str, unit: str | None, period_label: str, demo: bool, subtitle
 
 
 def status_badge(status: object) -> str:
-    key = "no_data" if status is None or status is pd.NA else str(status)
+    """A coloured status word; nothing for rows without a status (volume counts, where up or down is neither)."""
+    if _blank(status):
+        return ""
+    key = str(status)
     return f'<span class="chiso-status chiso-{escape(key)}">{escape(STATUS_VI.get(key, key))}</span>'
 
 

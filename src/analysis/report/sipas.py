@@ -91,7 +91,7 @@ def baseline_sentence(row: pd.Series, rep: UnitReport) -> str:
     if status == "improving":
         return f"{head} Cải thiện: cả khoảng tin cậy nằm trên mức 2023."
     if status == "worse":
-        return f"{head} Giảm: cả khoảng tin cậy nằm dưới mức 2023."
+        return f"{head} Kém đi: cả khoảng tin cậy nằm dưới mức 2023."
     if status == "met":
         verdict = "cao hơn" if row["ci_low"] > row["baseline"] else "chưa khác rõ rệt so với"
         return f"{head} Chỉ số {verdict} mức 2023 khi tính sai số."
@@ -115,7 +115,7 @@ def caveat(rep: UnitReport) -> str:
     return (f"Mỗi con số ở đây được tính từ {fmt.number(rep.estimate.answered)} phiếu, không phải từ mọi người dân "
             f"đến giao dịch. Với cỡ mẫu này, chỉ số chung có thể lệch khoảng ±{fmt.number(half, 1)} điểm và một tiêu "
             f"chí riêng lẻ khoảng ±{fmt.number(criterion_half, 1)} điểm so với ý kiến của toàn bộ người dân. Vì vậy "
-            "báo cáo chỉ ghi “Cải thiện” hay “Giảm” khi cả khoảng tin cậy nằm hẳn về một phía của mức 2023; "
+            "báo cáo chỉ ghi “Cải thiện” hay “Kém đi” khi cả khoảng tin cậy nằm hẳn về một phía của mức 2023; "
             "một thay đổi nhỏ hơn sai số được ghi là “Không đổi”. Cộng dồn cả năm (nhiều phiếu hơn) cho kết luận "
             "chắc chắn hơn một quý.")
 
@@ -280,7 +280,7 @@ def method_notes(rep: UnitReport) -> str:
         f"Chỉ tiêu trên {fmt.number(s.target)} % (Kế hoạch 23/KH-UBND) áp dụng cho chỉ số chung, từng yếu tố và "
         f"từng tiêu chí. “Đạt chỉ tiêu” khi {MET_RULE_VI[s.met_rule]}. “Cần thêm câu trả lời hài lòng” = số câu trả "
         "lời hài lòng tối thiểu cần có thêm, với cùng số câu trả lời, để vượt chỉ tiêu.",
-        f"Mốc 2023: {baseline}. “Cải thiện”/“Giảm” chỉ khi cả khoảng tin cậy nằm hẳn trên/dưới mốc; "
+        f"Mốc 2023: {baseline}. “Cải thiện”/“Kém đi” chỉ khi cả khoảng tin cậy nằm hẳn trên/dưới mốc; "
         "ngược lại là “Không đổi”.",
         f"Nhóm người trả lời chỉ được tính khi có từ {s.min_group_answers} câu trả lời trở lên; nhóm nhỏ hơn được "
         "ghi là “nhóm quá nhỏ”.",
