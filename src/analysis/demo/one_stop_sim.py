@@ -63,8 +63,12 @@ FAMILY = np.array(["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đ�
 MIDDLE = np.array(["Văn", "Thị", "Minh", "Ngọc", "Hoàng"])
 
 
+EXPORT_AT = pd.Timestamp(2025, 1, 5, 23, 59)  # the day before the demo workbooks' creation date
+
+
 def year_of_dossiers(unit: str, unit_number: int, year: int) -> pd.DataFrame:
-    """One unit's dossiers received in ``year``, as an export taken on 31/12 at 23:59 would show them."""
+    """One unit's dossiers received in ``year``, as an export taken at EXPORT_AT would show them: both years are
+    exported together when the batch is prepared, so a dossier still open on 31/12/2023 shows how it ended."""
     rng = np.random.default_rng([SEED, unit_number, year])
     profile = PROFILES.get(unit, DEFAULT_PROFILE)
     step = 0 if year <= 2023 else 1
@@ -88,7 +92,7 @@ def year_of_dossiers(unit: str, unit_number: int, year: int) -> pd.DataFrame:
     outcome = rng.random(n)
     withdrawn, refused, stopped = outcome < 0.004, (outcome >= 0.004) & (outcome < 0.007), (
         outcome >= 0.007) & (outcome < 0.0085)
-    export_at = pd.Timestamp(year, 12, 31, 23, 59)
+    export_at = EXPORT_AT
     open_at_export = finished > export_at
     awaiting_pickup = (finished > export_at - pd.Timedelta(days=10)) & (rng.random(n) < 0.3)
     status = np.select([refused, withdrawn, stopped, open_at_export & (supplements > 0), open_at_export,
