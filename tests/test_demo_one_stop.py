@@ -14,15 +14,12 @@ from analysis.ingest import one_stop
 
 
 @pytest.fixture(scope="module")
-def demo_set(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("raw")
+def demo_set(demo_export_set):
+    raw, written = demo_export_set
+    files = [p for p in written if p.is_relative_to(raw / "one_stop")]
     started = time.perf_counter()
-    files = demo.write(raw)
-    written = time.perf_counter()
     result = one_stop.ingest(raw)
-    done = time.perf_counter()
-    print(f"\ndemo one_stop: write {written - started:.1f} s, ingest {done - written:.1f} s, "
-          f"{len(result.table)} dossiers")
+    print(f"\ndemo one_stop: ingest {time.perf_counter() - started:.1f} s, {len(result.table)} dossiers")
     return raw, files, result
 
 

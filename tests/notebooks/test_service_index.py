@@ -82,15 +82,14 @@ def test_late_list_escapes_data_and_shows_unreturned():
 # ------------------------------------------------------------------ the notebook on the demo export set
 
 @pytest.fixture(scope="module")
-def demo_processed(tmp_path_factory) -> Path:
+def demo_processed(tmp_path_factory, demo_export_set) -> Path:
     """The demo export set written by demo.one_stop and read by ingest.one_stop. Only the files of Ninh Thạnh
     and Ninh Sơn are ingested: the other eight units add 20 s and nothing this report's checks need (and
     Phường 1, left out, is the unit without data)."""
-    demo = pytest.importorskip("analysis.demo.one_stop", reason="the one-stop demo writer is not there yet")
     from analysis.ingest import one_stop
 
     root = tmp_path_factory.mktemp("service")
-    written = demo.write(root / "all")
+    written = demo_export_set[1]
     raw = root / "raw"
     (raw / "one_stop").mkdir(parents=True)
     for path in written:

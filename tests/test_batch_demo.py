@@ -1,0 +1,111 @@
+"""The whole path on the demo export set: demo -> ingest -> indicators -> every notebook -> HTML.
+
+Runs the batch once for two units (module fixture) and checks what a reader of the reports relies on.
+"""
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis import paths
+from analysis.batch import run_batch, run_reports, select_notebooks
+from analysis.ingest.tables import PERSONAL, AliasTable, list_files, read_sheets
+from analysis.periods import Period
+from analysis.units import find
+
+UNITS = ["Ninh Thạnh", "Phường 1"]
+PERIOD = Period.parse("2024Q2")
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, demo_export_set):
+    root = tmp_path_factory.mktemp("batch")
+    raw = demo_export_set[0]
+    result = run_batch(PERIOD, units=UNITS, jobs=2, raw=raw, processed=root / "processed",
+                       reports=root / "reports", log=lambda *_: None)
+    return root, raw, result
+
+
+def _pages(root: Path) -> list[Path]:
+    return sorted((root / "reports" / PERIOD.label).rglob("*.html"))
+
+
+def test_every_report_renders_for_every_unit(batch):
+    root, _, result = batch
+    assert result.ok, [(r.notebook, r.unit, r.error) for r in result.results if not r.ok]
+    out = root / "reports" / PERIOD.label
+    notebooks = [p for p in select_notebooks(paths.NOTEBOOKS, None)]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for r in result.results:
+        assert Path(r.html).exists() and Path(r.executed).exists()
+        assert Path(r.html).relative_to(out).as_posix() in index
+    per_unit = {r.notebook for r in result.results if r.unit == "Ninh Thạnh"}
+    assert {"10_service_index.ipynb", "20_sipas.ipynb", "40_par_index.ipynb"} <= per_unit
+    assert {p.name for p in notebooks} == {r.notebook for r in result.results}
+
+
+def test_indicator_tables_cover_every_index_and_unit(batch):
+    root, raw, _ = batch
+    out = root / "reports" / PERIOD.label
+    table = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")
+    assert {"service", "sipas", "papi", "par"} <= set(table["index"])
+    service = table[table["index"] == "service"]
+    assert set(UNITS) <= set(service["unit"])
+    assert set(service["period"].astype(str)) == {"2024Q2"}
+    assert pd.read_excel(out / "indicators.xlsx", sheet_name="chi_tieu", engine="calamine").shape == table.shape
+
+
+def test_reports_follow_the_html_contract(batch):
+    root, raw, _ = batch
+    for page_path in _pages(root):
+        page = page_path.read_text(encoding="utf-8")
+        assert '<html lang="vi">' in page, page_path
+        assert re.search(r"<title>[^<]{5,}</title>", page), page_path
+        assert "<script" not in page, page_path
+        assert not re.search(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', page), page_path
+        assert "import " not in page and "context.start(" not in page, page_path  # no code cells
+        assert "Traceback" not in page, page_path
+        assert "DỮ LIỆU MẪU" in page, page_path  # demo data said on every report
+
+
+def _personal_values(raw: Path) -> set[str]:
+    """Every value of a column the sources' alias tables call personal, read straight from the demo files."""
+    values = set()
+    aliases = AliasTable.from_csv(paths.reference("one_stop_aliases.csv"))
+    for path in list_files(raw):
+        for sheet in read_sheets(path):
+            for row_index, row in enumerate(sheet.rows[:40]):
+                personal = [i for i, cell in enumerate(row) if aliases.field_for(cell) == PERSONAL]
+                if len(personal) >= 2:
+                    for data_row in sheet.rows[row_index + 1:]:
+                        values |= {str(data_row[i]).strip() for i in personal if i < len(data_row) and data_row[i]}
+                    break
+    return {v for v in values if len(v) >= 6}
+
+
+def test_no_personal_data_reaches_processed_data_or_reports(batch):
+    root, raw, _ = batch
+    personal = _personal_values(raw)
+    assert len(personal) > 100  # the demo carries fake names, phones, ID numbers and addresses
+    for path in sorted((root / "processed").glob("*.parquet")):  # no cell of any text column is personal
+        table = pd.read_parquet(path)
+        for column in table.columns:
+            if table[column].dtype == "string" or table[column].dtype == object:
+                assert not set(table[column].dropna().astype(str)) & personal, f"{path.name}:{column}"
+    # Reports and the indicator table: a spread of personal values, searched as plain text.
+    sample = sorted(personal)[:: max(1, len(personal) // 400)]
+    for path in _pages(root) + [root / "reports" / PERIOD.label / "indicators.csv"]:
+        text = path.read_text(encoding="utf-8-sig")
+        leaked = [v for v in sample if v in text]
+        assert not leaked, f"{path.name}: {leaked[:3]}"
+
+
+def test_rebuilding_from_the_same_inputs_gives_identical_html(batch, tmp_path):
+    root, raw, _ = batch
+    notebook = select_notebooks(paths.NOTEBOOKS, ["10"])
+    again = run_reports(PERIOD, [find("Ninh Thạnh")], notebook, processed=root / "processed",
+                        reports=tmp_path, jobs=1, notebooks_dir=paths.NOTEBOOKS, demo=True, log=lambda *_: None)
+    first = root / "reports" / PERIOD.label / "ninh-thanh" / "10_service_index.html"
+    second = Path(again.results[0].html)
+    assert first.read_bytes() == second.read_bytes()
