@@ -128,6 +128,10 @@ def run_job(job: Job, notebooks_dir: str) -> JobResult:
     os.environ.setdefault("PYTHONUTF8", "1")
     Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
     Path(job.html).unlink(missing_ok=True)  # a report from an earlier run must not outlive a failure now
+    # The kernel's own chatter (ipykernel's transport warning, library messages) goes to a log beside the
+    # executed notebook, not over the batch's progress lines. This process is a pool worker: fd 2 is its own.
+    with open(Path(job.executed).with_suffix(".log"), "w", encoding="utf-8") as kernel_log:
+        os.dup2(kernel_log.fileno(), 2)
     started = time.perf_counter()
     for attempt in range(3):
         try:

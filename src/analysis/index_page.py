@@ -31,12 +31,13 @@ def write(target: Path, period: Period, results: list, units: list[Unit], demo: 
                 cells.append("<td>—</td>")
             elif r.ok:
                 href = Path(os.path.relpath(r.html, folder)).as_posix()
-                cells.append(f'<td><a href="{escape(href)}">{escape(r.title or notebook)}</a></td>')
+                cells.append(f'<td><a href="{escape(href)}">Xem báo cáo</a></td>')
             else:
                 cells.append('<td class="fail">Lỗi — xem danh sách bên dưới</td>')
         if any(c != "<td>—</td>" for c in cells):
             rows.append(f"<tr><th>{escape(label)}</th>{''.join(cells)}</tr>")
-    heads = "".join(f"<th>{escape(Path(n).stem)}</th>" for n in notebooks)
+    titles = {r.notebook: r.title for r in sorted(results, key=lambda r: r.slug) if r.ok and r.title}
+    heads = "".join(f"<th>{escape(titles.get(n, Path(n).stem))}</th>" for n in notebooks)
     failed = [r for r in results if not r.ok]
     failures = "".join(
         f"<li>{escape(Path(r.notebook).stem)} · {escape(r.unit or 'toàn thành phố')}: {escape(r.error or '')} "

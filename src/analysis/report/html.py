@@ -1,6 +1,7 @@
 """HTML pieces for the reports. Every text that comes from data is escaped here, once."""
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Callable, Mapping
 
@@ -42,6 +43,10 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str,
     if frame.empty:
         return f"<p><em>{escape(empty)}</em></p>"
     head = "".join(f"<th>{escape(label)}</th>" for label in columns.values())
+    first = next(iter(columns))
+    numeric = {c: c != first and (c in formats or (pd.api.types.is_numeric_dtype(frame[c])
+                                                   and not pd.api.types.is_bool_dtype(frame[c])))
+               for c in columns}
     body = []
     for record in frame[list(columns)].itertuples(index=False, name=None):  # report-sized frames only
         cells = []
@@ -49,10 +54,14 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str,
             if column in html_columns:
                 cells.append(f"<td>{value}</td>")
                 continue
-            shown = formats[column](value) if column in formats else ("" if _blank(value) else value)
-            cells.append(f"<td>{escape(str(shown))}</td>")
+            shown = str(formats[column](value) if column in formats else ("" if _blank(value) else value))
+            right = numeric[column] or (column != first and _NUMBER.match(shown))
+            cells.append(f'{"<td class=num>" if right else "<td>"}{escape(shown)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<table class="chiso-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+_NUMBER = re.compile(r"^[+\-−±]?\d[\d.,]*( ?%| điểm| hồ sơ)?$")
 
 
 def _blank(value: object) -> bool:
