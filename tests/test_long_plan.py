@@ -37,3 +37,12 @@ def test_plan_targets_and_owners_are_read_from_the_reference_files():
     owners = plan.owners("papi")
     assert sorted(owners) == [f"D{i}" for i in range(1, 9)]
     assert "Tư pháp – Hộ tịch" in owners["D4"]
+
+
+def test_vietnamese_numbers_round_half_up_with_dot_thousands_and_decimal_comma():
+    from analysis.report import fmt
+
+    assert fmt.number(97.25, 1) == "97,3"  # half up, not half even
+    assert fmt.number(1234567.5) == "1.234.568"
+    assert fmt.percent(2.675, 2) == "2,68 %"  # 2.675 is stored as 2.67499…; its shortest repr rounds up
+    assert fmt.signed(-1.0) == "−1,0" and fmt.number(None) == "không có dữ liệu"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -16,7 +17,9 @@ def number(value: object, digits: int = 0) -> str:
     """1234.5 -> "1.234,5" (Vietnamese separators); missing -> "không có dữ liệu"."""
     if _missing(value):
         return NO_DATA
-    text = f"{float(value):,.{digits}f}"
+    # Half up, as readers round by hand (97,25 -> 97,3); from the shortest repr so 0.1-style floats stay exact.
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,.{digits}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
