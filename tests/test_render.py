@@ -49,3 +49,12 @@ def test_same_notebook_renders_to_identical_bytes_and_title_comes_from_header():
     nb = _executed_notebook()
     assert to_html(copy.deepcopy(nb), "T") == to_html(copy.deepcopy(nb), "T")
     assert report_title(nb, "fallback") == "Báo cáo <thử>"
+
+
+def test_demo_banner_is_a_repeating_print_header_and_absent_from_real_reports():
+    demo_page = to_html(_executed_notebook(), "Báo cáo thử")
+    assert re.search(r'<table class="chiso-page"><thead><tr><td><div class="chiso-demo-print">DỮ LIỆU MẪU', demo_page)
+    real = _executed_notebook()
+    real.cells[2].outputs[0]["data"]["text/html"] = html.header("Báo cáo", "phường Ninh Thạnh", "Quý I/2024", demo=False)
+    real_page = to_html(real, "Báo cáo thật")
+    assert '<table class="chiso-page">' not in real_page and "DỮ LIỆU MẪU" not in real_page

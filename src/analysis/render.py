@@ -8,20 +8,25 @@ from pathlib import Path
 
 import nbformat
 
+from analysis.report.html import DEMO_TEXT
+
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove_cell"}
 _TITLE = re.compile(r'<h1 class="chiso-title">(.*?)</h1>', re.S)
 
 
-def report_title(nb: nbformat.NotebookNode, fallback: str) -> str:
-    """The title the report's header cell printed (context.start), else ``fallback``."""
+def _html_outputs(nb: nbformat.NotebookNode):
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html", "")
-            if isinstance(html, list):
-                html = "".join(html)
-            if match := _TITLE.search(html):
-                return unescape(match.group(1))
+            yield "".join(html) if isinstance(html, list) else html
+
+
+def report_title(nb: nbformat.NotebookNode, fallback: str) -> str:
+    """The title the report's header cell printed (context.start), else ``fallback``."""
+    for html in _html_outputs(nb):
+        if match := _TITLE.search(html):
+            return unescape(match.group(1))
     return fallback
 
 
@@ -50,7 +55,11 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     )
     cleaned = clean_for_report(nb)
     cleaned.metadata["title"] = title
-    body, _ = exporter.from_notebook_node(cleaned, resources={"metadata": {"name": title}})
+    # A demo report also gets the banner as a repeating table header for print, where a fixed element would
+    # cover the first lines of every page.
+    demo_text = DEMO_TEXT if any('class="chiso-demo"' in html for html in _html_outputs(cleaned)) else ""
+    body, _ = exporter.from_notebook_node(cleaned, resources={"metadata": {"name": title},
+                                                              "chiso_demo_text": demo_text})
     return body
 
 
