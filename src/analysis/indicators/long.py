@@ -5,7 +5,6 @@ component's own measure: positive = still short of the target, zero or negative 
 """
 from __future__ import annotations
 
-import math
 from typing import Iterable, Mapping
 
 import pandas as pd
@@ -41,7 +40,8 @@ COMPARISONS = {">": lambda v, t: v > t, ">=": lambda v, t: v >= t, "<": lambda v
 
 
 def is_missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    """None, NA, NaN and NaT alike: the one test of "no value" used by indicators and reports."""
+    return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def gap_to_target(value: float | None, target: float | None, comparison: str = ">=") -> float | None:

@@ -1,21 +1,18 @@
 """Vietnamese number formatting: decimal comma, dot for thousands, and "không có dữ liệu" for missing."""
 from __future__ import annotations
 
-import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from analysis.indicators.long import is_missing
+
 NO_DATA = "không có dữ liệu"
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def number(value: object, digits: int = 0) -> str:
     """1234.5 -> "1.234,5" (Vietnamese separators); missing -> "không có dữ liệu"."""
-    if _missing(value):
+    if is_missing(value):
         return NO_DATA
     # Half up, as readers round by hand (97,25 -> 97,3); from the shortest repr so 0.1-style floats stay exact.
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
@@ -24,16 +21,16 @@ def number(value: object, digits: int = 0) -> str:
 
 
 def percent(value: object, digits: int = 1) -> str:
-    return NO_DATA if _missing(value) else f"{number(value, digits)} %"
+    return NO_DATA if is_missing(value) else f"{number(value, digits)} %"
 
 
 def points(value: object, digits: int = 2) -> str:
-    return NO_DATA if _missing(value) else f"{number(value, digits)} điểm"
+    return NO_DATA if is_missing(value) else f"{number(value, digits)} điểm"
 
 
 def signed(value: object, digits: int = 1, unit: str = "") -> str:
     """A change with its sign: +2,3 / −1,0 (a true minus sign); missing -> no data."""
-    if _missing(value):
+    if is_missing(value):
         return NO_DATA
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     return f"{sign}{number(abs(value), digits)}{(' ' + unit) if unit else ''}"
@@ -41,6 +38,6 @@ def signed(value: object, digits: int = 1, unit: str = "") -> str:
 
 def day(value: object) -> str:
     """A date as dd/mm/yyyy."""
-    if _missing(value) or value is pd.NaT:
+    if is_missing(value):
         return NO_DATA
     return pd.Timestamp(value).strftime("%d/%m/%Y")

@@ -7,7 +7,7 @@ from typing import Callable, Mapping
 
 import pandas as pd
 
-from analysis.indicators.long import STATUS_VI
+from analysis.indicators.long import STATUS_VI, is_missing
 from analysis.report import fmt
 
 DEMO_TEXT = ("DỮ LIỆU MẪU (DEMO) — báo cáo này được lập từ dữ liệu mô phỏng, không phải số liệu thật "
@@ -29,7 +29,7 @@ def header(title: str, unit: str | None, period_label: str, demo: bool, subtitle
 
 def status_badge(status: object) -> str:
     """A coloured status word; nothing for rows without a status (volume counts, where up or down is neither)."""
-    if _blank(status):
+    if is_missing(status):
         return ""
     key = str(status)
     return f'<span class="chiso-status chiso-{escape(key)}">{escape(STATUS_VI.get(key, key))}</span>'
@@ -54,7 +54,7 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str,
             if column in html_columns:
                 cells.append(f"<td>{value}</td>")
                 continue
-            shown = str(formats[column](value) if column in formats else ("" if _blank(value) else value))
+            shown = str(formats[column](value) if column in formats else ("" if is_missing(value) else value))
             right = numeric[column] or (column != first and _NUMBER.match(shown))
             cells.append(f'{"<td class=num>" if right else "<td>"}{escape(shown)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -62,10 +62,6 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str,
 
 
 _NUMBER = re.compile(r"^[+\-−±]?\d[\d.,]*( ?%| điểm| hồ sơ)?$")
-
-
-def _blank(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def paragraph(text: str) -> str:

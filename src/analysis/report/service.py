@@ -18,6 +18,7 @@ from analysis.collect.service import ServiceView
 from analysis.indicators.service import COLUMN_VI
 from analysis.indicators.service_detail import handling_summary
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
+from analysis.indicators.long import is_missing
 from analysis.periods import Period
 from analysis.report import charts, fmt, html
 
@@ -37,11 +38,6 @@ KEY_LABELS = {
 
 
 # ------------------------------------------------------------------ values as the reader sees them
-
-def is_missing(value: object) -> bool:
-    """None, NA, NaN and NaT alike (dates of an unreturned dossier are NaT)."""
-    return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
-
 
 def _value(value: object, measure: object) -> str:
     if measure == "percent":
