@@ -9,13 +9,10 @@ from analysis.periods import Period
 from analysis.report.html import demo_banner
 from analysis.units import Unit
 
-STYLE = """
-body{font-family:"DejaVu Sans","Segoe UI",Arial,sans-serif;max-width:1100px;margin:1em auto;padding:0 1em}
-table{border-collapse:collapse}td,th{border:1px solid #cfd8dc;padding:4px 8px;text-align:left}
-th{background:#eceff1}.fail{color:#b71c1c;font-weight:bold}
-.chiso-demo{position:fixed;top:0;left:0;right:0;background:#fff3cd;color:#7f1d1d;border-bottom:3px solid #c62828;
-font-weight:bold;padding:6px 12px;text-align:center}body:has(.chiso-demo){padding-top:3.2em}
-"""
+# The reports' own stylesheet (tables, demo banner), plus what this page needs without JupyterLab's CSS.
+STYLE = ("body{font-family:\"DejaVu Sans\",\"Segoe UI\",Arial,sans-serif;max-width:1100px;margin:1em auto;"
+         "padding:0 1em}th{text-align:left}.fail{color:#b71c1c;font-weight:bold}\n"
+         + (Path(__file__).parent / "templates" / "chiso" / "chiso.css").read_text(encoding="utf-8"))
 
 
 def write(target: Path, period: Period, results: list, units: list[Unit], demo: bool) -> None:
@@ -47,12 +44,14 @@ def write(target: Path, period: Period, results: list, units: list[Unit], demo: 
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Chỉ số — báo cáo {escape(period.label_vi)}</title><style>{STYLE}</style></head><body>
 {demo_banner() if demo else ""}
+<main>
 <h1>Chỉ số — báo cáo chỉ số cải cách hành chính, {escape(period.label_vi)}</h1>
 <p>Theo Kế hoạch 23/KH-UBND (20/02/2024) của UBND phường Ninh Thạnh. {len(results) - len(failed)} báo cáo đã lập,
 {len(failed)} lỗi.</p>
 <p>Bảng tất cả chỉ tiêu: <a href="indicators.xlsx">indicators.xlsx</a> · <a href="indicators.csv">indicators.csv</a></p>
-<table><thead><tr><th>Đơn vị</th>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>
+<table class="chiso-table"><thead><tr><th>Đơn vị</th>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>
 {f'<h2>Báo cáo bị lỗi</h2><ul>{failures}</ul>' if failed else ''}
+</main>
 </body></html>
 """
     target.write_text(html, encoding="utf-8")

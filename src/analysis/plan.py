@@ -28,14 +28,3 @@ def owners(index: str, path: Path | None = None) -> dict[str, str]:
             if entry_index == index and row.owner not in found.setdefault(code, []):
                 found[code].append(row.owner)
     return {code: "; ".join(names) for code, names in found.items()}
-
-
-def plan_sections(index: str, path: Path | None = None) -> dict[str, str]:
-    """Component code -> the plan section(s) that address it ("D5" -> "II.2.5")."""
-    found: dict[str, list[str]] = {}
-    for row in tasks(path).itertuples(index=False):
-        for entry in filter(None, row.codes.split("|")):
-            entry_index, _, code = entry.partition(":")
-            if entry_index == index:
-                found.setdefault(code, []).append(row.section)
-    return {code: ", ".join(sections) for code, sections in found.items()}
