@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from analysis import plan
+from analysis.reference import plan
 from analysis.indicators.long import LONG_COLUMNS, gap_to_target, long_frame, status_for
 
 
@@ -40,9 +40,29 @@ def test_plan_targets_and_owners_are_read_from_the_reference_files():
 
 
 def test_vietnamese_numbers_round_half_up_with_dot_thousands_and_decimal_comma():
-    from analysis.report import fmt
+    from analysis import fmt
 
     assert fmt.number(97.25, 1) == "97,3"  # half up, not half even
     assert fmt.number(1234567.5) == "1.234.568"
     assert fmt.percent(2.675, 2) == "2,68 %"  # 2.675 is stored as 2.67499…; its shortest repr rounds up
     assert fmt.signed(-1.0) == "−1,0" and fmt.number(None) == "không có dữ liệu"
+
+
+def test_baseline_year_is_read_from_the_plan_settings(tmp_path):
+    from analysis.errors import ReferenceFileError
+
+    good = tmp_path / "settings.yaml"
+    good.write_text("plan_year: 2025\nbaseline_year: 2024\n", encoding="utf-8")
+    assert plan.baseline_year(good) == 2024
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("baseline_year: năm 2023\n", encoding="utf-8")
+    with pytest.raises(ReferenceFileError, match="bad.yaml: baseline_year must be a year"):
+        plan.baseline_year(bad)
+
+
+def test_compact_numbers_round_half_up_and_drop_trailing_zeros():
+    from analysis import fmt
+
+    assert [fmt.compact(v) for v in (2.5, 2.0, 97.255, 1234.5, 0.125)] == ["2,5", "2", "97,26", "1.234,5", "0,13"]
+    assert fmt.compact(None) == fmt.NO_DATA
+    assert list(fmt.compact_series(pd.Series([1.5, None, 3.0]))) == ["1,5", pd.NA, "3"]

@@ -104,14 +104,12 @@ def _batch_options(batch: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from analysis.batch import BatchError
-    from analysis.ingest.tables import IngestError
-    from analysis.periods import PeriodError
+    from analysis.errors import UserError
 
     args = parser().parse_args(argv)
     try:
         return args.run(args)
-    except (IngestError, PeriodError, BatchError) as exc:
+    except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from analysis import collect, paths, store
+from analysis.errors import UserError
 from analysis.ingest import runner
 from analysis.periods import Period
 from analysis.units import Unit, all_units
@@ -63,7 +64,7 @@ class BatchResult:
         return self.failed_before_jobs is None and all(r.ok for r in self.results)
 
 
-class BatchError(Exception):
+class BatchError(UserError):
     """A batch that cannot start (unknown unit or notebook, a parameter the notebook does not declare)."""
 
 

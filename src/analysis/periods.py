@@ -6,13 +6,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from analysis.errors import UserError
+
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 
-class PeriodError(ValueError):
+class PeriodError(UserError, ValueError):
     """A period label that cannot be read."""
 
 

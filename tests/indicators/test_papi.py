@@ -4,7 +4,7 @@ import statistics
 import pandas as pd
 import pytest
 
-from analysis import plan
+from analysis.reference import plan
 from analysis.indicators import papi
 from analysis.ingest.papi import read_official
 

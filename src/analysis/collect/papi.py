@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import plan, store
+from analysis import store
+from analysis.reference import plan
 from analysis.indicators import papi
 from analysis.indicators.long import concat_long
 from analysis.indicators.papi_like import survey_rows as papi_like_rows

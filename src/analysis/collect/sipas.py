@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis import paths, plan, store, units
+from analysis import paths, store, units
+from analysis.reference import plan
 from analysis.indicators import sipas as index
 from analysis.indicators.long import concat_long
 from analysis.ingest import sipas as ingest

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.fmt import compact_series
 from analysis.indicators.long import long_frame
 from analysis.par_criteria import TOTAL, lineage, with_total
 
@@ -33,13 +34,6 @@ NO_COUNTERPART_VI = "không có tiêu chí tương ứng"
 
 def year_end(year: int) -> pd.Timestamp:
     return pd.Timestamp(year=int(year), month=12, day=31)
-
-
-def vi_numbers(values: pd.Series) -> pd.Series:
-    """2.5 -> "2,5", 2.0 -> "2" for notes (indicator code does not import the report formatting)."""
-    text = pd.to_numeric(values).astype("Float64").round(2).astype("string")
-    return text.str.replace(r"\.?0+$", "", regex=True).where(text.str.contains(".", regex=False), text).str.replace(
-        ".", ",", regex=False)
 
 
 def join_notes(parts: pd.DataFrame) -> pd.Series:
@@ -209,12 +203,12 @@ def notes(frame: pd.DataFrame, baseline_year: int) -> pd.Series:
     moved_code = frame["code_before"].notna() & (frame["code_before"] != frame["code"])
     parts["code"] = (f"năm {baseline_year} là mã " + frame["code_before"].fillna("")).where(moved_code)
     max_changed = frame["baseline_max"].notna() & ((frame["baseline_max"] - frame["max_points"]).abs() > EPS)
-    parts["max"] = (f"điểm tối đa năm {baseline_year}: " + vi_numbers(frame["baseline_max"])).where(max_changed)
+    parts["max"] = (f"điểm tối đa năm {baseline_year}: " + compact_series(frame["baseline_max"])).where(max_changed)
     for column, words in [("recovered_points", "đã khắc phục"), ("still_lost_points", "vẫn mất"),
                           ("newly_lost_points", "mới mất")]:
-        parts[column] = (words + " " + vi_numbers(frame[column]) + " điểm").where(frame[column] > EPS)
+        parts[column] = (words + " " + compact_series(frame[column]) + " điểm").where(frame[column] > EPS)
     unmatched = ~frame["is_leaf"].astype(bool) & (frame["unmatched_lost_points"] > EPS)
-    parts["unmatched"] = ("mất " + vi_numbers(frame["unmatched_lost_points"]) + f" điểm ở tiêu chí {NO_COUNTERPART_VI}"
+    parts["unmatched"] = ("mất " + compact_series(frame["unmatched_lost_points"]) + f" điểm ở tiêu chí {NO_COUNTERPART_VI}"
                           + f" năm {baseline_year}").where(unmatched)
     return join_notes(parts)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis import fmt
 from analysis.indicators import long
 from analysis.indicators.service_settings import ServiceSettings, is_certification
 from analysis.indicators.timeliness import classify, counts
@@ -136,7 +137,7 @@ def _satisfaction(table: pd.DataFrame, has_data: np.ndarray) -> pd.DataFrame:
         late_pct = table["late"].to_numpy() / judged * 100
         feedback_pct = table["complaint_or_disliked"].to_numpy() / judged * 100
     value = np.where(usable, np.maximum(0.0, 100 - (late_pct + feedback_pct)), np.nan)
-    shown = [f"100 − ({_pct(a)} % trễ hạn + {_pct(b)} % có phản ánh hoặc không hài lòng)" if ok else ""
+    shown = [f"100 − ({fmt.percent(a)} trễ hạn + {fmt.percent(b)} có phản ánh hoặc không hài lòng)" if ok else ""
              for a, b, ok in zip(late_pct, feedback_pct, usable)]
     note = _join(np.where(~has_data, NO_DOSSIERS, ""), np.where(has_data & (missing != ""), missing, ""),
                  np.where(has_data & (missing == "") & (judged == 0), "Không có hồ sơ phải giải quyết trong kỳ", ""),
@@ -176,10 +177,6 @@ def _missing_columns(table: pd.DataFrame, needs: tuple[str, ...], any_of: bool) 
 def _join(*notes: np.ndarray) -> np.ndarray:
     stacked = np.column_stack([np.asarray(n, dtype=object) for n in notes])
     return np.array(["; ".join(p for p in row if p) for row in stacked], dtype=object)
-
-
-def _pct(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
 
 
 def _frame(units: pd.Index, code: str, value: np.ndarray, n: np.ndarray, note: np.ndarray) -> pd.DataFrame:

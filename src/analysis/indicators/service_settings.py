@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import paths, plan
+from analysis import fmt, paths
+from analysis.reference import plan
 from analysis.text import fold
 
 INDEX = "service"
@@ -36,7 +37,7 @@ class ServiceSettings:
         """The settings in the words of the report's notes on method."""
         rules = "; ".join(f"{_COLUMN_VI.get(c, c)} chứa “{t}”" for c, t in
                           zip(self.certification["column"], self.certification["contains"]))
-        scored = ", ".join(f"{c}: tối đa {_num(m)} điểm, đủ điểm từ {_num(p)} %" for c, m, p in
+        scored = ", ".join(f"{c}: tối đa {fmt.compact(m)} điểm, đủ điểm từ {fmt.compact(p)} %" for c, m, p in
                            zip(self.scoring["code"], self.scoring["max_points"], self.scoring["full_at_pct"]))
         return [
             f"Hồ sơ chứng thực được nhận diện khi {rules} "
@@ -48,10 +49,6 @@ class ServiceSettings:
 
 
 _COLUMN_VI = {"field": "lĩnh vực", "procedure_name": "tên thủ tục"}
-
-
-def _num(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
 
 
 @lru_cache(maxsize=4)

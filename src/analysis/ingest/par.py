@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import paths, units
 from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
-from analysis.indicators.par import vi_numbers
+from analysis.fmt import compact_series
 from analysis.ingest.par_checks import NO_DATE, issues, record_id
 from analysis.ingest.tables import (AliasTable, IngestError, list_files, locate_table, parse_dates, records_under,
                                     sha256, text_column)
@@ -126,7 +126,7 @@ def quarantine_reasons(frame: pd.DataFrame, bad: dict[str, pd.Series], written: 
         checks.append((frame[column] < 0, column, f"{COLUMN_VI[column]} âm: " + written[column]))
     for column in POINT_COLUMNS:
         checks.append((frame[column] > top + 1e-9, column, f"{COLUMN_VI[column]} " + written[column]
-                       + " vượt điểm tối đa " + vi_numbers(top).fillna("") + " của tiêu chí " + frame["code"]))
+                       + " vượt điểm tối đa " + compact_series(top).fillna("") + " của tiêu chí " + frame["code"]))
     return _first_reason(frame, checks)
 
 

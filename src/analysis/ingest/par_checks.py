@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.indicators.par import EPS, rollup, vi_numbers
+from analysis.fmt import compact_series
+from analysis.indicators.par import EPS, rollup
 from analysis.par_criteria import CriteriaSet
 
 ISSUE_COLUMNS = ["kind", "file", "row", "unit", "year", "as_of", "code", "message"]
@@ -79,8 +80,8 @@ def parent_sums(table: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
         found.append(wrong.assign(
             kind="parent_sum", row=wrong["source_row"],
             message=wrong["source_file"] + ", dòng " + wrong["source_row"].astype("string") + ": " + _where(wrong)
-            + f": {COLUMN_VI[column]} của tiêu chí " + wrong["code"] + " ghi " + vi_numbers(wrong[column])
-            + " nhưng tổng các tiêu chí thành phần là " + vi_numbers(wrong["points"])
+            + f": {COLUMN_VI[column]} của tiêu chí " + wrong["code"] + " ghi " + compact_series(wrong[column])
+            + " nhưng tổng các tiêu chí thành phần là " + compact_series(wrong["points"])
             + "; báo cáo dùng tổng các tiêu chí thành phần"))
     return pd.concat(found, ignore_index=True).rename(columns={"source_file": "file"})
 
@@ -93,8 +94,8 @@ def max_mismatches(table: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
     return wrong.rename(columns={"source_file": "file"}).assign(
         kind="max_mismatch", row=wrong["source_row"],
         message=wrong["source_file"] + ", dòng " + wrong["source_row"].astype("string") + ": tiêu chí "
-        + wrong["code"] + " ghi điểm tối đa " + vi_numbers(wrong["file_max_points"]) + ", bộ tiêu chí năm "
-        + wrong["year"].astype("string") + " là " + vi_numbers(wrong["max_points"]))
+        + wrong["code"] + " ghi điểm tối đa " + compact_series(wrong["file_max_points"]) + ", bộ tiêu chí năm "
+        + wrong["year"].astype("string") + " là " + compact_series(wrong["max_points"]))
 
 
 def appraised_gaps(table: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:

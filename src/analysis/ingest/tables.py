@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 import numpy as np
 import pandas as pd
 
+from analysis.errors import UserError
 from analysis.text import fold, nfc, strip_accents
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -38,7 +39,7 @@ FOOTER_LINE = re.compile(
 COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
 
 
-class IngestError(Exception):
+class IngestError(UserError):
     """A file that cannot be used at all; the message is for the analyst, no traceback needed."""
 
 

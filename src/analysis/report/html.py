@@ -8,7 +8,7 @@ from typing import Callable, Mapping
 import pandas as pd
 
 from analysis.indicators.long import STATUS_VI, is_missing
-from analysis.report import fmt
+from analysis import fmt
 
 DEMO_TEXT = ("DỮ LIỆU MẪU (DEMO) — báo cáo này được lập từ dữ liệu mô phỏng, không phải số liệu thật "
              "của đơn vị; không dùng để đánh giá hay báo cáo.")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.indicators.long import is_missing, status_for
-from analysis.report import fmt, html
+from analysis import fmt
+from analysis.report import html
 from analysis.units import all_units
 
 # (index, code) -> (column heading, the long-format column shown, formatter), in the order shown. PAR shows

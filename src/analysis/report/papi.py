@@ -13,7 +13,8 @@ from analysis.collect.papi import PapiView
 from analysis.indicators import papi
 from analysis.indicators.long import is_missing
 from analysis.indicators.papi_like import papi_like_note
-from analysis.report import fmt, html
+from analysis import fmt
+from analysis.report import html
 
 DEMO_SUBDIMENSIONS_VI = ("DỮ LIỆU MẪU (DEMO): điểm nội dung thành phần dưới đây được chia tùy ý từ điểm nội dung "
                          "chính thức — tổng khớp với số liệu công bố, nhưng từng nội dung thành phần KHÔNG phải số "

@@ -18,7 +18,8 @@ from analysis.indicators.long import STATUS_VI
 from analysis.indicators.par import BASIS_VI, EPS, rating
 from analysis.ingest.par_checks import KIND_VI
 from analysis.par_criteria import TOTAL
-from analysis.report import charts, fmt, html
+from analysis import fmt
+from analysis.report import charts, html
 from analysis.report.context import ReportContext
 
 TOP_LOST = 10

@@ -20,7 +20,8 @@ from analysis.indicators.service_detail import handling_summary
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.indicators.long import is_missing
 from analysis.periods import Period
-from analysis.report import charts, fmt, html
+from analysis import fmt
+from analysis.report import charts, html
 
 KEY_CODES = ["2.1.late", "06a.10", "06a.13", "apology.missing", "2.1", "3.3", "3.3.chung_thuc", "3.6", "4.1",
              "4.2", "5.4"]

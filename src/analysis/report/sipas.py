@@ -16,7 +16,8 @@ from analysis import units
 from analysis.collect.sipas import UnitReport
 from analysis.indicators import sipas as index
 from analysis.indicators.long import is_missing
-from analysis.report import charts, fmt, html
+from analysis import fmt
+from analysis.report import charts, html
 
 SOURCE_LABEL = "Phiếu khảo sát sự hài lòng (SIPAS)"
 AGGREGATION_VI = {

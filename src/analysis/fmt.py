@@ -1,4 +1,6 @@
-"""Vietnamese number formatting: decimal comma, dot for thousands, and "không có dữ liệu" for missing."""
+"""The one Vietnamese formatter of the package: decimal comma, dot for thousands, half-up rounding, and
+"không có dữ liệu" for missing. Reports, notes written by the indicator code and the Excel legend all use it,
+so a figure reads the same wherever it is shown."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,6 +20,21 @@ def number(value: object, digits: int = 0) -> str:
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     text = f"{rounded:,.{digits}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def compact(value: object, digits: int = 2) -> str:
+    """At most ``digits`` decimals, trailing zeros dropped: 2.5 -> "2,5", 2.0 -> "2", 1234.567 -> "1.234,57"."""
+    text = number(value, digits)
+    if is_missing(value) or "," not in text:
+        return text
+    return text.rstrip("0").rstrip(",")
+
+
+def compact_series(values: pd.Series, digits: int = 2) -> pd.Series:
+    """``compact`` over a column (formats each distinct value once); NA stays NA, for string concatenation."""
+    numeric = pd.to_numeric(values).astype("Float64")
+    shown = {v: compact(v, digits) for v in numeric.dropna().unique()}
+    return numeric.map(shown).astype("string")
 
 
 def percent(value: object, digits: int = 1) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from analysis import paths
+from analysis.errors import ReferenceFileError
 
 
 def targets(path: Path | None = None) -> pd.DataFrame:
@@ -28,3 +30,13 @@ def owners(index: str, path: Path | None = None) -> dict[str, str]:
             if entry_index == index and row.owner not in found.setdefault(code, []):
                 found[code].append(row.owner)
     return {code: "; ".join(names) for code, names in found.items()}
+
+
+def baseline_year(path: Path | None = None) -> int:
+    """The year every index compares with (the plan's "năm 2023"), from plan/settings.yaml."""
+    path = path or paths.reference("plan", "settings.yaml")
+    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    year = settings.get("baseline_year")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise ReferenceFileError(path.name, f"baseline_year must be a year such as 2023, not {year!r}")
+    return year
