@@ -34,18 +34,15 @@ def eight():
     return papi.standings(papi.scores_long(EIGHT)).set_index("province")
 
 
-def test_group_bounds():
-    # group k ends at floor(k*n/4 + 1/2)
-    assert papi.group_bounds(63) == (16, 32, 47)  # 15.75 -> 16, 31.5 -> 32, 47.25 -> 47: sizes 16/16/15/16
-    assert papi.group_bounds(61) == (15, 31, 46)  # 15.25 -> 15, 30.5 -> 31, 45.75 -> 46: sizes 15/16/15/15
-    assert papi.group_bounds(8) == (2, 4, 6)  # 2/2/2/2
-
-
-def test_sizes_for_63_provinces_are_the_published_16_16_15_16():
+@pytest.mark.parametrize("n, sizes", [
+    (63, (16, 16, 15, 16)),  # bounds 15.75 -> 16, 31.5 -> 32, 47.25 -> 47: the published 16/16/15/16
+    (61, (15, 16, 15, 15)),  # bounds 15.25 -> 15, 30.5 -> 31 (half up), 45.75 -> 46
+])
+def test_group_sizes_end_at_the_rounded_quarters(n, sizes):
     frame = official_frame([{"province": f"P{i:02d}", "region": "R", "year": 2020, "total": 80 - i * 0.5}
-                            for i in range(63)])
+                            for i in range(n)])
     groups = papi.standings(papi.scores_long(frame))["group_vi"].value_counts()
-    assert groups.to_dict() == {"Cao": 16, "Trung bình cao": 16, "Trung bình thấp": 15, "Thấp": 16}
+    assert groups.to_dict() == dict(zip(("Cao", "Trung bình cao", "Trung bình thấp", "Thấp"), sizes))
 
 
 def test_ranks_ties_share_the_better_rank(eight):

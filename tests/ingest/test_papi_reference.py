@@ -10,8 +10,6 @@ from analysis.ingest.tables import IngestError
 def test_shipped_reference_files():
     dims = ref.dimensions()
     assert dims["code"].tolist() == [f"D{i}" for i in range(1, 9)]
-    assert ref.expected_dimensions(2017, dims) == ["D1", "D2", "D3", "D4", "D5", "D6"]
-    assert ref.expected_dimensions(2018, dims) == [f"D{i}" for i in range(1, 9)]
     # the plan words D2 differently from PAPI (Kế hoạch 23/KH-UBND II.2.2)
     d2 = dims.set_index("code").loc["D2"]
     assert d2["plan_name_vi"] == "Công khai, minh bạch trong hoạch định chính sách"

@@ -11,7 +11,6 @@ never compared with an 8-dimension total (8–80): such a change is NA and the r
 """
 from __future__ import annotations
 
-import math
 from typing import Mapping
 
 import pandas as pd
@@ -32,11 +31,6 @@ SUBDIMENSION_HINT_VI = ("điểm nội dung thành phần được nhập tay t�
 QUARTILE_RULE_VI = ("xếp hạng theo điểm (1 = cao nhất, bằng điểm thì cùng hạng cao hơn); với n tỉnh có điểm, "
                     "nhóm thứ k (k = 1, 2, 3) kết thúc ở hạng làm tròn của k·n/4, nhóm 4 gồm các tỉnh còn lại "
                     "(63 tỉnh: 16/16/15/16)")
-
-
-def group_bounds(n: int) -> tuple[int, int, int]:
-    """Last rank of the groups Cao, Trung bình cao, Trung bình thấp for n scored provinces."""
-    return tuple(math.floor(k * n / 4 + 0.5) for k in (1, 2, 3))
 
 
 def scores_long(official: pd.DataFrame) -> pd.DataFrame:
