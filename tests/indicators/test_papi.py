@@ -121,8 +121,8 @@ def test_six_dimension_total_is_never_compared_with_an_eight_dimension_total():
 
 def test_status_from_target_and_baseline():
     # Two provinces so the median is known: 2024 median of D1 = (5 + 7) / 2 = 6.
-    rows = [{"province": "X", "region": "R", "year": 2023, "D1": 5.5}, {"province": "Y", "region": "R", "year": 2023, "D1": 7},
-            {"province": "X", "region": "R", "year": 2024, "D1": 5.0}, {"province": "Y", "region": "R", "year": 2024, "D1": 7}]
+    rows = [{"province": p, "region": "R", "year": year, "D1": d1}
+            for p, year, d1 in [("X", 2023, 5.5), ("Y", 2023, 7), ("X", 2024, 5.0), ("Y", 2024, 7)]]
     standing = papi.standings(papi.scores_long(official_frame(rows)))
     profile = papi.province_profile(standing, "X", 2023)
     out = papi.long_rows(profile, province="X", latest=2024, baseline_year=2023, rule="median", names={},

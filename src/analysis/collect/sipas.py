@@ -167,7 +167,8 @@ def _set_aside(processed: Path, forms: pd.DataFrame) -> int:
         return 0
     quarantine = store.read_quarantine(SOURCE, processed)
     kept = pd.MultiIndex.from_arrays([forms["source_file"].astype("string"), forms["source_row"].astype("int64")])
-    entries = pd.MultiIndex.from_arrays([quarantine["file"].astype("string"), quarantine["row"].fillna(-1).astype("int64")])
+    entries = pd.MultiIndex.from_arrays([quarantine["file"].astype("string"),
+                                         quarantine["row"].fillna(-1).astype("int64")])
     return int(entries.isin(kept).sum())
 
 

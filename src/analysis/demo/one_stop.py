@@ -55,7 +55,7 @@ class Layout:
     summary_sheet: bool = False
     numbering_row: bool = False
 
-    def without(self, header: str) -> "Layout":
+    def without(self, header: str) -> Layout:
         return replace(self, columns=tuple(c for c in self.columns if c[0] != header))
 
 
@@ -90,7 +90,8 @@ TEXT_DATES = Layout((
 COMBINED = Layout((
     ("STT", "stt", "int"), ("Cơ quan tiếp nhận", "unit", "unit_vi"), ("Mã hồ sơ", "dossier_id", "text"),
     ("Mã TTHC", "procedure_code", "text"), ("Tên thủ tục", "procedure_name", "text"), ("Lĩnh vực", "field", "text"),
-    ("Chủ hồ sơ", "applicant", "text"), ("Số định danh", "id_number", "text"), ("Hình thức nộp", "channel", "channel_vi"),
+    ("Chủ hồ sơ", "applicant", "text"), ("Số định danh", "id_number", "text"),
+    ("Hình thức nộp", "channel", "channel_vi"),
     ("Ngày tiếp nhận", "received_at", "date"), ("Ngày hẹn trả", "due_at", "date"),
     ("Ngày kết thúc xử lý", "finished_at", "date"), ("Ngày trả kết quả", "returned_at", "date"),
     ("Trạng thái", "status_code", "status_vi"), ("Phiếu xin lỗi", "apology_issued", "co"),
@@ -177,10 +178,10 @@ def _ninh_thanh_halves(folder: Path, unit: units.Unit, frame: pd.DataFrame) -> l
     overlap = first.index[(first["received_at"] >= pd.Timestamp(2024, 6, 24)) & (first["status_code"] == 10)]
     changed = overlap[len(overlap) // 2]
     first.loc[changed, ["status_code", "returned_at"]] = [9, pd.NaT]
-    return [_xlsx(folder / "demo_ninh-thanh_2024-h1.xlsx", _title(unit.display, "Từ ngày 01/01/2024 đến ngày 30/06/2024"),
-                  first, FULL),
-            _xlsx(folder / "demo_ninh-thanh_2024-h2.xlsx", _title(unit.display, "Từ ngày 24/06/2024 đến ngày 31/12/2024"),
-                  second, FULL)]
+    return [_xlsx(folder / "demo_ninh-thanh_2024-h1.xlsx",
+                  _title(unit.display, "Từ ngày 01/01/2024 đến ngày 30/06/2024"), first, FULL),
+            _xlsx(folder / "demo_ninh-thanh_2024-h2.xlsx",
+                  _title(unit.display, "Từ ngày 24/06/2024 đến ngày 31/12/2024"), second, FULL)]
 
 
 def _exported_twice(unit: str, year: int, frame: pd.DataFrame) -> pd.DataFrame:
@@ -225,7 +226,8 @@ def _cells(frame: pd.DataFrame, column: str, style: str, dates: str) -> list[obj
         "fee_co": lambda: pd.Series(np.where(values > 0, "Có", "Không")),
         "amount": lambda: values.map(lambda v: f"{v:,}".replace(",", ".") + " đ" if v else "0"),
         # 1 = paid on the national portal, 2 = on the province's gateway
-        "pay_code": lambda: pd.Series(np.where(values.astype(bool), np.where(np.arange(len(values)) % 3, "1", "2"), "0")),
+        "pay_code": lambda: pd.Series(np.where(values.astype(bool), np.where(np.arange(len(values)) % 3, "1", "2"),
+                                               "0")),
     }[style]()
     return _python_list(rendered)
 

@@ -188,7 +188,8 @@ def _layout_frame(unit: units.Unit, year: int, layout: str, survey: pd.DataFrame
         out["Ý kiến khác"] = rng.choice(["", "Cần thêm ghế ngồi chờ", "Nên trả lời góp ý sớm hơn", ""], len(out))
         return out
     stamps = [datetime.combine(d, datetime.min.time()) + timedelta(hours=int(h), minutes=int(m))
-              for d, h, m in zip(forms["survey_date"], rng.integers(7, 17, len(forms)), rng.integers(0, 60, len(forms)))]
+              for d, h, m in zip(forms["survey_date"], rng.integers(7, 17, len(forms)),
+                                 rng.integers(0, 60, len(forms)))]
     out = pd.DataFrame({"Dấu thời gian": stamps, "MaPhieu": forms["form_id"], "TenDonVi": unit.unit,
                         "Số CCCD": person["ids"], "TenLinhVuc": forms["field"], "TenTTHC": forms["procedure"],
                         "KenhThucHien": forms["channel"].map(channel_codes), "GioiTinh": forms["gender"],

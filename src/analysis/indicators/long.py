@@ -5,7 +5,7 @@ component's own measure: positive = still short of the target, zero or negative 
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 

@@ -11,7 +11,7 @@ never compared with an 8-dimension total (8–80): such a change is NA and the r
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 

@@ -208,8 +208,8 @@ def notes(frame: pd.DataFrame, baseline_year: int) -> pd.Series:
                           ("newly_lost_points", "mới mất")]:
         parts[column] = (words + " " + compact_series(frame[column]) + " điểm").where(frame[column] > EPS)
     unmatched = ~frame["is_leaf"].astype(bool) & (frame["unmatched_lost_points"] > EPS)
-    parts["unmatched"] = ("mất " + compact_series(frame["unmatched_lost_points"]) + f" điểm ở tiêu chí {NO_COUNTERPART_VI}"
-                          + f" năm {baseline_year}").where(unmatched)
+    parts["unmatched"] = ("mất " + compact_series(frame["unmatched_lost_points"])
+                          + f" điểm ở tiêu chí {NO_COUNTERPART_VI} năm {baseline_year}").where(unmatched)
     return join_notes(parts)
 
 

@@ -16,7 +16,7 @@ Pure: frames in, frames out, no I/O.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -61,7 +61,7 @@ class Settings:
                 raise ValueError(f"SIPAS setting {name} = {value!r}: use one of {', '.join(allowed)}")
 
     @classmethod
-    def from_mapping(cls, raw: Mapping, target: float, comparison: str) -> "Settings":
+    def from_mapping(cls, raw: Mapping, target: float, comparison: str) -> Settings:
         aggregation = raw.get("aggregation", {})
         interval = raw.get("interval", {})
         return cls(target=float(target), comparison=comparison,
@@ -336,7 +336,8 @@ def _clearly_lower(table: pd.DataFrame) -> np.ndarray:
 def group_labels(forms: pd.DataFrame, dimension: str, labels: Mapping[str, str] | None = None) -> pd.Series:
     """The attribute as group names: coded values translated (``labels``, default GROUP_LABELS), blanks ->
     "Không ghi"."""
-    values = forms[dimension].astype("string") if dimension in forms else pd.Series(pd.NA, index=forms.index, dtype="string")
+    values = (forms[dimension].astype("string") if dimension in forms
+              else pd.Series(pd.NA, index=forms.index, dtype="string"))
     labels = GROUP_LABELS.get(dimension) if labels is None else labels
     if labels:
         values = values.map(lambda v: labels.get(v, v) if isinstance(v, str) else v).astype("string")

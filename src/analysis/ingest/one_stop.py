@@ -73,7 +73,7 @@ class Settings:
     vocabulary: Vocabulary
 
     @classmethod
-    def load(cls) -> "Settings":
+    def load(cls) -> Settings:
         return cls(AliasTable.from_csv(paths.reference("one_stop_aliases.csv")),
                    Vocabulary.from_csv(paths.reference("one_stop_values.csv")))
 
@@ -267,8 +267,9 @@ def combine(parts: list[FilePart]) -> SourceResult:
     repeats = find_repeats(table, "dossier_id", COMPARED, origin="source_file",
                            carried={p.account.file: p.carried for p in parts})
     conflicts = conflict_quarantine(table, repeats.conflict, repeats.differing, accounts)
+    kept_at = repeats.kept_row[repeats.duplicate].astype("int64")
     copies = pd.DataFrame({"file": table.loc[repeats.duplicate, "source_file"],
-                           "kept_in": table["source_file"].to_numpy()[repeats.kept_row[repeats.duplicate].astype("int64")]})
+                           "kept_in": table["source_file"].to_numpy()[kept_at]})
     for (file, kept_in), n in copies.value_counts(sort=False).items():
         accounts[file].rows_duplicate += int(n)
         where = "trong cùng tệp" if kept_in == file else f"ở tệp {kept_in}"

@@ -32,7 +32,7 @@ class Vocabulary:
     contains: dict[str, list[tuple[str, str]]]
 
     @classmethod
-    def from_csv(cls, path: Path) -> "Vocabulary":
+    def from_csv(cls, path: Path) -> Vocabulary:
         table = pd.read_csv(path, dtype=str, comment="#", keep_default_na=False, skipinitialspace=True)
         exact: dict[str, dict[str, str]] = {}
         contains: dict[str, list[tuple[str, str]]] = {}

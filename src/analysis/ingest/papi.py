@@ -129,8 +129,9 @@ def _check_dimension_count(checker: CellProblems, scored: pd.DataFrame, expected
     count = expected.sum(axis=1).astype("string")
     total = total.mask(checker.bad_cell)  # a row with an unreadable or impossible cell: that cell is the news
     for code in DIMENSIONS:
-        checker.where(~checker.bad_cell & scored[code] & ~expected[code], code, f"{code} is scored in " + year.astype("string")
-                      + ", but PAPI had " + count + " dimensions that year")
+        checker.where(~checker.bad_cell & scored[code] & ~expected[code], code,
+                      f"{code} is scored in " + year.astype("string") + ", but PAPI had " + count
+                      + " dimensions that year")
         checker.where(total.notna() & expected[code] & ~scored[code], code,
                       "blank, but the row has a total: a total needs all " + count + " dimensions of its year")
     complete = (scored == expected).all(axis=1)

@@ -161,7 +161,8 @@ def _bad_answers(account: FileAccount, codes: np.ndarray, block: pd.DataFrame, r
     reason = ("câu trả lời không hợp lệ cho " + pd.Series(criterion, dtype="string") + " (cần 1–5 hoặc Rất không "
               "hài lòng … Rất hài lòng) — chỉ bỏ câu này, các câu khác của phiếu vẫn được tính")
     return _entries(account, np.ones(len(row_at), dtype=bool), np.asarray(rows)[row_at],
-                    form_ids.iloc[row_at].reset_index(drop=True), pd.Series(np.asarray(labels, dtype=object)[column_at]),
+                    form_ids.iloc[row_at].reset_index(drop=True),
+                    pd.Series(np.asarray(labels, dtype=object)[column_at]),
                     cells.map(cell_text), reason)
 
 

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -136,12 +136,12 @@ class AliasTable:
     spellings: dict[str, list[str]] = field(default_factory=dict)  # field -> aliases as written, for messages
 
     @classmethod
-    def from_csv(cls, path: Path) -> "AliasTable":
+    def from_csv(cls, path: Path) -> AliasTable:
         """Read ``field,alias`` rows (``#`` lines are comments); one spelling naming two fields is refused."""
         table = pd.read_csv(path, dtype=str, comment="#", skipinitialspace=True).dropna()
         return cls({}).extended(zip(table["field"].map(nfc), table["alias"].map(nfc)), path.name)
 
-    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> "AliasTable":
+    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> AliasTable:
         """A copy with more (field, alias) pairs; an alias already naming another field is refused, naming
         ``origin`` (the file the pairs come from)."""
         by_key = dict(self.by_key)

@@ -271,8 +271,8 @@ def method_notes(rep: UnitReport) -> str:
     baseline = (f"{rep.baseline.file} (số liệu mẫu — demo, không phải kết quả thật)" if rep.baseline.demo
                 else rep.baseline.file or "không có tệp mốc 2023")
     items = [
-        f"Tỷ lệ hài lòng của một tiêu chí = số câu trả lời “Hài lòng” hoặc “Rất hài lòng” / số câu trả lời hợp lệ. "
-        f"Không trả lời, “Không ý kiến”, mã 0 và 9 không được tính vào mẫu số.",
+        "Tỷ lệ hài lòng của một tiêu chí = số câu trả lời “Hài lòng” hoặc “Rất hài lòng” / số câu trả lời hợp lệ. "
+        "Không trả lời, “Không ý kiến”, mã 0 và 9 không được tính vào mẫu số.",
         f"Yếu tố = {AGGREGATION_VI[s.element_rule]}; chỉ số chung = {OVERALL_AGGREGATION_VI[s.overall_rule]}. "
         "Văn bản chính thức về cách cộng gộp chưa tìm thấy: đây là thiết lập trong data/reference/sipas/settings.yaml.",
         f"Khoảng tin cậy {fmt.number(s.confidence * 100)} %: tiêu chí theo phương pháp Wilson; yếu tố và chỉ số "
@@ -363,7 +363,8 @@ def trend_chart(rep: UnitReport):
     lows, highs = trend["ci_low"].to_numpy(float), trend["ci_high"].to_numpy(float)
     ax.errorbar(x, values, yerr=[values - lows, highs - values], fmt="o", color=charts.NEUTRAL, capsize=4,
                 label="Chỉ số chung và khoảng tin cậy 95 %")
-    ax.axhline(rep.settings.target, color=charts.TARGET, linestyle="--", label=f"Chỉ tiêu {fmt.number(rep.settings.target)} %")
+    ax.axhline(rep.settings.target, color=charts.TARGET, linestyle="--",
+               label=f"Chỉ tiêu {fmt.number(rep.settings.target)} %")
     baseline = rep.overall["baseline"]
     if not is_missing(baseline):
         ax.axhline(float(baseline), color=charts.BASELINE, linestyle=":", label="Năm 2023")
