@@ -35,7 +35,7 @@ class CriteriaError(IngestError):
 class CriteriaSet:
     year: int
     file: str
-    total_points: float
+    total_points: float | None  # None: criteria_sets.csv gives no total
     status: str  # "sample" or "official"
     tree: pd.DataFrame  # code, parent, name, max_points, method, evidence, line, depth, level, is_leaf, field
 

@@ -142,7 +142,7 @@ def unit_report(processed: Path, unit: str, period: Period) -> UnitReport:
     survey, config, base, owners = _reference()
     table = store.read_table(SOURCE, processed)
     has_source = table is not None
-    all_forms = table[table["unit"] == unit] if has_source else pd.DataFrame(columns=["unit", "survey_date"])
+    all_forms = table[table["unit"] == unit] if table is not None else pd.DataFrame(columns=["unit", "survey_date"])
     forms = index.in_period(all_forms, period) if has_source else all_forms
     result = index.estimate(forms, survey, config)
     if len(forms):

@@ -220,8 +220,8 @@ def _cells(frame: pd.DataFrame, column: str, style: str, dates: str) -> list[obj
         "rating_vi": lambda: values.map(RATING_VI),
         "unit_vi": lambda: "UBND xã " + values,
         "field_code": lambda: values.map(FIELD_CODE),
-        "co": lambda: pd.Series(np.where(values.astype(bool), "Có", None)),
-        "x": lambda: pd.Series(np.where(values.astype(bool), "x", None)),
+        "co": lambda: pd.Series(np.where(values.astype(bool), "Có", np.array(None))),
+        "x": lambda: pd.Series(np.where(values.astype(bool), "x", np.array(None))),
         "01": lambda: pd.Series(np.where(values.astype(bool), "1", "0")),
         "fee_co": lambda: pd.Series(np.where(values > 0, "Có", "Không")),
         "amount": lambda: values.map(lambda v: f"{v:,}".replace(",", ".") + " đ" if v else "0"),
@@ -258,9 +258,11 @@ def _printed(title: list[str], frame: pd.DataFrame, layout: Layout,
     Also returns the header's row and the first dossier's row (0-based)."""
     headers, rows = _rendered(frame, layout, defects)
     blank: list[object] = []
-    top = [[line, *[None] * 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" if n == 0 else None]
-           for n, line in enumerate(title)]
-    head = [blank, headers] + ([[f"({n})" for n in range(1, len(headers) + 1)]] if layout.numbering_row else [])
+    top: list[list[object]] = [[line, *[None] * 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" if n == 0 else None]
+                               for n, line in enumerate(title)]
+    head: list[list[object]] = [blank, [*headers]]
+    if layout.numbering_row:
+        head.append([f"({n})" for n in range(1, len(headers) + 1)])
     signature = [blank, [f"Tổng cộng: {len(rows)} hồ sơ"], blank,
                  [None, "NGƯỜI LẬP BIỂU", *[None] * 6, "THỦ TRƯỞNG ĐƠN VỊ"], [None, "(Ký, ghi rõ họ tên)"], blank,
                  blank, [None, "Nguyễn Thị Lập Biểu", *[None] * 6, "Trần Văn Thủ Trưởng"]]
@@ -286,9 +288,9 @@ def _xlsx(path: Path, title: list[str], frame: pd.DataFrame, layout: Layout,
         sheet.set_column(position, position, 18 if style == "date" else 14,
                          stamp if style == "date" and layout.dates == "excel" else None)
     for number, cells in enumerate(lines):
-        style = head if header_row <= number < first else bold if number < header_row or number > first + len(
+        row_format = head if header_row <= number < first else bold if number < header_row or number > first + len(
             frame) else None
-        sheet.write_row(number, 0, cells, style)
+        sheet.write_row(number, 0, cells, row_format)
     book.close()
     return path
 

@@ -136,6 +136,7 @@ def _answers(forms: pd.DataFrame, codes: list[str], rng: np.random.Generator, la
         scores = forms[code]
         if labels:
             styles = rng.choice(4, size=len(forms), p=[0.7, 0.1, 0.1, 0.1])
+            texts: list[str | int | None]
             texts = [_styled_label(LABELS[int(s)], st) if pd.notna(s) else None for s, st in zip(scores, styles)]
             silent = rng.choice(["Không ý kiến", "Không trả lời", ""], size=len(forms), p=[0.6, 0.2, 0.2])
             bad = rng.choice(["hài lòng lắm", "Tốt", "7"], size=len(forms))

@@ -157,9 +157,10 @@ def moved_most(profile: pd.DataFrame, year: int) -> pd.DataFrame:
     return dims.loc[order].reset_index(drop=True)
 
 
-def region_view(standing: pd.DataFrame, province: str, year: int, region: str | None = None) -> pd.DataFrame:
+def region_view(standing: pd.DataFrame, province: str, year: int | None, region: str | None = None) -> pd.DataFrame:
     """Every province of the region (default: the focus province's region that year) in ``year``: value, rank
-    and group per code, and the focus province's gap to it (focus − other; positive = the focus is ahead)."""
+    and group per code, and the focus province's gap to it (focus − other; positive = the focus is ahead).
+    ``year`` None (no PAPI year for the period): no rows."""
     year_rows = standing[standing["year"] == year]
     if region is None:
         found = year_rows.loc[year_rows["province"] == province, "region"]

@@ -19,6 +19,8 @@ than in 2023 counts the difference as recovered. Lost amounts below EPS are no l
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -69,7 +71,7 @@ def latest_scores(table: pd.DataFrame, year: int, until: pd.Timestamp | None = N
 
 
 def rollup(scores: pd.DataFrame, tree: pd.DataFrame, column: str = "points",
-           keys: tuple[str, ...] = ("unit",)) -> pd.DataFrame:
+           keys: Sequence[str] = ("unit",)) -> pd.DataFrame:
     """Per unit (or per ``keys``) and node of the tree, total included: max_points, points, lost, share
     (percent) and the scored part. ``scores`` holds the keys, code and ``column``; non-leaf codes are ignored."""
     keys = list(keys)

@@ -233,7 +233,7 @@ def long_rows(result: Estimate, *, unit: str, period: str, baseline: Mapping[str
     base = rows["code"].map(pd.Series(dict(baseline), dtype=float)).astype(float)
     rows = rows.assign(
         period=period, unit=unit, index=INDEX, measure="percent", target=settings.target,
-        baseline=base, baseline_period=np.where(base.notna(), settings.baseline_period, None),
+        baseline=base, baseline_period=np.where(base.notna(), settings.baseline_period, np.array(None)),
         gap_to_target=settings.target - rows["value"], change_vs_baseline=rows["value"] - base,
         status=survey_status(rows["value"], rows["ci_low"], rows["ci_high"], base, settings),
         owner=rows["code"].map(pd.Series(dict(owners), dtype="string")),

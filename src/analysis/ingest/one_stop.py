@@ -218,7 +218,7 @@ def read_flags(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str]
 def file_unit(sheet: Sheet, header: Header, path: Path, raw_dir: Path, name: str, settings: Settings,
               account: FileAccount) -> str | None:
     """The unit of a whole file: named in its title rows, else its sub-folder of one_stop/; None if neither."""
-    named = {}
+    named: dict[str, object] = {}
     for row in sheet.rows[:header.row]:
         for cell in row:
             for unit in units.named_in(cell):

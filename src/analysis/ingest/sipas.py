@@ -194,7 +194,7 @@ def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     asked = [c for c in ref.codes if c in set(header.columns.values())]
     folder_unit = unit_from_folder(path, raw_dir / SOURCE)
     _check_usable(account, header, asked, folder_unit, path)
-    label = {}
+    label: dict[str, str] = {}
     for pos, f in sorted(header.columns.items()):
         label.setdefault(f, header.labels.get(pos, f))
     raw = _forms_under(sheet, header, account)
@@ -341,7 +341,9 @@ def ingest(raw_dir: Path, ref: Reference | None = None) -> SourceResult | None:
     files = list_files(raw_dir / SOURCE)
     if not files:
         return None
-    parts, accounts, entries, seen, carried = [], [], [], {}, {}
+    parts, accounts, entries = [], [], []
+    seen: dict[str, str] = {}
+    carried: dict[str, set[str]] = {}
     for path in files:
         result = read_file(path, raw_dir, ref)
         account = result.account

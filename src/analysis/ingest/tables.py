@@ -14,7 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ class Sheet:
     """The raw cells of one sheet (or one text file), rows as lists, as the reader saw them."""
     file: Path
     name: str
-    rows: list[list[object]]
+    rows: list[list[Any]]  # cells as the reader gives them (str, numbers, dates, None)
 
 
 # ---------------------------------------------------------------- reading files
@@ -415,7 +416,7 @@ def _formats_by_fit(text: pd.Series, size: int = 50) -> list[str]:
     return sorted(TEXT_DATE_FORMATS, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
 
 
-def _as_datetime(cell: object) -> datetime:
+def _as_datetime(cell: date) -> datetime:
     return cell if isinstance(cell, datetime) else datetime.combine(cell, time())
 
 
@@ -438,7 +439,7 @@ def parse_flags(values: pd.Series, extra_true: Iterable[str] = (),
     return result, result.isna()
 
 
-def coded_values(values: pd.Series, mapping: dict[str, object]) -> tuple[pd.Series, pd.Series]:
+def coded_values(values: pd.Series, mapping: Mapping[str, object]) -> tuple[pd.Series, pd.Series]:
     """Map cells through ``mapping`` (keys folded); unknown non-blank cells are bad, blanks stay NA."""
     folded = {fold(k): v for k, v in mapping.items()}
     keys = map_distinct(values, _folded)

@@ -180,8 +180,9 @@ def subdimension_section(view: PapiView) -> str:
     columns = {"code": "Mã", "name_vi": "Nội dung thành phần", "range": "Thang",
                "value_base": f"Năm {view.baseline_year}",
                "value": f"Năm {view.latest}", "change_baseline": "Thay đổi", "owner": "Phụ trách (theo nội dung)"}
+    path = view.sub_file.path
     source = (demo_label(DEMO_SUBDIMENSIONS_VI) if view.sub_file.demo
-              else html.paragraph(f"Nguồn: {view.sub_file.path.name} (nhập từ báo cáo PAPI)."))
+              else html.paragraph(f"Nguồn: {path.name} (nhập từ báo cáo PAPI).") if path else "")
     return source + html.table(frame, columns, {"value_base": score, "value": score, "change_baseline": change})
 
 
