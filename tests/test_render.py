@@ -7,6 +7,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from analysis.render import report_title, to_html
 from analysis.report import html
 
+ONE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+
 
 def _executed_notebook():
     nb = new_notebook()
@@ -22,8 +24,7 @@ def _executed_notebook():
     table = new_code_cell("show()", execution_count=3, outputs=[new_output("display_data", data={
         "text/html": html.table(__import__("pandas").DataFrame({"x": ["<script>alert(1)</script>"]}), {"x": "Cột"})})])
     image = new_code_cell("plot()", execution_count=4, outputs=[new_output("display_data", data={
-        "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg"
-                     "=="})])
+        "image/png": ONE_PIXEL_PNG})])
     nb.cells = [params, injected, header, new_markdown_cell("## Phần một"), table, image]
     return nb
 
