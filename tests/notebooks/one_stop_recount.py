@@ -8,7 +8,7 @@ The rules are those of issue 8 §1 (Biểu II.06a and QĐ 766), on calendar days
   by then; it is overdue (06a.13) when its due date is before the last day — except a status-9 dossier whose
   result was ready (finished) by its due date, which waits for the citizen and is not late;
 - late for the citizen = resolved late (06a.10) + overdue (06a.13); apology missing = late for the citizen
-  without "Có" in the apology column (no column: unknown);
+  without "Có"/"x" in the apology column (no column: unknown);
 - QĐ 766 (2.1): a dossier is judged at its end of processing (finished, else returned, else for 7/8 the
   received day), or at the quarter's last day when not ended by then; late when that day is after the due
   date, or when it had more than one supplement request.
@@ -24,7 +24,8 @@ import openpyxl
 STATUS = {"Mới đăng ký": 1, "Được tiếp nhận": 2, "Không được tiếp nhận": 3, "Đang xử lý": 4,
           "Yêu cầu bổ sung giấy tờ": 5, "Yêu cầu thực hiện nghĩa vụ tài chính": 6,
           "Công dân yêu cầu rút hồ sơ": 7, "Dừng xử lý": 8, "Đã xử lý xong": 9, "Đã trả kết quả": 10}
-# header -> field, for the two printed templates the demo writes as xlsx (FULL for Ninh Thạnh, BASIC else)
+# header -> field, for the two printed templates the demo writes as xlsx (FULL for Ninh Thạnh, BASIC else);
+# yes/no cells are "Có" (FULL) or "x" (BASIC), blank for no
 HEADERS = {"Mã hồ sơ": "id", "Tên thủ tục hành chính": "procedure", "Tên thủ tục": "procedure",
            "Ngày tiếp nhận": "received", "Ngày hẹn trả": "due", "Ngày hẹn trả kết quả": "due",
            "Ngày kết thúc xử lý": "finished", "Ngày hoàn thành": "finished", "Ngày trả kết quả": "returned",
@@ -84,7 +85,7 @@ def dossiers(paths: list[Path]) -> list[Dossier]:
         found.append(Dossier(str(r["id"]), str(r["procedure"]), STATUS[r["status"]], _day(r["received"]),
                              _day(r.get("due")), _day(r.get("finished")), _day(r.get("returned")),
                              int(r.get("supplements") or 0),
-                             (r["apology"] == "Có") if "apology" in r else None))
+                             (r["apology"] in ("Có", "x")) if "apology" in r else None))
     return found
 
 
