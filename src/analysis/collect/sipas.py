@@ -180,6 +180,6 @@ def service_satisfaction(processed: Path, unit: str, period: Period) -> pd.DataF
     dossiers = store.read_table("one_stop", processed)
     if dossiers is None or "unit" not in dossiers:
         return None
-    found = service_rows(dossiers[dossiers["unit"] == unit], period, baseline_year=2023, units=[unit])
+    found = service_rows(dossiers[dossiers["unit"] == unit], period, plan.baseline_year(), units=[unit])
     found = found[found["code"] == "5.4"]
     return found if len(found) else None

@@ -68,7 +68,7 @@ def handling_summary(times: pd.DataFrame, by: str = "field") -> pd.DataFrame:
     return table.sort_values(["median_days", by], ascending=[False, True], ignore_index=True)
 
 
-def monthly_trend(dossiers: pd.DataFrame, period: Period, baseline_year: int = 2023) -> pd.DataFrame:
+def monthly_trend(dossiers: pd.DataFrame, period: Period, baseline_year: int) -> pd.DataFrame:
     """Per unit and month of the period (and the same months of ``baseline_year``): received, handled,
     on-time percentage (2.1 rules applied to the month), late (QĐ 766) and late for the citizen."""
     parts = []
