@@ -9,7 +9,8 @@ import pandas as pd
 
 from analysis import store, units
 from analysis.indicators import service_detail as detail
-from analysis.indicators.service import service_rows
+from analysis.collect.sipas import overall_row as sipas_overall
+from analysis.indicators.service import INDEX, service_rows
 from analysis.indicators.service_settings import ServiceSettings
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.periods import Period
@@ -51,6 +52,8 @@ class ServiceView:
     missing_columns: list[str]  # optional export columns absent for this unit's dossiers of the period
     settings_notes: list[str]
     comparisons: dict[str, str]  # code -> how the value meets its plan target (">", "<=" …)
+    targets: pd.DataFrame  # index, code, counted: the plan's service targets (long.targets_summary)
+    sipas: pd.Series | None = None  # the unit's SIPAS overall row, shown beside 5.4 (same plan target)
 
 
 def unit_view(processed: Path | str | None, period: Period, unit: str,
@@ -77,4 +80,7 @@ def unit_view(processed: Path | str | None, period: Period, unit: str,
         missing_columns=missing if has_data else [],
         settings_notes=settings.describe(),
         comparisons=dict(zip(settings.targets["code"], settings.targets["comparison"])),
+        targets=settings.targets.assign(index=INDEX, counted=settings.targets.get("counted", 1))[
+            ["index", "code", "counted"]],
+        sipas=sipas_overall(processed, unit, period) if has_data else None,
     )

@@ -39,7 +39,8 @@ def settings(path: Path | None = None, targets: pd.DataFrame | None = None) -> i
     if found.empty:
         raise ValueError(f"plan/targets.csv has no target for sipas {code!r} (settings.yaml target_code)")
     return index.Settings.from_mapping(raw, target=float(found["target"].iat[0]),
-                                       comparison=str(found["comparison"].iat[0]))
+                                       comparison=str(found["comparison"].iat[0]),
+                                       baseline_period=str(plan.baseline_year()))
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,18 @@ def rows(processed: Path, period: Period) -> pd.DataFrame:
         out.append(index.long_rows(result, unit=unit, period=period.label, baseline=base.for_unit(unit),
                                    settings=config, owners=owners))
     return concat_long(out)
+
+
+def overall_row(processed: Path | str | None, unit: str, period: Period) -> pd.Series | None:
+    """The unit's SIPAS overall row for the period (shown beside the service index's 5.4); None without forms."""
+    forms = forms_in(store.processed_dir(processed), period)
+    part = forms[forms["unit"] == unit] if forms is not None else None
+    if part is None or part.empty:
+        return None
+    survey, config, base, owners = _reference()
+    long = index.long_rows(index.estimate(part, survey, config), unit=unit, period=period.label,
+                           baseline=base.for_unit(unit), settings=config, owners=owners)
+    return long[long["code"] == index.OVERALL].iloc[0]
 
 
 # ---------------------------------------------------------------- one unit, for the notebook

@@ -13,29 +13,38 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis import units
+from analysis import fmt, units
 from analysis.collect.service import ServiceView
-from analysis.indicators.service import COLUMN_VI
+from analysis.indicators.long import is_missing, status_notes, targets_summary
+from analysis.indicators.service import COLUMN_VI, FORM_LABELS, LATE_FOR_CITIZEN, MANUAL_SOURCE_VI
 from analysis.indicators.service_detail import handling_summary
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
-from analysis.indicators.long import is_missing
 from analysis.periods import Period
-from analysis import fmt
 from analysis.report import charts, html
 
-KEY_CODES = ["2.1.late", "06a.10", "06a.13", "apology.missing", "2.1", "3.3", "3.3.chung_thuc", "3.6", "4.1",
-             "4.2", "5.4"]
+KEY_CODES = [LATE_FOR_CITIZEN, "06a.10", "06a.13", "06a.ready", "apology.missing", "2.1.late", "2.1", "1", "3.3",
+             "3.3.chung_thuc", "3.6", "4.1", "4.2", "5.4"]
 FORM_CODES = ["06a.3", "06a.4", "06a.5", "06a.6", "06a.7", "06a.8", "06a.9", "06a.10", "06a.11", "06a.12",
-              "06a.13", "06a.closed", "06a.no_due"]
-SCORED_CODES = ["2.1", "3.3", "3.6", "4.1", "4.2", "4.3", "5.4"]
+              "06a.13", "06a.ready", "06a.closed", "06a.no_due", LATE_FOR_CITIZEN]
+SCORED_CODES = ["1", "1.1", "1.2", "1.3", "1.4", "2.1", "3.3", "3.6", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4"]
 SHORT_LIST = 5
 NOTE_COLUMNS_VI = {**COLUMN_VI, "supplement_requests": "số lần yêu cầu bổ sung"}
 # The key-figures table names the date view of each late count, so the two views are never confused.
 KEY_LABELS = {
+    LATE_FOR_CITIZEN: "Trễ hạn với người dân (biểu II.06a: cột 10 + cột 13)",
     "2.1.late": "Hồ sơ trễ hạn theo cách tính QĐ 766 (ngày kết thúc xử lý)",
     "06a.10": "Trễ hạn với người dân: đã trả kết quả quá hạn (biểu II.06a, cột 10)",
     "06a.13": "Trễ hạn với người dân: đang giải quyết quá hạn (biểu II.06a, cột 13)",
+    "06a.ready": "Đã có kết quả đúng hạn, chờ công dân nhận (không tính là trễ)",
 }
+
+
+def code_label(code: str) -> str:
+    """The code a reader sees: the column of form II.06a ("13"), "Ghi riêng" for rows outside the form's
+    numbered columns, QĐ 766's own numbers ("2.1") as they are."""
+    if code in FORM_LABELS:
+        return FORM_LABELS[code]
+    return code.removeprefix("06a.")
 
 
 # ------------------------------------------------------------------ values as the reader sees them
@@ -78,7 +87,7 @@ def _figures_table(rows: pd.DataFrame, codes: list[str], comparisons: dict[str, 
     picked = _by_code(rows, codes)
     measures = picked["measure"].tolist()
     shown = pd.DataFrame({
-        "code": picked["code"].to_numpy(),
+        "code": [code_label(c) for c in picked["code"]],
         "name": [(labels or {}).get(c, n) for c, n in zip(picked["code"], picked["name"])],
         "value": [_value(v, m) for v, m in zip(picked["value"], measures)],
         "baseline": [_value(v, m) for v, m in zip(picked["baseline"], measures)],
@@ -106,8 +115,9 @@ def _count(rows: pd.DataFrame, code: str) -> object:
     return found.iloc[0] if len(found) else pd.NA
 
 
-def headline(rows: pd.DataFrame) -> str:
-    """One or two Vietnamese sentences, from the numbers, for the unit's rows of one period."""
+def headline(rows: pd.DataFrame, targets: pd.DataFrame | None = None) -> str:
+    """One or two Vietnamese sentences, from the numbers, for the unit's rows of one period; ``targets``
+    (index, code, counted) as in plan/targets.csv — by default every row with a target."""
     first = rows.iloc[0]
     where = _display_name(str(first["unit"]))
     when = Period.parse(str(first["period"])).label_vi
@@ -115,7 +125,7 @@ def headline(rows: pd.DataFrame) -> str:
     late_766, on_time = _count(rows, "2.1.late"), _count(rows, "2.1")
     if is_missing(_count(rows, "06a.3")):
         return f"{when}: {where} không có dữ liệu hồ sơ một cửa."
-    citizen = int(late_returned) + int(overdue)
+    citizen = int(_count(rows, LATE_FOR_CITIZEN))
     if citizen == 0:
         first_sentence = f"{when}, {where} không có hồ sơ trễ hạn với người dân (theo ngày trả kết quả)"
     else:
@@ -128,12 +138,16 @@ def headline(rows: pd.DataFrame) -> str:
             first_sentence += f", trong đó {int(missing)} hồ sơ chưa có phiếu xin lỗi"
         else:
             first_sentence += ", tất cả đều đã có phiếu xin lỗi"
+    ready = _count(rows, "06a.ready")
+    if not is_missing(ready) and ready:
+        first_sentence += (f". {int(ready)} hồ sơ khác đã có kết quả trước hoặc đúng hạn, đang chờ công dân đến "
+                           "nhận: không tính là trễ hạn")
     second = (f"Theo cách tính của QĐ 766 (ngày kết thúc xử lý) có {fmt.number(late_766)} hồ sơ trễ hạn; "
               f"tỷ lệ giải quyết đúng hạn {fmt.percent(on_time)}")
     baseline = rows.loc[rows["code"] == "2.1", "baseline"].iloc[0]
     if not is_missing(baseline):
         second += f" ({Period.parse(str(first['baseline_period'])).label_vi}: {fmt.percent(baseline)})"
-    return f"{first_sentence}. {second}. {_targets_sentence(rows)}"
+    return f"{first_sentence}. {second}. {targets_sentence(rows, targets)}"
 
 
 def _display_name(unit: str) -> str:
@@ -141,14 +155,19 @@ def _display_name(unit: str) -> str:
     return found.display if found else unit
 
 
-def _targets_sentence(rows: pd.DataFrame) -> str:
-    targeted = rows.loc[rows["target"].notna()]
-    judged = targeted.loc[targeted["status"] != "no_data"]
-    met = int((judged["status"] == "met").sum())
-    text = f"Trong {len(targeted)} chỉ tiêu của Kế hoạch 23/KH-UBND: đạt {met}, chưa đạt {len(judged) - met}"
-    without = targeted.loc[targeted["status"] == "no_data", "code"].tolist()
-    if without:
-        text += f", không có dữ liệu {len(without)} ({', '.join(without)})"
+def targets_sentence(rows: pd.DataFrame, targets: pd.DataFrame | None = None) -> str:
+    """"Trong 10 chỉ tiêu …: đạt 3, chưa đạt 5, không có dữ liệu 2 (1, 3.6)" — long.targets_summary's count,
+    the one the overview shows."""
+    if targets is None:
+        targets = rows.loc[rows["target"].notna(), ["index", "code"]].assign(counted=1)
+    found = targets_summary(rows, targets).iloc[0]
+    text = (f"Trong {int(found['targets'])} chỉ tiêu của Kế hoạch 23/KH-UBND: đạt {int(found['met'])}, "
+            f"chưa đạt {int(found['not_met'])}")
+    if found["no_data"]:
+        counted = targets.loc[targets["counted"].astype(int) == 1, "code"]
+        status = rows.set_index("code")["status"]
+        without = [c for c in counted if is_missing(status.get(c)) or status.get(c) == "no_data"]
+        text += f", không có dữ liệu {int(found['no_data'])} ({', '.join(code_label(c) for c in without)})"
     return text + "."
 
 
@@ -168,7 +187,7 @@ def summary(view: ServiceView) -> str:
     if not view.has_data:
         return html.no_data(f"Hồ sơ một cửa của {_display_name(view.unit)} trong {view.period.label_vi}") + html.paragraph(
             "Báo cáo dừng ở đây: chưa có tệp xuất một cửa nào của đơn vị cho kỳ này trong data/raw/one_stop/.")
-    parts = [f'<p class="chiso-headline">{escape(headline(view.rows))}</p>',
+    parts = [f'<p class="chiso-headline">{escape(headline(view.rows, view.targets))}</p>',
              html.paragraph(late_procedures(view.by_procedure)),
              html.table(_figures_table(view.rows, KEY_CODES, view.comparisons, labels=KEY_LABELS),
                         {"name": "Chỉ số", **_comparison_columns(view.baseline_period.label_vi)},
