@@ -227,8 +227,8 @@ def breakdown_table(table: pd.DataFrame, by: str) -> str:
 
 def handling_table(summary_table: pd.DataFrame) -> str:
     return html.table(summary_table, {"field": "Lĩnh vực", "dossiers": "Số hồ sơ có kết quả",
-                                      "mean_days": "Trung bình (ngày)", "median_days": "Trung vị (ngày)",
-                                      "max_days": "Lâu nhất (ngày)"},
+                                      "mean_days": "Trung bình (ngày lịch)", "median_days": "Trung vị (ngày lịch)",
+                                      "max_days": "Lâu nhất (ngày lịch)"},
                       {"mean_days": lambda v: fmt.number(v, 1), "median_days": lambda v: fmt.number(v, 1)})
 
 
@@ -237,8 +237,8 @@ def late_list(late: pd.DataFrame, short: bool = False) -> str:
     columns = {"dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "field": "Lĩnh vực"}
     if not short:
         columns |= {"received": "Tiếp nhận", "judged_on": "Kết thúc xử lý (hoặc cuối kỳ)", "returned": "Trả kết quả"}
-    columns |= {"due": "Hẹn trả", "days_late_766": "Số ngày trễ (QĐ 766)",
-                "days_late_citizen": "Số ngày trễ với người dân", "apology": "Phiếu xin lỗi"}
+    columns |= {"due": "Hẹn trả", "days_late_766": "Số ngày lịch trễ (QĐ 766)",
+                "days_late_citizen": "Số ngày lịch trễ với người dân", "apology": "Phiếu xin lỗi"}
     dates = {c: fmt.day for c in ("received", "judged_on", "returned", "due")}
     days = {c: (lambda v: "—" if is_missing(v) else fmt.number(v)) for c in ("days_late_766", "days_late_citizen")}
     returned = {"returned": lambda v: "chưa trả" if is_missing(v) else fmt.day(v)}
@@ -278,7 +278,7 @@ def handling_figure(times: pd.DataFrame) -> Figure:
                tick_labels=order, patch_artist=True, boxprops={"facecolor": "#cfd8dc"},
                medianprops={"color": charts.NEUTRAL})
     ax.set_title("Thời gian giải quyết hồ sơ theo lĩnh vực")
-    ax.set_xlabel("Số ngày từ tiếp nhận đến kết thúc xử lý")
+    ax.set_xlabel("Số ngày lịch từ tiếp nhận đến kết thúc xử lý")
     ax.set_ylabel("Lĩnh vực")
     return fig
 
@@ -315,30 +315,73 @@ def trend_figure(trend: pd.DataFrame, period: Period) -> Figure:
 METHOD_NOTES = [
     "Hai cách tính trễ hạn được nêu riêng: QĐ 766 (chỉ số 2.1) so ngày kết thúc xử lý với ngày hẹn trả, hồ sơ "
     "chưa kết thúc được xét tại ngày cuối kỳ; biểu II.06a so ngày trả kết quả với ngày hẹn trả.",
-    "So sánh theo ngày lịch (không theo giờ): trả lúc 18:00 ngày hẹn trả vẫn là đúng hạn.",
-    "Hồ sơ không được tiếp nhận (trạng thái 3) không được tính ở bất kỳ chỉ tiêu nào.",
+    "Mọi số ngày (số ngày trễ, thời gian giải quyết) là ngày lịch, kể cả thứ Bảy, Chủ nhật và ngày lễ; so sánh "
+    "theo ngày, không theo giờ: trả lúc 18:00 ngày hẹn trả vẫn là đúng hạn.",
+    "Hồ sơ mới đăng ký (trạng thái 1) và không được tiếp nhận (trạng thái 3) chưa phải hồ sơ đã tiếp nhận: không "
+    "được tính ở bất kỳ chỉ tiêu nào.",
+    "Đã giải quyết (biểu II.06a, cột 7–10) chỉ gồm hồ sơ có kết quả (trạng thái 9 hoặc 10) trả trong kỳ. Hồ sơ "
+    "rút hoặc dừng xử lý (trạng thái 7, 8) có ngày trả vẫn là rút/dừng xử lý: không phải trả quá hạn, không trễ "
+    "hạn với người dân, không phải lập phiếu xin lỗi.",
+    "Hồ sơ đã xử lý xong (trạng thái 9) trước hoặc đúng ngày hẹn trả nhưng công dân chưa đến nhận được ghi riêng "
+    "(“đã có kết quả, chờ công dân nhận”): không phải đang giải quyết quá hạn, không trễ hạn với người dân, không "
+    "phải lập phiếu xin lỗi. Xử lý xong sau ngày hẹn trả mà chưa trả thì vẫn là quá hạn.",
+    "Hồ sơ trễ hạn với người dân = đã trả quá hạn (cột 10) + đang giải quyết quá hạn (cột 13); tính một lần và "
+    "dùng chung cho báo cáo này, bảng tổng quan và danh sách phiếu xin lỗi.",
     "Ngày kết thúc xử lý là ngày hoàn thành; nếu trống, lấy ngày trả kết quả. Hồ sơ rút hoặc dừng xử lý không có "
     "ngày nào được coi là kết thúc tại ngày tiếp nhận (không chuyển sang kỳ sau).",
     "Hồ sơ không có ngày hẹn trả không xét được đúng hay trễ hạn: không tính vào 2.1, ghi riêng ở biểu II.06a.",
-    "Biểu II.06a: tổng tiếp nhận = đã giải quyết + đang giải quyết + rút/dừng xử lý không trả kết quả + không có "
-    "ngày hẹn trả.",
-    "Quy tắc của Cổng DVCQG “yêu cầu bổ sung quá một lần tính là trễ hạn” và thời hạn theo quy định khi thiếu "
-    "ngày hẹn trả chưa được áp dụng (tệp xuất không có ngày yêu cầu bổ sung, không có thời hạn luật định).",
+    "Biểu II.06a: tổng tiếp nhận = đã giải quyết + đang giải quyết + đã có kết quả chờ công dân nhận + rút/dừng "
+    "xử lý không trả kết quả + không có ngày hẹn trả.",
+    "Quy tắc của QĐ 766 “yêu cầu bổ sung quá một lần tính là trễ hạn” được áp dụng cho chỉ số 2.1 khi tệp xuất có "
+    "cột số lần yêu cầu bổ sung (biểu II.06a chỉ so ngày, không áp dụng). Thời hạn luật định khi thiếu ngày hẹn "
+    "trả chưa được áp dụng (tệp xuất không có thời hạn giải quyết theo quy định).",
+    "Hồ sơ không ghi hình thức nộp được tính là nộp trực tiếp, như Cổng DVCQG, ở cả cột 5 biểu II.06a và chỉ số "
+    "3.3; số hồ sơ như vậy được nêu trong ghi chú của hai dòng này.",
     "5.4 = 100 − (% trễ hạn + % có phản ánh hoặc đánh giá không hài lòng), trên các hồ sơ được xét ở chỉ số 2.1.",
-    "Số liệu so sánh: cùng kỳ năm 2023, tính từ dữ liệu 2023 theo đúng các quy tắc trên.",
+    "Các chỉ số thành phần 1, 1.1–1.4 và 5.1–5.3 không tính được từ tệp xuất hồ sơ: lấy từ " + MANUAL_SOURCE_VI +
+    " khi có, nếu không ghi “không có dữ liệu — cần …” kèm số liệu cần có, không bỏ qua chỉ tiêu.",
     "Trạng thái của hồ sơ kỳ trước chuyển qua là trạng thái trong tệp xuất chứa hồ sơ đó: nếu tệp năm trước được "
     "xuất khi hồ sơ còn đang giải quyết hoặc chờ trả, hồ sơ vẫn được tính là chưa trả kết quả cho đến khi có tệp "
     "xuất mới hơn ghi ngày trả.",
 ]
 
 
+SATISFACTION_NOTE = (
+    "Chỉ tiêu “Chỉ số mức độ hài lòng đạt trên 95 %” của Kế hoạch 23 nằm trong nhóm Bộ chỉ số phục vụ người dân, "
+    "doanh nghiệp (QĐ 766), nên được đánh giá và đếm bằng chỉ số 5.4; chỉ số SIPAS (khảo sát người dân) đo cùng "
+    "nội dung theo cách khác, được đặt bên cạnh để đối chiếu và không đếm lại.")
+
+
+def satisfaction_side_by_side(view: ServiceView) -> str:
+    """5.4 (counted for the plan's > 95 % target) beside the unit's SIPAS index for the same period."""
+    own = view.rows.loc[view.rows["code"] == "5.4"].iloc[0]
+    rows = [{"what": "5.4 — hài lòng trong tiếp nhận, giải quyết TTHC (QĐ 766, từ hồ sơ một cửa; tính vào chỉ "
+                     "tiêu)", "value": fmt.percent(own["value"]), "status": html.status_badge(own["status"])}]
+    if view.sipas is not None:
+        rows.append({"what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân; đối chiếu, không đếm lại)",
+                     "value": f"{fmt.percent(view.sipas['value'])} (khoảng tin cậy {fmt.percent(view.sipas['ci_low'])}"
+                              f" – {fmt.percent(view.sipas['ci_high'])})",
+                     "status": html.status_badge(view.sipas["status"])})
+    else:
+        rows.append({"what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân)", "value": fmt.NO_DATA,
+                     "status": ""})
+    return (html.paragraph(SATISFACTION_NOTE)
+            + html.table(pd.DataFrame(rows), {"what": "Chỉ số", "value": "Kỳ này", "status": "Đánh giá"},
+                         html_columns=("status",)))
+
+
 def notes(view: ServiceView) -> str:
     lines = list(METHOD_NOTES)
+    year = view.baseline_period.year
+    lines.append(f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND, data/reference/plan/"
+                 f"settings.yaml), tính từ dữ liệu năm {year} theo đúng các quy tắc trên.")
+    lines.append(SATISFACTION_NOTE)
     if view.missing_columns:
         absent = ", ".join(NOTE_COLUMNS_VI[c] for c in OPTIONAL_COLUMNS if c in view.missing_columns)
         lines.append(f"Tệp xuất của đơn vị không có các cột: {absent}; chỉ số nào cần các cột này ghi "
                      f"“{fmt.NO_DATA}”, không ghi 0.")
     lines.extend(view.settings_notes)
+    lines.extend(status_notes("met", "improving", "flat", "worse", "no_baseline", "no_data"))
     return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
 
 
@@ -363,7 +406,11 @@ def show_form_06a(view: ServiceView) -> None:
 
 
 def show_scored(view: ServiceView) -> None:
-    _display(scored_indicators(view) if view.has_data else html.no_data("Chỉ số thành phần QĐ 766"))
+    if not view.has_data:
+        _display(html.no_data("Chỉ số thành phần QĐ 766"))
+        return
+    _display(scored_indicators(view) + html.heading("Chỉ tiêu hài lòng trên 95 %: hai cách đo", 4)
+             + satisfaction_side_by_side(view))
 
 
 def show_breakdown(view: ServiceView) -> None:
