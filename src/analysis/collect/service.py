@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import store, units
-from analysis.indicators import service_detail as detail
 from analysis.collect.sipas import overall_row as sipas_overall
+from analysis.indicators import service_detail as detail
 from analysis.indicators.service import INDEX, service_rows
 from analysis.indicators.service_settings import ServiceSettings
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS

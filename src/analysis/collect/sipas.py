@@ -13,11 +13,11 @@ import pandas as pd
 import yaml
 
 from analysis import paths, store, units
-from analysis.reference import plan
 from analysis.indicators import sipas as index
 from analysis.indicators.long import concat_long
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
+from analysis.reference import plan
 
 SOURCE = ingest.SOURCE
 REF = ("sipas",)

@@ -216,8 +216,8 @@ def _rows_for(profile: pd.DataFrame, codes: list[str], *, province: str, latest:
     frame["gap_to_target"] = [gap_to_target(v, t, ">=") for v, t in zip(frame["value"], frame["target"])]
     # The "target" is a benchmark the project chose (the plan sets no PAPI number): reaching it is said as what it
     # is ("trên trung vị toàn quốc"), never "đạt chỉ tiêu".
-    frame["status"] = [BENCHMARK_STATUS[rule] if s == "met" else s for s in
-                       (status_for(v, t, ">=", b) for v, t, b in zip(frame["value"], frame["target"], frame["baseline"]))]
+    judged = (status_for(v, t, ">=", b) for v, t, b in zip(frame["value"], frame["target"], frame["baseline"]))
+    frame["status"] = [BENCHMARK_STATUS[rule] if s == "met" else s for s in judged]
     rule_text = TARGET_RULES_VI[rule].format(year=latest)
     frame["note"] = _notes(frame, found, comparable, latest, rule_text, period_label)
     frame["level"] = frame["code"].map(_level)

@@ -282,7 +282,8 @@ def assemble(rows: pd.DataFrame, period: Period, baseline_period: Period, settin
     """unit, code, value, n, note, baseline -> the long format with names, targets, gaps, points and status."""
     names = {f.code: f.name for f in [*ALL_FIGURES, *MANUAL_FIGURES]}
     shares = {f.code for f in ALL_FIGURES if f.share} | {m.code for m in MANUAL_FIGURES}
-    frame = rows.merge(settings.targets[["code", "target", "comparison"]], on="code", how="left").merge(settings.scoring, on="code", how="left")
+    frame = rows.merge(settings.targets[["code", "target", "comparison"]], on="code", how="left")
+    frame = frame.merge(settings.scoring, on="code", how="left")
     value, target = frame["value"].astype(float), frame["target"]
     frame["points"] = np.minimum(frame["max_points"], value * frame["max_points"] / frame["full_at_pct"])
     frame["change_vs_baseline"] = value - frame["baseline"]

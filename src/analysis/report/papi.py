@@ -9,11 +9,11 @@ from html import escape
 
 import pandas as pd
 
+from analysis import fmt
 from analysis.collect.papi import PapiView
 from analysis.indicators import papi
 from analysis.indicators.long import STATUS_VI, is_missing, status_notes
 from analysis.indicators.papi_like import papi_like_note
-from analysis import fmt
 from analysis.report import html
 
 DEMO_SUBDIMENSIONS_VI = ("DỮ LIỆU MẪU (DEMO): điểm nội dung thành phần dưới đây được chia tùy ý từ điểm nội dung "

@@ -12,13 +12,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis import units
+from analysis import fmt, units
 from analysis.collect.par import ParView, unit_view
 from analysis.indicators.long import status_notes
 from analysis.indicators.par import BASIS_VI, EPS
 from analysis.ingest.par_checks import KIND_VI
 from analysis.par_criteria import TOTAL
-from analysis import fmt
 from analysis.report import charts, html
 from analysis.report.context import ReportContext
 

@@ -12,11 +12,10 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import units
+from analysis import fmt, units
 from analysis.collect.sipas import UnitReport
 from analysis.indicators import sipas as index
 from analysis.indicators.long import is_missing, status_notes
-from analysis import fmt
 from analysis.report import charts, html
 
 SOURCE_LABEL = "Phiếu khảo sát sự hài lòng (SIPAS)"
@@ -136,7 +135,8 @@ def weakest_table(rep: UnitReport) -> str:
                                                                         zip(weak["ci_low"], weak["ci_high"])],
                        badge=weak["status"].map(html.status_badge))
     return html.table(weak, {"label": "Tiêu chí", "value": "Tỷ lệ hài lòng", "range": "Khoảng tin cậy 95 %",
-                             "n": "Số câu trả lời", "baseline": f"Năm {rep.settings.baseline_period}", "gap_points": "Cách chỉ tiêu (điểm)",
+                             "n": "Số câu trả lời", "baseline": f"Năm {rep.settings.baseline_period}",
+                             "gap_points": "Cách chỉ tiêu (điểm)",
                              "gap_answers": "Cần thêm câu trả lời hài lòng", "badge": "Đánh giá"},
                       formats={"value": fmt.percent, "n": fmt.number, "baseline": fmt.percent,
                                "gap_points": lambda v: fmt.number(v, 1), "gap_answers": fmt.number},
@@ -288,8 +288,8 @@ def method_notes(rep: UnitReport) -> str:
     baseline = (f"{rep.baseline.file} (số liệu mẫu — demo, không phải kết quả thật)" if rep.baseline.demo
                 else rep.baseline.file or f"không có tệp mốc năm {rep.settings.baseline_period}")
     items = [
-        f"Tỷ lệ hài lòng của một tiêu chí = số câu trả lời “Hài lòng” hoặc “Rất hài lòng” / số câu trả lời hợp lệ. "
-        f"Không trả lời, “Không ý kiến”, mã 0 và 9 không được tính vào mẫu số.",
+        "Tỷ lệ hài lòng của một tiêu chí = số câu trả lời “Hài lòng” hoặc “Rất hài lòng” / số câu trả lời hợp lệ. "
+        "Không trả lời, “Không ý kiến”, mã 0 và 9 không được tính vào mẫu số.",
         f"Yếu tố = {AGGREGATION_VI[s.element_rule]}; chỉ số chung = {OVERALL_AGGREGATION_VI[s.overall_rule]}. "
         "Văn bản chính thức về cách cộng gộp chưa tìm thấy: đây là thiết lập trong data/reference/sipas/settings.yaml.",
         f"Khoảng tin cậy {fmt.number(s.confidence * 100)} %: tiêu chí theo phương pháp Wilson; yếu tố và chỉ số "
