@@ -77,6 +77,7 @@ def test_more_than_one_supplement_request_is_late_in_2_1_only(flags):
     r = flags.loc["RESUPPLIED"]
     assert r["late"] and r["late_resupplied"] and not r["on_time"]
     assert r["returned_early"] and not r["late_for_citizen"]  # II.06a compares dates only
+    assert pd.isna(r["days_late_766"])  # late for its requests, not by its dates: no day count
     once = flags.loc["ONCE"]
     assert once["on_time"] and not once["late"] and once["returned_on_time"]
 
@@ -139,3 +140,16 @@ def test_manual_figures_fill_the_components_the_export_cannot_give():
         assert rows.loc[code, "note"].startswith("Không có dữ liệu — cần ")
     without = service_rows(table(), P, 2023, settings=settings).set_index("code")
     assert without.loc["1", "status"] == "no_data" and pd.isna(without.loc["1", "value"])
+
+
+def test_the_late_list_says_why_a_dossier_on_time_by_its_dates_is_late():
+    from analysis.indicators.service_detail import late_dossiers
+    from analysis.report.service import RESUPPLIED_VI, late_list
+
+    dossiers = table().reset_index(drop=True).assign(procedure_name="Khai sinh", field="Hộ tịch")
+    late = late_dossiers(dossiers, P).set_index("dossier_id")
+    # late in either view: LATE9 (both), WITHDRAWN (2.1 only: end 20/02 > due 10/02), RESUPPLIED (2.1 only)
+    assert sorted(late.index) == ["LATE9", "RESUPPLIED", "WITHDRAWN"]
+    assert late.loc["RESUPPLIED", "resupplied"] and not late.loc["LATE9", "resupplied"]
+    assert late.loc["WITHDRAWN", "days_late_766"] == 10 and not late.loc["WITHDRAWN", "late_for_citizen"]
+    assert RESUPPLIED_VI in late_list(late.reset_index())

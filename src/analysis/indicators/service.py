@@ -120,6 +120,12 @@ MANUAL_FIGURES = [
 MANUAL_COLUMNS = ["unit", "period", "code", "numerator", "denominator"]
 MANUAL_SOURCE_VI = "số liệu đơn vị tự báo cáo theo quý (manual_figures)"
 
+# Which figure judges the plan's "Chỉ số mức độ hài lòng đạt trên 95%" (plan/targets.csv, counted), said alike in
+# the service, SIPAS and overview reports.
+SATISFACTION_TARGET_VI = (
+    "Chỉ tiêu “Chỉ số mức độ hài lòng đạt trên 95 %” của Kế hoạch 23 nằm trong nhóm Bộ chỉ số phục vụ người dân, "
+    "doanh nghiệp (QĐ 766), nên được đánh giá và đếm một lần bằng chỉ số 5.4 (tính từ hồ sơ một cửa); chỉ số SIPAS "
+    "(khảo sát người dân) đo cùng nội dung theo cách khác, được đặt bên cạnh để đối chiếu và không đếm lại.")
 SATISFACTION = Figure("5.4", "Mức độ hài lòng trong tiếp nhận, giải quyết TTHC", "complaint_or_disliked",
                       "judged", True, +1, ("complaint", "rating"), view=VIEW_766)
 ALL_FIGURES = [*FIGURES, SATISFACTION]

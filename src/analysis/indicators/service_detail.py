@@ -87,7 +87,7 @@ def monthly_trend(dossiers: pd.DataFrame, period: Period, baseline_year: int) ->
 
 
 LATE_COLUMNS = ["unit", "dossier_id", "procedure_name", "field", "received", "due", "judged_on", "returned",
-                "days_late_766", "days_late_citizen", "late_766", "late_for_citizen", "apology"]
+                "days_late_766", "days_late_citizen", "late_766", "resupplied", "late_for_citizen", "apology"]
 
 
 def late_dossiers(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -110,6 +110,7 @@ def late_dossiers(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
         "days_late_766": flags.loc[late, "days_late_766"],
         "days_late_citizen": flags.loc[late, "days_late_citizen"],
         "late_766": flags.loc[late, "late"],
+        "resupplied": flags.loc[late, "late_resupplied"],
         "late_for_citizen": flags.loc[late, "late_for_citizen"],
         "apology": apology.astype("boolean"),
     }, columns=LATE_COLUMNS)

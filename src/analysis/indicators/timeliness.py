@@ -166,7 +166,8 @@ def classify(dossiers: pd.DataFrame, period: Period, certification: np.ndarray |
     frame = pd.DataFrame(flags, index=dossiers.index)
     frame.insert(0, "unit", dossiers["unit"])
     frame["judged_on"] = pd.Series(judged_on, index=dossiers.index).astype("datetime64[us]")
-    frame["days_late_766"] = _day_count(judged_on - due, late, dossiers.index)
+    # late on its dates only: a dossier late for its supplement requests alone has no days late (NA)
+    frame["days_late_766"] = _day_count(judged_on - due, late & (judged_on > due), dossiers.index)
     frame["days_late_citizen"] = _day_count(np.where(returned_in_p, returned, last) - due, late_for_citizen,
                                             dossiers.index)
     frame["handling_days"] = _day_count(end - received, result_in_p, dossiers.index)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import fmt
 from analysis.indicators.long import STATUS_VI, change_status, is_missing, status_notes, targets_summary
-from analysis.indicators.service import LATE_FOR_CITIZEN
+from analysis.indicators.service import LATE_FOR_CITIZEN, SATISFACTION_TARGET_VI
 from analysis.report import html
 from analysis.units import all_units
 
@@ -32,9 +32,7 @@ PAR_TOTAL = ("par", "total")
 NOTES = [
     "Hồ sơ trễ hạn với người dân = đã trả quá hạn + đang giải quyết quá hạn (biểu II.06a, cột 10 + 13), đúng số "
     "của báo cáo chỉ số phục vụ; hồ sơ đã có kết quả đúng hạn nhưng công dân chưa đến nhận không tính là trễ.",
-    "Chỉ tiêu “Chỉ số mức độ hài lòng đạt trên 95 %” nằm trong nhóm Bộ chỉ số phục vụ người dân, doanh nghiệp "
-    "(QĐ 766) của Kế hoạch 23, nên được đánh giá và đếm một lần bằng chỉ số 5.4 (tính từ hồ sơ một cửa). Chỉ số "
-    "SIPAS (khảo sát người dân) đo cùng nội dung theo cách khác và được đặt bên cạnh để đối chiếu, không đếm lại.",
+    SATISFACTION_TARGET_VI,
     "PAR INDEX: điểm kỳ này so với năm gốc (Cải thiện / Kém đi / Không đổi), và riêng số điểm vẫn đang mất so "
     "với điểm tối đa.",
     "Chỉ tiêu KH 23: số chỉ tiêu định lượng của Kế hoạch 23/KH-UBND (data/reference/plan/targets.csv, mỗi chỉ "

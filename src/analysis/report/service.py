@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from analysis import fmt, units
 from analysis.collect.service import ServiceView
 from analysis.indicators.long import is_missing, status_notes, targets_summary
-from analysis.indicators.service import COLUMN_VI, FORM_LABELS, LATE_FOR_CITIZEN, MANUAL_SOURCE_VI
+from analysis.indicators.service import (COLUMN_VI, FORM_LABELS, LATE_FOR_CITIZEN, MANUAL_SOURCE_VI,
+                                         SATISFACTION_TARGET_VI)
 from analysis.indicators.service_detail import handling_summary
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.periods import Period
@@ -232,6 +233,9 @@ def handling_table(summary_table: pd.DataFrame) -> str:
                       {"mean_days": lambda v: fmt.number(v, 1), "median_days": lambda v: fmt.number(v, 1)})
 
 
+RESUPPLIED_VI = "0 (trễ vì yêu cầu bổ sung quá một lần)"
+
+
 def late_list(late: pd.DataFrame, short: bool = False) -> str:
     """The late dossiers: ids, procedure, field and dates only (no personal data)."""
     columns = {"dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "field": "Lĩnh vực"}
@@ -241,6 +245,10 @@ def late_list(late: pd.DataFrame, short: bool = False) -> str:
                 "days_late_citizen": "Số ngày lịch trễ với người dân", "apology": "Phiếu xin lỗi"}
     dates = {c: fmt.day for c in ("received", "judged_on", "returned", "due")}
     days = {c: (lambda v: "—" if is_missing(v) else fmt.number(v)) for c in ("days_late_766", "days_late_citizen")}
+    if "resupplied" in late:  # late in 2.1 for its supplement requests alone: say why instead of a day count
+        late = late.assign(days_late_766=[
+            RESUPPLIED_VI if r and is_missing(d) else d for d, r in zip(late["days_late_766"], late["resupplied"])])
+        days["days_late_766"] = lambda v: v if isinstance(v, str) else ("—" if is_missing(v) else fmt.number(v))
     returned = {"returned": lambda v: "chưa trả" if is_missing(v) else fmt.day(v)}
     return html.table(late, columns, {**dates, **days, **returned, "apology": _yes_no},
                       empty="Không có hồ sơ trễ hạn.")
@@ -346,12 +354,6 @@ METHOD_NOTES = [
 ]
 
 
-SATISFACTION_NOTE = (
-    "Chỉ tiêu “Chỉ số mức độ hài lòng đạt trên 95 %” của Kế hoạch 23 nằm trong nhóm Bộ chỉ số phục vụ người dân, "
-    "doanh nghiệp (QĐ 766), nên được đánh giá và đếm bằng chỉ số 5.4; chỉ số SIPAS (khảo sát người dân) đo cùng "
-    "nội dung theo cách khác, được đặt bên cạnh để đối chiếu và không đếm lại.")
-
-
 def satisfaction_side_by_side(view: ServiceView) -> str:
     """5.4 (counted for the plan's > 95 % target) beside the unit's SIPAS index for the same period."""
     own = view.rows.loc[view.rows["code"] == "5.4"].iloc[0]
@@ -365,7 +367,7 @@ def satisfaction_side_by_side(view: ServiceView) -> str:
     else:
         rows.append({"what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân)", "value": fmt.NO_DATA,
                      "status": ""})
-    return (html.paragraph(SATISFACTION_NOTE)
+    return (html.paragraph(SATISFACTION_TARGET_VI)
             + html.table(pd.DataFrame(rows), {"what": "Chỉ số", "value": "Kỳ này", "status": "Đánh giá"},
                          html_columns=("status",)))
 
@@ -375,7 +377,7 @@ def notes(view: ServiceView) -> str:
     year = view.baseline_period.year
     lines.append(f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND, data/reference/plan/"
                  f"settings.yaml), tính từ dữ liệu năm {year} theo đúng các quy tắc trên.")
-    lines.append(SATISFACTION_NOTE)
+    lines.append(SATISFACTION_TARGET_VI)
     if view.missing_columns:
         absent = ", ".join(NOTE_COLUMNS_VI[c] for c in OPTIONAL_COLUMNS if c in view.missing_columns)
         lines.append(f"Tệp xuất của đơn vị không có các cột: {absent}; chỉ số nào cần các cột này ghi "

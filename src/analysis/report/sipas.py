@@ -16,6 +16,7 @@ from analysis import fmt, units
 from analysis.collect.sipas import UnitReport
 from analysis.indicators import sipas as index
 from analysis.indicators.long import is_missing, status_notes
+from analysis.indicators.service import SATISFACTION_TARGET_VI
 from analysis.report import charts, html
 
 SOURCE_LABEL = "Phiếu khảo sát sự hài lòng (SIPAS)"
@@ -246,7 +247,8 @@ def service_comparison(rep: UnitReport) -> str:
     intro = html.paragraph(
         "Chỉ số 5.4 của Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) được tính từ hồ sơ một cửa "
         "(100 % trừ tỷ lệ hồ sơ trễ hạn và tỷ lệ có phản ánh, đánh giá không hài lòng), còn SIPAS hỏi trực tiếp "
-        "người dân. Hai cách nhìn bổ sung cho nhau; chênh lệch lớn giữa chúng là điều đáng tìm hiểu.")
+        "người dân. Hai cách nhìn bổ sung cho nhau; chênh lệch lớn giữa chúng là điều đáng tìm hiểu. "
+        + SATISFACTION_TARGET_VI)
     if rep.service is None or rep.service.empty:
         return intro + html.no_data(f"Chỉ số 5.4 của {rep.unit} trong {rep.period.label_vi}")
     row = rep.service.iloc[0]
