@@ -50,8 +50,14 @@ def test_units_table_cells():
     assert ninh["4.2"] == "không có dữ liệu"
     assert ninh["5.4"].startswith("95,5 %") and ninh["overall"].startswith("84,7 %")  # side by side
     assert ninh["par"].startswith("67,21 (2023: 60,50)") and "Cải thiện" in ninh["par"]
-    assert ninh["par"].endswith("vẫn mất điểm 4,29 điểm")
+    assert ninh["par"].endswith("vẫn mất 4,29 điểm so với điểm tối đa")
     assert "Kém đi" in table.loc["Phường 1", "par"] and table.loc["Phường 1", "par"].endswith("không mất điểm nào")
     assert ninh["met"] == "đạt 2/5 (chưa đạt 2, không có dữ liệu 1)"
     assert table.loc["Phường 1", "late.citizen"] == "không có dữ liệu"
     assert table.loc["Thạnh Tân", "met"] == "không có dữ liệu"
+
+
+def test_notes_say_how_each_column_is_read_and_what_each_status_means():
+    text = overview.notes()
+    assert "5.4" in text and "SIPAS" in text and "không đếm lại" in text
+    assert "“Cải thiện”: chưa đạt chỉ tiêu" in text and "“Không có dữ liệu”" in text

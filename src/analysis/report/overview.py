@@ -12,7 +12,7 @@ from typing import Callable
 import pandas as pd
 
 from analysis import fmt
-from analysis.indicators.long import STATUS_VI, change_status, is_missing, status_notes, targets_summary
+from analysis.indicators.long import change_status, is_missing, status_notes, targets_summary
 from analysis.indicators.service import LATE_FOR_CITIZEN, SATISFACTION_TARGET_VI
 from analysis.report import html
 from analysis.units import all_units
@@ -93,7 +93,7 @@ def _cell(value: object, baseline: object, baseline_period: object, formatter: C
 
 
 def par_cell(row: pd.Series) -> str:
-    """"76,50 (2023: 62,10) Cải thiện; còn mất 23,50 điểm": the change against the baseline, and apart from
+    """"76,50 (2023: 62,10) Cải thiện; vẫn mất 23,50 điểm so với điểm tối đa": the change against the baseline, and apart from
     it the points still being lost (a ward that gained fifteen points is improving, even while it still loses)."""
     points, baseline = row["points"], row["baseline"]
     if is_missing(points):
@@ -104,7 +104,7 @@ def par_cell(row: pd.Series) -> str:
     if is_missing(lost):
         return cell
     if lost > 0.005:
-        return cell + html.escape(f"; {STATUS_VI['still_lost'].lower()} {fmt.number(lost, 2)} điểm")
+        return cell + html.escape(f"; vẫn mất {fmt.number(lost, 2)} điểm so với điểm tối đa")
     return cell + html.escape("; không mất điểm nào")
 
 

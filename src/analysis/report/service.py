@@ -166,9 +166,10 @@ def targets_sentence(rows: pd.DataFrame, targets: pd.DataFrame | None = None) ->
             f"chưa đạt {int(found['not_met'])}")
     if found["no_data"]:
         counted = targets.loc[targets["counted"].astype(int) == 1, "code"]
-        status = rows.set_index("code")["status"]
-        without = [c for c in counted if is_missing(status.get(c)) or status.get(c) == "no_data"]
-        text += f", không có dữ liệu {int(found['no_data'])} ({', '.join(code_label(c) for c in without)})"
+        by_code = rows.set_index("code")
+        without = [c for c in counted if is_missing(by_code["status"].get(c)) or by_code["status"].get(c) == "no_data"]
+        names = [str(by_code["name"].get(c)) if not is_missing(by_code["name"].get(c)) else c for c in without]
+        text += f", không có dữ liệu {int(found['no_data'])} ({'; '.join(names)})"
     return text + "."
 
 
