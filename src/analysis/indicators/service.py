@@ -1,8 +1,10 @@
 """The service index (QĐ 766/QĐ-TTg and report form II.06a) in the long format, for every unit.
 
-``service_rows(dossiers, period)`` is the entry point: the dossier counts of ``timeliness.classify`` become
-one row per unit and code, with the same figure for the same quarter of 2023 as baseline, the plan's target,
-the gap, the change, the points and a status. A figure the export cannot support is NA with status "no_data".
+``service_rows(dossiers, period, baseline_year)`` is the entry point: the dossier counts of
+``timeliness.classify`` become one row per unit and code, with the same figure for the same quarter of the plan's
+baseline year as baseline, the plan's target, the gap, the change, the points and a status. A figure the export
+cannot support is NA with status "no_data"; so is a component no export gives (1, 1.x, 5.1–5.3) unless the
+analyst's quarterly figures fill it.
 """
 from __future__ import annotations
 

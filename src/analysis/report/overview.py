@@ -93,8 +93,9 @@ def _cell(value: object, baseline: object, baseline_period: object, formatter: C
 
 
 def par_cell(row: pd.Series) -> str:
-    """"76,50 (2023: 62,10) Cải thiện; vẫn mất 23,50 điểm so với điểm tối đa": the change against the baseline, and apart from
-    it the points still being lost (a ward that gained fifteen points is improving, even while it still loses)."""
+    """"76,50 (2023: 62,10) Cải thiện; vẫn mất 23,50 điểm so với điểm tối đa": the change against the
+    baseline, and apart from it the points still being lost (a ward that gained fifteen points is improving,
+    even while it still loses points)."""
     points, baseline = row["points"], row["baseline"]
     if is_missing(points):
         return html.escape(fmt.NO_DATA)

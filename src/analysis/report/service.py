@@ -178,17 +178,19 @@ def late_procedures(by_procedure: pd.DataFrame, limit: int = 5) -> str:
     late = by_procedure.loc[(by_procedure["late"] + by_procedure["late_for_citizen"]) > 0]
     if late.empty:
         return "Không có thủ tục nào có hồ sơ trễ hạn."
-    parts = [f"{p} ({int(c)} trễ với người dân, {int(l)} theo QĐ 766)"
-             for p, c, l in zip(late["procedure_name"], late["late_for_citizen"], late["late"])][:limit]
+    parts = [f"{p} ({int(c)} trễ với người dân, {int(k)} theo QĐ 766)"
+             for p, c, k in zip(late["procedure_name"], late["late_for_citizen"], late["late"])][:limit]
     more = f" và {len(late) - limit} thủ tục khác" if len(late) > limit else ""
     return "Hồ sơ trễ hạn thuộc các thủ tục: " + "; ".join(parts) + more + "."
 
 
 def summary(view: ServiceView) -> str:
-    """The first screen: headline, key figures against target and 2023, the procedures and the first late dossiers."""
+    """The first screen: headline, key figures against target and baseline, the procedures and the first late
+    dossiers."""
     if not view.has_data:
-        return html.no_data(f"Hồ sơ một cửa của {_display_name(view.unit)} trong {view.period.label_vi}") + html.paragraph(
-            "Báo cáo dừng ở đây: chưa có tệp xuất một cửa nào của đơn vị cho kỳ này trong data/raw/one_stop/.")
+        return (html.no_data(f"Hồ sơ một cửa của {_display_name(view.unit)} trong {view.period.label_vi}")
+                + html.paragraph("Báo cáo dừng ở đây: chưa có tệp xuất một cửa nào của đơn vị cho kỳ này trong "
+                                 "data/raw/one_stop/."))
     parts = [f'<p class="chiso-headline">{escape(headline(view.rows, view.targets))}</p>',
              html.paragraph(late_procedures(view.by_procedure)),
              html.table(_figures_table(view.rows, KEY_CODES, view.comparisons, labels=KEY_LABELS),
@@ -206,8 +208,9 @@ def summary(view: ServiceView) -> str:
 
 def form_06a(view: ServiceView) -> str:
     return html.table(_figures_table(view.rows, FORM_CODES, view.comparisons),
-                      {"code": "Cột", "name": "Nội dung", "value": "Số hồ sơ", "baseline": view.baseline_period.label_vi,
-                       "change": "Thay đổi", "status": "Đánh giá"}, html_columns=("status",))
+                      {"code": "Cột", "name": "Nội dung", "value": "Số hồ sơ",
+                       "baseline": view.baseline_period.label_vi, "change": "Thay đổi", "status": "Đánh giá"},
+                      html_columns=("status",))
 
 
 def scored_indicators(view: ServiceView) -> str:
