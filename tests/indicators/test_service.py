@@ -358,6 +358,10 @@ def test_reference_settings_cover_the_plan_targets():
     assert targets["3.3.chung_thuc"] == 80 and targets["2.1.late"] == 0 and targets["5.4"] == 95
     assert set(settings.scoring["code"]) >= {"2.1", "5.4"}
     assert any("chứng thực" in line for line in settings.describe())
+    # the project's own readings are said as such, never attributed to the portal
+    readings = [line for line in settings.describe() if "cách đọc của dự án" in line]
+    assert any("3.6 và 4.1" in line for line in readings) and any("mẫu số của 4.1" in line.lower() for line in readings)
+    assert any("chứng thực điện tử" in line for line in readings)
 
 
 # ------------------------------------------------------------------ details behind the figures
@@ -450,3 +454,18 @@ def test_unit_view_gathers_the_report(tmp_path):
     assert view.missing_columns == ["supplement_requests"]  # the only optional column the table lacks
     assert view.comparisons["3.3"] == ">" and view.baseline_period.label == "2023Q1"
     assert not collect.unit_view(tmp_path, P, "Tân Bình", settings=SETTINGS).has_data
+
+
+def test_every_target_of_the_plan_gets_a_row_even_without_data():
+    from analysis.collect import sipas as sipas_collect
+    from analysis.indicators import sipas as sipas_index
+    from analysis.ingest import sipas as sipas_ingest
+    from analysis.reference import plan
+
+    targets = plan.targets()
+    service = service_rows(frame(DOSSIERS).iloc[0:0], P, 2023, settings=SETTINGS, units=["Tân Bình"])
+    sipas = sipas_index.no_data_rows(sipas_ingest.questionnaire(), unit="Tân Bình", period=P.label,
+                                     settings=sipas_collect.settings())
+    have = set(zip(service["index"], service["code"])) | set(zip(sipas["index"], sipas["code"]))
+    assert set(zip(targets["index"], targets["code"])) <= have
+    assert (service["status"] == "no_data").all()
