@@ -288,7 +288,7 @@ def _all_figures(dossiers: pd.DataFrame, period: Period, settings: ServiceSettin
 
 def assemble(rows: pd.DataFrame, period: Period, baseline_period: Period, settings: ServiceSettings) -> pd.DataFrame:
     """unit, code, value, n, note, baseline -> the long format with names, targets, gaps, points and status."""
-    names = {f.code: f.name for f in [*ALL_FIGURES, *MANUAL_FIGURES]}
+    names = {f.code: f.name for f in ALL_FIGURES} | {m.code: m.name for m in MANUAL_FIGURES}
     shares = {f.code for f in ALL_FIGURES if f.share} | {m.code for m in MANUAL_FIGURES}
     frame = rows.merge(settings.targets[["code", "target", "comparison"]], on="code", how="left")
     frame = frame.merge(settings.scoring, on="code", how="left")

@@ -101,9 +101,9 @@ def par_cell(row: pd.Series) -> str:
         return html.escape(fmt.NO_DATA)
     cell = _cell(points, baseline, row["baseline_period"], lambda v: fmt.number(v, 2),
                  change_status(points, baseline))
-    lost = row["max_points"] - points if not is_missing(row["max_points"]) else None
-    if is_missing(lost):
+    if is_missing(row["max_points"]):
         return cell
+    lost = float(row["max_points"] - points)
     if lost > 0.005:
         return cell + html.escape(f"; vẫn mất {fmt.number(lost, 2)} điểm so với điểm tối đa")
     return cell + html.escape("; không mất điểm nào")
