@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import par_criteria as pc
+from analysis.reference import par as pc
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "par"
 

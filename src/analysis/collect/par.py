@@ -19,7 +19,7 @@ from analysis.indicators.par_views import (owner_stakes, pareto, province_rankin
                                            unit_totals, without_counterpart)
 from analysis.ingest.par import SOURCE
 from analysis.ingest.par_checks import issue_frame, issues
-from analysis.par_criteria import (TOTAL, CriteriaSet, folder_of, owner_of, read_mapping, read_owners,
+from analysis.reference.par import (TOTAL, CriteriaSet, folder_of, owner_of, read_mapping, read_owners,
                                    read_ratings, read_sets)
 from analysis.periods import Period
 

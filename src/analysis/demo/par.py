@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import units
-from analysis.par_criteria import lineage, read_mapping, read_sets
+from analysis.reference.par import lineage, read_mapping, read_sets
 from analysis.periods import Period
 
 SOURCE = "par_index"

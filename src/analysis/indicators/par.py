@@ -1,7 +1,7 @@
 """PAR INDEX arithmetic: leaf points -> criteria, fields and total; 2023 against now; the long-format rows.
 
 Pure: frames in, frames out. Scores are the processed ``par_index`` table (one row per unit, year, as-of date
-and criterion code); trees come from ``analysis.par_criteria``. Only leaves carry points: every parent, field
+and criterion code); trees come from ``analysis.reference.par``. Only leaves carry points: every parent, field
 and the total is summed from its leaves (a subtotal written in a score file is checked by
 ``ingest.par_checks``, never used). A node with an unscored leaf has no points (NA, "no_data"), never a
 partial sum presented as its score; the scored part is kept beside it (scored_points / scored_max).
@@ -24,7 +24,7 @@ import pandas as pd
 
 from analysis.fmt import compact_series
 from analysis.indicators.long import long_frame
-from analysis.par_criteria import TOTAL, lineage, with_total
+from analysis.reference.par import TOTAL, lineage, with_total
 
 INDEX = "par"
 EPS = 0.005

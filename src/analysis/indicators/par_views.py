@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.indicators.par import EPS, rating, rollup, share
-from analysis.par_criteria import TOTAL
+from analysis.reference.par import TOTAL
 
 VITAL_SHARE = 80.0  # the Pareto's "few criteria that hold most of the lost points": up to 80 % cumulated
 

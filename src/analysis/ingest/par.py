@@ -29,7 +29,7 @@ from analysis.fmt import compact_series
 from analysis.ingest.par_checks import NO_DATE, issues, record_id
 from analysis.ingest.tables import (AliasTable, IngestError, list_files, locate_table, parse_dates, records_under,
                                     sha256, text_column)
-from analysis.par_criteria import CriteriaSet, parse_points, read_sets
+from analysis.reference.par import CriteriaSet, parse_points, read_sets
 from analysis.text import fold
 
 SOURCE = "par_index"

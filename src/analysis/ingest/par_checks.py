@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.fmt import compact_series
 from analysis.indicators.par import EPS, rollup
-from analysis.par_criteria import CriteriaSet
+from analysis.reference.par import CriteriaSet
 
 ISSUE_COLUMNS = ["kind", "file", "row", "unit", "year", "as_of", "code", "message"]
 KIND_VI = {

@@ -17,7 +17,7 @@ from analysis.collect.par import ParView, unit_view
 from analysis.indicators.long import STATUS_VI
 from analysis.indicators.par import BASIS_VI, EPS, rating
 from analysis.ingest.par_checks import KIND_VI
-from analysis.par_criteria import TOTAL
+from analysis.reference.par import TOTAL
 from analysis import fmt
 from analysis.report import charts, html
 from analysis.report.context import ReportContext
