@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 from analysis import units
 from analysis.collect.par import ParView, unit_view
 from analysis.indicators.long import STATUS_VI
-from analysis.indicators.par import BASIS_VI, EPS, rating
+from analysis.indicators.par import BASIS_VI, rating
 from analysis.ingest.par_checks import KIND_VI
-from analysis.reference.par import TOTAL
+from analysis.par_tree import EPS, TOTAL
 from analysis import fmt
 from analysis.report import charts, html
 from analysis.report.context import ReportContext
