@@ -5,8 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import store
+from analysis import schemas, store
 from analysis.collect import sipas as collect
+from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
 from analysis.periods import Period
@@ -29,7 +30,7 @@ def forms_table(rows: list[dict]) -> pd.DataFrame:
 def write_processed(folder: Path, forms: pd.DataFrame, quarantine: list[dict] = ()) -> Path:
     account = FileAccount(file="sipas/demo_x.csv", source="sipas", demo=True, rows_read=len(forms),
                           rows_ingested=len(forms))
-    store.write_results([SourceResult("sipas", forms, quarantine_frame(list(quarantine)), [account])], folder, folder)
+    runner.write_results([SourceResult("sipas", forms, quarantine_frame(list(quarantine)), [account])], folder, folder)
     return folder
 
 
@@ -111,7 +112,7 @@ def test_service_5_4_for_the_same_unit_and_period(tmp_path):
         "status_code": pd.array([10, 10], dtype="Int64"), "paid_online": pd.array([False] * 2, dtype="boolean"),
         "apology_issued": pd.array([False] * 2, dtype="boolean"), "source_file": ["one_stop/x.csv"] * 2,
         "source_row": [2, 3]})
-    dossiers.to_parquet(tmp_path / "one_stop.parquet", index=False)
+    store.write_table("one_stop", schemas.ONE_STOP.conform(dossiers), schemas.QUARANTINE.empty(), tmp_path)
     found = collect.service_satisfaction(tmp_path, "Ninh Thạnh", Period.parse("2024Q1"))
     assert found["code"].tolist() == ["5.4"] and found["unit"].tolist() == ["Ninh Thạnh"]
     assert collect.service_satisfaction(tmp_path / "none", "Ninh Thạnh", Period.parse("2024Q1")) is None

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import xlwt
 
+from analysis.ingest import runner
 from analysis import store, units
 from analysis.ingest import one_stop
 from analysis.ingest.one_stop_values import Vocabulary
@@ -466,7 +467,7 @@ def test_personal_data_is_nowhere_in_the_processed_files(tmp_path):
     out = tmp_path / "processed"
     result = ingest(tmp_path)
     assert result.files[0].rows_quarantined == 2
-    store.write_results([result], out, raw_dir(tmp_path))
+    runner.write_results([result], out, raw_dir(tmp_path))
     for name in ["one_stop.parquet", "one_stop_quarantine.parquet", "manifest.json"]:
         data = (out / name).read_bytes()
         for secret in (FAKE_NAME, FAKE_PHONE):

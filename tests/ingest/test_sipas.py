@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import store
+from analysis.ingest import runner
 from analysis.ingest import sipas
 from analysis.ingest.tables import IngestError
 
@@ -164,7 +164,7 @@ def test_personal_data_dropped_and_unknown_columns_listed(messy, tmp_path):
     assert account.columns["Họ và tên"] == "personal" and account.columns["Số điện thoại"] == "personal"
     assert account.unknown_columns == ["Ý kiến khác"]
     out = tmp_path / "processed"
-    store.write_results([result], out, raw)
+    runner.write_results([result], out, raw)
     written = pd.read_parquet(out / "sipas.parquet").astype(str).to_csv() \
         + pd.read_parquet(out / "sipas_quarantine.parquet").astype(str).to_csv() \
         + (out / "manifest.json").read_text(encoding="utf-8")

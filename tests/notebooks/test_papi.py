@@ -9,7 +9,7 @@ import nbformat
 import papermill
 import pytest
 
-from analysis import store
+from analysis.ingest import runner
 from analysis.collect import papi as collect
 from analysis.demo import papi_survey as demo
 from analysis.ingest import papi_survey
@@ -26,7 +26,7 @@ def processed(tmp_path_factory) -> Path:
     """A processed folder holding only the demo local survey."""
     root = tmp_path_factory.mktemp("papi")
     demo.write(root / "raw")
-    store.write_results([papi_survey.ingest(root / "raw")], root / "processed", root / "raw")
+    runner.write_results([papi_survey.ingest(root / "raw")], root / "processed", root / "raw")
     return root / "processed"
 
 

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import store
+from analysis.ingest import runner
 from analysis.collect import sipas as collect
 from analysis.demo import sipas as demo
 from analysis.ingest import sipas as ingest
@@ -29,7 +29,7 @@ UNIT = "Ninh Thạnh"
 def demo_data(tmp_path_factory):
     root = tmp_path_factory.mktemp("sipas_demo")
     demo.write(root / "raw")
-    store.write_results([ingest.ingest(root / "raw")], root / "processed", root / "raw")
+    runner.write_results([ingest.ingest(root / "raw")], root / "processed", root / "raw")
     return root
 
 
@@ -105,7 +105,7 @@ def test_data_text_is_escaped_in_the_report(tmp_path):
         forms[c] = forms[c].astype("Int8")
     from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
     account = FileAccount(file="sipas/x.csv", source="sipas", rows_read=40, rows_ingested=40)
-    store.write_results([SourceResult("sipas", forms, quarantine_frame([]), [account])], tmp_path, tmp_path)
+    runner.write_results([SourceResult("sipas", forms, quarantine_frame([]), [account])], tmp_path, tmp_path)
     rep = collect.unit_report(tmp_path, UNIT, Period.parse("2024Q1"))
     markup = report.breakdown_tables(rep)
     assert "&lt;b&gt;Khai sinh&lt;/b&gt; &amp; kết hôn" in markup and "<b>Khai sinh" not in markup

@@ -9,6 +9,8 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
+from analysis.values import is_missing
+
 LONG_COLUMNS = [
     "period", "unit", "index", "code", "name", "level", "value", "measure", "max_points", "points",
     "baseline", "baseline_period", "target", "gap_to_target", "change_vs_baseline", "status", "n",
@@ -37,11 +39,6 @@ STATUS_VI = {
 # How a value is compared with its target; the plan says "trên 80 %" (strictly above) and "không có" (zero).
 COMPARISONS = {">": lambda v, t: v > t, ">=": lambda v, t: v >= t, "<": lambda v, t: v < t,
                "<=": lambda v, t: v <= t}
-
-
-def is_missing(value: object) -> bool:
-    """None, NA, NaN and NaT alike: the one test of "no value" used by indicators and reports."""
-    return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def gap_to_target(value: float | None, target: float | None, comparison: str = ">=") -> float | None:

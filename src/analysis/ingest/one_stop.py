@@ -39,19 +39,12 @@ from analysis.ingest.one_stop_values import (
 from analysis.ingest.tables import (
     AliasTable, Header, IngestError, Sheet, list_files, locate_tables, parse_dates, records_under, sha256,
     text_column)
+from analysis.schemas import ONE_STOP
 
 SOURCE = "one_stop"
 REQUIRED = ("dossier_id", "received_at")
 DATE_FIELDS = ("received_at", "due_at", "finished_at", "returned_at")
-# The output schema: column -> dtype (other modules code against these names).
-COLUMNS = {
-    "dossier_id": "string", "unit": "string", "procedure_code": "string", "procedure_name": "string",
-    "field": "string", "channel": "string", "received_at": "datetime64[us]", "due_at": "datetime64[us]",
-    "finished_at": "datetime64[us]", "returned_at": "datetime64[us]", "status_code": "Int8",
-    "paid_online": "boolean", "apology_issued": "boolean", "supplement_requests": "Int16", "digitised": "boolean",
-    "e_result": "boolean", "data_reused": "boolean", "fee_required": "boolean", "rating": "string",
-    "complaint": "boolean", "source_file": "string", "source_row": "int64",
-}
+COLUMNS = ONE_STOP.columns  # the output schema, column -> dtype, declared in analysis.schemas
 # How reports and quarantine reasons name the columns.
 FIELD_LABELS_VI = {
     "dossier_id": "Mã hồ sơ", "unit": "Đơn vị", "procedure_code": "Mã TTHC", "procedure_name": "Tên thủ tục",

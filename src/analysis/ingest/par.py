@@ -31,14 +31,14 @@ from analysis.ingest.tables import (AliasTable, IngestError, list_files, locate_
                                     sha256, text_column)
 from analysis.par_tree import CriteriaSet
 from analysis.reference.par import parse_points, read_sets, score_aliases
+from analysis.schemas import PAR_INDEX
 from analysis.text import fold
 
 SOURCE = "par_index"
 REQUIRED = ("unit", "year", "code")
 POINT_COLUMNS = ("self_points", "appraised_points")
 NUMBER_COLUMNS = (*POINT_COLUMNS, "file_max_points")
-TABLE_COLUMNS = ["unit", "year", "as_of", "code", "name", "file_max_points", "self_points", "appraised_points",
-                 "evidence", "is_leaf", "source_file", "sheet", "source_row"]
+TABLE_COLUMNS = list(PAR_INDEX.columns)  # the processed table, declared in analysis.schemas
 COLUMN_VI = {"unit": "Đơn vị", "year": "Năm", "as_of": "Kỳ đánh giá", "code": "Mã tiêu chí",
              "self_points": "Điểm tự đánh giá", "appraised_points": "Điểm thẩm định", "file_max_points": "Điểm tối đa"}
 _QUARTER = re.compile(r"^(?:quy|q)(iv|iii|ii|i|[1-4])(?:nam)?(\d{4})$")
