@@ -11,7 +11,7 @@ import pytest
 
 from analysis.indicators import service_detail as detail
 from analysis.indicators.service import CODES, service_rows
-from analysis.indicators.service_settings import ServiceSettings
+from analysis.reference.service import ServiceSettings
 from analysis.periods import Period
 
 P = Period.parse("2024Q1")

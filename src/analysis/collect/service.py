@@ -10,7 +10,7 @@ import pandas as pd
 from analysis import store, units
 from analysis.indicators import service_detail as detail
 from analysis.indicators.service import service_rows
-from analysis.indicators.service_settings import ServiceSettings
+from analysis.reference.service import ServiceSettings
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.periods import Period
 

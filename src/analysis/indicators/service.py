@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import fmt
 from analysis.indicators import long
-from analysis.indicators.service_settings import ServiceSettings, is_certification
+from analysis.reference.service import ServiceSettings, is_certification
 from analysis.indicators.timeliness import classify, counts
 from analysis.periods import Period
 
