@@ -29,6 +29,7 @@ from analysis.collect import sipas as collect
 from analysis.demo import sipas as demo
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
+from analysis.reference import sipas as reference
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "20_sipas.ipynb"
 RESULTS = Path(__file__).resolve().parent / "results" / "sipas.txt"
@@ -61,7 +62,7 @@ def timed(label: str, lines: list[str], func, *args, **kwargs):
 
 def province_forms(table: pd.DataFrame, copies: int = 10) -> pd.DataFrame:
     """The demo forms repeated for 100 units (10 copies of the 10 units, renamed), as one code-answer CSV."""
-    codes = ingest.questionnaire()["code"].tolist()
+    codes = reference.questionnaire()["code"].tolist()
     frames = []
     for copy in range(copies):
         part = table.copy()

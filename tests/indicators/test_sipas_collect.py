@@ -10,9 +10,11 @@ from analysis.collect import sipas as collect
 from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
+from analysis.errors import ReferenceFileError
 from analysis.periods import Period
+from analysis.reference import sipas as reference
 
-CODES = ingest.questionnaire()["code"].tolist()
+CODES = reference.questionnaire()["code"].tolist()
 
 
 def forms_table(rows: list[dict]) -> pd.DataFrame:
@@ -43,12 +45,13 @@ def test_settings_take_the_target_from_the_plan():
 
 def test_settings_refuse_a_plan_without_the_target():
     empty = pd.DataFrame(columns=["index", "code", "target", "comparison"])
-    with pytest.raises(ValueError, match="no target for sipas"):
+    with pytest.raises(ReferenceFileError, match=r"sipas/settings.yaml: column 'target_code': plan/targets.csv has "
+                       r"no sipas target 'overall'"):
         collect.settings(targets=empty)
 
 
 def test_the_demo_baseline_is_used_and_labelled_when_no_real_one_exists():
-    baseline = collect.baseline()
+    baseline = reference.baseline()
     assert baseline.file == "baseline_2023_demo.csv" and baseline.demo
     values = baseline.for_unit("Ninh Thạnh")
     assert len(values) == 22 + 5 + 1 and set(CODES) <= set(values)
