@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.ingest import papi_reference as ref
+from analysis.reference import papi as ref
 from analysis.ingest.tables import IngestError
 
 

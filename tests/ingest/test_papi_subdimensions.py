@@ -6,7 +6,7 @@ import pytest
 
 from analysis import paths
 from analysis.ingest.papi import read_official
-from analysis.ingest.papi_reference import DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE
+from analysis.reference.papi import DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE
 from analysis.ingest.papi_subdimensions import choose_file, read_subdimensions
 from analysis.ingest.tables import IngestError
 

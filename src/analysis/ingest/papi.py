@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ingest.papi_reference import OFFICIAL_FILE, dimensions, reference_path
+from analysis.reference.papi import OFFICIAL_FILE, dimensions, reference_path
 from analysis.ingest.tables import IngestError, decode_text
 from analysis.text import nfc
 

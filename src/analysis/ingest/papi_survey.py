@@ -24,7 +24,7 @@ from analysis import units
 from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame,
                                         relative_name)
 from analysis.ingest.duplicates import find_repeats
-from analysis.ingest.papi_reference import reference_path, survey_map, survey_scales
+from analysis.reference.papi import reference_path, survey_map, survey_scales
 from analysis.ingest.tables import (AliasTable, IngestError, coded_values, list_files, locate_table, parse_dates,
                                     records_under, sha256, text_column)
 from analysis.text import fold
