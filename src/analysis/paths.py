@@ -25,5 +25,5 @@ REPORTS = ROOT / "reports"
 
 
 def reference(*parts: str) -> Path:
-    """A committed reference file, e.g. ``reference("one_stop_aliases.csv")``."""
+    """A committed reference file, e.g. ``reference("one_stop", "aliases.csv")``."""
     return REFERENCE.joinpath(*parts)

@@ -315,8 +315,8 @@ def test_bad_rows_are_quarantined_with_a_reason_each(tmp_path):
     assert q.loc[9, "reason"] == "ngày tiếp nhận không đọc được: '31/02/2024' (cột 'Ngày tiếp nhận')"
     assert (q.loc[9, "column"], q.loc[9, "value"], q.loc[9, "record_id"]) == ("Ngày tiếp nhận", "31/02/2024", "BADDATE")
     assert q.loc[10, "reason"] == ("ngày hẹn trả không đọc được: 'hôm qua' (cột 'Ngày hẹn trả'); "
-                                   "trạng thái không có trong one_stop_values.csv: 'Chờ ký' (cột 'Trạng thái')")
-    assert q.loc[11, "reason"] == ("kênh nộp không có trong one_stop_values.csv: 'Qua Zalo' (cột 'Hình thức nộp'); "
+                                   "trạng thái không có trong one_stop/values.csv: 'Chờ ký' (cột 'Trạng thái')")
+    assert q.loc[11, "reason"] == ("kênh nộp không có trong one_stop/values.csv: 'Qua Zalo' (cột 'Hình thức nộp'); "
                                    "giá trị có/không không đọc được: 'chưa rõ' (cột 'Phiếu xin lỗi')")
     assert set(q["file"]) == {"one_stop/bad.xlsx"} and set(q["source"]) == {"one_stop"}
     assert FAKE_NAME not in result.quarantine.to_string() and FAKE_PHONE not in result.quarantine.to_string()

@@ -1,7 +1,7 @@
 """The cells of a one-stop export read as typed values: status codes, channels, ratings, yes/no, counts, codes.
 
 Every reader returns ``(values, bad)``: ``bad`` marks a non-blank cell that means nothing known, so the caller
-can quarantine the row and quote the value. The words live in ``data/reference/one_stop_values.csv``.
+can quarantine the row and quote the value. The words live in ``data/reference/one_stop/values.csv``.
 """
 from __future__ import annotations
 
