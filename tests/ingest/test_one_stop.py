@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 import xlwt
 
+from analysis.errors import ReferenceFileError
 from analysis.ingest import runner
 from analysis import store, units
 from analysis.ingest import one_stop
@@ -453,7 +454,8 @@ def test_required_column_missing(tmp_path):
 def test_a_bad_vocabulary_row_is_refused(tmp_path):
     path = tmp_path / "values.csv"
     path.write_text("field,match,value,code\nstatus,exact,Đã xong,11\n", encoding="utf-8")
-    with pytest.raises(IngestError, match=r"values\.csv: data row 1 \(status,Đã xong,11\): expected one of"):
+    with pytest.raises(ReferenceFileError, match=r"values\.csv: row 2, column 'code': \(status,Đã xong,11\): "
+                                                 r"expected one of"):
         Vocabulary.from_csv(path)
 
 

@@ -14,7 +14,7 @@ from analysis import paths
 from analysis.errors import ReferenceFileError
 from analysis.par_tree import CriteriaError, CriteriaSet, counterparts, lineage
 from analysis.ingest.tables import AliasTable, find_header, read_sheets, records_under, text_column
-from analysis.reference import checks
+from analysis.reference import aliases, checks
 from analysis.text import fold
 
 CRITERIA_COLUMNS = ("code", "parent", "name", "max_points", "method", "evidence")
@@ -133,7 +133,7 @@ def read_set(year: int, folder: Path | None = None) -> CriteriaSet:
                                  "does not exist", column="file")
     total = None if pd.isna(entry["total_points"]) else float(entry["total_points"])
     raw = _table_rows(path, ("code", "name", "max_points"))
-    return CriteriaSet(year, entry["file"], total, entry["status"], build_tree(raw, total, path.name))
+    return CriteriaSet(year, entry["file"], total, entry["status"], build_tree(raw, total, checks.label(path)))
 
 
 def read_sets(folder: Path | None = None) -> dict[int, CriteriaSet]:
@@ -182,10 +182,15 @@ def read_ratings(folder: Path | None = None) -> pd.DataFrame:
 
 def score_aliases(path: Path | None = None) -> AliasTable:
     """How the columns of a PAR score sheet may be spelt (score_aliases.csv)."""
-    return AliasTable.from_csv(path or folder_of(None) / SCORE_ALIASES)
+    return aliases.read(path or folder_of(None) / SCORE_ALIASES)
 
 
 def province_results(folder: Path | None = None) -> pd.DataFrame:
     """The published QĐ 2729 results of the province's wards and communes (as numbers where numeric)."""
     path = folder_of(folder) / PROVINCE_FILE
-    return checks.read_csv(path, dtype=None).drop(columns=checks.LINE)
+    frame = checks.read_csv(path, ("unit", "unit_type", "max_points", "appraised_points", "ratio_percent",
+                                   "rating", "rank_in_type"), dtype=None)
+    checks.numbers(frame, "ratio_percent", path)  # published for every unit; the points only for some
+    for column in ("max_points", "appraised_points", "rank_in_type"):
+        checks.numbers(frame, column, path, blank_ok=True)
+    return frame.drop(columns=checks.LINE)
