@@ -15,7 +15,7 @@ import pytest
 from analysis import paths, units
 from analysis.collect import sipas as collect_sipas
 from analysis.errors import UserError
-from analysis.ingest import papi, papi_subdimensions
+from analysis.reference import papi_official as papi, papi_subdimensions
 from analysis.ingest.one_stop_values import Vocabulary
 from analysis.reference import aliases, papi as papi_ref, par, plan, service, sipas
 

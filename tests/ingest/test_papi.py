@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.ingest.papi import read_official
+from analysis.reference.papi_official import read_official
 from analysis.ingest.tables import IngestError
 
 REAL = paths.reference("papi", "papi_provincial_dimensions.csv")

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.ingest.papi import read_official
+from analysis.reference.papi_official import read_official
 from analysis.reference.papi import DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE
-from analysis.ingest.papi_subdimensions import choose_file, read_subdimensions
+from analysis.reference.papi_subdimensions import choose_file, read_subdimensions
 from analysis.ingest.tables import IngestError
 
 TEMPLATE = paths.reference("papi", "subdimension_scores_template.csv")

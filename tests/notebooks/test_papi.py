@@ -13,7 +13,7 @@ from analysis.ingest import runner
 from analysis.collect import papi as collect
 from analysis.demo import papi_survey as demo
 from analysis.ingest import papi_survey
-from analysis.ingest.papi_subdimensions import choose_file
+from analysis.reference.papi_subdimensions import choose_file
 from analysis.periods import Period
 from analysis.report import html
 from .helpers import NOTEBOOKS, errors, execute, images, output_text

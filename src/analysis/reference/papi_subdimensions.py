@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ingest.papi import CellProblems
+from analysis.reference.papi_official import CellProblems
 from analysis.reference.papi import (DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE, reference_path,
                                             subdimensions)
 from analysis.ingest.tables import IngestError, decode_text
