@@ -15,9 +15,10 @@ import pytest
 from analysis import paths, units
 from analysis.collect import sipas as collect_sipas
 from analysis.errors import UserError
-from analysis.reference import papi_official as papi, papi_subdimensions
 from analysis.ingest.one_stop_values import Vocabulary
-from analysis.reference import aliases, papi as papi_ref, par, plan, service, sipas
+from analysis.reference import aliases, papi_subdimensions, par, plan, service, sipas
+from analysis.reference import papi as papi_ref
+from analysis.reference import papi_official as papi
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "reference"
 NOT_READ = {

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis import paths
+from analysis.errors import ReferenceFileError
 from analysis.reference.papi_official import read_official
-from analysis.ingest.tables import IngestError
 
 REAL = paths.reference("papi", "papi_provincial_dimensions.csv")
 
@@ -43,7 +43,7 @@ def broken_copy(tmp_path: Path, edits: dict[tuple[int, str], str], name: str = "
 
 
 def refused(path: Path) -> str:
-    with pytest.raises(IngestError) as caught:
+    with pytest.raises(ReferenceFileError) as caught:
         read_official(path)
     return str(caught.value)
 

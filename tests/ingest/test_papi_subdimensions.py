@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.reference.papi_official import read_official
+from analysis.errors import ReferenceFileError
 from analysis.reference.papi import DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE
+from analysis.reference.papi_official import read_official
 from analysis.reference.papi_subdimensions import choose_file, read_subdimensions
-from analysis.ingest.tables import IngestError
 
 TEMPLATE = paths.reference("papi", "subdimension_scores_template.csv")
 HA_NOI_D6 = [("D6.1", "1.7029"), ("D6.2", "1.9570"), ("D6.3", "2.2548"), ("D6.4", "1.9339")]
@@ -32,7 +32,7 @@ def ha_noi(scores=HA_NOI_D6, province="Hà Nội", year=2023) -> list[str]:
 
 
 def refused(path: Path, official) -> str:
-    with pytest.raises(IngestError) as caught:
+    with pytest.raises(ReferenceFileError) as caught:
         read_subdimensions(path, official)
     return str(caught.value)
 

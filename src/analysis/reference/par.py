@@ -12,8 +12,8 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import ReferenceFileError
-from analysis.par_tree import CriteriaError, CriteriaSet, counterparts, lineage
 from analysis.ingest.tables import AliasTable, find_header, read_sheets, records_under, text_column
+from analysis.par_tree import CriteriaError, CriteriaSet, counterparts, lineage
 from analysis.reference import aliases, checks
 from analysis.text import fold
 
