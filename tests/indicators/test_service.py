@@ -273,7 +273,7 @@ def on_time_table(on_time: int, late: int, complaints: int = 0) -> pd.DataFrame:
 
 
 def test_anchor_95_percent_on_time_is_19_points():
-    # 19 on time of 20 -> 95 % -> 95 × 20 / 100 = 19.0 points (methodology §6)
+    # 19 on time of 20 -> 95 % -> 95 × 20 / 100 = 19.0 points (docs/methodology.md §6)
     r = row(service_rows(on_time_table(19, 1), P, settings=SETTINGS), "2.1")
     assert r["value"] == 95 and r["points"] == pytest.approx(19.0)
 

@@ -367,7 +367,7 @@ def quality(view: ParView) -> str:
 
 
 def settings(view: ParView) -> str:
-    """The settings this report used, as methodology.md asks for non-official rules."""
+    """The settings this report used, as docs/methodology.md asks for non-official rules."""
     kinds = {"sample": "bộ tiêu chí MẪU (chưa phải bộ chính thức)", "official": "bộ chính thức"}
     sets = "; ".join(f"năm {year}: {kinds.get(status, status)}" for year, status in sorted(view.set_status.items()))
     limits = view.bands["min_percent"].tolist()
