@@ -86,8 +86,18 @@ PAPI_SURVEY = Schema("papi_survey", {
     "respondent_id": "string", "unit": "string", "surveyed_on": "datetime64[us]", **PROVENANCE,
 }, not_null=("respondent_id", "unit", "source_file", "source_row"), items={r"q\d+": "Float64"})
 
-# Sources the helper "plan" adds (plan_progress, manual_figures) declare their schema here and join TABLES.
-TABLES = {schema.name: schema for schema in (ONE_STOP, SIPAS, PAR_INDEX, PAPI_SURVEY)}
+# The analysts' quarterly sheets (ingest/plan_progress.py, ingest/manual_figures.py): period is a quarter label.
+PLAN_PROGRESS = Schema("plan_progress", {
+    "unit": "string", "task": "string", "period": "string", "status": "string", "evidence": "string",
+    "note": "string", **PROVENANCE,
+}, not_null=("unit", "task", "period", "status", "source_file", "source_row"))
+
+MANUAL_FIGURES = Schema("manual_figures", {
+    "unit": "string", "period": "string", "code": "string", "numerator": "Float64", "denominator": "Float64",
+    "evidence": "string", "note": "string", **PROVENANCE,
+}, not_null=("unit", "period", "code", "numerator", "source_file", "source_row"))
+
+TABLES = {schema.name: schema for schema in (ONE_STOP, SIPAS, PAR_INDEX, PAPI_SURVEY, PLAN_PROGRESS, MANUAL_FIGURES)}
 
 QUARANTINE = Schema("quarantine", {
     "source": "string", "file": "string", "sheet": "string", "row": "Int64", "record_id": "string",
