@@ -9,6 +9,7 @@ The files are read and checked by ``analysis.reference.par``; everything here ta
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ class CriteriaError(UserError):
 class CriteriaSet:
     year: int
     file: str
-    total_points: float
+    total_points: float | None  # None: criteria_sets.csv gives no total
     status: str  # "sample" or "official"
     tree: pd.DataFrame  # code, parent, name, max_points, method, evidence, line, depth, level, is_leaf, field
 
@@ -55,7 +56,7 @@ def with_total(tree: pd.DataFrame) -> pd.DataFrame:
 
 
 def rollup(scores: pd.DataFrame, tree: pd.DataFrame, column: str = "points",
-           keys: tuple[str, ...] = ("unit",)) -> pd.DataFrame:
+           keys: Sequence[str] = ("unit",)) -> pd.DataFrame:
     """Per unit (or per ``keys``) and node of the tree, total included: max_points, points, lost, share
     (percent) and the scored part. ``scores`` holds the keys, code and ``column``; non-leaf codes are ignored."""
     keys = list(keys)

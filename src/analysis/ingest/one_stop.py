@@ -67,7 +67,7 @@ class Settings:
     vocabulary: Vocabulary
 
     @classmethod
-    def load(cls) -> "Settings":
+    def load(cls) -> Settings:
         return cls(aliases.read(paths.reference("one_stop", "aliases.csv")),
                    Vocabulary.from_csv(paths.reference("one_stop", "values.csv")))
 

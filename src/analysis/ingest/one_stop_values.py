@@ -34,7 +34,7 @@ class Vocabulary:
     contains: dict[str, list[tuple[str, str]]]
 
     @classmethod
-    def from_csv(cls, path: Path) -> "Vocabulary":
+    def from_csv(cls, path: Path) -> Vocabulary:
         table = checks.read_csv(path, ("field", "match", "value", "code"), keep_default_na=False,
                                 skipinitialspace=True)
         exact: dict[str, dict[str, str]] = {}
