@@ -30,8 +30,8 @@ def settings(path: Path | None = None, targets: pd.DataFrame | None = None) -> i
     raw = raw_settings(path)
     target, comparison = target_of(raw, plan.targets() if targets is None else targets, index.INDEX)
     try:
-        return index.Settings.from_mapping(raw, target=target,
-                                           comparison=comparison)
+        return index.Settings.from_mapping(raw, target=target, comparison=comparison,
+                                           baseline_period=str(plan.baseline_year()))
     except (TypeError, ValueError) as exc:  # a setting of the wrong kind or an unknown rule
         raise ReferenceFileError("sipas/settings.yaml", str(exc)) from None
 
@@ -66,6 +66,18 @@ def rows(processed: Path, period: Period) -> pd.DataFrame:
         out.append(index.long_rows(result, unit=unit, period=period.label, baseline=base.for_unit(unit),
                                    settings=config, owners=owners))
     return concat_long(out)
+
+
+def overall_row(processed: Path | str | None, unit: str, period: Period) -> pd.Series | None:
+    """The unit's SIPAS overall row for the period (shown beside the service index's 5.4); None without forms."""
+    forms = forms_in(store.processed_dir(processed), period)
+    part = forms[forms["unit"] == unit] if forms is not None else None
+    if part is None or part.empty:
+        return None
+    survey, config, base, owners = _reference()
+    long = index.long_rows(index.estimate(part, survey, config), unit=unit, period=period.label,
+                           baseline=base.for_unit(unit), settings=config, owners=owners)
+    return long[long["code"] == index.OVERALL].iloc[0]
 
 
 # ---------------------------------------------------------------- one unit, for the notebook
@@ -146,6 +158,6 @@ def service_satisfaction(processed: Path, unit: str, period: Period) -> pd.DataF
     dossiers = store.read_table("one_stop", processed)
     if dossiers is None or "unit" not in dossiers:
         return None
-    found = service_rows(dossiers[dossiers["unit"] == unit], period, baseline_year=2023, units=[unit])
+    found = service_rows(dossiers[dossiers["unit"] == unit], period, plan.baseline_year(), units=[unit])
     found = found[found["code"] == "5.4"]
     return found if len(found) else None

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import ReferenceFileError
-from analysis.reference import checks
+from analysis.reference import checks, plan
 from analysis.text import nfc
 
 FOLDER = ("papi",)
@@ -74,26 +74,27 @@ def settings(path: Path | None = None) -> PapiSettings:
     path = path or reference_path("settings.csv")
     table = read_reference_csv(path, ("setting", "value"))
     values = dict(zip(table["setting"], table["value"]))
+    values.setdefault("baseline_year", str(plan.baseline_year()))  # one baseline year: the plan's, by default
     line = dict(zip(table["setting"], table.index))
-    name = checks.label(path)
+    label = checks.label(path)
     missing = [name for name in PapiSettings.__dataclass_fields__ if name not in values]
     if missing:
-        raise ReferenceFileError(name, f"setting(s) missing: {', '.join(missing)}")
+        raise ReferenceFileError(label, f"setting(s) missing: {', '.join(missing)}")
     for setting, allowed in (("target_rule", TARGET_RULES), ("quartile_rule", QUARTILE_RULES)):
         if values[setting] not in allowed:
-            raise ReferenceFileError(name, f"{setting} {values[setting]!r} is not one of {', '.join(allowed)}",
+            raise ReferenceFileError(label, f"{setting} {values[setting]!r} is not one of {', '.join(allowed)}",
                                      row=line[setting], column="value")
     try:
         baseline = int(values["baseline_year"])
     except ValueError:
-        raise ReferenceFileError(name, f"baseline_year must be a year, not {values['baseline_year']!r}",
-                                 row=line["baseline_year"], column="value") from None
+        raise ReferenceFileError(label, f"baseline_year must be a year, not {values['baseline_year']!r}",
+                                 row=line.get("baseline_year"), column="value") from None
     try:
         confidence = float(values["survey_confidence"])
     except ValueError:
         confidence = float("nan")
     if not 0 < confidence < 1:
-        raise ReferenceFileError(name, f"survey_confidence must be a number between 0 and 1 such as 0.95, not "
+        raise ReferenceFileError(label, f"survey_confidence must be a number between 0 and 1 such as 0.95, not "
                                  f"{values['survey_confidence']!r}", row=line["survey_confidence"], column="value")
     return PapiSettings(values["focus_province"], baseline, values["target_rule"], values["quartile_rule"],
                         confidence)
