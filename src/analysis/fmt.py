@@ -8,7 +8,7 @@ from typing import SupportsFloat, cast
 
 import pandas as pd
 
-from analysis.indicators.long import is_missing
+from analysis.values import is_missing
 
 NO_DATA = "không có dữ liệu"
 

@@ -5,14 +5,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import store, units
+from analysis import schemas, store, units
 from analysis.collect import sipas as collect
+from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
+from analysis.errors import ReferenceFileError
 from analysis.periods import Period
 from analysis.reference import plan
+from analysis.reference import sipas as reference
 
-CODES = ingest.questionnaire()["code"].tolist()
+CODES = reference.questionnaire()["code"].tolist()
 
 
 def forms_table(rows: list[dict]) -> pd.DataFrame:
@@ -30,7 +33,7 @@ def forms_table(rows: list[dict]) -> pd.DataFrame:
 def write_processed(folder: Path, forms: pd.DataFrame, quarantine: list[dict] = ()) -> Path:
     account = FileAccount(file="sipas/demo_x.csv", source="sipas", demo=True, rows_read=len(forms),
                           rows_ingested=len(forms))
-    store.write_results([SourceResult("sipas", forms, quarantine_frame(list(quarantine)), [account])], folder, folder)
+    runner.write_results([SourceResult("sipas", forms, quarantine_frame(list(quarantine)), [account])], folder, folder)
     return folder
 
 
@@ -62,7 +65,8 @@ def test_shipped_settings_and_plan_agree():
 
 def test_settings_refuse_a_plan_without_the_target():
     empty = pd.DataFrame(columns=["index", "code", "target", "comparison"])
-    with pytest.raises(ValueError, match="no target for sipas"):
+    with pytest.raises(ReferenceFileError, match=r"sipas/settings.yaml: column 'target_code': plan/targets.csv has "
+                       r"no sipas target 'overall'"):
         collect.settings(targets=empty)
 
 
@@ -70,19 +74,19 @@ def test_the_first_baseline_file_that_exists_is_used_and_a_demo_one_labelled(own
     raw = {"baseline_files": ["baseline_mine.csv", "baseline_mine_demo.csv"]}
     write(own_reference / "sipas" / "baseline_mine_demo.csv", "# demo\nunit,code,value\nNinh Thạnh,overall,70.5\n"
           "phường ninh thạnh,E1,60\nNinh Sơn,overall,80\n")
-    demo = collect.baseline(raw)
+    demo = reference.baseline(raw)
     assert demo.file == "baseline_mine_demo.csv" and demo.demo
     assert demo.for_unit("Ninh Thạnh") == {"overall": 70.5, "E1": 60.0}  # a unit's spelling made canonical
     write(own_reference / "sipas" / "baseline_mine.csv", "unit,code,value\nNinh Thạnh,overall,81\n")
-    real = collect.baseline(raw)
+    real = reference.baseline(raw)
     assert real.file == "baseline_mine.csv" and not real.demo and real.for_unit("Ninh Thạnh") == {"overall": 81.0}
-    none = collect.baseline({"baseline_files": ["nowhere.csv"]})
+    none = reference.baseline({"baseline_files": ["nowhere.csv"]})
     assert none.file == "" and none.values.empty
 
 
 def codes_per_unit() -> int:
     """criteria + elements + the overall index, from the questionnaire (rows per unit of the long format)."""
-    survey = ingest.questionnaire()
+    survey = reference.questionnaire()
     return len(survey) + survey["element"].nunique() + 1
 
 
@@ -90,8 +94,7 @@ def test_rows_for_every_unit_with_no_data_where_there_are_no_forms(tmp_path, own
     # Ninh Thạnh: two forms in 2024Q1, one all "5", one all "2": every criterion 1 of 2 = 50 %,
     # elements and overall 50 %. A third form in April belongs to Q2. Phường Mới is not in units.csv.
     # The test's own baseline (overall 60) and settings: sipas,overall target 95 (">"), baseline file below.
-    write(own_reference / "sipas" / "settings.yaml", "target_code: overall\nbaseline_files: [base.csv]\n"
-          'baseline_period: "2023"\n')
+    write(own_reference / "sipas" / "settings.yaml", "target_code: overall\nbaseline_files: [base.csv]\n")
     write(own_reference / "plan" / "targets.csv", "index,code,target,comparison,plan_section,plan_text\n"
           "sipas,overall,95,>,II.1.2,x\n")
     write(own_reference / "sipas" / "base.csv", "unit,code,value\nNinh Thạnh,overall,60\n")
@@ -152,7 +155,7 @@ def test_service_5_4_for_the_same_unit_and_period(tmp_path):
         "status_code": pd.array([10, 10], dtype="Int64"), "paid_online": pd.array([False] * 2, dtype="boolean"),
         "apology_issued": pd.array([False] * 2, dtype="boolean"), "source_file": ["one_stop/x.csv"] * 2,
         "source_row": [2, 3]})
-    dossiers.to_parquet(tmp_path / "one_stop.parquet", index=False)
+    store.write_table("one_stop", schemas.ONE_STOP.conform(dossiers), schemas.QUARANTINE.empty(), tmp_path)
     found = collect.service_satisfaction(tmp_path, "Ninh Thạnh", Period.parse("2024Q1"))
     assert found["code"].tolist() == ["5.4"] and found["unit"].tolist() == ["Ninh Thạnh"]
     assert collect.service_satisfaction(tmp_path / "none", "Ninh Thạnh", Period.parse("2024Q1")) is None
