@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import UserError
+from analysis.ingest.scrub import unknown_value
 from analysis.text import fold, nfc, strip_accents
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -63,21 +64,33 @@ def list_files(folder: Path) -> list[Path]:
 
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     return digest.hexdigest()
+
+
+def unreadable(path: Path, exc: OSError) -> IngestError:
+    """A file the system will not let us read (permission denied, locked, vanished), said in one line."""
+    return IngestError(f"{path.name}: cannot be opened ({exc.strerror or type(exc).__name__}); check that the "
+                       "file is not open elsewhere and that you may read it")
 
 
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of a workbook, or the one table of a CSV/TXT file."""
-    if path.stat().st_size == 0:
-        raise IngestError(f"{path.name}: the file is empty")
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return _read_workbook(path)
-    if suffix in TEXT_SUFFIXES:
-        return [Sheet(path, "", _read_text(path))]
+    try:
+        if path.stat().st_size == 0:
+            raise IngestError(f"{path.name}: the file is empty")
+        suffix = path.suffix.lower()
+        if suffix in EXCEL_SUFFIXES:
+            return _read_workbook(path)
+        if suffix in TEXT_SUFFIXES:
+            return [Sheet(path, "", _read_text(path))]
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     raise IngestError(f"{path.name}: unsupported file type {suffix!r} (use xlsx, xls, csv or txt)")
 
 
@@ -173,19 +186,58 @@ class Header:
 
 
 def find_header(sheet: Sheet, aliases: AliasTable, required: Iterable[str]) -> Header | None:
-    """The row in the first HEADER_SCAN_ROWS that names the most known fields and all required ones."""
+    """The row in the first HEADER_SCAN_ROWS that names the most known fields and all required ones; a header
+    written over two rows (a merged "Ngày" above "Tiếp nhận | Hẹn trả | Trả") is read as one
+    (``two_row_labels``) when that names more fields than either row alone."""
     required = set(required)
     best: Header | None = None
-    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        columns = {pos: f for pos, cell in enumerate(row) if (f := aliases.field_for(cell))}
-        found = set(columns.values())
-        if not required <= found:
-            continue
-        if best is None or len(found) > len(set(best.columns.values())):
-            labels = {pos: nfc(str(cell)) for pos, cell in enumerate(row) if cell is not None and str(cell).strip()}
-            unknown = [label for pos, label in labels.items() if pos not in columns]
-            best = Header(index, columns, labels, unknown)
+    rows = sheet.rows[:HEADER_SCAN_ROWS + 1]
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        tries = [(index, row)]
+        if index + 1 < len(rows):
+            tries.append((index + 1, two_row_labels(row, rows[index + 1])))
+        for at, labels_row in tries:
+            columns = {pos: f for pos, cell in enumerate(labels_row) if (f := aliases.field_for(cell))}
+            found = set(columns.values())
+            if not required <= found:
+                continue
+            if best is None or len(found) > len(set(best.columns.values())):
+                labels = {pos: nfc(str(cell)) for pos, cell in enumerate(labels_row)
+                          if cell is not None and str(cell).strip()}
+                unknown = [label for pos, label in labels.items() if pos not in columns]
+                best = Header(at, columns, labels, unknown)
     return best
+
+
+def two_row_labels(upper: list[object], lower: list[object]) -> list[object]:
+    """One header from two rows: a lower cell is prefixed by the upper cell above it or, under a merged upper
+    cell (blank but for its first column), by the nearest upper cell to its left ("Ngày" + "Hẹn trả");
+    a column blank below keeps its upper text (a cell merged down over both rows)."""
+    labels, carried = [], None
+    for pos in range(max(len(upper), len(lower))):
+        top = upper[pos] if pos < len(upper) else None
+        bottom = lower[pos] if pos < len(lower) else None
+        if not _blank_cell(top):
+            carried = top
+        if _blank_cell(bottom):
+            labels.append(top)
+        elif isinstance(bottom, str):
+            labels.append(f"{carried} {bottom}" if carried is not None else bottom)
+        else:
+            return []  # a number or date below: a data row, not the second half of a header
+    return labels
+
+
+def sub_header_cells(sheet: Sheet, header: Header) -> list[str]:
+    """Text under blank header cells in the row right below the header, while every recognised column of that
+    row is blank: the second row of a two-row header that could not be read as one (columns would be lost)."""
+    if header.row + 1 >= len(sheet.rows):
+        return []
+    below = sheet.rows[header.row + 1]
+    if any(pos < len(below) and not _blank_cell(below[pos]) for pos in header.columns):
+        return []
+    return [nfc(cell) for pos, cell in enumerate(below)
+            if isinstance(cell, str) and cell.strip() and pos not in header.labels and not is_column_numbering(below)]
 
 
 def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet, set[str]] | None:
@@ -215,6 +267,13 @@ def locate_tables(path: Path, aliases: AliasTable, required: Iterable[str],
     if not any(any(not _blank_cell(cell) for cell in row) for sheet in sheets for row in sheet.rows):
         raise IngestError(f"{label}: the file has no data")
     candidates = [(sheet, header) for sheet in sheets if (header := find_header(sheet, aliases, required))]
+    for sheet, header in candidates:
+        if lost := sub_header_cells(sheet, header):
+            where = f" (sheet {sheet.name!r})" if sheet.name else ""
+            raise IngestError(
+                f"{label}{where}: the header seems to span rows {header.row + 1}-{header.row + 2} (row "
+                f"{header.row + 2} has {', '.join(repr(c) for c in lost[:4])} under merged or blank header cells) "
+                "and cannot be read as one row; write each column's full name in one header row")
     if candidates:
         return candidates
     partial = best_partial_header(sheets, aliases)
@@ -276,38 +335,92 @@ def is_column_numbering(row: list[object]) -> bool:
 class Records:
     """The records under a header: one column per field (raw cells), plus ``source_row`` (1-based, as in Excel)."""
     frame: pd.DataFrame
-    lines_skipped: int  # blank lines and footer lines: not records, not counted in rows_read
+    lines_skipped: int  # non-blank lines that are not records (footer, subtotal, group, column numbers)
+    blank_lines: int = 0
+    skipped: list[dict] = field(default_factory=list)  # {"row", "kind", "text"} of each skipped non-blank line
+    groups: pd.Series | None = None  # per record, the group line above it ("Lĩnh vực: Hộ tịch" -> "Hộ tịch")
 
 
-def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> Records:
+# A group line of a printed export: "Lĩnh vực: Hộ tịch", "I. LĨNH VỰC CHỨNG THỰC" (folded, accents stripped).
+GROUP_LINE = re.compile(r"^\W*(?:(?:\d{1,2}|[ivx]{1,4})\s*[.)/-]\s*)?linh\s*vuc\b\s*[:\-\u2013]?\s*")
+SKIPPED_SHOWN = 80  # characters of a skipped line listed in the data-quality report
+SKIPPED_LISTED = 50  # skipped lines listed per sheet (all are counted)
+KIND_FOOTER, KIND_GROUP, KIND_NUMBERS, KIND_AFTER = ("dòng tổng cộng / ký tên", "dòng nhóm lĩnh vực",
+                                                     "dòng đánh số cột", "dòng sau cuối bảng")
+
+
+def group_label(first: object) -> str | None:
+    """"Lĩnh vực: Hộ tịch" -> "Hộ tịch"; None when the cell is not a group line."""
+    if not isinstance(first, str):
+        return None
+    text = nfc(first)
+    match = GROUP_LINE.match(strip_accents(text).lower())
+    return (text[match.end():].strip(" :-\u2013") or None) if match else None
+
+
+KeyChecks = dict[str, Callable[[object], bool]]  # field -> "this cell is a valid value of the field"
+
+
+def looks_like_data(row: list[object], header: Header, keys: dict[int, Callable[[object], bool]],
+                    dense: int) -> bool:
+    """Fills at least ``dense`` recognised columns, or holds a valid value in every key column (for a dossier:
+    an id and a received date that reads as a date)."""
+    filled = sum(1 for pos in header.columns if pos < len(row) and not _blank_cell(row[pos]))
+    return filled >= dense or bool(keys) and all(pos < len(row) and valid(row[pos]) for pos, valid in keys.items())
+
+
+def is_filled(cell: object) -> bool:
+    return not _blank_cell(cell)
+
+
+def is_date(cell: object) -> bool:
+    """One cell that ``parse_dates`` reads as a date (for key checks of a few sparse lines, not for columns)."""
+    return bool(parse_dates(pd.Series([cell], dtype=object))[0].notna().iloc[0])
+
+
+def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
+                  key_checks: KeyChecks | None = None) -> Records:
     """Cut the records out of a sheet; personal columns are never copied unless asked (for hashing).
 
-    Not records (counted in ``lines_skipped``): blank lines, a column-numbering row right under the header,
-    and footer lines — a totals or signature line and the sparse lines after it. A line after a footer that
-    fills more than half of the recognised columns is data again (a subtotal in the middle loses nothing).
+    A line that looks like data (``looks_like_data``) is always a record, whatever its first cell says.
+    Not records (counted, and listed in ``skipped``): a column-numbering row right under the header;
+    sparse totals lines ("Tổng cộng lĩnh vực …", "Cộng: 25") anywhere; group lines ("Lĩnh vực: Hộ tịch"),
+    whose label is carried down to the records under them (``groups``); and the footer — a signature or
+    totals line *after the last line that looks like data*, and the sparse lines after it. Blank lines are
+    counted apart. Any other sparse line is a record (its checks will say what it lacks).
     """
     body = sheet.rows[header.row + 1:]
     width = max(header.columns, default=-1) + 1
-    kept, numbers, skipped = [], [], 0
-    in_footer = False
     dense = max(3, len(header.columns) // 2 + 1)
+    checks = key_checks or {}
+    keys = {pos: checks[f] for pos, f in header.columns.items() if f in checks}
+    data_like = [looks_like_data(row, header, keys, dense) for row in body]
+    last_data = max((i for i, dense_row in enumerate(data_like) if dense_row), default=-1)
+    kept, numbers, groups, skipped = [], [], [], []
+    blank = 0
+    in_footer, group = False, None
     for offset, row in enumerate(body):
-        first = next((cell for cell in row if not _blank_cell(cell)), _NOTHING)
-        if first is _NOTHING or (offset == 0 and is_column_numbering(row)):
-            skipped += 1
+        cells = [cell for cell in row if not _blank_cell(cell)]
+        if not cells:
+            blank += 1
             continue
-        if _is_footer_cell(first):
-            in_footer = True
-            skipped += 1
+        kind = None
+        if offset == 0 and is_column_numbering(row):
+            kind = KIND_NUMBERS
+        elif data_like[offset]:
+            pass
+        elif (label := group_label(cells[0])) is not None and len(cells) <= 2:
+            kind, group = KIND_GROUP, label
+        elif _is_footer_cell(cells[0]):
+            kind, in_footer = KIND_FOOTER, offset > last_data
+        elif in_footer:
+            kind = KIND_AFTER
+        if kind:
+            skipped.append({"row": header.row + offset + 2, "kind": kind, "text": _skipped_text(kind, cells)})
             continue
-        if in_footer:
-            filled = sum(1 for pos in header.columns if pos < len(row) and not _blank_cell(row[pos]))
-            if filled < dense:
-                skipped += 1
-                continue
-            in_footer = False
         kept.append(row[:width] if len(row) >= width else [*row, *[None] * (width - len(row))])
         numbers.append(header.row + offset + 2)
+        groups.append(group)
     grid = pd.DataFrame(kept, columns=range(width), dtype=object) if kept else pd.DataFrame(
         columns=range(width), dtype=object)
     frame = pd.DataFrame(index=range(len(kept)))
@@ -319,7 +432,25 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> 
             values = frame[fieldname].where(~frame[fieldname].map(_blank_cell), values)
         frame[fieldname] = values
     frame["source_row"] = pd.Series(numbers, dtype="int64")
-    return Records(frame, skipped)
+    found_groups = pd.Series(groups, dtype="string") if any(g is not None for g in groups) else None
+    return Records(frame, len(skipped), blank, skipped[:SKIPPED_LISTED], found_groups)
+
+
+def _skipped_text(kind: str, cells: list[object]) -> str:
+    """What the data-quality report shows of a skipped line: the first cell (the phrase that made it a
+    footer, group or numbering line) and how many cells follow; a line after the footer (often a signer's
+    name) only in the masked form of scrub.unknown_value."""
+    first = cell_text(cells[0]) or ""
+    if kind == KIND_AFTER:
+        first = str(unknown_value(first))
+    elif kind == KIND_FOOTER:  # "Người lập biểu: <name>": the phrase, and the rest only if it is not words
+        end = FOOTER_LINE.match(strip_accents(first).lower()).end()
+        rest = first[end:]
+        first = first[:end] + (rest if len(re.findall(r"[^\W\d_]+", rest)) < 2 else str(unknown_value(rest)))
+    elif kind == KIND_NUMBERS:
+        return " ".join(cell_text(c) or "" for c in cells)[:SKIPPED_SHOWN]
+    more = f" (+{len(cells) - 1} ô)" if len(cells) > 1 else ""
+    return first[:SKIPPED_SHOWN] + more
 
 
 # ---------------------------------------------------------------- values
@@ -333,6 +464,19 @@ def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:] = [func(u) for u in uniques] + [func(None)]  # code -1 (blank) takes the last
     return pd.Series(results[codes], index=values.index, dtype=dtype)
+
+
+def bool_cells(values: pd.Series) -> np.ndarray:
+    """Which cells Excel stored as TRUE/FALSE. Python holds True == 1 and False == 0, so ``map_distinct`` reads
+    them as 1 and 0 when both occur; a scale or code column uses this to set them aside."""
+    cells = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    suspects = [i for i, u in enumerate(uniques) if isinstance(u, (bool, int, float, np.number)) and u in (0, 1)]
+    mask = np.isin(codes, suspects)
+    if mask.any():
+        at = np.flatnonzero(mask)
+        mask[at] = [type(cell) is bool for cell in cells[at]]
+    return mask
 
 
 def cell_text(cell: object) -> str | None:
@@ -360,8 +504,31 @@ TEXT_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%
                      "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Cells -> (datetimes, bad): Excel datetimes or serials, dd/mm/yyyy[ HH:MM[:SS]], ISO, yyyyMMddHHmmss.
+# The same formats with month and day swapped, for a file written month first (US order, see date_order).
+MONTH_FIRST_FORMATS = tuple(f.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m") if f.startswith("%d")
+                            else f for f in TEXT_DATE_FORMATS)
+DAY_FIRST, MONTH_FIRST, UNSETTLED, MIXED = "day_first", "month_first", "unsettled", "mixed"
+_TWO_PARTS = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?!\d)"
+
+
+def date_order(columns: Iterable[pd.Series]) -> str:
+    """How a file writes its text dates, from the values of all its date columns together: a first part above
+    12 can only be a day (DAY_FIRST), a second part above 12 only a day (MONTH_FIRST); both in one file is
+    MIXED; no value settling it is UNSETTLED (the documented order, day first, then applies)."""
+    first_is_day = second_is_day = False
+    for values in columns:
+        text = values[values.map(type) == str].astype(object)
+        parts = text.str.extract(_TWO_PARTS).dropna().astype(int)
+        first_is_day |= bool((parts[0] > 12).any())
+        second_is_day |= bool((parts[1] > 12).any())
+    if first_is_day and second_is_day:
+        return MIXED
+    return DAY_FIRST if first_is_day else MONTH_FIRST if second_is_day else UNSETTLED
+
+
+def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Cells -> (datetimes, bad): Excel datetimes or serials, dd/mm/yyyy[ HH:MM[:SS]], ISO, yyyyMMddHHmmss
+    (mm/dd/yyyy instead when ``month_first``: a file ``date_order`` found written in US order).
 
     Blank cells give NaT and are not bad; a cell that is present but cannot be read is bad.
     Text is parsed one explicit format at a time, vectorised, each on what the previous ones left.
@@ -388,7 +555,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     result[plausible.index] = EXCEL_EPOCH + pd.to_timedelta(plausible.to_numpy() * 86400 * 1e6, unit="us")
     bad[serial.index.difference(plausible.index)] = True
     remaining = text
-    for fmt in _formats_by_fit(text):
+    for fmt in _formats_by_fit(text, MONTH_FIRST_FORMATS if month_first else TEXT_DATE_FORMATS):
         if remaining.empty:
             break
         parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
@@ -406,13 +573,13 @@ _KIND_OF_TYPE = {str: "text", float: "number", int: "number", np.float64: "numbe
                  type(pd.NA): "blank", type(pd.NaT): "blank"}
 
 
-def _formats_by_fit(text: pd.Series, size: int = 50) -> list[str]:
-    """TEXT_DATE_FORMATS, those that read most of a sample first: a column is usually written one way."""
+def _formats_by_fit(text: pd.Series, formats: tuple[str, ...], size: int = 50) -> list[str]:
+    """``formats``, those that read most of a sample first: a column is usually written one way."""
     sample = text.iloc[:size]
     if sample.empty:
-        return list(TEXT_DATE_FORMATS)
-    fit = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in TEXT_DATE_FORMATS}
-    return sorted(TEXT_DATE_FORMATS, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
+        return list(formats)
+    fit = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in formats}
+    return sorted(formats, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
 
 
 def _as_datetime(cell: object) -> datetime:
@@ -443,5 +610,6 @@ def coded_values(values: pd.Series, mapping: dict[str, object]) -> tuple[pd.Seri
     folded = {fold(k): v for k, v in mapping.items()}
     keys = map_distinct(values, _folded)
     mapped = keys.map(lambda k: folded.get(k) if k else None)
+    mapped[bool_cells(values)] = None  # an Excel TRUE/FALSE is not the code 1/0
     bad = keys.ne("") & mapped.isna()
     return mapped, bad
