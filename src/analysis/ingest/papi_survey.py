@@ -87,7 +87,8 @@ class FileRows:
 
 def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
     """One export -> its respondents, quarantine entries and row accounting; IngestError when unusable."""
-    account = FileAccount(file=relative_name(path, raw_dir), source=SOURCE, sha256=sha256(path),
+    name = relative_name(path, raw_dir)
+    account = FileAccount(file=name, source=SOURCE, sha256=sha256(path, name),
                           demo=is_demo_file(path))
     sheet, header = locate_table(path, ref.aliases, REQUIRED)
     asked = [q for q in ref.codes if q in set(header.columns.values())]

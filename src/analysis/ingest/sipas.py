@@ -33,8 +33,8 @@ from analysis.ingest.accounting import (FileAccount, RowProblems, SourceResult, 
                                         relative_name)
 from analysis.ingest.duplicates import find_repeats
 from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
-from analysis.ingest.tables import (AliasTable, IngestError, bool_cells, cell_text, coded_values, list_files,
-                                    locate_table, map_distinct, parse_dates, records_under, sha256, text_column)
+from analysis.ingest.tables import (AliasTable, IngestError, cell_text, coded_values, list_files, locate_table,
+                                    map_distinct, parse_dates, records_under, sha256, text_column)
 from analysis.text import fold, nfc
 
 SOURCE = "sipas"
@@ -114,11 +114,9 @@ def answer_code(cell: object, scores: dict[str, int]) -> int:
 
 
 def answer_codes(values: pd.Series, scores: dict[str, int]) -> np.ndarray:
-    """Answer cells -> codes, each distinct cell read once (a file repeats a handful of answers).
-    An Excel TRUE/FALSE is no answer of the scale: UNREADABLE, although Python holds True == 1."""
-    codes = map_distinct(values, partial(answer_code, scores=scores)).to_numpy(dtype=np.int8)
-    codes[bool_cells(values)] = UNREADABLE
-    return codes
+    """Answer cells -> codes, each distinct cell read once (a file repeats a handful of answers); an Excel
+    TRUE/FALSE reaches ``answer_code`` as text (``map_distinct``) and is no answer of the scale: UNREADABLE."""
+    return map_distinct(values, partial(answer_code, scores=scores)).to_numpy(dtype=np.int8)
 
 
 def parse_answers(values: pd.Series, scores: dict[str, int]) -> tuple[pd.Series, pd.Series]:
@@ -191,7 +189,8 @@ def _entries(account: FileAccount, mask, rows, record_ids: pd.Series, column, va
 
 def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     """One export -> its forms, quarantine entries and row accounting; IngestError when unusable."""
-    account = FileAccount(file=relative_name(path, raw_dir), source=SOURCE, sha256=sha256(path),
+    name = relative_name(path, raw_dir)
+    account = FileAccount(file=name, source=SOURCE, sha256=sha256(path, name),
                           demo=is_demo_file(path))
     sheet, header = locate_table(path, ref.aliases, required=("survey_date",), label=account.file)
     asked = [c for c in ref.codes if c in set(header.columns.values())]

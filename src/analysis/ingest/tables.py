@@ -62,20 +62,21 @@ def list_files(folder: Path) -> list[Path]:
                   and not p.name.startswith((".", "~$")))
 
 
-def sha256(path: Path) -> str:
+def sha256(path: Path, label: str | None = None) -> str:
+    """The file's SHA-256; ``label`` names it in the message when it cannot be read (default: its name)."""
     digest = hashlib.sha256()
     try:
         with path.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        raise unreadable(path, exc) from None
+        raise unreadable(path, exc, label) from None
     return digest.hexdigest()
 
 
-def unreadable(path: Path, exc: OSError) -> IngestError:
+def unreadable(path: Path, exc: OSError, label: str | None = None) -> IngestError:
     """A file the system will not let us read (permission denied, locked, vanished), said in one line."""
-    return IngestError(f"{path.name}: cannot be opened ({exc.strerror or type(exc).__name__}); check that the "
+    return IngestError(f"{label or path.name}: cannot be opened ({exc.strerror or type(exc).__name__}); check that the "
                        "file is not open elsewhere and that you may read it")
 
 
@@ -458,17 +459,22 @@ def _skipped_text(kind: str, cells: list[object]) -> str:
 def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str = "object") -> pd.Series:
     """``func`` once per distinct cell (exports repeat few values: statuses, yes/no, procedures), blanks as None.
 
-    Cells equal in Python (1, 1.0 and True) share one result.
+    Cells equal in Python (1 and 1.0) share one result; an Excel TRUE/FALSE (Python's True == 1, False == 0)
+    is given to ``func`` as the text "TRUE"/"FALSE", so it is never read as the number 1 or 0, nor a 1 as TRUE.
     """
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    cells = values.astype(object)
+    booleans = bool_cells(cells)
+    if booleans.any():
+        cells = cells.copy()
+        cells[booleans] = np.where(cells[booleans].to_numpy(dtype=bool), "TRUE", "FALSE")
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:] = [func(u) for u in uniques] + [func(None)]  # code -1 (blank) takes the last
     return pd.Series(results[codes], index=values.index, dtype=dtype)
 
 
 def bool_cells(values: pd.Series) -> np.ndarray:
-    """Which cells Excel stored as TRUE/FALSE. Python holds True == 1 and False == 0, so ``map_distinct`` reads
-    them as 1 and 0 when both occur; a scale or code column uses this to set them aside."""
+    """Which cells Excel stored as TRUE/FALSE (looked at cell by cell only where a value equals 0 or 1)."""
     cells = values.to_numpy(dtype=object)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     suspects = [i for i, u in enumerate(uniques) if isinstance(u, (bool, int, float, np.number)) and u in (0, 1)]
@@ -610,6 +616,5 @@ def coded_values(values: pd.Series, mapping: dict[str, object]) -> tuple[pd.Seri
     folded = {fold(k): v for k, v in mapping.items()}
     keys = map_distinct(values, _folded)
     mapped = keys.map(lambda k: folded.get(k) if k else None)
-    mapped[bool_cells(values)] = None  # an Excel TRUE/FALSE is not the code 1/0
     bad = keys.ne("") & mapped.isna()
     return mapped, bad
