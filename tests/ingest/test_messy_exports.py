@@ -165,7 +165,8 @@ def test_a_two_row_header_that_cannot_be_read_as_one_is_refused_by_name(tmp_path
             [None, None, "Hẹn", "Thực tế", None],
             ["H1", datetime(2024, 1, 2), datetime(2024, 1, 5), datetime(2024, 1, 4), "Đã trả kết quả"]]
     xlsx(tmp_path / "one_stop" / "ds.xlsx", rows, merge="C2:D2")
-    with pytest.raises(IngestError, match=r"^one_stop/ds.xlsx \(sheet 'Sheet'\): the header seems to span rows 2-3 .*'Thực tế'"):
+    with pytest.raises(IngestError,
+                       match=r"^one_stop/ds.xlsx \(sheet 'Sheet'\): the header seems to span rows 2-3 .*'Thực tế'"):
         one_stop.ingest(tmp_path)
 
 
@@ -216,8 +217,8 @@ def test_an_unreadable_file_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys
     code = main(["ingest", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.splitlines() == [f"error: {source}/ninh-thanh/{name}: cannot be opened (Permission denied); check that the file is not "
-                                "open elsewhere and that you may read it"]
+    assert err.splitlines() == [f"error: {source}/ninh-thanh/{name}: cannot be opened (Permission denied); check "
+                                "that the file is not open elsewhere and that you may read it"]
 
 
 def test_doubtful_flags_never_make_a_negative_handling_time_on_the_demo_shape():

@@ -113,3 +113,32 @@ def test_unknown_values_are_kept_masked_with_their_count(processed):
     notes = next(f["notes"] for f in manifest["files"] if f["file"] == "one_stop/hoso.csv")
     assert any(note.startswith("đơn vị không có trong units.csv: 'Trầ…[") and "(1 dòng, từ dòng 6;" in note
                for note in notes)
+
+
+@pytest.mark.parametrize("notebook, parameters", [
+    ("00_data_quality.ipynb", {"period": "2024Q1"}),
+    ("10_service_index.ipynb", {"unit": "Ninh Thạnh", "period": "2024Q1"}),
+    ("20_sipas.ipynb", {"unit": "Ninh Thạnh", "period": "2024Q1"}),
+])
+def test_planted_values_are_nowhere_in_the_executed_notebooks(processed, tmp_path, notebook, parameters):
+    from tests.notebooks import helpers
+
+    out = tmp_path / notebook
+    nb = helpers.execute(notebook, out, processed_dir=str(processed), **parameters)
+    assert helpers.errors(nb) == []
+    text = out.read_text(encoding="utf-8")  # the whole .ipynb: HTML, plain text and any data in it
+    assert [value for value in PLANTED if value in text] == []
+
+
+def test_the_data_quality_tables_show_skipped_lines_and_masked_counts(processed):
+    from analysis import store
+    from analysis.report import quality
+
+    manifest = store.read_manifest(processed)
+    skipped = quality.skipped_lines(manifest)
+    assert skipped[["file", "row", "kind"]].values.tolist() == [["one_stop/hoso.csv", 9, "dòng tổng cộng / ký tên"]]
+    assert skipped["text"].item().startswith("Người lập") and "Bưởi" not in skipped["text"].item()
+    masked = quality.personal_masked(manifest)
+    one_stop = masked[masked["file"] == "one_stop/hoso.csv"].set_index("kind")["values"].to_dict()
+    assert one_stop == {"địa chỉ email": 1, "số CCCD/CMND": 1, "số điện thoại": 1}
+    assert quality.doubtful_dates(manifest).empty

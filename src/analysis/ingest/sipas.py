@@ -283,7 +283,8 @@ def _channel(raw: pd.DataFrame, forms: pd.DataFrame, label: dict[str, str], acco
     channel, bad = coded_values(raw["channel"], CHANNELS)
     forms["channel"] = channel.astype("string")
     return _entries(account, bad.to_numpy() & kept, rows, forms["form_id"], label["channel"],
-                    quoted(text_column(raw["channel"]), categorical=True), "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
+                    quoted(text_column(raw["channel"]), categorical=True),
+                    "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
                     "Bưu chính hoặc 1/2/3) — chỉ bỏ ô này, phiếu vẫn được tính")
 
 

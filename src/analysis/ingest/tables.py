@@ -523,7 +523,7 @@ def date_order(columns: Iterable[pd.Series]) -> str:
     MIXED; no value settling it is UNSETTLED (the documented order, day first, then applies)."""
     first_is_day = second_is_day = False
     for values in columns:
-        text = values[values.map(type) == str].astype(object)
+        text = values[values.map(lambda cell: isinstance(cell, str))].astype(object)
         parts = text.str.extract(_TWO_PARTS).dropna().astype(int)
         first_is_day |= bool((parts[0] > 12).any())
         second_is_day |= bool((parts[1] > 12).any())
