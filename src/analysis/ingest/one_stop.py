@@ -38,7 +38,7 @@ from analysis.ingest.one_stop_values import (
     FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes)
 from analysis.ingest.scrub import mask_unknown, scrub_result
 from analysis.ingest.tables import (
-    DAY_FIRST, MIXED, MONTH_FIRST, AliasTable, Header, IngestError, Sheet, date_order, is_date, is_filled,
+    MIXED, MONTH_FIRST, UNSETTLED, AliasTable, Header, IngestError, Sheet, date_order, is_date, is_filled,
     list_files, locate_tables, parse_dates, records_under, sha256, text_column)
 
 SOURCE = "one_stop"
@@ -180,7 +180,7 @@ def month_first(raw: pd.DataFrame, name: str, account: FileAccount) -> bool:
     if order == MIXED:
         account.notes.append("ngày viết lẫn hai thứ tự ngày/tháng và tháng/ngày: đọc theo ngày/tháng, các ngày "
                              "không đọc được theo thứ tự này bị cách ly")
-    if order != DAY_FIRST and order != MIXED and len(columns) > 1:
+    if order == UNSETTLED and len(columns) > 1:
         as_written = pd.DataFrame({f: parse_dates(raw[f])[0] for f in DATE_FIELDS if f in raw})
         swapped = pd.DataFrame({f: parse_dates(raw[f], month_first=True)[0] for f in DATE_FIELDS if f in raw})
         day_first_bad, month_first_bad = int(doubtful_dates(as_written).sum()), int(doubtful_dates(swapped).sum())

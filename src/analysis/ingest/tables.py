@@ -362,12 +362,24 @@ def group_label(first: object) -> str | None:
 KeyChecks = dict[str, Callable[[object], bool]]  # field -> "this cell is a valid value of the field"
 
 
-def looks_like_data(row: list[object], header: Header, keys: dict[int, Callable[[object], bool]],
-                    dense: int) -> bool:
-    """Fills at least ``dense`` recognised columns, or holds a valid value in every key column (for a dossier:
-    an id and a received date that reads as a date)."""
-    filled = sum(1 for pos in header.columns if pos < len(row) and not _blank_cell(row[pos]))
-    return filled >= dense or bool(keys) and all(pos < len(row) and valid(row[pos]) for pos, valid in keys.items())
+def blank_cells(grid: pd.DataFrame) -> np.ndarray:
+    """Empty cells of a grid (None, NaN, ""), vectorised, as a rows x columns mask. Text of spaces only is not
+    caught here (that would cost a look at every cell); ``records_under`` catches it on the sparse lines."""
+    cells = grid.to_numpy(dtype=object)
+    return pd.isna(cells) | (cells == "")
+
+
+def looks_like_data(grid: pd.DataFrame, blank: np.ndarray, header: Header, key_checks: KeyChecks | None,
+                    dense: int) -> np.ndarray:
+    """Per line: fills at least ``dense`` recognised columns, or holds a valid value in every key column (for a
+    dossier: an id and a received date that reads as a date; checked only on the sparse lines)."""
+    positions = [pos for pos in header.columns if pos < grid.shape[1]]
+    result = (~blank[:, positions]).sum(axis=1) >= dense
+    keys = {pos: check for pos, f in header.columns.items() if (check := (key_checks or {}).get(f))}
+    if keys and all(pos < grid.shape[1] for pos in keys):
+        for line in np.flatnonzero(~result & ~blank.all(axis=1)):
+            result[line] = all(valid(grid.iat[line, pos]) for pos, valid in keys.items())
+    return result
 
 
 def is_filled(cell: object) -> bool:
@@ -390,40 +402,38 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
     totals line *after the last line that looks like data*, and the sparse lines after it. Blank lines are
     counted apart. Any other sparse line is a record (its checks will say what it lacks).
     """
-    body = sheet.rows[header.row + 1:]
     width = max(header.columns, default=-1) + 1
-    dense = max(3, len(header.columns) // 2 + 1)
-    checks = key_checks or {}
-    keys = {pos: checks[f] for pos, f in header.columns.items() if f in checks}
-    data_like = [looks_like_data(row, header, keys, dense) for row in body]
-    last_data = max((i for i, dense_row in enumerate(data_like) if dense_row), default=-1)
-    kept, numbers, groups, skipped = [], [], [], []
-    blank = 0
-    in_footer, group = False, None
-    for offset, row in enumerate(body):
-        cells = [cell for cell in row if not _blank_cell(cell)]
-        if not cells:
-            blank += 1
+    body = pd.DataFrame(_same_length(sheet.rows[header.row + 1:]), dtype=object)
+    body = body.reindex(columns=range(max(width, body.shape[1])))
+    blank = blank_cells(body)
+    data_like = looks_like_data(body, blank, header, key_checks, max(3, len(header.columns) // 2 + 1))
+    empty = blank.all(axis=1)
+    kind_of: dict[int, str] = {}
+    if len(body) and is_column_numbering(list(body.iloc[0])):
+        kind_of[0], data_like[0] = KIND_NUMBERS, False
+    last_data = int(np.flatnonzero(data_like).max()) if data_like.any() else -1
+    group_at: dict[int, str] = {}
+    in_footer = False
+    for line in np.flatnonzero(~data_like & ~empty):  # sparse lines only: few, read one by one
+        cells = [cell for cell in body.iloc[line].to_numpy()[~blank[line]] if not _blank_cell(cell)]
+        if not cells:  # spaces only
+            empty[line] = True
+        if line in kind_of or not cells:
             continue
-        kind = None
-        if offset == 0 and is_column_numbering(row):
-            kind = KIND_NUMBERS
-        elif data_like[offset]:
-            pass
-        elif (label := group_label(cells[0])) is not None and len(cells) <= 2:
-            kind, group = KIND_GROUP, label
+        if (label := group_label(cells[0])) is not None and len(cells) <= 2:
+            kind_of[line], group_at[line] = KIND_GROUP, label
         elif _is_footer_cell(cells[0]):
-            kind, in_footer = KIND_FOOTER, offset > last_data
+            kind_of[line], in_footer = KIND_FOOTER, line > last_data
         elif in_footer:
-            kind = KIND_AFTER
-        if kind:
-            skipped.append({"row": header.row + offset + 2, "kind": kind, "text": _skipped_text(kind, cells)})
-            continue
-        kept.append(row[:width] if len(row) >= width else [*row, *[None] * (width - len(row))])
-        numbers.append(header.row + offset + 2)
-        groups.append(group)
-    grid = pd.DataFrame(kept, columns=range(width), dtype=object) if kept else pd.DataFrame(
-        columns=range(width), dtype=object)
+            kind_of[line] = KIND_AFTER
+    skipped = [{"row": int(header.row + line + 2), "kind": kind,
+                "text": _skipped_text(kind, [c for c in body.iloc[line].to_numpy()[~blank[line]] if not _blank_cell(c)])}
+               for line, kind in sorted(kind_of.items())]
+    kept = np.flatnonzero(~empty & ~np.isin(np.arange(len(body)), list(kind_of)))
+    grid = body.iloc[kept, :width].reset_index(drop=True)
+    groups = pd.Series(group_at, dtype="string").reindex(range(len(body))).ffill().iloc[kept].reset_index(
+        drop=True) if group_at else None
+    numbers = header.row + kept + 2
     frame = pd.DataFrame(index=range(len(kept)))
     for pos, fieldname in header.columns.items():
         if fieldname == PERSONAL and not keep_personal:
@@ -433,8 +443,13 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
             values = frame[fieldname].where(~frame[fieldname].map(_blank_cell), values)
         frame[fieldname] = values
     frame["source_row"] = pd.Series(numbers, dtype="int64")
-    found_groups = pd.Series(groups, dtype="string") if any(g is not None for g in groups) else None
-    return Records(frame, len(skipped), blank, skipped[:SKIPPED_LISTED], found_groups)
+    return Records(frame, len(skipped), int(empty.sum()), skipped[:SKIPPED_LISTED], groups)
+
+
+def _same_length(rows: list[list[object]]) -> list[list[object]]:
+    """Rows padded with None to the longest (a CSV line may stop early)."""
+    longest = max(map(len, rows), default=0)
+    return [row if len(row) == longest else [*row, *[None] * (longest - len(row))] for row in rows]
 
 
 def _skipped_text(kind: str, cells: list[object]) -> str:
@@ -462,21 +477,21 @@ def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str
     Cells equal in Python (1 and 1.0) share one result; an Excel TRUE/FALSE (Python's True == 1, False == 0)
     is given to ``func`` as the text "TRUE"/"FALSE", so it is never read as the number 1 or 0, nor a 1 as TRUE.
     """
-    cells = values.astype(object)
-    booleans = bool_cells(cells)
+    cells = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    booleans = bool_cells(cells, codes, uniques)
     if booleans.any():
         cells = cells.copy()
-        cells[booleans] = np.where(cells[booleans].to_numpy(dtype=bool), "TRUE", "FALSE")
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        cells[booleans] = np.where(cells[booleans].astype(bool), "TRUE", "FALSE")
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:] = [func(u) for u in uniques] + [func(None)]  # code -1 (blank) takes the last
     return pd.Series(results[codes], index=values.index, dtype=dtype)
 
 
-def bool_cells(values: pd.Series) -> np.ndarray:
-    """Which cells Excel stored as TRUE/FALSE (looked at cell by cell only where a value equals 0 or 1)."""
-    cells = values.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+def bool_cells(cells: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+    """Which cells (factorized as ``codes``, ``uniques``) Excel stored as TRUE/FALSE; looked at one by one only
+    where the value equals 0 or 1."""
     suspects = [i for i, u in enumerate(uniques) if isinstance(u, (bool, int, float, np.number)) and u in (0, 1)]
     mask = np.isin(codes, suspects)
     if mask.any():
@@ -517,19 +532,26 @@ DAY_FIRST, MONTH_FIRST, UNSETTLED, MIXED = "day_first", "month_first", "unsettle
 _TWO_PARTS = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?!\d)"
 
 
-def date_order(columns: Iterable[pd.Series]) -> str:
+def date_order(columns: Iterable[pd.Series]) -> str | None:
     """How a file writes its text dates, from the values of all its date columns together: a first part above
     12 can only be a day (DAY_FIRST), a second part above 12 only a day (MONTH_FIRST); both in one file is
-    MIXED; no value settling it is UNSETTLED (the documented order, day first, then applies)."""
-    first_is_day = second_is_day = False
-    for values in columns:
-        text = values[values.map(lambda cell: isinstance(cell, str))].astype(object)
-        parts = text.str.extract(_TWO_PARTS).dropna().astype(int)
-        first_is_day |= bool((parts[0] > 12).any())
-        second_is_day |= bool((parts[1] > 12).any())
+    MIXED; d/m/yyyy values of which none settles it (day and month both 12 or less, and not all equal) is
+    UNSETTLED (the documented order, day first, then applies); None when there is no such text date.
+    Each distinct date part (the first ten characters: a few hundred days) is looked at once."""
+    heads = [pd.Series(_date_parts(values), dtype=object) for values in columns]
+    parts = pd.concat([pd.DataFrame(columns=[0, 1]), *(head.str.extract(_TWO_PARTS) for head in heads if len(head))])
+    parts = parts.dropna().astype(int)
+    first_is_day, second_is_day = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
     if first_is_day and second_is_day:
         return MIXED
-    return DAY_FIRST if first_is_day else MONTH_FIRST if second_is_day else UNSETTLED
+    if first_is_day or second_is_day:
+        return DAY_FIRST if first_is_day else MONTH_FIRST
+    return UNSETTLED if bool((parts[0] != parts[1]).any()) else None
+
+
+def _date_parts(values: pd.Series) -> np.ndarray:
+    """The distinct first ten characters of the text cells of a column (none when it holds no text)."""
+    return list({value[:10] for value in pd.unique(values.to_numpy(dtype=object)) if isinstance(value, str)})
 
 
 def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series, pd.Series]:
