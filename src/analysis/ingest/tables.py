@@ -492,7 +492,7 @@ def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str
 def bool_cells(cells: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
     """Which cells (factorized as ``codes``, ``uniques``) Excel stored as TRUE/FALSE; looked at one by one only
     where the value equals 0 or 1."""
-    suspects = [i for i, u in enumerate(uniques) if isinstance(u, (bool, int, float, np.number)) and u in (0, 1)]
+    suspects = np.flatnonzero((uniques == 0) | (uniques == 1)) if len(uniques) else []  # "1" is not 1
     mask = np.isin(codes, suspects)
     if mask.any():
         at = np.flatnonzero(mask)
@@ -551,7 +551,7 @@ def date_order(columns: Iterable[pd.Series]) -> str | None:
 
 def _date_parts(values: pd.Series) -> np.ndarray:
     """The distinct first ten characters of the text cells of a column (none when it holds no text)."""
-    return list({value[:10] for value in pd.unique(values.to_numpy(dtype=object)) if isinstance(value, str)})
+    return list({value[:10] for value in values.to_numpy(dtype=object) if value.__class__ is str})
 
 
 def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series, pd.Series]:
