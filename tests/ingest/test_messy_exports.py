@@ -217,8 +217,8 @@ def test_an_unreadable_file_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys
     code = main(["ingest", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.splitlines() == [f"error: {source}/ninh-thanh/{name}: cannot be opened (Permission denied); check "
-                                "that the file is not open elsewhere and that you may read it"]
+    assert err.splitlines() == [(f"error: {source}/ninh-thanh/{name}: cannot be opened (Permission denied); "
+                                 "check that the file is not open elsewhere and that you may read it")]
 
 
 def test_doubtful_flags_never_make_a_negative_handling_time_on_the_demo_shape():

@@ -427,7 +427,8 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
         elif in_footer:
             kind_of[line] = KIND_AFTER
     skipped = [{"row": int(header.row + line + 2), "kind": kind,
-                "text": _skipped_text(kind, [c for c in body.iloc[line].to_numpy()[~blank[line]] if not _blank_cell(c)])}
+                "text": _skipped_text(kind, [c for c in body.iloc[line].to_numpy()[~blank[line]]
+                                             if not _blank_cell(c)])}
                for line, kind in sorted(kind_of.items())]
     kept = np.flatnonzero(~empty & ~np.isin(np.arange(len(body)), list(kind_of)))
     grid = body.iloc[kept, :width].reset_index(drop=True)
