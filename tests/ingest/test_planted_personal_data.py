@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.ingest import runner
-from analysis.par_criteria import read_sets
+from analysis.reference.par import read_sets
 
 NAME = "Trần Thị Bưởi"
 PHONES = ["0912345678", "0987 654 321", "0903.111.222", "+84 913 222 333", "84914555666"]
