@@ -54,8 +54,8 @@ def check_slug(unit: Unit, taken: dict[str, str], path: Path, row: int) -> None:
     """A unit's report folder is its slug: it must be non-empty and its own (not the city folder, not another
     unit's). Refused by name, with the file and row, before any report is written."""
     if not unit.slug:
-        raise ReferenceFileError(checks.label(path), f"the unit name {unit.unit!r} gives an empty folder name (no letter or "
-                                 "digit); write the unit's name", row=row, column="unit")
+        raise ReferenceFileError(checks.label(path), f"the unit name {unit.unit!r} gives an empty folder name "
+                                 "(no letter or digit); write the unit's name", row=row, column="unit")
     if unit.slug in taken:
         raise ReferenceFileError(checks.label(path), f"the unit {unit.unit!r} would write its reports into the folder "
                                  f"{unit.slug!r}, already used by {taken[unit.slug]!r}; rename the unit",

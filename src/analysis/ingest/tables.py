@@ -408,14 +408,14 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
     body = body.reindex(columns=range(max(width, body.shape[1])))
     blank = blank_cells(body)
     data_like = looks_like_data(body, blank, header, key_checks, max(3, len(header.columns) // 2 + 1))
-    empty = blank.all(axis=1)
+    empty: np.ndarray = np.asarray(blank.all(axis=1))
     kind_of: dict[int, str] = {}
     if len(body) and is_column_numbering(list(body.iloc[0])):
         kind_of[0], data_like[0] = KIND_NUMBERS, False
     last_data = int(np.flatnonzero(data_like).max()) if data_like.any() else -1
     group_at: dict[int, str] = {}
     in_footer = False
-    for line in np.flatnonzero(~data_like & ~empty):  # sparse lines only: few, read one by one
+    for line in map(int, np.flatnonzero(~data_like & ~empty)):  # sparse lines only: few, read one by one
         cells = [cell for cell in body.iloc[line].to_numpy()[~blank[line]] if not _blank_cell(cell)]
         if not cells:  # spaces only
             empty[line] = True
@@ -424,7 +424,7 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
         if (label := group_label(cells[0])) is not None and len(cells) <= 2:
             kind_of[line], group_at[line] = KIND_GROUP, label
         elif _is_footer_cell(cells[0]):
-            kind_of[line], in_footer = KIND_FOOTER, line > last_data
+            kind_of[line], in_footer = KIND_FOOTER, bool(line > last_data)
         elif in_footer:
             kind_of[line] = KIND_AFTER
     skipped = [{"row": int(header.row + line + 2), "kind": kind,
@@ -462,7 +462,8 @@ def _skipped_text(kind: str, cells: list[object]) -> str:
     if kind == KIND_AFTER:
         first = str(unknown_value(first))
     elif kind == KIND_FOOTER:  # "Người lập biểu: <name>": the phrase, and the rest only if it is not words
-        end = FOOTER_LINE.match(strip_accents(first).lower()).end()
+        footer = FOOTER_LINE.match(strip_accents(first).lower())
+        end = footer.end() if footer else 0
         rest = first[end:]
         first = first[:end] + (rest if len(re.findall(r"[^\W\d_]+", rest)) < 2 else str(unknown_value(rest)))
     elif kind == KIND_NUMBERS:
@@ -494,7 +495,8 @@ def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str
 def bool_cells(cells: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
     """Which cells (factorized as ``codes``, ``uniques``) Excel stored as TRUE/FALSE; looked at one by one only
     where the value equals 0 or 1."""
-    suspects = np.flatnonzero((uniques == 0) | (uniques == 1)) if len(uniques) else []  # "1" is not 1
+    suspects: np.ndarray | list[int] = (np.flatnonzero((uniques == 0) | (uniques == 1))  # "1" is not 1
+                                        if len(uniques) else [])
     mask = np.isin(codes, suspects)
     if mask.any():
         at = np.flatnonzero(mask)
@@ -551,7 +553,7 @@ def date_order(columns: Iterable[pd.Series]) -> str | None:
     return UNSETTLED if bool((parts[0] != parts[1]).any()) else None
 
 
-def _date_parts(values: pd.Series) -> np.ndarray:
+def _date_parts(values: pd.Series) -> list[str]:
     """The distinct first ten characters of the text cells of a column (none when it holds no text)."""
     return list({value[:10] for value in values.to_numpy(dtype=object) if value.__class__ is str})
 
