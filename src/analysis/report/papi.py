@@ -26,6 +26,11 @@ PAPI_LIKE_VI = ("PAPI-like: khảo sát tại địa phương, quy đổi theo c
                 "KHÔNG phải điểm PAPI chính thức và không so trực tiếp với điểm chính thức.")
 
 
+def page_banner(view: PapiView, banner_shown: bool) -> str:
+    """The page's demo banner when the report uses demo sub-dimension scores (the city-wide report too)."""
+    return html.demo_banner() if view.sub_file.demo and not banner_shown else ""
+
+
 def demo_label(text: str) -> str:
     """A demo label for one section. Not the page banner (class chiso-demo is pinned to the top of every page):
     the official part of the report is real data."""

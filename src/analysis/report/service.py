@@ -213,6 +213,9 @@ def handling_table(summary_table: pd.DataFrame) -> str:
                       {"mean_days": lambda v: fmt.number(v, 1), "median_days": lambda v: fmt.number(v, 1)})
 
 
+PRINTED_LATE_ROWS = 40  # the printed report lists this many late dossiers; the HTML has all of them
+
+
 def late_list(late: pd.DataFrame, short: bool = False) -> str:
     """The late dossiers: ids, procedure, field and dates only (no personal data)."""
     columns = {"dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "field": "Lĩnh vực"}
@@ -224,7 +227,9 @@ def late_list(late: pd.DataFrame, short: bool = False) -> str:
     days = {c: (lambda v: "—" if is_missing(v) else fmt.number(v)) for c in ("days_late_766", "days_late_citizen")}
     returned = {"returned": lambda v: "chưa trả" if is_missing(v) else fmt.day(v)}
     return html.table(late, columns, {**dates, **days, **returned, "apology": _yes_no},
-                      empty="Không có hồ sơ trễ hạn.")
+                      empty="Không có hồ sơ trễ hạn.", print_rows=None if short else PRINTED_LATE_ROWS,
+                      print_hide=("received", "judged_on"),
+                      full_list="bản HTML của báo cáo này và sổ đã chạy (.ipynb) cùng thư mục")
 
 
 def _yes_no(value: object) -> str:
