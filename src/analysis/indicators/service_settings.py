@@ -41,10 +41,9 @@ class ServiceSettings:
                            zip(self.scoring["code"], self.scoring["max_points"], self.scoring["full_at_pct"]))
         return [
             f"Hồ sơ chứng thực được nhận diện khi {rules} "
-            f"(thiết lập data/reference/{'/'.join(CERTIFICATION_FILE)}, không phải quy định chính thức).",
-            f"Cách tính điểm theo công thức kỹ thuật của Cổng DVCQG ({scored}; "
-            f"data/reference/{'/'.join(SCORING_FILE)}).",
-            "Chỉ tiêu và người phụ trách theo Kế hoạch 23/KH-UBND (data/reference/plan/).",
+            "(thiết lập của Chỉ số, không phải quy định chính thức).",
+            f"Cách tính điểm theo công thức kỹ thuật của Cổng Dịch vụ công quốc gia ({scored}).",
+            "Chỉ tiêu và người phụ trách theo Kế hoạch 23/KH-UBND.",
         ]
 
 

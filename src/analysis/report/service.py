@@ -120,7 +120,7 @@ def headline(rows: pd.DataFrame) -> str:
         first_sentence = f"{when}, {where} không có hồ sơ trễ hạn với người dân (theo ngày trả kết quả)"
     else:
         first_sentence = (f"{when}, {where} có {citizen} hồ sơ trễ hạn với người dân (theo ngày trả kết quả: "
-                          f"{int(late_returned)} đã trả quá hạn, {int(overdue)} đang giải quyết quá hạn)")
+                          f"{fmt.number(late_returned)} đã trả quá hạn, {fmt.number(overdue)} đang giải quyết quá hạn)")
         missing = _count(rows, "apology.missing")
         if is_missing(missing):
             first_sentence += "; tệp xuất không cho biết đã lập phiếu xin lỗi hay chưa"
@@ -186,7 +186,13 @@ def summary(view: ServiceView) -> str:
 def form_06a(view: ServiceView) -> str:
     return html.table(_figures_table(view.rows, FORM_CODES, view.comparisons),
                       {"code": "Cột", "name": "Nội dung", "value": "Số hồ sơ", "baseline": view.baseline_period.label_vi,
-                       "change": "Thay đổi", "status": "Đánh giá"}, html_columns=("status",))
+                       "change": "Thay đổi", "status": "Đánh giá"}, {"code": _form_column}, html_columns=("status",))
+
+
+def _form_column(code: str) -> str:
+    """The form's column number ("06a.10" -> "10"); rows the form does not have read "ngoài biểu"."""
+    column = str(code).removeprefix("06a.")
+    return column if column.isdigit() else "ngoài biểu"
 
 
 def scored_indicators(view: ServiceView) -> str:
@@ -248,7 +254,7 @@ def late_share_figure(by_field: pd.DataFrame) -> Figure:
     colours = [charts.BAD if s > 0 else charts.GOOD for s in shares]
     ax.barh(table["field"].astype(str), shares, color=colours)
     for y, (share, late, judged) in enumerate(zip(shares, table["late"], table["judged"])):
-        ax.text(share, y, f" {fmt.percent(share)} ({int(late)}/{int(judged)})", va="center", fontsize=9)
+        ax.text(share, y, f" {fmt.percent(share)} ({fmt.number(late)}/{fmt.number(judged)})", va="center", fontsize=9)
     ax.set_xlim(0, max(10.0, shares.max() * 1.3 if len(shares) else 10.0))
     ax.set_title("Tỷ lệ hồ sơ trễ hạn theo lĩnh vực (cách tính QĐ 766)")
     ax.set_xlabel("Tỷ lệ trễ hạn (%) — số trễ / số hồ sơ được xét")
