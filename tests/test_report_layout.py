@@ -27,6 +27,7 @@ def test_printed_table_keeps_the_first_rows_and_says_where_the_rest_is():
     assert [("chiso-print-extra" in r) for r in rows] == [False, False, True, True, True]
     assert markup.count('class="chiso-noprint"') == 1 + 5  # the heading and every cell of the hidden column
     assert "Bản in chỉ gồm 2 dòng đầu trong 5 dòng; danh sách đầy đủ có trong sổ đã chạy." in markup
+    assert "Bản in lược bớt cột: Ngày (có trong sổ đã chạy)." in markup
     short = html.table(frame.head(2), {"id": "Mã"}, print_rows=2)
     assert "chiso-print-only" not in short and "chiso-print-extra" not in short
 
@@ -77,7 +78,7 @@ def test_navigation_links_the_index_the_units_reports_and_the_overview(tmp_path)
     nav.add_headers(built, period / "index.html", {"ninh-thanh": "phường Ninh Thạnh"})
     overview = built[3].html.read_text(encoding="utf-8")
     assert nav.MARKER not in overview and 'href="../index.html"' in overview
-    assert "Tổng quan toàn thành phố</a>" not in overview  # no link to itself
+    assert "Tổng quan toàn thành phố</a>" not in overview  # the city's reports list the overview once
 
 
 def test_charts_are_described_by_their_section_heading():
@@ -119,6 +120,8 @@ def test_data_quality_summary_counts_reasons_and_lists_the_files_to_look_at_firs
     assert quality.quarantine_summary(quarantine)["column"].tolist() == ["ngày tiếp nhận"] * 2
     assert quality.reason_kind("câu trả lời không hợp lệ cho E4.3 (cần 1–5) — chỉ bỏ câu này") == \
         "câu trả lời không hợp lệ"
+    assert quality.reason_kind("mã hồ sơ trùng nhưng khác nhau ở: Ngày trả (các bản: a dòng 5)") == \
+        "mã hồ sơ trùng nhưng khác nhau"
 
 
 def test_drill_down_lists_the_answers_behind_a_lost_sipas_criterion(tmp_path):
@@ -152,3 +155,10 @@ def test_exploration_notebooks_are_committed_without_outputs(path):
     for cell in nbformat.read(path, as_version=4).cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name} has outputs"
+
+
+def test_reference_sources_are_shown_without_notes_to_project_files():
+    assert html.without_file_notes("Bộ Nội vụ, kết quả Chỉ số SIPAS 2019 (methodology.md §3)") == \
+        "Bộ Nội vụ, kết quả Chỉ số SIPAS 2019"
+    assert html.without_file_notes("Quyết định 2729/QĐ-UBND (tỉnh Tây Ninh)") == \
+        "Quyết định 2729/QĐ-UBND (tỉnh Tây Ninh)"

@@ -51,7 +51,7 @@ def header(report: Built, built: list[Built], index: Path, unit_label: str) -> s
     if len(parts) > 1:
         links.append(f"{escape(unit_label)}: " + " ".join(parts))
     overview = next((b for b in built if b.slug == CITY_SLUG and b.stem == OVERVIEW), None)
-    if overview is not None and overview.html != report.html:
+    if overview is not None and report.slug != CITY_SLUG:  # a city report lists the overview among its own
         links.append(f'<a href="{_href(overview.html, report.html)}">Tổng quan toàn thành phố</a>')
     return f'<nav class="chiso-nav" aria-label="Điều hướng báo cáo">{" · ".join(links)}</nav>'
 

@@ -67,6 +67,9 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str,
         extra = print_rows is not None and number >= print_rows
         body.append(f'<tr{" class=chiso-print-extra" if extra else ""}>' + "".join(cells) + "</tr>")
     table_html = f'<table class="chiso-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    if print_hide:
+        left_out = ", ".join(label for column, label in columns.items() if column in print_hide)
+        table_html += print_only(f"Bản in lược bớt cột: {left_out} (có trong {full_list}).")
     if print_rows is not None and len(frame) > print_rows:
         table_html += print_only(f"Bản in chỉ gồm {fmt.number(print_rows)} dòng đầu trong {fmt.number(len(frame))} "
                                  f"dòng; danh sách đầy đủ có trong {full_list}.")
@@ -85,6 +88,14 @@ def _plain(value: object, column: str, label: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or "year" in column or label.startswith("Năm"):
         return str(value)
     return fmt.compact(value)
+
+
+_FILE_NOTE = re.compile(r"\s*\([^()]*(?:\.md|\.csv|\.yaml|data/)[^()]*\)")
+
+
+def without_file_notes(text: object) -> str:
+    """Reference text without its notes to project files ("… 2019 (methodology.md §3)" -> "… 2019")."""
+    return "" if is_missing(text) else _FILE_NOTE.sub("", str(text))
 
 
 _NUMBER = re.compile(r"^[+\-−±]?\d[\d.,]*( ?%| điểm| hồ sơ)?$")

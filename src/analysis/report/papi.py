@@ -112,7 +112,7 @@ def dimension_table(view: PapiView) -> str:
                "owner": "Phụ trách (KH 23/KH-UBND)", "status_html": "Trạng thái"}
     formats = {"value_base": score, "value": score, "median": score, "gap_median": change,
                "points_to_next_group": _points_needed}
-    return html.table(frame, columns, formats, html_columns=("status_html",))
+    return html.table(frame, columns, formats, html_columns=("status_html",), print_hide=("gap_median", "best_text"))
 
 
 def _points_needed(value: object) -> str:

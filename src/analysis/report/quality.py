@@ -62,7 +62,8 @@ _CODE = re.compile(r"\s+cho\s+[A-Za-z]+\d[\w.]*")
 
 def reason_kind(reason: str) -> str:
     """A quarantine reason without its particulars (value, file, question), so like reasons count together."""
-    return _CODE.sub("", _DETAIL.sub("", str(reason))).strip() or str(reason)
+    kind = _CODE.sub("", _DETAIL.sub("", str(reason))).strip().removesuffix(" ở")  # "khác nhau ở: …"
+    return kind or str(reason)
 
 
 def attention(manifest: dict) -> pd.DataFrame:

@@ -277,14 +277,15 @@ def published_table(rep: UnitReport) -> str:
                           "khác, với mẫu và cách chọn mẫu khác phiếu của đơn vị; chỉ dùng để tham khảo mức độ, "
                           "không so sánh trực tiếp.")
     return note + html.table(table, {"scope": "Phạm vi", "year": "Năm", "value": "SIPAS", "rank_text": "Xếp hạng",
-                                     "source": "Nguồn"}, formats={"value": fmt.percent})
+                                     "source": "Nguồn"}, formats={"value": fmt.percent, "source": html.without_file_notes})
 
 
 def method_notes(rep: UnitReport) -> str:
     """Which settings this report used (none of them is official) and how answers were read."""
     s = rep.settings
-    baseline = (f"{rep.baseline.file} (số liệu mẫu — demo, không phải kết quả thật)" if rep.baseline.demo
-                else rep.baseline.file or "không có tệp mốc 2023")
+    baseline = ("bảng kết quả SIPAS năm 2023 của các đơn vị (số liệu mẫu — demo, không phải kết quả thật)"
+                if rep.baseline.demo else "bảng kết quả SIPAS năm 2023 của các đơn vị" if rep.baseline.file
+                else "không có số liệu năm 2023")
     items = [
         f"Tỷ lệ hài lòng của một tiêu chí = số câu trả lời “Hài lòng” hoặc “Rất hài lòng” / số câu trả lời hợp lệ. "
         f"Không trả lời, “Không ý kiến”, mã 0 và 9 không được tính vào mẫu số.",
