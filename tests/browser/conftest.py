@@ -28,7 +28,8 @@ def chromium_path() -> str | None:
 
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="Playwright is not installed: pip install -e '.[test]'")
     executable = chromium_path()
     if executable is None:
         pytest.skip("no Chromium on this machine: install it (Debian: apt-get install chromium) to run the browser "

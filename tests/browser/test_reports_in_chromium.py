@@ -22,7 +22,8 @@ OVERFLOW_JS = """() => {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || getComputedStyle(el).display === 'none') continue;
     if (box.right > width + 1 || el.scrollWidth > el.clientWidth + 1)
-      out.push(el.tagName + ' ' + (el.textContent || el.alt || '').trim().slice(0, 60) + ' right=' + Math.round(box.right));
+      const what = (el.textContent || el.alt || '').trim().slice(0, 60);
+      out.push(el.tagName + ' ' + what + ' right=' + Math.round(box.right));
   }
   return out;
 }"""

@@ -88,7 +88,8 @@ def rows(processed: str | Path, index: str, unit: str, period: Period, criterion
 COLUMNS_VI = {
     "dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "field": "Lĩnh vực", "channel": "Hình thức nộp",
     "received": "Tiếp nhận", "due": "Hẹn trả", "judged_on": "Kết thúc xử lý (hoặc cuối kỳ)",
-    "returned": "Trả kết quả", "days_late_766": "Số ngày trễ (QĐ 766)", "days_late_citizen": "Số ngày trễ với người dân",
+    "returned": "Trả kết quả", "days_late_766": "Số ngày trễ (QĐ 766)",
+    "days_late_citizen": "Số ngày trễ với người dân",
     "apology": "Phiếu xin lỗi", "form_id": "Mã phiếu", "survey_date": "Ngày khảo sát", "procedure": "Thủ tục",
     "code": "Mã tiêu chí", "name": "Tiêu chí", "max_points": "Điểm tối đa", "points": "Điểm", "lost": "Điểm bị mất",
     "baseline": "Điểm năm trước", "status": "Trạng thái", "owner": "Người phụ trách", "evidence": "Tài liệu kiểm chứng",

@@ -61,7 +61,8 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str,
                 continue
             shown = str(formats[column](value) if column in formats else _plain(value, column, columns[column]))
             right = numeric[column] or (column != first and _NUMBER.match(shown))
-            classes = " ".join(c for c in ("num" if right else "", "chiso-noprint" if column in print_hide else "") if c)
+            noprint = "chiso-noprint" if column in print_hide else ""
+            classes = " ".join(c for c in ("num" if right else "", noprint) if c)
             attribute = f' class="{classes}"' if classes else ""
             cells.append(f"<td{attribute}>{escape(shown)}</td>")
         extra = print_rows is not None and number >= print_rows

@@ -22,7 +22,8 @@ DEMO_SUBDIMENSIONS_VI = ("DỮ LIỆU MẪU (DEMO): điểm nội dung thành ph
                          "dung thành phần trong dữ liệu tham chiếu).")
 DEMO_SURVEY_VI = "DỮ LIỆU MẪU (DEMO): khảo sát dưới đây là dữ liệu mô phỏng, không phải ý kiến thật của người dân."
 PAPI_LIKE_VI = ("Khảo sát kiểu PAPI: khảo sát tại địa phương, quy đổi theo cách tính riêng của Chỉ số "
-                "(bảng quy đổi câu hỏi trong dữ liệu tham chiếu) vì công thức chỉ tiêu của PAPI không được công bố. Đây "
+                "(bảng quy đổi câu hỏi trong dữ liệu tham chiếu) vì công thức chỉ tiêu của PAPI không được công bố. "
+                "Đây "
                 "KHÔNG phải điểm PAPI chính thức và không so trực tiếp với điểm chính thức.")
 
 

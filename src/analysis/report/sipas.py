@@ -277,7 +277,8 @@ def published_table(rep: UnitReport) -> str:
                           "khác, với mẫu và cách chọn mẫu khác phiếu của đơn vị; chỉ dùng để tham khảo mức độ, "
                           "không so sánh trực tiếp.")
     return note + html.table(table, {"scope": "Phạm vi", "year": "Năm", "value": "SIPAS", "rank_text": "Xếp hạng",
-                                     "source": "Nguồn"}, formats={"value": fmt.percent, "source": html.without_file_notes})
+                                     "source": "Nguồn"},
+                             formats={"value": fmt.percent, "source": html.without_file_notes})
 
 
 def method_notes(rep: UnitReport) -> str:
