@@ -21,9 +21,10 @@ OVERFLOW_JS = """() => {
   for (const el of document.querySelectorAll('table, img')) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 || getComputedStyle(el).display === 'none') continue;
-    if (box.right > width + 1 || el.scrollWidth > el.clientWidth + 1)
+    if (box.right > width + 1 || el.scrollWidth > el.clientWidth + 1) {
       const what = (el.textContent || el.alt || '').trim().slice(0, 60);
       out.push(el.tagName + ' ' + what + ' right=' + Math.round(box.right));
+    }
   }
   return out;
 }"""

@@ -128,9 +128,13 @@ def test_notebook_first_screen_answers_the_questions(executed, demo_processed):
 def test_notebook_has_charts_tables_and_notes(executed):
     assert helpers.images(executed) == 3  # late share by field, handling time, monthly trend
     text = helpers.output_text(executed)
-    for heading in ("Biểu II.06a", "06a.13", "Điểm tối đa", "Theo thủ tục", "Trung vị (ngày)",
-                    "Phiếu xin lỗi", "Hồ sơ không được tiếp nhận (trạng thái 3)", "certification.csv"):
+    for heading in ("Biểu II.06a", "ngoài biểu", "Điểm tối đa", "Theo thủ tục", "Trung vị (ngày)",
+                    "Phiếu xin lỗi", "Hồ sơ không được tiếp nhận (trạng thái 3)",
+                    "thiết lập của Chỉ số, không phải quy định chính thức"):
         assert heading in text, heading
+    # no developer text: form rows by column number, settings in words, no file paths (issue 11)
+    for code in ("06a.13", "06a.closed", "06a.no_due", "certification.csv", "data/reference"):
+        assert code not in text, code
 
 
 def test_notebook_shows_no_personal_data(executed, demo_processed):
