@@ -65,7 +65,7 @@ def test_city_wide_report_from_the_official_file(tmp_path, processed):
     assert (html.DEMO_TEXT in flat) == choose_file().demo
     assert "Báo cáo toàn thành phố chỉ gồm kết quả PAPI chính thức" in flat
     # settings said in words, not as their keys
-    assert "Mục tiêu: trung vị toàn quốc năm 2024" in flat and "Nhóm xếp hạng: xếp hạng theo điểm" in flat
+    assert "Mốc so sánh: trung vị toàn quốc năm 2024" in flat and "Nhóm xếp hạng: xếp hạng theo điểm" in flat
     assert "target_rule" not in flat and "focus_province" not in flat and "data/reference" not in flat
     assert images(nb) == 5  # dimensions, total trend, dimension trends, region, sub-dimensions
     assert not errors(nb)
