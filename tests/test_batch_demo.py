@@ -14,6 +14,8 @@ from analysis.ingest.tables import PERSONAL, AliasTable, list_files, read_sheets
 from analysis.periods import Period
 from analysis.units import find
 
+pytestmark = pytest.mark.e2e
+
 UNITS = ["Ninh Thạnh", "Phường 1"]
 PERIOD = Period.parse("2024Q2")
 
@@ -72,7 +74,7 @@ def test_reports_follow_the_html_contract(batch):
 def _personal_values(raw: Path) -> set[str]:
     """Every value of a column the sources' alias tables call personal, read straight from the demo files."""
     values = set()
-    aliases = AliasTable.from_csv(paths.reference("one_stop_aliases.csv"))
+    aliases = AliasTable.from_csv(paths.reference("one_stop", "aliases.csv"))
     for path in list_files(raw):
         for sheet in read_sheets(path):
             for row_index, row in enumerate(sheet.rows[:40]):

@@ -10,7 +10,8 @@ import pytest
 from analysis.demo import par as demo
 from analysis.ingest import par
 from analysis.ingest.tables import IngestError
-from analysis.par_criteria import CriteriaSet, build_tree
+from analysis.par_tree import CriteriaSet
+from analysis.reference.par import build_tree
 
 HEADER = ["Đơn vị", "Năm", "Kỳ đánh giá", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá",
           "Điểm thẩm định"]
@@ -195,6 +196,7 @@ def test_files_that_cannot_be_used_stop_with_a_message(tmp_path):
         run(tmp_path)
 
 
+@pytest.mark.e2e
 def test_demo_files_ingest_whole_with_one_deliberate_subtotal_error(tmp_path):
     written = demo.write(tmp_path / "raw")
     again = demo.write(tmp_path / "again")

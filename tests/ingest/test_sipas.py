@@ -10,11 +10,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import store
+from analysis.ingest import runner
 from analysis.ingest import sipas
 from analysis.ingest.tables import IngestError
+from analysis.reference import sipas as reference
 
-SCORES = sipas.answer_scores()
+SCORES = reference.answer_scores()
 HEAD = ["STT", "Mã phiếu", "Đơn vị", "Ngày khảo sát", "Họ và tên", "Số điện thoại", "Lĩnh vực", "Hình thức nộp",
         "Giới tính", "Câu 1", "Câu 2", "Câu 22", "Ý kiến khác"]
 
@@ -164,7 +165,7 @@ def test_personal_data_dropped_and_unknown_columns_listed(messy, tmp_path):
     assert account.columns["Họ và tên"] == "personal" and account.columns["Số điện thoại"] == "personal"
     assert account.unknown_columns == ["Ý kiến khác"]
     out = tmp_path / "processed"
-    store.write_results([result], out, raw)
+    runner.write_results([result], out, raw)
     written = pd.read_parquet(out / "sipas.parquet").astype(str).to_csv() \
         + pd.read_parquet(out / "sipas_quarantine.parquet").astype(str).to_csv() \
         + (out / "manifest.json").read_text(encoding="utf-8")
@@ -209,9 +210,9 @@ def test_repeated_form_numbers_duplicate_or_conflict(tmp_path):
     head = ["Số phiếu", "Đơn vị", "Ngày khảo sát", "Câu 1", "Câu 2"]
     write_csv(tmp_path / "sipas" / "a.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],
                                              ["2", "Ninh Thạnh", "06/02/2024", "3", "4"]])
-    write_csv(tmp_path / "sipas" / "b.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],   # same: duplicate
-                                             ["2", "Ninh Thạnh", "06/02/2024", "1", "4"],        # differs: conflict
-                                             ["1", "Ninh Thạnh", "05/05/2024", "2", "2"]])       # Q2: numbering restarts
+    write_csv(tmp_path / "sipas" / "b.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],  # same: duplicate
+                                             ["2", "Ninh Thạnh", "06/02/2024", "1", "4"],  # differs: conflict
+                                             ["1", "Ninh Thạnh", "05/05/2024", "2", "2"]])  # Q2: numbering restarts
     result = run(tmp_path)
     a, b = result.files
     assert (a.rows_read, a.rows_ingested, a.rows_quarantined, a.rows_duplicate) == (2, 1, 1, 0)
@@ -225,7 +226,8 @@ def test_repeated_form_numbers_duplicate_or_conflict(tmp_path):
 
 def test_forms_without_number_are_never_merged(tmp_path):
     head = ["Đơn vị", "Ngày khảo sát", "Câu 1"]
-    write_csv(tmp_path / "sipas" / "a.csv", [head, ["Ninh Thạnh", "05/02/2024", "5"], ["Ninh Thạnh", "05/02/2024", "5"]])
+    same = ["Ninh Thạnh", "05/02/2024", "5"]
+    write_csv(tmp_path / "sipas" / "a.csv", [head, same, same])
     result = run(tmp_path)
     assert len(result.table) == 2  # two citizens may answer alike on the same day
 
@@ -273,14 +275,15 @@ def test_empty_file_is_refused_and_an_empty_folder_is_no_source(tmp_path):
 
 
 def test_a_header_given_to_two_criteria_is_refused(tmp_path):
-    survey = sipas.questionnaire()
+    survey = reference.questionnaire()
     survey.loc[survey["code"] == "E1.2", "headers"] = "Câu 1"  # already E1.1's
     with pytest.raises(IngestError, match="Câu 1"):
-        sipas.column_aliases(survey)
+        reference.column_aliases(survey)
 
 
 # ---------------------------------------------------------------- the demo exports
 
+@pytest.mark.e2e
 def test_demo_exports_ingest_with_every_row_accounted(tmp_path):
     from analysis.demo import sipas as demo
 

@@ -9,11 +9,11 @@ import nbformat
 import papermill
 import pytest
 
-from analysis import store
+from analysis.ingest import runner
 from analysis.collect import papi as collect
 from analysis.demo import papi_survey as demo
 from analysis.ingest import papi_survey
-from analysis.ingest.papi_subdimensions import choose_file
+from analysis.reference.papi_subdimensions import choose_file
 from analysis.periods import Period
 from analysis.report import html
 from .helpers import NOTEBOOKS, errors, execute, images, output_text
@@ -26,7 +26,7 @@ def processed(tmp_path_factory) -> Path:
     """A processed folder holding only the demo local survey."""
     root = tmp_path_factory.mktemp("papi")
     demo.write(root / "raw")
-    store.write_results([papi_survey.ingest(root / "raw")], root / "processed", root / "raw")
+    runner.write_results([papi_survey.ingest(root / "raw")], root / "processed", root / "raw")
     return root / "processed"
 
 
@@ -44,6 +44,7 @@ def test_notebook_metadata():
     assert "context.start(" in nb.cells[1].source
 
 
+@pytest.mark.e2e
 def test_city_wide_report_from_the_official_file(tmp_path, processed):
     flat, nb = run(tmp_path, processed, unit="")
     # headline: 2024 against 2023, with rank and group (real file)
@@ -71,6 +72,7 @@ def test_city_wide_report_from_the_official_file(tmp_path, processed):
     assert not errors(nb)
 
 
+@pytest.mark.e2e
 def test_unit_report_shows_the_papi_like_survey_apart(tmp_path, processed):
     flat, nb = run(tmp_path, processed, unit="Ninh Thạnh")
     assert html.DEMO_TEXT in flat  # the survey is demo data
@@ -92,6 +94,7 @@ def test_rows_for_the_batch():
         assert subs["value"].isna().all() and set(subs["status"]) == {"no_data"}
 
 
+@pytest.mark.e2e
 def test_survey_rows_and_unknown_province(processed):
     rows = collect.survey_rows(processed, Period.parse("2024Q1"))
     assert set(rows["index"]) == {"papi_like"} and set(rows["unit"]) == {"Ninh Thạnh"}

@@ -5,19 +5,17 @@ component's own measure: positive = still short of the target, zero or negative 
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-LONG_COLUMNS = [
-    "period", "unit", "index", "code", "name", "level", "value", "measure", "max_points", "points",
-    "baseline", "baseline_period", "target", "gap_to_target", "change_vs_baseline", "status", "n",
-    "ci_low", "ci_high", "owner", "note",
-]
-NUMERIC_COLUMNS = [
-    "value", "max_points", "points", "baseline", "target", "gap_to_target", "change_vs_baseline", "n",
-    "ci_low", "ci_high",
-]
+from analysis.schemas import LONG
+from analysis.values import is_missing
+
+# The columns and their types are declared once, in analysis.schemas (LONG), which the indicator table is checked
+# against; these lists are read from it.
+LONG_COLUMNS = list(LONG.columns)
+NUMERIC_COLUMNS = [c for c, dtype in LONG.columns.items() if dtype == "Float64"]
 TEXT_COLUMNS = [c for c in LONG_COLUMNS if c not in NUMERIC_COLUMNS]
 
 # The closed status vocabulary: the word every report shows, and what it means — written once, here, and
@@ -85,14 +83,9 @@ COMPARISONS = {">": lambda v, t: v > t, ">=": lambda v, t: v >= t, "<": lambda v
                "<=": lambda v, t: v <= t}
 
 
-def is_missing(value: object) -> bool:
-    """None, NA, NaN and NaT alike: the one test of "no value" used by indicators and reports."""
-    return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
-
-
 def gap_to_target(value: float | None, target: float | None, comparison: str = ">=") -> float | None:
     """Shortfall to the target in the value's own unit (positive = short); None when either is missing."""
-    if is_missing(value) or is_missing(target):
+    if value is None or target is None or is_missing(value) or is_missing(target):
         return None
     return float(target - value) if comparison in (">", ">=") else float(value - target)
 
@@ -105,9 +98,9 @@ def target_met(value: float | None, target: float | None, comparison: str = ">="
 
 def change_status(value: float | None, baseline: float | None, higher_is_better: bool = True) -> str:
     """improving / flat / worse against the baseline for exact (non-survey) figures."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return "no_data"
-    if is_missing(baseline):
+    if baseline is None or is_missing(baseline):
         return "no_baseline"
     delta = value - baseline
     if abs(delta) < 1e-9:

@@ -1,6 +1,6 @@
 """Where each dossier stands in a period — every field defined once, vectorised, on calendar dates.
 
-Two date views (methodology §1–§2), both kept and labelled:
+Two date views (docs/methodology.md §1–§2), both kept and labelled:
 - QĐ 766 (indicator 2.1) judges the **end of processing**: a dossier not finished by the period's last day is
   judged at that day; on time ⇔ end ≤ due date.
 - Report form II.06a judges the **return date**: returned early / on time / late, or still in progress at the
@@ -179,7 +179,8 @@ def _may_count(dossiers: pd.DataFrame, certification: np.ndarray | None, first: 
     """Only the dossiers that can count in the period: received by its last day, less those received before
     it that were finished and returned, or closed, before its first day. Speed only: every population of
     ``classify`` lies inside (handled and carried over both need an end or return on or after the first day)."""
-    received, returned, end = _days(dossiers, "received_at"), _days(dossiers, "returned_at"), end_of_processing(dossiers)
+    received, returned = _days(dossiers, "received_at"), _days(dossiers, "returned_at")
+    end = end_of_processing(dossiers)
     closed = np.isin(_status(dossiers), CLOSED_WITHOUT_RESULT)
     gone = (received < first) & (end < first) & ((returned < first) | closed)
     keep = np.flatnonzero((received <= last) & ~gone)
