@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 from html import escape
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from analysis.batch import CITY_SLUG  # the batch imports this module only inside a function
 

@@ -7,6 +7,7 @@ reaches the processed tables, and the columns shown here are chosen, not passed 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -99,9 +100,10 @@ COLUMNS_VI = {
 def rows_html(frame: pd.DataFrame, limit: int = 200) -> str:
     """The rows as a report table (Vietnamese headings, dates and numbers through fmt), at most ``limit``."""
     columns = {c: COLUMNS_VI.get(c, f"Trả lời {c[1:]}" if c.startswith("E") else c) for c in frame.columns}
-    formats = {c: fmt.day for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
-    formats |= {"status": lambda v: STATUS_VI.get(v, v), "apology": lambda v: "" if is_missing(v) else
-                ("có" if v else "chưa có")}
+    formats: dict[str, Callable[[object], str]] = {
+        c: fmt.day for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
+    formats["status"] = lambda v: STATUS_VI.get(str(v), str(v))
+    formats["apology"] = lambda v: "" if is_missing(v) else ("có" if v else "chưa có")
     shown = html.table(frame.head(limit), columns, formats, empty="Không có dòng nào.")
     more = f" (hiện {fmt.number(limit)} dòng đầu)" if len(frame) > limit else ""
     return html.paragraph(f"{fmt.number(len(frame))} dòng{more}.") + shown

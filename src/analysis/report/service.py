@@ -384,7 +384,8 @@ def satisfaction_side_by_side(view: ServiceView) -> str:
 def notes(view: ServiceView) -> str:
     lines = list(METHOD_NOTES)
     year = view.baseline_period.year
-    lines.append(f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND), tính từ dữ liệu năm {year} theo đúng các quy tắc trên.")
+    lines.append(f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND), tính từ dữ liệu năm "
+                 f"{year} theo đúng các quy tắc trên.")
     lines.append(SATISFACTION_TARGET_VI)
     if view.missing_columns:
         absent = ", ".join(NOTE_COLUMNS_VI[c] for c in OPTIONAL_COLUMNS if c in view.missing_columns)
