@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import fmt, nav
+from analysis import fmt, nav, schemas
 from analysis.periods import Period
 from analysis.render import describe_images
 from analysis.report import charts, drill, html, quality
@@ -130,6 +130,9 @@ def test_drill_down_lists_the_answers_behind_a_lost_sipas_criterion(tmp_path):
         "survey_date": pd.to_datetime(["2024-10-02", "2024-11-05", "2024-12-30", "2024-09-30", "2024-10-02"]),
         "procedure": ["Khai sinh"] * 5, "field": ["Hộ tịch"] * 5, "channel": ["direct"] * 5,
         "E1.1": pd.array([5, 2, 3, 1, 1], dtype="Int8"), "E1.2": pd.array([4, 4, pd.NA, 2, 5], dtype="Int8")})
+    forms = forms.assign(gender=None, age_group=None, education=None, occupation=None, source_file="sipas/x.csv",
+                         source_row=range(2, 7))
+    forms = forms.astype(schemas.table("sipas").empty().dtypes.to_dict())  # the processed table's contract
     forms.to_parquet(tmp_path / "sipas.parquet", index=False)
     q4 = Period.parse("2024Q4")
     # F4 is in Q3 and F5 in another unit: Q4 of Ninh Thạnh has F1-F3; E1.1 unsatisfied in F2 (2) and F3 (3)
