@@ -36,7 +36,7 @@ STATUS_VI = {
     "above_next_group": "Đạt ngưỡng nhóm xếp hạng cao hơn",
 }
 STATUS_MEANING_VI = {
-    "met": "giá trị đạt chỉ tiêu số của Kế hoạch 23/KH-UBND (data/reference/plan/targets.csv); với số liệu khảo "
+    "met": "giá trị đạt chỉ tiêu số của Kế hoạch 23/KH-UBND; với số liệu khảo "
            "sát, chỉ khi cả khoảng tin cậy vượt chỉ tiêu và đủ cỡ mẫu tối thiểu",
     "improving": "chưa đạt chỉ tiêu (hoặc không có chỉ tiêu), nhưng tốt hơn cùng kỳ năm gốc; với số liệu khảo "
                  "sát, khi cả khoảng tin cậy nằm về phía tốt hơn",
