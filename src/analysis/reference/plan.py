@@ -1,6 +1,10 @@
-"""Kế hoạch 23/KH-UBND as data: its numeric targets and who owns each content area (data/reference/plan/)."""
+"""Kế hoạch 23/KH-UBND as data: its numeric targets, every task with its owners and deadline
+(data/reference/plan/), the officials and bodies who own them, and the year it compares with."""
 from __future__ import annotations
 
+import calendar
+import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -8,6 +12,17 @@ import yaml
 
 from analysis import paths
 from analysis.errors import ReferenceFileError
+from analysis.text import fold
+
+TASK_COLUMNS = ["id", "section", "quote", "text", "owners", "deadline", "codes"]
+OWNER_COLUMNS = ["id", "name", "spellings"]
+# Deadlines that recur: judged quarter by quarter, never "past".
+RECURRING = {"thuongxuyen": "Thường xuyên", "hangngay": "Hằng ngày"}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QUARTER = re.compile(r"^quy(iv|iii|ii|i|[1-4])(?:nam)?(\d{4})$")
+_MONTH = re.compile(r"^thang(\d{1,2})(?:nam)?(\d{4})$")
+_YEAR = re.compile(r"^(?:trong)?nam(\d{4})$")
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def targets(path: Path | None = None) -> pd.DataFrame:
@@ -17,8 +32,86 @@ def targets(path: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def tasks(path: Path | None = None) -> pd.DataFrame:
-    return pd.read_csv(path or paths.reference("plan", "tasks.csv"), comment="#", dtype=str).fillna("")
+def _read(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A plan CSV as text, every required column present; a malformed file is a ReferenceFileError."""
+    try:
+        frame = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ReferenceFileError(path.name, f"cannot be read as CSV ({exc})") from None
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise ReferenceFileError(path.name, f"missing column(s): {', '.join(missing)}")
+    comments = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
+    frame.index = frame.index + comments + 2  # the line number in the file, for messages
+    return frame[columns].apply(lambda c: c.str.strip())
+
+
+def owners_table(path: Path | None = None) -> pd.DataFrame:
+    """id, name, spellings — one row per official or body the plan makes responsible."""
+    path = path or paths.reference("plan", "owners.csv")
+    frame = _read(path, OWNER_COLUMNS)
+    for line, row in frame.iterrows():
+        for column in ("id", "name"):
+            if not row[column]:
+                raise ReferenceFileError(path.name, f"{column} is blank", row=line, column=column)
+    repeated = frame[frame["id"].duplicated()]
+    if len(repeated):
+        raise ReferenceFileError(path.name, f"id {repeated['id'].iloc[0]!r} appears twice", row=repeated.index[0],
+                                 column="id")
+    return frame.reset_index(drop=True)
+
+
+def tasks(path: Path | None = None, owners_path: Path | None = None) -> pd.DataFrame:
+    """Every task of the plan: id, section, quote, text, owners (ids, "|"), deadline, codes, plus
+    ``owner`` (the owners' names, "; ") and ``due`` (the deadline's last day; NaT for a recurring task)."""
+    path = path or paths.reference("plan", "tasks.csv")
+    known = owners_table(owners_path or path.parent / "owners.csv").set_index("id")["name"]
+    frame = _read(path, TASK_COLUMNS)
+    repeated = frame[frame["id"].duplicated()]
+    if len(repeated):
+        raise ReferenceFileError(path.name, f"task id {repeated['id'].iloc[0]!r} appears twice",
+                                 row=repeated.index[0], column="id")
+    names, dues = [], []
+    for line, row in frame.iterrows():
+        if not row["id"] or not row["section"]:
+            raise ReferenceFileError(path.name, "id and section are required", row=line, column="id")
+        ids = [i for i in row["owners"].split("|") if i]
+        unknown = [i for i in ids if i not in known.index]
+        if not ids or unknown:
+            problem = f"owner id {unknown[0]!r} is not in owners.csv" if unknown else "no owner"
+            raise ReferenceFileError(path.name, problem, row=line, column="owners")
+        for entry in filter(None, row["codes"].split("|")):
+            if ":" not in entry:
+                raise ReferenceFileError(path.name, f"code {entry!r} is not index:code", row=line, column="codes")
+        try:
+            dues.append(deadline_date(row["deadline"]))
+        except ValueError as exc:
+            raise ReferenceFileError(path.name, str(exc), row=line, column="deadline") from None
+        names.append("; ".join(known[i] for i in ids))
+    frame["owner"] = names
+    frame["due"] = pd.to_datetime(pd.Series(dues, index=frame.index, dtype=object)).astype("datetime64[us]")
+    return frame.reset_index(drop=True)
+
+
+def deadline_date(text: str) -> date | None:
+    """The last day a deadline allows ("Quý I/2024" -> 2024-03-31, "Tháng 02/2024" -> 2024-02-29,
+    "Trong năm 2024" -> 2024-12-31, "15/03/2024"); None for a recurring one ("Thường xuyên", "Hằng ngày")."""
+    key = fold(text)
+    if key in RECURRING:
+        return None
+    if m := _QUARTER.match(key):
+        year, quarter = int(m[2]), _ROMAN.get(m[1]) or int(m[1])
+        return date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
+    if m := _MONTH.match(key):
+        year, month = int(m[2]), int(m[1])
+        if 1 <= month <= 12:
+            return date(year, month, calendar.monthrange(year, month)[1])
+    if m := _YEAR.match(key):
+        return date(int(m[1]), 12, 31)
+    if m := _DATE.match(str(text).strip()):
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    raise ValueError(f"deadline {text!r} is not a quarter ('Quý I/2024'), a month ('Tháng 02/2024'), a year "
+                     "('Trong năm 2024'), a date (dd/mm/yyyy) or 'Thường xuyên' / 'Hằng ngày'")
 
 
 def owners(index: str, path: Path | None = None) -> dict[str, str]:
@@ -27,8 +120,11 @@ def owners(index: str, path: Path | None = None) -> dict[str, str]:
     for row in tasks(path).itertuples(index=False):
         for entry in filter(None, row.codes.split("|")):
             entry_index, _, code = entry.partition(":")
-            if entry_index == index and row.owner not in found.setdefault(code, []):
-                found[code].append(row.owner)
+            if entry_index != index:
+                continue
+            for name in row.owner.split("; "):
+                if name not in found.setdefault(code, []):
+                    found[code].append(name)
     return {code: "; ".join(names) for code, names in found.items()}
 
 
