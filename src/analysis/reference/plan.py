@@ -128,11 +128,32 @@ def owners(index: str, path: Path | None = None) -> dict[str, str]:
     return {code: "; ".join(names) for code, names in found.items()}
 
 
-def baseline_year(path: Path | None = None) -> int:
-    """The year every index compares with (the plan's "năm 2023"), from plan/settings.yaml."""
+def _setting(key: str, path: Path | None, low: int, high: int, example: str) -> int:
     path = path or paths.reference("plan", "settings.yaml")
     settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    year = settings.get("baseline_year")
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ReferenceFileError(path.name, f"baseline_year must be a year such as 2023, not {year!r}")
-    return year
+    value = settings.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ReferenceFileError(path.name, f"{key} must be {example}, not {value!r}")
+    return value
+
+
+def baseline_year(path: Path | None = None) -> int:
+    """The year every index compares with (the plan's "năm 2023"), from plan/settings.yaml."""
+    return _setting("baseline_year", path, 2000, 2100, "a year such as 2023")
+
+
+def due_soon_working_days(path: Path | None = None) -> int:
+    """N of the one-stop desk's action list: open dossiers due within N working days (plan/settings.yaml)."""
+    return _setting("due_soon_working_days", path, 0, 60, "a number of working days such as 3")
+
+
+def public_holidays(path: Path | None = None) -> pd.DataFrame:
+    """date, name — weekdays off for public servants (plan/public_holidays.csv)."""
+    path = path or paths.reference("plan", "public_holidays.csv")
+    frame = _read(path, ["date", "name"])
+    dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        line = dates[dates.isna()].index[0]
+        raise ReferenceFileError(path.name, f"date {frame.loc[line, 'date']!r} is not YYYY-MM-DD", row=line,
+                                 column="date")
+    return pd.DataFrame({"date": dates.dt.date.to_numpy(), "name": frame["name"].to_numpy()})
