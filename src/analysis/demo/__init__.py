@@ -9,6 +9,7 @@ WRITERS = {
     "sipas": "analysis.demo.sipas",
     "par_index": "analysis.demo.par",
     "papi_survey": "analysis.demo.papi_survey",
+    "plan": "analysis.demo.plan",
 }
 
 

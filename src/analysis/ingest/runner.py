@@ -12,6 +12,8 @@ SOURCES = {
     "sipas": "analysis.ingest.sipas",
     "par_index": "analysis.ingest.par",
     "papi_survey": "analysis.ingest.papi_survey",
+    "plan_progress": "analysis.ingest.plan_progress",
+    "manual_figures": "analysis.ingest.manual_figures",
 }
 
 
