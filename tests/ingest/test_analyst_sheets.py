@@ -76,7 +76,7 @@ def test_the_template_command_writes_a_sheet_the_reader_accepts_and_never_overwr
 
     out = tmp_path / "plan_progress" / "mau.xlsx"
     assert main(["template", "plan-progress", "--out", str(out)]) == 0
-    assert pd.read_excel(out).columns.tolist() == ["Đơn vị", "Mã nhiệm vụ", "Quý", "Tình trạng",
+    assert pd.read_excel(out, engine="calamine").columns.tolist() == ["Đơn vị", "Mã nhiệm vụ", "Quý", "Tình trạng",
                                                     "Văn bản chứng minh", "Ghi chú"]
     assert plan_progress.ingest(tmp_path).files[0].rows_read == 0
     assert main(["template", "plan-progress", "--out", str(out)]) == 2

@@ -20,6 +20,7 @@ INDEX_MODULES = {
     "sipas": "analysis.collect.sipas",
     "papi": "analysis.collect.papi",
     "par": "analysis.collect.par",
+    "plan": "analysis.collect.plan",
 }
 
 COLUMN_VI = {
@@ -33,8 +34,10 @@ COLUMN_VI = {
 
 
 def all_rows(processed: Path, period: Period) -> pd.DataFrame:
+    from analysis.collect import plan
+
     frames = [importlib.import_module(name).rows(Path(processed), period) for name in INDEX_MODULES.values()]
-    return concat_long(frames)
+    return plan.with_projections(concat_long(frames), Path(processed), period)
 
 
 def with_status_vi(frame: pd.DataFrame) -> pd.DataFrame:

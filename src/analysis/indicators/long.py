@@ -1,6 +1,8 @@
 """The one long format every index produces, and the rules for gaps and status shared by all of them.
 
-A row is one component of one index for one unit and period. ``gap_to_target`` is the shortfall in the
+A row is one component of one index for one unit and period (a task of the plan: ``index = plan``).
+``projected``/``projected_low``/``projected_high`` are the year-end projection of a targeted row and its
+interval (indicators/projection.py); ``deadline`` is the plan's deadline for the row's component or task. ``gap_to_target`` is the shortfall in the
 component's own measure: positive = still short of the target, zero or negative = target met (by that margin).
 """
 from __future__ import annotations
@@ -12,11 +14,11 @@ import pandas as pd
 LONG_COLUMNS = [
     "period", "unit", "index", "code", "name", "level", "value", "measure", "max_points", "points",
     "baseline", "baseline_period", "target", "gap_to_target", "change_vs_baseline", "status", "n",
-    "ci_low", "ci_high", "owner", "note",
+    "ci_low", "ci_high", "owner", "note", "projected", "projected_low", "projected_high", "deadline",
 ]
 NUMERIC_COLUMNS = [
     "value", "max_points", "points", "baseline", "target", "gap_to_target", "change_vs_baseline", "n",
-    "ci_low", "ci_high",
+    "ci_low", "ci_high", "projected", "projected_low", "projected_high",
 ]
 TEXT_COLUMNS = [c for c in LONG_COLUMNS if c not in NUMERIC_COLUMNS]
 
@@ -32,6 +34,11 @@ STATUS_VI = {
     "still_lost": "Vẫn mất điểm",
     "newly_lost": "Mới mất điểm",
     "full": "Đạt tối đa",
+    # tasks of the plan (index "plan"), see indicators/plan_tasks.py
+    "done": "Đã thực hiện",
+    "in_progress": "Đang thực hiện",
+    "not_started": "Chưa thực hiện",
+    "overdue": "Quá hạn",
 }
 
 # How a value is compared with its target; the plan says "trên 80 %" (strictly above) and "không có" (zero).
