@@ -53,7 +53,12 @@ def test_indicator_tables_cover_every_index_and_unit(batch):
     service = table[table["index"] == "service"]
     assert set(UNITS) <= set(service["unit"])
     assert set(service["period"].astype(str)) == {"2024Q2"}
-    assert pd.read_excel(out / "indicators.xlsx", sheet_name="chi_tieu", engine="calamine").shape == table.shape
+    sheets = pd.read_excel(out / "indicators.xlsx", sheet_name=None, engine="calamine")
+    from analysis.workbook import SHEETS
+
+    for index, name in SHEETS.items():  # one sheet per index, every row of the CSV
+        assert len(sheets[name]) == int((table["index"] == index).sum()), name
+    assert len(sheets["Kế hoạch 23"]) == int(((table["index"] == "plan") | table["projected"].notna()).sum())
 
 
 def test_reports_follow_the_html_contract(batch):

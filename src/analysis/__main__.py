@@ -35,13 +35,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from analysis import collect
+    from analysis import collect, workbook
     from analysis.periods import Period
 
-    frame = collect.with_status_vi(collect.all_rows(Path(args.processed), Period.parse(args.period)))
+    frame = collect.all_rows(Path(args.processed), Period.parse(args.period))
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False, encoding="utf-8-sig")
+    workbook.write_csv(frame, out)
     print(f"Wrote {len(frame)} indicator rows to {out}")
     return 0
 

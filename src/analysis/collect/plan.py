@@ -203,6 +203,18 @@ def action_list(processed: Path | str | None, unit: str) -> tuple[pd.DataFrame, 
     return due_soon.action_list(mine, as_of, n, plan.public_holidays()["date"]), as_of, n
 
 
+def action_lists(processed: Path | str | None, names: list[str]) -> pd.DataFrame:
+    """Every unit's action list, one table, with the snapshot date each was taken at (``as_of``)."""
+    frames = []
+    for unit in names:
+        actions, as_of, _ = action_list(processed, unit)
+        if len(actions):
+            frames.append(actions.assign(as_of=pd.Timestamp(as_of)))
+    if not frames:
+        return pd.DataFrame(columns=[*due_soon.COLUMNS, "as_of"])
+    return pd.concat(frames, ignore_index=True)
+
+
 def scorecard(processed: Path | str | None, period: Period, unit: str, rows: pd.DataFrame) -> Scorecard:
     """Everything notebook 05 shows for ``unit``; ``rows`` = the period's long rows with projections."""
     processed = store.processed_dir(processed)
