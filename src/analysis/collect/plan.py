@@ -219,8 +219,8 @@ def scorecard(processed: Path | str | None, period: Period, unit: str, rows: pd.
     """Everything notebook 05 shows for ``unit``; ``rows`` = the period's long rows with projections."""
     processed = store.processed_dir(processed)
     mine = rows[rows["unit"] == unit]
-    targeted = mine[mine["target"].notna() & mine["index"].isin(["service", "sipas"])
-                    & ~((mine["index"] == "sipas") & (mine["level"] == "criterion"))].copy()
+    keys = set(zip(plan.targets()["index"], plan.targets()["code"]))
+    targeted = mine[[(i, c) in keys for i, c in zip(mine["index"], mine["code"])]].copy()
     targeted["verdict"] = verdicts(targeted)
     papi = rows[rows["index"] == "papi"]  # PAPI is the province's: it counts for every unit
     actions, as_of, n = action_list(processed, unit)

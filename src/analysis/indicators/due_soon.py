@@ -43,9 +43,10 @@ def working_days_after(start: date, end: pd.Series, holidays: Iterable[date]) ->
     """Working days after ``start`` up to and including each ``end`` (0 when ``end`` is ``start``)."""
     first = np.datetime64(start, "D") + 1
     last = end.to_numpy(dtype="datetime64[us]").astype("datetime64[D]") + 1
-    count = np.busday_count(np.full(len(last), first), np.maximum(last, first),
+    blank = np.isnat(last)
+    count = np.busday_count(np.full(len(last), first), np.maximum(np.where(blank, first, last), first),
                             holidays=np.array(list(holidays), dtype="datetime64[D]"))
-    return pd.Series(count, index=end.index, dtype="Int64")
+    return pd.Series(count, index=end.index, dtype="Int64").mask(blank)
 
 
 def action_list(dossiers: pd.DataFrame, as_of: date, working_days: int, holidays: Iterable[date]) -> pd.DataFrame:
