@@ -114,3 +114,22 @@ def test_rebuilding_from_the_same_inputs_gives_identical_html(batch, tmp_path):
     first = root / "reports" / PERIOD.label / "ninh-thanh" / "10_service_index.html"
     second = Path(again.results[0].html)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_city_page_is_the_scorecard_and_every_unit_has_its_plan_scorecard(batch):
+    root, _, result = batch
+    out = root / "reports" / PERIOD.label
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Đơn vị × chỉ tiêu của Kế hoạch" in index and "Xếp hạng" in index and "chệch hướng nhiều nhất" in index
+    assert "Số liệu chính của từng đơn vị" in index
+    for unit in UNITS:
+        card = out / find(unit).slug / "05_plan_scorecard.html"
+        assert card.exists() and f'href="{find(unit).slug}/05_plan_scorecard.html"' in index
+        text = card.read_text(encoding="utf-8")
+        assert "Dự báo cuối năm" in text and "Mười phần điểm đáng lấy lại nhất" in text
+    table = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig", dtype={"code": str})
+    tasks = table[(table["index"] == "plan") & (table["unit"] == "Ninh Thạnh")]
+    assert len(tasks) == 28 and tasks["owner"].notna().all() and tasks["deadline"].notna().all()
+    on_time = table[(table["index"] == "service") & (table["code"] == "2.1") & (table["unit"] == "Ninh Thạnh")]
+    row = on_time.iloc[0]
+    assert row["projected_low"] <= row["projected"] <= row["projected_high"]
