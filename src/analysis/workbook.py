@@ -142,6 +142,7 @@ def _legend(writer: pd.ExcelWriter) -> None:
     sheet.set_column(0, 1, 45)
     for offset, code in enumerate(WORDS):
         if code in STATUS_FILL:
-            sheet.write_string(len(columns) + 3 + offset, 0, WORDS[code], book.add_format({"bg_color": STATUS_FILL[code]}))
+            fill = book.add_format({"bg_color": STATUS_FILL[code]})
+            sheet.write_string(len(columns) + 3 + offset, 0, WORDS[code], fill)
     sheet.write_string(len(columns) + len(WORDS) + 5, 0,
                        "Màu chỉ nhắc lại trạng thái đã ghi bằng chữ; in đen trắng vẫn đọc được.")

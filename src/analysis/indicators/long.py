@@ -2,8 +2,9 @@
 
 A row is one component of one index for one unit and period (a task of the plan: ``index = plan``).
 ``projected``/``projected_low``/``projected_high`` are the year-end projection of a targeted row and its
-interval (indicators/projection.py); ``deadline`` is the plan's deadline for the row's component or task. ``gap_to_target`` is the shortfall in the
-component's own measure: positive = still short of the target, zero or negative = target met (by that margin).
+interval (indicators/projection.py); ``deadline`` is the plan's deadline for the row's component or task.
+``gap_to_target`` is the shortfall in the component's own measure: positive = still short of the target, zero
+or negative = target met (by that margin).
 """
 from __future__ import annotations
 

@@ -28,8 +28,11 @@ def quarter_label(day: date) -> str:
 def task_status(tasks: pd.DataFrame, progress: pd.DataFrame | None, unit: str, first: date, last: date) -> pd.DataFrame:
     """One row per task of ``tasks`` (plan.tasks()) for ``unit`` in the period ``first``–``last``."""
     current = quarter_label(last)
-    mine = pd.DataFrame(columns=["task", "period", "status", "evidence", "note"]) if progress is None else \
-        progress[(progress["unit"] == unit) & (progress["period"] >= f"{last.year}Q1") & (progress["period"] <= current)]
+    if progress is None:
+        mine = pd.DataFrame(columns=["task", "period", "status", "evidence", "note"])
+    else:
+        in_year = (progress["period"] >= f"{last.year}Q1") & (progress["period"] <= current)
+        mine = progress[(progress["unit"] == unit) & in_year]
     latest = mine.sort_values("period").groupby("task").tail(1).set_index("task")
     this_quarter = mine[mine["period"] == current].set_index("task")
     out = []

@@ -16,7 +16,7 @@ from typing import Callable
 import pandas as pd
 
 from analysis import units
-from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
+from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name, settle
 from analysis.ingest.par import parse_as_of
 from analysis.ingest.tables import AliasTable, list_files, locate_table, records_under, sha256, text_column
 from analysis.par_criteria import parse_points
@@ -61,6 +61,21 @@ class SheetSpec:
         return next(f.title for f in self.fields if f.name == name)
 
 
+def parse_quarter(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """"2024Q4", "Quý IV/2024", "Q4/2024" or a date -> "2024Q4"."""
+    ends, bad = parse_as_of(values)
+    label = ends.dt.year.astype("Int64").astype("string") + "Q" + ((ends.dt.month - 1) // 3 + 1).astype(
+        "Int64").astype("string")
+    return label, bad
+
+
+# Columns every analysts' sheet has: who reports, for which quarter, on what evidence.
+UNIT = Field("unit", "Đơn vị", ("Phường/xã", "Đơn vị báo cáo"), required=True)
+QUARTER = Field("period", "Quý", ("Kỳ báo cáo", "Kỳ"), parse_quarter, required=True)
+EVIDENCE = Field("evidence", "Văn bản chứng minh", ("Số, ngày văn bản", "Minh chứng"), free_text=True)
+NOTE = Field("note", "Ghi chú", (), free_text=True)
+
+
 def scrub(text: pd.Series) -> tuple[pd.Series, int]:
     """Text with ID numbers, phone numbers and e-mail addresses masked, and how many were masked."""
     count = 0
@@ -75,14 +90,6 @@ def scrub(text: pd.Series) -> tuple[pd.Series, int]:
 def masked(name: object) -> str:
     """An unknown categorical value as quoted in a reason: its first two characters ("Ng…")."""
     return f"{str(name)[:2]}…" if name else ""
-
-
-def parse_quarter(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """"2024Q4", "Quý IV/2024", "Q4/2024" or a date -> "2024Q4"."""
-    ends, bad = parse_as_of(values)
-    label = ends.dt.year.astype("Int64").astype("string") + "Q" + ((ends.dt.month - 1) // 3 + 1).astype(
-        "Int64").astype("string")
-    return label, bad
 
 
 def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -187,12 +194,7 @@ def ingest(raw_dir: Path, spec: SheetSpec) -> SourceResult | None:
     table = frame.loc[~held & ~frame["duplicate"], [*spec.columns, "source_file", "source_row"]]
     table = table.astype({"source_file": "string", "source_row": "int64"}).reset_index(drop=True)
     accounts = [p[1] for p in parts]
-    for account in accounts:
-        mine = frame["source_file"] == account.file
-        account.rows_quarantined = int((mine & held).sum())
-        account.rows_duplicate = int((mine & ~held & frame["duplicate"]).sum())
-        account.rows_ingested = int((mine & ~held & ~frame["duplicate"]).sum())
-        account.check()
+    settle(accounts, frame["source_file"], held, frame["duplicate"])
     return SourceResult(spec.source, table, quarantine, accounts)
 
 

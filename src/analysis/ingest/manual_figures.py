@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.ingest.accounting import SourceResult
-from analysis.ingest.analyst_sheet import Field, SheetSpec, ingest as ingest_sheet, parse_number, parse_quarter
+from analysis.ingest.analyst_sheet import EVIDENCE, NOTE, QUARTER, UNIT, Field, SheetSpec, parse_number
+from analysis.ingest.analyst_sheet import ingest as ingest_sheet
 
 SOURCE = "manual_figures"
 
@@ -25,13 +26,9 @@ def _consistent(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
 SPEC = SheetSpec(
     source=SOURCE,
     fields=(
-        Field("unit", "Đơn vị", ("Phường/xã", "Đơn vị báo cáo"), required=True),
-        Field("period", "Quý", ("Kỳ báo cáo", "Kỳ"), parse_quarter, required=True),
-        Field("code", "Mã chỉ tiêu", ("Mã", "Chỉ tiêu"), required=True),
+        UNIT, QUARTER, Field("code", "Mã chỉ tiêu", ("Mã", "Chỉ tiêu"), required=True),
         Field("numerator", "Tử số (số đạt)", ("Tử số", "Số lượng"), parse_number, required=True),
-        Field("denominator", "Mẫu số (tổng số)", ("Mẫu số", "Tổng số"), parse_number),
-        Field("evidence", "Văn bản chứng minh", ("Số, ngày văn bản", "Minh chứng"), free_text=True),
-        Field("note", "Ghi chú", (), free_text=True),
+        Field("denominator", "Mẫu số (tổng số)", ("Mẫu số", "Tổng số"), parse_number), EVIDENCE, NOTE,
     ),
     key=("unit", "period", "code"),
     checks=_consistent,

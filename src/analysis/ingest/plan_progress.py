@@ -13,7 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.ingest.accounting import SourceResult
-from analysis.ingest.analyst_sheet import Field, SheetSpec, ingest as ingest_sheet, parse_choice, parse_quarter
+from analysis.ingest.analyst_sheet import EVIDENCE, NOTE, QUARTER, UNIT, Field, SheetSpec, parse_choice
+from analysis.ingest.analyst_sheet import ingest as ingest_sheet
 from analysis.reference import plan
 from analysis.text import fold
 
@@ -32,12 +33,9 @@ def _unknown_task(frame: pd.DataFrame) -> list[tuple[pd.Series, str, pd.Series]]
 SPEC = SheetSpec(
     source=SOURCE,
     fields=(
-        Field("unit", "Đơn vị", ("Phường/xã", "Đơn vị báo cáo"), required=True),
-        Field("task", "Mã nhiệm vụ", ("Nhiệm vụ", "Mã"), required=True),
-        Field("period", "Quý", ("Kỳ báo cáo", "Kỳ"), parse_quarter, required=True),
+        UNIT, Field("task", "Mã nhiệm vụ", ("Nhiệm vụ", "Mã"), required=True), QUARTER,
         Field("status", "Tình trạng", ("Trạng thái", "Kết quả thực hiện"), parse_choice(_SPELLINGS), required=True),
-        Field("evidence", "Văn bản chứng minh", ("Số, ngày văn bản", "Minh chứng"), free_text=True),
-        Field("note", "Ghi chú", (), free_text=True),
+        EVIDENCE, NOTE,
     ),
     key=("unit", "task", "period"),
     checks=_unknown_task,
