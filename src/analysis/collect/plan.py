@@ -116,6 +116,7 @@ def project_rows(frame: pd.DataFrame, ytd: pd.DataFrame, last: date) -> pd.DataF
         if not pd.isna(row.target) and key in by_key.index:
             now = by_key.loc[key]
             now = now.iloc[0] if isinstance(now, pd.DataFrame) else now
+            kind: str | None
             if row.index == "sipas":
                 kind = "survey_index" if row.code == "overall" or row.level == "group" else "survey_share"
             else:
@@ -200,6 +201,8 @@ def action_list(processed: Path | str | None, unit: str) -> tuple[pd.DataFrame, 
         return pd.DataFrame(columns=due_soon.COLUMNS), None, n
     mine = dossiers[dossiers["unit"] == unit]
     as_of = due_soon.snapshot_date(mine)
+    if as_of is None:  # no date at all in the export: nothing can be due
+        return pd.DataFrame(columns=due_soon.COLUMNS), None, n
     return due_soon.action_list(mine, as_of, n, plan.public_holidays()["date"]), as_of, n
 
 

@@ -54,7 +54,7 @@ def action_list(dossiers: pd.DataFrame, as_of: date, working_days: int, holidays
     late first (most days overdue first), then by due date."""
     if dossiers.empty:
         return pd.DataFrame(columns=COLUMNS)
-    flags = classify(dossiers, Span(as_of, as_of))
+    flags = classify(dossiers, Span(as_of, as_of))  # type: ignore[arg-type]  # classify reads first/last only
     holidays = list(holidays)
     rows = dossiers.loc[flags.index]
     left = working_days_after(as_of, rows["due_at"], holidays)

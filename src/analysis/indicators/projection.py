@@ -52,7 +52,7 @@ def year_fraction(last_day: date) -> float:
 
 def project_count(count: float | None, fraction: float, confidence: float = 0.95) -> Projection:
     """Year-end count from ``count`` cases in the first ``fraction`` of the year (see the module's note)."""
-    if is_missing(count) or fraction <= 0:
+    if count is None or is_missing(count) or fraction <= 0:
         return NONE
     x, z = float(count), z_value(confidence)
     rest = (1 - fraction) / fraction
@@ -64,7 +64,7 @@ def project_count(count: float | None, fraction: float, confidence: float = 0.95
 def project_share(successes: float | None, n: float | None, fraction: float, survey: bool = False,
                   confidence: float = 0.95) -> Projection:
     """Year-end share in % from ``successes`` of ``n`` so far; a census mixes the known part in."""
-    if is_missing(successes) or is_missing(n) or n <= 0:
+    if successes is None or n is None or is_missing(successes) or is_missing(n) or n <= 0:
         return NONE
     p = float(successes) / float(n)
     low, high = (float(v) for v in wilson(successes, n, confidence))
@@ -78,9 +78,9 @@ def project(kind: str, value: float | None, n: float | None, fraction: float) ->
     if kind == "count":
         return project_count(value, fraction)
     if kind == "stock":
-        return NONE if is_missing(value) else Projection(float(value), float(value), float(value))
+        return NONE if value is None or is_missing(value) else Projection(float(value), float(value), float(value))
     if kind in ("share", "survey_share"):
-        if is_missing(value) or is_missing(n):
+        if value is None or n is None or is_missing(value) or is_missing(n):
             return NONE
         return project_share(round(float(value) * float(n) / 100, 6), n, fraction, survey=kind == "survey_share")
     raise ValueError(f"unknown projection kind {kind!r}; one of {KINDS}")
