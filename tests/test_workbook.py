@@ -59,3 +59,30 @@ def test_csv_text_cells_that_would_start_a_formula_get_an_apostrophe(tmp_path):
     assert rows[1]["unit"] == "Ninh Thạnh" and rows[1]["status_vi"] == "Đã thực hiện"
     text = [v for row in rows for v in row.values() if v]
     assert not [v for v in text if v.startswith(workbook.FORMULA_START) and v != "-1.5"]
+
+
+def test_planted_formulas_in_an_export_never_become_formula_cells(tmp_path):
+    """From a one-stop export through ingest, indicators and the action list to both files."""
+    from analysis import collect
+    from analysis.collect import plan
+    from analysis.ingest import runner
+    from analysis.periods import Period
+
+    raw = tmp_path / "raw" / "one_stop"
+    raw.mkdir(parents=True)
+    (raw / "xuat.csv").write_text(
+        "Mã hồ sơ,Đơn vị,Tên thủ tục,Ngày tiếp nhận,Ngày hẹn trả,Ngày trả kết quả,Trạng thái\n"
+        f'H1,Ninh Thạnh,"{PLANTED.replace(chr(34), chr(34) * 2)}",02/12/2024,24/12/2024,,4\n'
+        f'H2,"{PLANTED.replace(chr(34), chr(34) * 2)}",Đăng ký khai sinh,02/12/2024,05/12/2024,04/12/2024,10\n'
+        "H3,Ninh Thạnh,@SUM(1+1),20/12/2024,30/12/2024,,4\n", encoding="utf-8")
+    runner.run(tmp_path / "raw", tmp_path / "processed")
+    rows = collect.all_rows(tmp_path / "processed", Period.parse("2024Q4"))
+    actions = plan.action_lists(tmp_path / "processed", ["Ninh Thạnh"])
+    workbook.write(rows, tmp_path / "out", actions, plan.verdicts(rows))
+    book = openpyxl.load_workbook(tmp_path / "out" / "indicators.xlsx")
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert cells and not [c for c in cells if c.data_type == "f"]
+    assert PLANTED in {c.value for c in book["Hồ sơ sắp trễ hạn"]["C"]}  # the procedure, kept as text
+    with open(tmp_path / "out" / "indicators.csv", encoding="utf-8-sig", newline="") as handle:
+        text = [v for row in csv.reader(handle) for v in row]
+    assert not [v for v in text if v.startswith(("=", "+", "@", "\t", "\r"))]
