@@ -133,3 +133,17 @@ def test_city_page_is_the_scorecard_and_every_unit_has_its_plan_scorecard(batch)
     on_time = table[(table["index"] == "service") & (table["code"] == "2.1") & (table["unit"] == "Ninh Thạnh")]
     row = on_time.iloc[0]
     assert row["projected_low"] <= row["projected"] <= row["projected_high"]
+
+
+def test_one_units_rows_are_all_rows_for_that_unit(batch):
+    from pandas.testing import assert_frame_equal
+
+    from analysis import collect
+    from analysis.collect import plan
+
+    root, _, _ = batch
+    key = ["unit", "index", "code"]
+    every = collect.all_rows(root / "processed", PERIOD)
+    every = every[every["unit"].isin(["Ninh Thạnh", "Tây Ninh"])].sort_values(key).reset_index(drop=True)
+    mine = plan.unit_rows(root / "processed", PERIOD, "Ninh Thạnh").sort_values(key).reset_index(drop=True)
+    assert_frame_equal(every, mine)

@@ -68,11 +68,13 @@ def task_frame(processed: Path | str | None, period: Period, unit: str) -> pd.Da
     return task_status(plan.tasks(), store.read_table("plan_progress", processed), unit, period.first, period.last)
 
 
-def rows(processed: Path, period: Period) -> pd.DataFrame:
-    """Every task of the plan for every unit, as long rows with ``index = plan``."""
+def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
+    """Every task of the plan for every unit (or the units in ``only``), as long rows with ``index = plan``."""
     tasks, progress = plan.tasks(), store.read_table("plan_progress", processed)
     out = []
     for unit in units.all_units():
+        if only is not None and unit.unit not in only:
+            continue
         frame = task_status(tasks, progress, unit.unit, period.first, period.last)
         notes = [_task_note(r) for r in frame.itertuples(index=False)]
         out.append(long_frame(pd.DataFrame({
@@ -88,19 +90,25 @@ def _task_note(row) -> str | None:
     return "; ".join(p for p in parts if isinstance(p, str)) or None
 
 
-def year_to_date_rows(processed: Path, period: Period) -> pd.DataFrame:
-    """The service and SIPAS rows of 1 January to the period's end (the figures projections start from)."""
+def service_and_sipas(processed: Path, period: Period | YearToDate, baseline_year: int,
+                      only: list[str] | None = None) -> pd.DataFrame:
+    """The service and SIPAS long rows of a period (or year to date) for every unit, or for ``only``."""
     from analysis.collect import service, sipas
     from analysis.indicators.service import service_rows
 
-    ytd = YearToDate(period.year, period.last)
     dossiers = service.read_dossiers(processed)
     frames = []
     if dossiers is not None:
-        names = [u.unit for u in units.all_units()]
-        frames.append(service_rows(dossiers, ytd, ytd.year, units=names))  # type: ignore[arg-type]
-    frames.append(sipas.rows(processed, ytd))  # type: ignore[arg-type]
+        names = only or [u.unit for u in units.all_units()]
+        mine = dossiers if only is None else dossiers[dossiers["unit"].isin(only)]
+        frames.append(service_rows(mine, period, baseline_year, units=names))  # type: ignore[arg-type]
+    frames.append(sipas.rows(processed, period, only))  # type: ignore[arg-type]
     return concat_long(frames)
+
+
+def year_to_date_rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
+    """The service and SIPAS rows of 1 January to the period's end (the figures projections start from)."""
+    return service_and_sipas(processed, YearToDate(period.year, period.last), period.year, only)
 
 
 def project_rows(frame: pd.DataFrame, ytd: pd.DataFrame, last: date) -> pd.DataFrame:
@@ -173,21 +181,25 @@ class Scorecard:
     notes: list[str] = field(default_factory=list)
 
 
+def unit_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
+    """What ``collect.all_rows`` gives for one unit (with the province's PAPI rows), computed for that unit
+    only: the scorecard's input without every other unit's indices."""
+    from analysis.collect import papi, par
+    from analysis.collect.service import BASELINE_YEAR
+
+    par_rows = par.rows(processed, period)
+    frame = concat_long([service_and_sipas(processed, period, BASELINE_YEAR, [unit]), papi.rows(processed, period),
+                         par_rows[par_rows["unit"] == unit], rows(processed, period, [unit])])
+    if period.kind == "month":
+        return frame
+    return project_rows(frame, year_to_date_rows(processed, period, [unit]), period.last)
+
+
 def quarter_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     """The service and SIPAS figures of each quarter of the period's year up to the period, for one unit."""
-    from analysis.collect import service, sipas
-    from analysis.indicators.service import service_rows
-
-    dossiers = service.read_dossiers(processed)
     last_quarter = (period.last.month - 1) // 3 + 1
-    frames = []
-    for q in range(1, last_quarter + 1):
-        quarter = Period("quarter", period.year, q)
-        if dossiers is not None:
-            frames.append(service_rows(dossiers[dossiers["unit"] == unit], quarter, period.year, units=[unit]))
-        part = sipas.rows(processed, quarter)
-        frames.append(part[part["unit"] == unit])
-    table = concat_long(frames)
+    table = concat_long([service_and_sipas(processed, Period("quarter", period.year, q), period.year, [unit])
+                         for q in range(1, last_quarter + 1)])
     return table.loc[table["target"].notna(), ["unit", "index", "code", "period", "value"]].reset_index(drop=True)
 
 
