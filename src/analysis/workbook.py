@@ -22,7 +22,7 @@ from analysis.indicators.projection import VERDICT_VI
 COLUMN_VI = {
     "period": "Kỳ", "unit": "Đơn vị", "index": "Chỉ số", "code": "Mã", "name": "Tên chỉ tiêu", "level": "Cấp",
     "value": "Giá trị", "measure": "Đơn vị đo", "max_points": "Điểm tối đa", "points": "Điểm",
-    "baseline": "Năm 2023 (gốc)", "baseline_period": "Kỳ gốc", "target": "Chỉ tiêu kế hoạch",
+    "baseline": "Số liệu năm gốc", "baseline_period": "Kỳ gốc", "target": "Chỉ tiêu kế hoạch",
     "gap_to_target": "Còn thiếu so với chỉ tiêu", "change_vs_baseline": "Thay đổi so với gốc",
     "status": "Trạng thái (mã)", "status_vi": "Trạng thái", "n": "Số quan sát (n)",
     "ci_low": "Khoảng tin cậy 95% - dưới", "ci_high": "Khoảng tin cậy 95% - trên",

@@ -22,6 +22,7 @@ from analysis.ingest.par_checks import issue_frame, issues
 from analysis.par_criteria import (TOTAL, CriteriaSet, folder_of, owner_of, read_mapping, read_owners,
                                    read_ratings, read_sets)
 from analysis.periods import Period
+from analysis.reference import plan
 
 PROVINCE_FILE = "tay-ninh-cchc-2023-qd2729.csv"
 
@@ -58,13 +59,13 @@ def _empty_scores() -> pd.DataFrame:
 
 
 def comparison(inputs: Inputs, period: Period) -> Comparison | None:
-    """The period's year against the year before, for every unit; None without scores or a criteria set."""
-    year, baseline_year = period.year, period.year - 1
+    """The period's year against the plan's baseline year, for every unit; None without scores or a criteria set."""
+    year, baseline_year = period.year, plan.baseline_year()
     if inputs.table is None or year not in inputs.sets:
         return None
     tree = inputs.sets[year].tree
     now_scores = latest_scores(inputs.table, year, pd.Timestamp(period.last))
-    has_base = baseline_year in inputs.sets
+    has_base = baseline_year in inputs.sets and baseline_year < year
     before_scores = latest_scores(inputs.table, baseline_year) if has_base else _empty_scores()
     base_tree = inputs.sets[baseline_year].tree if has_base else tree.iloc[0:0]
     pairs = read_mapping(baseline_year, year, inputs.sets) if has_base else None
@@ -89,7 +90,7 @@ def rows(processed: Path, period: Period) -> pd.DataFrame:
     found = comparison(inputs, period)
     known = [u.unit for u in units.all_units()]
     if found is None:
-        return no_data_rows(known, period.label, period.year - 1)
+        return no_data_rows(known, period.label, plan.baseline_year())
     compared = found.compared
     scored = long_rows(compared, period.label, found.baseline_year, compared.set_index(["code"])["owner"]
                        .groupby(level=0).first(), inputs.bands)
@@ -143,13 +144,14 @@ def unit_view(processed: Path | str | None, period: Period | str, unit: str) -> 
     status = {year: s.status for year, s in inputs.sets.items()}
     empty = pd.DataFrame()
     if found is None or unit not in set(found.now_scores["unit"]):
-        return ParView(unit, period, period.year, period.year - 1, False, False, None, None, None, empty, empty,
+        return ParView(unit, period, period.year, plan.baseline_year(), False, False, None, None, None, empty, empty,
                        empty, empty, empty, _peers(found, inputs.bands) if found else empty, province,
                        issue_frame(), inputs.quarantine.iloc[0:0], inputs.bands, status)
     mine = found.compared[found.compared["unit"] == unit].reset_index(drop=True)
     scores = found.now_scores[found.now_scores["unit"] == unit]
     mine["evidence"] = mine["code"].map(scores.set_index("code")["evidence"])
     mine["rating"] = rating(mine["share"], inputs.bands)
+    mine["baseline_rating"] = rating(mine["baseline_share"], inputs.bands)
     mine["note"] = notes(mine, found.baseline_year)
     before_scores = found.before_scores[found.before_scores["unit"] == unit]
     base_tree = inputs.sets[found.baseline_year].tree if found.baseline_year in inputs.sets else None

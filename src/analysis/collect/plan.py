@@ -97,13 +97,28 @@ def service_and_sipas(processed: Path, period: Period | YearToDate, baseline_yea
     from analysis.indicators.service import service_rows
 
     dossiers = service.read_dossiers(processed)
+    manual = store.read_table(service.MANUAL_SOURCE, processed)
+    if isinstance(period, YearToDate) and manual is not None:
+        manual = year_to_date_figures(manual, period)
     frames = []
     if dossiers is not None:
         names = only or [u.unit for u in units.all_units()]
+        names += [] if only else sorted(set(dossiers["unit"].dropna()) - set(names))
         mine = dossiers if only is None else dossiers[dossiers["unit"].isin(only)]
-        frames.append(service_rows(mine, period, baseline_year, units=names))  # type: ignore[arg-type]
+        frames.append(service_rows(mine, period, baseline_year, units=names,  # type: ignore[arg-type]
+                                   manual=manual))
     frames.append(sipas.rows(processed, period, only))  # type: ignore[arg-type]
     return concat_long(frames)
+
+
+def year_to_date_figures(manual: pd.DataFrame, ytd: YearToDate) -> pd.DataFrame:
+    """The analyst's quarterly figures of the year up to ``ytd`` pooled (numerators and denominators summed),
+    labelled with ``ytd``; a code reported without a denominator in any quarter sums numerators only."""
+    quarters = [f"{ytd.year}Q{q}" for q in range(1, (ytd.last.month - 1) // 3 + 2)]
+    mine = manual[manual["period"].astype(str).isin(quarters)]
+    pooled = mine.groupby(["unit", "code"], as_index=False).agg(
+        numerator=("numerator", "sum"), denominator=("denominator", lambda d: d.sum() if d.notna().all() else None))
+    return pooled.assign(period=ytd.label)
 
 
 def year_to_date_rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
@@ -185,10 +200,10 @@ def unit_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     """What ``collect.all_rows`` gives for one unit (with the province's PAPI rows), computed for that unit
     only: the scorecard's input without every other unit's indices."""
     from analysis.collect import papi, par
-    from analysis.collect.service import BASELINE_YEAR
 
     par_rows = par.rows(processed, period)
-    frame = concat_long([service_and_sipas(processed, period, BASELINE_YEAR, [unit]), papi.rows(processed, period),
+    frame = concat_long([service_and_sipas(processed, period, plan.baseline_year(), [unit]),
+                         papi.rows(processed, period),
                          par_rows[par_rows["unit"] == unit], rows(processed, period, [unit])])
     if period.kind == "month":
         return frame

@@ -13,11 +13,11 @@ import pandas as pd
 import yaml
 
 from analysis import paths, store, units
-from analysis.reference import plan
 from analysis.indicators import sipas as index
 from analysis.indicators.long import concat_long
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
+from analysis.reference import plan
 
 SOURCE = ingest.SOURCE
 REF = ("sipas",)
@@ -39,7 +39,8 @@ def settings(path: Path | None = None, targets: pd.DataFrame | None = None) -> i
     if found.empty:
         raise ValueError(f"plan/targets.csv has no target for sipas {code!r} (settings.yaml target_code)")
     return index.Settings.from_mapping(raw, target=float(found["target"].iat[0]),
-                                       comparison=str(found["comparison"].iat[0]))
+                                       comparison=str(found["comparison"].iat[0]),
+                                       baseline_period=str(plan.baseline_year()))
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,18 @@ def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.D
         out.append(index.long_rows(result, unit=unit, period=period.label, baseline=base.for_unit(unit),
                                    settings=config, owners=owners))
     return concat_long(out)
+
+
+def overall_row(processed: Path | str | None, unit: str, period: Period) -> pd.Series | None:
+    """The unit's SIPAS overall row for the period (shown beside the service index's 5.4); None without forms."""
+    forms = forms_in(store.processed_dir(processed), period)
+    part = forms[forms["unit"] == unit] if forms is not None else None
+    if part is None or part.empty:
+        return None
+    survey, config, base, owners = _reference()
+    long = index.long_rows(index.estimate(part, survey, config), unit=unit, period=period.label,
+                           baseline=base.for_unit(unit), settings=config, owners=owners)
+    return long[long["code"] == index.OVERALL].iloc[0]
 
 
 # ---------------------------------------------------------------- one unit, for the notebook
@@ -181,6 +194,6 @@ def service_satisfaction(processed: Path, unit: str, period: Period) -> pd.DataF
     dossiers = store.read_table("one_stop", processed)
     if dossiers is None or "unit" not in dossiers:
         return None
-    found = service_rows(dossiers[dossiers["unit"] == unit], period, baseline_year=2023, units=[unit])
+    found = service_rows(dossiers[dossiers["unit"] == unit], period, plan.baseline_year(), units=[unit])
     found = found[found["code"] == "5.4"]
     return found if len(found) else None

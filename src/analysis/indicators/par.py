@@ -170,6 +170,8 @@ def compare(now: pd.DataFrame, before: pd.DataFrame, links: pd.DataFrame) -> pd.
     base = before[["unit", "code", "points", "max_points", "lost"]].rename(columns={
         "code": "code_before", "points": "baseline", "max_points": "baseline_max", "lost": "lost_before"})
     out = out.merge(base, on=["unit", "code_before"], how="left")
+    out["baseline_share"] = (out["baseline"] / out["baseline_max"].where(out["baseline_max"] > 0) * 100).astype(
+        "Float64")  # the baseline's ratio, computed here once for every report
     leaf = out["is_leaf"].astype(bool)
     status = status_of(out["lost_before"], out["lost"])
     moved = pd.DataFrame({

@@ -24,7 +24,7 @@ CERTIFICATION_FILE = ("service", "certification.csv")
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    targets: pd.DataFrame  # code, target, comparison (plan/targets.csv, index "service")
+    targets: pd.DataFrame  # code, target, comparison[, counted] (plan/targets.csv, index "service")
     owners: dict[str, str]  # code -> officials named by the plan
     scoring: pd.DataFrame  # code, max_points, full_at_pct
     certification: pd.DataFrame  # column, contains: how a certification dossier is recognised
@@ -42,19 +42,31 @@ class ServiceSettings:
         return [
             f"Hồ sơ chứng thực được nhận diện khi {rules} "
             f"(thiết lập data/reference/{'/'.join(CERTIFICATION_FILE)}, không phải quy định chính thức).",
-            f"Cách tính điểm theo công thức kỹ thuật của Cổng DVCQG ({scored}; "
-            f"data/reference/{'/'.join(SCORING_FILE)}).",
+            f"Điểm các chỉ số thành phần ({scored}; data/reference/{'/'.join(SCORING_FILE)}): tỷ lệ và mức đủ "
+            "điểm của 2.1, 4.2, 4.3, 5.4 theo công thức kỹ thuật của Cổng DVCQG; 3.6 và 4.1 tính điểm tỷ lệ "
+            "thuận (đủ điểm ở 100 %) là cách đọc của dự án, vì công thức của Cổng không công bố mức đủ điểm.",
+            *PROJECT_READINGS_VI,
             "Chỉ tiêu và người phụ trách theo Kế hoạch 23/KH-UBND (data/reference/plan/).",
         ]
 
 
+# Where the project reads a source that leaves the rule open: said as the project's reading, not the portal's.
+PROJECT_READINGS_VI = [
+    "Mẫu số của 4.1 là hồ sơ có kết quả (trạng thái 9/10) trong kỳ: cách đọc của dự án — Cổng DVCQG tính trên "
+    "hồ sơ của các thủ tục có trả kết quả, danh mục này không có trong tệp xuất.",
+    "“Tỷ lệ dịch vụ công trực tuyến” của Kế hoạch 23 được đối chiếu với chỉ số 3.3 (tỷ lệ hồ sơ nộp trực tuyến), "
+    "và “chứng thực điện tử” với tỷ lệ hồ sơ chứng thực nộp trực tuyến: cách đọc của dự án, kế hoạch không nêu "
+    "công thức.",
+]
 _COLUMN_VI = {"field": "lĩnh vực", "procedure_name": "tên thủ tục"}
 
 
 @lru_cache(maxsize=4)
 def _load(reference: Path) -> ServiceSettings:
     targets = plan.targets(reference / "plan" / "targets.csv")
-    targets = targets.loc[targets["index"] == INDEX, ["code", "target", "comparison"]].reset_index(drop=True)
+    if "counted" not in targets:
+        targets = targets.assign(counted=1)
+    targets = targets.loc[targets["index"] == INDEX, ["code", "target", "comparison", "counted"]].reset_index(drop=True)
     owners = plan.owners(INDEX, reference / "plan" / "tasks.csv")
     scoring = pd.read_csv(reference.joinpath(*SCORING_FILE), comment="#", dtype={"code": str})
     certification = pd.read_csv(reference.joinpath(*CERTIFICATION_FILE), comment="#", dtype=str).dropna()

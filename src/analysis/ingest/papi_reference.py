@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.ingest.tables import IngestError
+from analysis.reference import plan
 from analysis.text import nfc
 
 FOLDER = ("papi",)
@@ -71,6 +72,7 @@ def settings(path: Path | None = None) -> PapiSettings:
     path = path or reference_path("settings.csv")
     table = read_reference_csv(path, ("setting", "value"))
     values = dict(zip(table["setting"], table["value"]))
+    values.setdefault("baseline_year", str(plan.baseline_year()))  # one baseline year: the plan's, by default
     missing = [name for name in PapiSettings.__dataclass_fields__ if name not in values]
     if missing:
         raise IngestError(f"{path.name}: setting(s) missing: {', '.join(missing)}")
