@@ -6,7 +6,7 @@ import pytest
 
 from analysis.reference import plan
 from analysis.indicators import papi
-from analysis.ingest.papi import read_official
+from analysis.reference.papi_official import read_official
 
 DIMS = papi.DIMENSIONS
 

@@ -11,7 +11,7 @@ import pytest
 
 from analysis.indicators import service_detail as detail
 from analysis.indicators.service import ALL_FIGURES, CODES, service_rows
-from analysis.indicators.service_settings import ServiceSettings
+from analysis.reference.service import ServiceSettings
 from analysis.periods import Period
 
 P = Period.parse("2024Q1")
@@ -273,7 +273,7 @@ def on_time_table(on_time: int, late: int, complaints: int = 0) -> pd.DataFrame:
 
 
 def test_anchor_95_percent_on_time_is_19_points():
-    # 19 on time of 20 -> 95 % -> 95 × 20 / 100 = 19.0 points (methodology §6)
+    # 19 on time of 20 -> 95 % -> 95 × 20 / 100 = 19.0 points (docs/methodology.md §6)
     r = row(service_rows(on_time_table(19, 1), P, 2023, settings=SETTINGS), "2.1")
     assert r["value"] == 95 and r["points"] == pytest.approx(19.0)
 
@@ -430,11 +430,19 @@ def test_dates_out_of_order_still_count_where_received():
 
 # ------------------------------------------------------------------ the I/O edge
 
+def write_processed(folder):
+    """DOSSIERS as the processed one-stop table, through the store (which checks the schema)."""
+    from analysis import schemas, store
+
+    table = frame(DOSSIERS).assign(source_file="one_stop/x.csv", source_row=range(2, len(DOSSIERS) + 2))
+    store.write_table("one_stop", schemas.ONE_STOP.conform(table), schemas.QUARANTINE.empty(), folder)
+
+
 def test_collect_rows_cover_every_unit_of_the_city(tmp_path):
     from analysis import units
     from analysis.collect import service as collect
 
-    frame(DOSSIERS).to_parquet(tmp_path / "one_stop.parquet", index=False)
+    write_processed(tmp_path)
     rows = collect.rows(tmp_path, P)
     city = [u.unit for u in units.all_units()]
     assert list(dict.fromkeys(rows["unit"])) == city  # units.csv order, each with every code
@@ -448,7 +456,7 @@ def test_collect_rows_cover_every_unit_of_the_city(tmp_path):
 def test_unit_view_gathers_the_report(tmp_path):
     from analysis.collect import service as collect
 
-    frame(DOSSIERS).to_parquet(tmp_path / "one_stop.parquet", index=False)
+    write_processed(tmp_path)
     view = collect.unit_view(tmp_path, P, NT, settings=SETTINGS)
     assert view.has_data and list(view.late["dossier_id"]) == ["D02", "D09", "D05", "D16"]
     assert view.missing_columns == ["supplement_requests"]  # the only optional column the table lacks

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis.indicators.service import service_rows
-from analysis.indicators.service_settings import ServiceSettings
+from analysis.reference.service import ServiceSettings
 from analysis.periods import Period
 
 SETTINGS = ServiceSettings(

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis.indicators.service import NO_SUPPLEMENT_COUNT, service_rows
-from analysis.indicators.service_settings import ServiceSettings
 from analysis.indicators.timeliness import classify
 from analysis.periods import Period
+from analysis.reference.service import ServiceSettings
 
 P = Period.parse("2024Q1")
 U = "Ninh Thạnh"

@@ -10,6 +10,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from analysis.ingest import runner
 from analysis import store
 from analysis.collect import service as collect
 from analysis.indicators.long import long_frame
@@ -102,7 +103,7 @@ def demo_processed(tmp_path_factory, demo_export_set) -> Path:
         if path.name.startswith(("demo_ninh-thanh", "demo_ninh-son")):
             shutil.copy(path, raw / "one_stop" / path.name)
     processed = root / "processed"
-    store.write_results([one_stop.ingest(raw)], processed, raw)
+    runner.write_results([one_stop.ingest(raw)], processed, raw)
     return processed
 
 

@@ -6,25 +6,27 @@ analysis.workbook writes them for the Interior Department.
 """
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
+from analysis.collect import papi, par, plan, service, sipas
 from analysis.indicators.long import concat_long
 from analysis.periods import Period
+from analysis.schemas import LONG
 
-INDEX_MODULES = {
-    "service": "analysis.collect.service",
-    "sipas": "analysis.collect.sipas",
-    "papi": "analysis.collect.papi",
-    "par": "analysis.collect.par",
-    "plan": "analysis.collect.plan",
+# Index -> its ``rows(processed, period)``, in the order the indicator table lists them.
+INDEXES: dict[str, Callable[[Path, Period], pd.DataFrame]] = {
+    "service": service.rows,
+    "sipas": sipas.rows,
+    "papi": papi.rows,
+    "par": par.rows,
+    "plan": plan.rows,
 }
 
 
 def all_rows(processed: Path, period: Period) -> pd.DataFrame:
-    from analysis.collect import plan
-
-    frames = [importlib.import_module(name).rows(Path(processed), period) for name in INDEX_MODULES.values()]
-    return plan.with_projections(concat_long(frames), Path(processed), period)
+    """Every index's long-format rows for every unit, with year-end projections, checked against the contract."""
+    frame = concat_long([rows(Path(processed), period) for rows in INDEXES.values()])
+    return LONG.check(plan.with_projections(frame, Path(processed), period))

@@ -13,18 +13,15 @@ import pandas as pd
 
 from analysis import store, units
 from analysis.indicators.long import long_frame
-from analysis.indicators.par import (comparable_nodes, compare, latest_scores, long_rows, no_data_rows, notes,
-                                     rating, rollup)
+from analysis.indicators.par import comparable_nodes, compare, latest_scores, long_rows, no_data_rows, notes, rating
 from analysis.indicators.par_views import (owner_stakes, pareto, province_ranking, ranking, self_gap,
                                            unit_totals, without_counterpart)
 from analysis.ingest.par import SOURCE
 from analysis.ingest.par_checks import issue_frame, issues
-from analysis.par_criteria import (TOTAL, CriteriaSet, folder_of, owner_of, read_mapping, read_owners,
-                                   read_ratings, read_sets)
+from analysis.par_tree import TOTAL, CriteriaSet, owner_of, rollup
 from analysis.periods import Period
 from analysis.reference import plan
-
-PROVINCE_FILE = "tay-ninh-cchc-2023-qd2729.csv"
+from analysis.reference.par import province_results, read_mapping, read_owners, read_ratings, read_sets
 
 
 @dataclass(frozen=True)
@@ -139,7 +136,7 @@ def unit_view(processed: Path | str | None, period: Period | str, unit: str) -> 
     """The PAR report's data for ``unit`` (a canonical name of units.csv) and ``period``."""
     period = Period.parse(period) if isinstance(period, str) else period
     inputs = load(processed)
-    province = province_ranking(pd.read_csv(folder_of(None) / PROVINCE_FILE, comment="#"), inputs.bands)
+    province = province_ranking(province_results(), inputs.bands)
     found = comparison(inputs, period)
     status = {year: s.status for year, s in inputs.sets.items()}
     empty = pd.DataFrame()

@@ -11,7 +11,7 @@ from analysis import store, units
 from analysis.collect.sipas import overall_row as sipas_overall
 from analysis.indicators import service_detail as detail
 from analysis.indicators.service import INDEX, service_rows
-from analysis.indicators.service_settings import ServiceSettings
+from analysis.reference.service import ServiceSettings
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.periods import Period
 from analysis.reference import plan

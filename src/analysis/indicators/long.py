@@ -12,15 +12,13 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-LONG_COLUMNS = [
-    "period", "unit", "index", "code", "name", "level", "value", "measure", "max_points", "points",
-    "baseline", "baseline_period", "target", "gap_to_target", "change_vs_baseline", "status", "n",
-    "ci_low", "ci_high", "owner", "note", "projected", "projected_low", "projected_high", "deadline",
-]
-NUMERIC_COLUMNS = [
-    "value", "max_points", "points", "baseline", "target", "gap_to_target", "change_vs_baseline", "n",
-    "ci_low", "ci_high", "projected", "projected_low", "projected_high",
-]
+from analysis.schemas import LONG
+from analysis.values import is_missing
+
+# The columns and their types are declared once, in analysis.schemas (LONG), which the indicator table is checked
+# against; these lists are read from it.
+LONG_COLUMNS = list(LONG.columns)
+NUMERIC_COLUMNS = [c for c, dtype in LONG.columns.items() if dtype == "Float64"]
 TEXT_COLUMNS = [c for c in LONG_COLUMNS if c not in NUMERIC_COLUMNS]
 
 # The closed status vocabulary: the word every report shows, and what it means — written once, here, and
@@ -95,11 +93,6 @@ def targets_summary(rows: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
 # How a value is compared with its target; the plan says "trên 80 %" (strictly above) and "không có" (zero).
 COMPARISONS = {">": lambda v, t: v > t, ">=": lambda v, t: v >= t, "<": lambda v, t: v < t,
                "<=": lambda v, t: v <= t}
-
-
-def is_missing(value: object) -> bool:
-    """None, NA, NaN and NaT alike: the one test of "no value" used by indicators and reports."""
-    return value is None or bool(pd.api.types.is_scalar(value) and pd.isna(value))
 
 
 def gap_to_target(value: float | None, target: float | None, comparison: str = ">=") -> float | None:

@@ -1,6 +1,6 @@
 """PAPI analysis (pure): ranks, quartile groups, gaps and changes of a province, and its long-format rows.
 
-Input is the validated official frame (analysis.ingest.papi.read_official), optionally sub-dimension scores.
+Input is the validated official frame (analysis.reference.papi_official.read_official), optionally sub-dimension scores.
 A score is "scored" when it is not NA; ranks, groups and national statistics of a year and component use the
 provinces scored on that component that year only.
 

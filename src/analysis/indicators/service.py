@@ -15,7 +15,8 @@ import pandas as pd
 
 from analysis import fmt
 from analysis.indicators import long
-from analysis.indicators.service_settings import ServiceSettings, is_certification
+from analysis.indicators.certification import is_certification
+from analysis.reference.service import ServiceSettings
 from analysis.indicators.timeliness import classify, counts
 from analysis.periods import Period
 

@@ -1,6 +1,6 @@
 """Where each dossier stands in a period — every field defined once, vectorised, on calendar dates.
 
-Two date views (methodology §1–§2), both kept and labelled:
+Two date views (docs/methodology.md §1–§2), both kept and labelled:
 - QĐ 766 (indicator 2.1) judges the **end of processing**: a dossier not finished by the period's last day is
   judged at that day; on time ⇔ end ≤ due date.
 - Report form II.06a judges the **return date**: returned early / on time / late, or still in progress at the

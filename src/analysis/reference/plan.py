@@ -12,6 +12,7 @@ import yaml
 
 from analysis import paths
 from analysis.errors import ReferenceFileError
+from analysis.reference import checks
 from analysis.text import fold
 
 TASK_COLUMNS = ["id", "section", "quote", "text", "owners", "deadline", "codes"]
@@ -27,22 +28,16 @@ _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 def targets(path: Path | None = None) -> pd.DataFrame:
     """index, code, target, comparison, plan_section, plan_text — one row per targeted component."""
-    frame = pd.read_csv(path or paths.reference("plan", "targets.csv"), comment="#", dtype={"code": str})
-    frame["target"] = frame["target"].astype(float)
-    return frame
+    path = path or paths.reference("plan", "targets.csv")
+    frame = checks.read_csv(path, ("index", "code", "target", "comparison"), dtype={"code": str})
+    frame["target"] = checks.numbers(frame, "target", path)
+    checks.one_of(frame, "comparison", (">", ">=", "<", "<="), path)  # the keys of indicators.long.COMPARISONS
+    return frame.drop(columns=checks.LINE)
 
 
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
-    """A plan CSV as text, every required column present; a malformed file is a ReferenceFileError."""
-    try:
-        frame = pd.read_csv(path, comment="#", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise ReferenceFileError(path.name, f"cannot be read as CSV ({exc})") from None
-    missing = [c for c in columns if c not in frame]
-    if missing:
-        raise ReferenceFileError(path.name, f"missing column(s): {', '.join(missing)}")
-    comments = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#"))
-    frame.index = frame.index + comments + 2  # the line number in the file, for messages
+    """A plan CSV as stripped text, every required column present, indexed by its line in the file."""
+    frame = checks.read_csv(path, columns, keep_default_na=False).set_index(checks.LINE)
     return frame[columns].apply(lambda c: c.str.strip())
 
 

@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 from analysis import fmt, units
 from analysis.collect.par import ParView, unit_view
 from analysis.indicators.long import status_notes
-from analysis.indicators.par import BASIS_VI, EPS
+from analysis.indicators.par import BASIS_VI
 from analysis.ingest.par_checks import KIND_VI
-from analysis.par_criteria import TOTAL
+from analysis.par_tree import EPS, TOTAL
 from analysis.report import charts, html
 from analysis.report.context import ReportContext
 
@@ -365,7 +365,7 @@ def quality(view: ParView) -> str:
 
 
 def settings(view: ParView) -> str:
-    """The settings this report used, as methodology.md asks for non-official rules."""
+    """The settings this report used, as docs/methodology.md asks for non-official rules."""
     kinds = {"sample": "bộ tiêu chí MẪU (chưa phải bộ chính thức)", "official": "bộ chính thức"}
     sets = "; ".join(f"năm {year}: {kinds.get(status, status)}" for year, status in sorted(view.set_status.items()))
     limits = view.bands["min_percent"].tolist()

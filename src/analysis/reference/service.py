@@ -1,8 +1,9 @@
 """The service index's settings: plan targets and owners, QĐ 766 scoring, how certification is recognised.
 
-The indicator functions take a ``ServiceSettings`` so they stay pure; ``from_reference()`` builds the
-default from the committed files in data/reference/ (configuration, never data), and ``describe()`` says in
-Vietnamese which settings a report used.
+The indicator functions take a ``ServiceSettings`` (a plain object) so they stay pure; ``from_reference()``
+reads and checks the committed files in data/reference/ (configuration, never data) — a typo is a
+``ReferenceFileError`` naming file, row and column — and ``describe()`` says in Vietnamese which settings a
+report used.
 """
 from __future__ import annotations
 
@@ -10,12 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis import fmt, paths
-from analysis.reference import plan
-from analysis.text import fold
+from analysis.reference import checks, plan
+from analysis.schemas import ONE_STOP
 
 INDEX = "service"
 SCORING_FILE = ("service", "scoring.csv")
@@ -66,23 +66,16 @@ def _load(reference: Path) -> ServiceSettings:
     targets = plan.targets(reference / "plan" / "targets.csv")
     if "counted" not in targets:
         targets = targets.assign(counted=1)
-    targets = targets.loc[targets["index"] == INDEX, ["code", "target", "comparison", "counted"]].reset_index(drop=True)
+    columns = ["code", "target", "comparison", "counted"]
+    targets = targets.loc[targets["index"] == INDEX, columns].reset_index(drop=True)
     owners = plan.owners(INDEX, reference / "plan" / "tasks.csv")
-    scoring = pd.read_csv(reference.joinpath(*SCORING_FILE), comment="#", dtype={"code": str})
-    certification = pd.read_csv(reference.joinpath(*CERTIFICATION_FILE), comment="#", dtype=str).dropna()
-    return ServiceSettings(targets, owners, scoring.astype({"max_points": float, "full_at_pct": float}),
-                           certification)
-
-
-def is_certification(dossiers: pd.DataFrame, certification: pd.DataFrame) -> np.ndarray:
-    """Per dossier: does any configured column contain a configured text (folded)? Folds distinct values only."""
-    found = np.zeros(len(dossiers), dtype=bool)
-    for column, group in certification.groupby("column", sort=False):
-        if column not in dossiers:
-            continue
-        needles = [fold(text) for text in group["contains"]]
-        codes, uniques = pd.factorize(dossiers[column])
-        hits = np.array([any(n in fold(u) for n in needles) for u in uniques] + [False], dtype=bool)
-        found |= hits[codes]  # code -1 (missing) picks the trailing False
-    return found
-
+    path = reference.joinpath(*SCORING_FILE)
+    scoring = checks.read_csv(path, ("code", "max_points", "full_at_pct"))
+    checks.unique(scoring, ["code"], path)
+    scoring = scoring.assign(max_points=checks.numbers(scoring, "max_points", path),
+                             full_at_pct=checks.numbers(scoring, "full_at_pct", path))
+    path = reference.joinpath(*CERTIFICATION_FILE)
+    certification = checks.read_csv(path, ("column", "contains")).dropna()
+    checks.one_of(certification, "column", [c for c, t in ONE_STOP.columns.items() if t == "string"], path)
+    return ServiceSettings(targets, owners, scoring.drop(columns=checks.LINE),
+                           certification.drop(columns=checks.LINE).reset_index(drop=True))
