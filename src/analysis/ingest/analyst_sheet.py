@@ -19,7 +19,7 @@ from analysis import units
 from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name, settle
 from analysis.ingest.par import parse_as_of
 from analysis.ingest.tables import AliasTable, list_files, locate_table, records_under, sha256, text_column
-from analysis.par_criteria import parse_points
+from analysis.reference.par import parse_points
 
 # Parser: raw cells -> (typed values, bad cells, reason for a bad cell).
 Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]

@@ -48,11 +48,11 @@ def owners_table(path: Path | None = None) -> pd.DataFrame:
     for line, row in frame.iterrows():
         for column in ("id", "name"):
             if not row[column]:
-                raise ReferenceFileError(path.name, f"{column} is blank", row=line, column=column)
+                raise ReferenceFileError(checks.label(path), f"{column} is blank", row=line, column=column)
     repeated = frame[frame["id"].duplicated()]
     if len(repeated):
-        raise ReferenceFileError(path.name, f"id {repeated['id'].iloc[0]!r} appears twice", row=repeated.index[0],
-                                 column="id")
+        raise ReferenceFileError(checks.label(path), f"id {repeated['id'].iloc[0]!r} appears twice",
+                                 row=repeated.index[0], column="id")
     return frame.reset_index(drop=True)
 
 
@@ -64,24 +64,25 @@ def tasks(path: Path | None = None, owners_path: Path | None = None) -> pd.DataF
     frame = _read(path, TASK_COLUMNS)
     repeated = frame[frame["id"].duplicated()]
     if len(repeated):
-        raise ReferenceFileError(path.name, f"task id {repeated['id'].iloc[0]!r} appears twice",
+        raise ReferenceFileError(checks.label(path), f"task id {repeated['id'].iloc[0]!r} appears twice",
                                  row=repeated.index[0], column="id")
     names, dues = [], []
     for line, row in frame.iterrows():
         if not row["id"] or not row["section"]:
-            raise ReferenceFileError(path.name, "id and section are required", row=line, column="id")
+            raise ReferenceFileError(checks.label(path), "id and section are required", row=line, column="id")
         ids = [i for i in row["owners"].split("|") if i]
         unknown = [i for i in ids if i not in known.index]
         if not ids or unknown:
             problem = f"owner id {unknown[0]!r} is not in owners.csv" if unknown else "no owner"
-            raise ReferenceFileError(path.name, problem, row=line, column="owners")
+            raise ReferenceFileError(checks.label(path), problem, row=line, column="owners")
         for entry in filter(None, row["codes"].split("|")):
             if ":" not in entry:
-                raise ReferenceFileError(path.name, f"code {entry!r} is not index:code", row=line, column="codes")
+                raise ReferenceFileError(checks.label(path), f"code {entry!r} is not index:code", row=line,
+                                         column="codes")
         try:
             dues.append(deadline_date(row["deadline"]))
         except ValueError as exc:
-            raise ReferenceFileError(path.name, str(exc), row=line, column="deadline") from None
+            raise ReferenceFileError(checks.label(path), str(exc), row=line, column="deadline") from None
         names.append("; ".join(known[i] for i in ids))
     frame["owner"] = names
     frame["due"] = pd.to_datetime(pd.Series(dues, index=frame.index, dtype=object)).astype("datetime64[us]")
@@ -128,7 +129,7 @@ def _setting(key: str, path: Path | None, low: int, high: int, example: str) -> 
     settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     value = settings.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ReferenceFileError(path.name, f"{key} must be {example}, not {value!r}")
+        raise ReferenceFileError(checks.label(path), f"{key} must be {example}, not {value!r}")
     return value
 
 
@@ -149,6 +150,6 @@ def public_holidays(path: Path | None = None) -> pd.DataFrame:
     dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
     if dates.isna().any():
         line = dates[dates.isna()].index[0]
-        raise ReferenceFileError(path.name, f"date {frame.loc[line, 'date']!r} is not YYYY-MM-DD", row=line,
-                                 column="date")
+        raise ReferenceFileError(checks.label(path), f"date {frame.loc[line, 'date']!r} is not YYYY-MM-DD",
+                                 row=line, column="date")
     return pd.DataFrame({"date": dates.dt.date.to_numpy(), "name": frame["name"].to_numpy()})
