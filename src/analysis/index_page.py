@@ -30,7 +30,7 @@ STYLE = ("body{font-family:\"DejaVu Sans\",\"Segoe UI\",Arial,sans-serif;max-wid
          + (Path(__file__).parent / "templates" / "chiso" / "chiso.css").read_text(encoding="utf-8"))
 SHORT = {  # column headings of the units × targets table
     ("service", "2.1"): "Đúng hạn (2.1)", ("service", "2.1.late"): "Trễ hạn (766)",
-    ("service", "06a.10"): "Trả quá hạn", ("service", "06a.13"): "Đang quá hạn",
+    ("service", "late.citizen"): "Trễ với người dân",
     ("service", "apology.missing"): "Thiếu phiếu xin lỗi", ("service", "3.3"): "Trực tuyến",
     ("service", "3.3.chung_thuc"): "Chứng thực ĐT", ("service", "3.6"): "Thanh toán TT",
     ("service", "4.1"): "Kết quả ĐT", ("service", "4.2"): "Số hóa", ("service", "5.4"): "Hài lòng (766)",

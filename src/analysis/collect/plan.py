@@ -17,9 +17,11 @@ from analysis.reference import plan
 
 INDEX = "plan"
 # How each targeted component projects to year end (indicators/projection.py). SIPAS criteria are survey
-# shares; the SIPAS index carries its own interval.
+# shares; the SIPAS index carries its own interval. late.citizen (returned late + still overdue at the end)
+# is projected as a count: its overdue part is a stock, so mid-year the projection leans high.
 KINDS = {
     ("service", "1"): "share", ("service", "2.1"): "share", ("service", "2.1.late"): "count",
+    ("service", "late.citizen"): "count",
     ("service", "06a.10"): "count", ("service", "06a.13"): "stock", ("service", "apology.missing"): "count",
     ("service", "3.3"): "share", ("service", "3.3.chung_thuc"): "share", ("service", "3.6"): "share",
     ("service", "4.1"): "share", ("service", "4.2"): "share", ("service", "5.4"): "share",

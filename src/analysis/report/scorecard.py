@@ -13,9 +13,10 @@ import pandas as pd
 from analysis import fmt
 from analysis.collect.plan import Scorecard
 from analysis.indicators.due_soon import SITUATION_VI
-from analysis.indicators.long import STATUS_VI, is_missing
+from analysis.indicators.long import STATUS_VI, is_missing, targets_summary
 from analysis.indicators.plan_tasks import STATUS_VI as TASK_VI
 from analysis.indicators.projection import VERDICT_VI
+from analysis.reference import plan
 from analysis.report import charts, html
 
 # A symbol per status, so that the badge does not rely on its colour.
@@ -84,6 +85,9 @@ def counts(sc: Scorecard) -> dict[str, int]:
 def summary(sc: Scorecard) -> str:
     """The first screen: how many targets and tasks are missed, whether the year ends on target, who owns it."""
     c = counts(sc)
+    summary_row = targets_summary(sc.targets, plan.targets())  # the one count of targets met every report shows
+    if len(summary_row):
+        c["met"], c["targets"] = int(summary_row["met"].iloc[0]), int(summary_row["targets"].iloc[0])
     misses = sc.targets[sc.targets["verdict"].isin(["off_track", "at_risk"])]
     owners = (misses.assign(owner=misses["owner"].fillna("chưa rõ người phụ trách"))
               .groupby("owner")["name"].apply(list))
