@@ -7,7 +7,7 @@ analysis.workbook writes them for the Interior Department.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 

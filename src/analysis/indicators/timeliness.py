@@ -179,7 +179,8 @@ def _may_count(dossiers: pd.DataFrame, certification: np.ndarray | None, first: 
     """Only the dossiers that can count in the period: received by its last day, less those received before
     it that were finished and returned, or closed, before its first day. Speed only: every population of
     ``classify`` lies inside (handled and carried over both need an end or return on or after the first day)."""
-    received, returned, end = _days(dossiers, "received_at"), _days(dossiers, "returned_at"), end_of_processing(dossiers)
+    received, returned = _days(dossiers, "received_at"), _days(dossiers, "returned_at")
+    end = end_of_processing(dossiers)
     closed = np.isin(_status(dossiers), CLOSED_WITHOUT_RESULT)
     gone = (received < first) & (end < first) & ((returned < first) | closed)
     keep = np.flatnonzero((received <= last) & ~gone)

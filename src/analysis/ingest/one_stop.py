@@ -212,7 +212,7 @@ def read_flags(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str]
 def file_unit(sheet: Sheet, header: Header, path: Path, raw_dir: Path, name: str, settings: Settings,
               account: FileAccount) -> str | None:
     """The unit of a whole file: named in its title rows, else its sub-folder of one_stop/; None if neither."""
-    named = {}
+    named: dict[str, object] = {}
     for row in sheet.rows[:header.row]:
         for cell in row:
             for unit in units.named_in(cell):
@@ -261,8 +261,9 @@ def combine(parts: list[FilePart]) -> SourceResult:
     repeats = find_repeats(table, "dossier_id", COMPARED, origin="source_file",
                            carried={p.account.file: p.carried for p in parts})
     conflicts = conflict_quarantine(table, repeats.conflict, repeats.differing, accounts)
+    kept_at = repeats.kept_row[repeats.duplicate].astype("int64")
     copies = pd.DataFrame({"file": table.loc[repeats.duplicate, "source_file"],
-                           "kept_in": table["source_file"].to_numpy()[repeats.kept_row[repeats.duplicate].astype("int64")]})
+                           "kept_in": table["source_file"].to_numpy()[kept_at]})
     for (file, kept_in), n in copies.value_counts(sort=False).items():
         accounts[file].rows_duplicate += int(n)
         where = "trong cùng tệp" if kept_in == file else f"ở tệp {kept_in}"

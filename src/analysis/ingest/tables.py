@@ -14,7 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ class Sheet:
     """The raw cells of one sheet (or one text file), rows as lists, as the reader saw them."""
     file: Path
     name: str
-    rows: list[list[object]]
+    rows: list[list[Any]]  # cells as the reader gives them (str, numbers, dates, None)
 
 
 # ---------------------------------------------------------------- reading files
@@ -136,12 +137,12 @@ class AliasTable:
     spellings: dict[str, list[str]] = field(default_factory=dict)  # field -> aliases as written, for messages
 
     @classmethod
-    def from_csv(cls, path: Path) -> "AliasTable":
+    def from_csv(cls, path: Path) -> AliasTable:
         """Read ``field,alias`` rows (``#`` lines are comments); one spelling naming two fields is refused."""
         table = pd.read_csv(path, dtype=str, comment="#", skipinitialspace=True).dropna()
         return cls({}).extended(zip(table["field"].map(nfc), table["alias"].map(nfc)), path.name)
 
-    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> "AliasTable":
+    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> AliasTable:
         """A copy with more (field, alias) pairs; an alias already naming another field is refused, naming
         ``origin`` (the file the pairs come from)."""
         by_key = dict(self.by_key)
@@ -415,7 +416,7 @@ def _formats_by_fit(text: pd.Series, size: int = 50) -> list[str]:
     return sorted(TEXT_DATE_FORMATS, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
 
 
-def _as_datetime(cell: object) -> datetime:
+def _as_datetime(cell: date) -> datetime:
     return cell if isinstance(cell, datetime) else datetime.combine(cell, time())
 
 
@@ -438,7 +439,7 @@ def parse_flags(values: pd.Series, extra_true: Iterable[str] = (),
     return result, result.isna()
 
 
-def coded_values(values: pd.Series, mapping: dict[str, object]) -> tuple[pd.Series, pd.Series]:
+def coded_values(values: pd.Series, mapping: Mapping[str, object]) -> tuple[pd.Series, pd.Series]:
     """Map cells through ``mapping`` (keys folded); unknown non-blank cells are bad, blanks stay NA."""
     folded = {fold(k): v for k, v in mapping.items()}
     keys = map_distinct(values, _folded)
