@@ -235,7 +235,11 @@ def test_records_under_numbers_rows_as_excel_and_skips_non_records(aliases):
     records = records_under(sheet, header)
     assert records.frame["dossier_id"].tolist() == ["H1", "H2", "H3"]
     assert records.frame["source_row"].tolist() == [4, 6, 8]
-    assert records.lines_skipped == 6  # rows 3, 5, 7, 9, 10, 11
+    assert records.lines_skipped == 5 and records.blank_lines == 1  # rows 3, 7, 9, 10, 11; blank row 5
+    assert [(line["row"], line["kind"]) for line in records.skipped] == [
+        (3, "dòng đánh số cột"), (7, "dòng tổng cộng / ký tên"), (9, "dòng tổng cộng / ký tên"),
+        (10, "dòng tổng cộng / ký tên"), (11, "dòng sau cuối bảng")]
+    assert "Nguyễn Văn Ký" not in str(records.skipped)  # a signer's name is shown masked
     assert PERSONAL not in records.frame.columns
     assert "Nguyễn Văn A001" not in records.frame.to_string()
     with_personal = records_under(sheet, header, keep_personal=True)
