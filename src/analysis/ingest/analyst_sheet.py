@@ -63,6 +63,8 @@ class SheetSpec:
 
 def parse_quarter(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """"2024Q4", "Quý IV/2024", "Q4/2024" or a date -> "2024Q4"."""
+    if values.empty:  # a template not yet filled in
+        return pd.Series([], index=values.index, dtype="string"), pd.Series([], index=values.index, dtype=bool)
     ends, bad = parse_as_of(values)
     label = ends.dt.year.astype("Int64").astype("string") + "Q" + ((ends.dt.month - 1) // 3 + 1).astype(
         "Int64").astype("string")
