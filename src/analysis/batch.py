@@ -199,7 +199,11 @@ def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list
 
     t0 = time.perf_counter()
     indicators = collect.all_rows(processed, period)
-    collect.write_indicators(indicators, out)
+    from analysis import workbook
+    from analysis.collect import plan
+
+    actions = plan.action_lists(processed, [u.unit for u in chosen_units])
+    workbook.write(indicators, out, actions, plan.verdicts(indicators))
     log(f"Indicators: {len(indicators)} rows -> {out / 'indicators.csv'}, indicators.xlsx")
     indicator_seconds = time.perf_counter() - t0
 

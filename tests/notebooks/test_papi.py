@@ -55,7 +55,7 @@ def test_city_wide_report_from_the_official_file(tmp_path, processed):
     assert "Thay đổi so với 2023: +8,1089 điểm" in flat
     # the weakest three named with their owners (plan II.2.6, II.2.1, II.2.7)
     assert "D6 Cung ứng dịch vụ công : 7,8219 điểm, hạng 18/61" in flat
-    assert "Công an phường, công chức Tư pháp – Hộ tịch" in flat
+    assert "Công an phường; Công chức Tư pháp – Hộ tịch" in flat
     # trend table: the 6 -> 8 dimension break said plainly
     assert "không so sánh được" in flat
     assert "Bà Rịa - Vũng Tàu" in flat and "(tỉnh đang xem)" in flat

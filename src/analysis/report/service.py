@@ -98,6 +98,7 @@ def _figures_table(rows: pd.DataFrame, codes: list[str], comparisons: dict[str, 
         "gap": [_gap(g, s, m) for g, s, m in zip(picked["gap_to_target"], picked["status"], measures)],
         "status": ["" if is_missing(s) else html.status_badge(s) for s in picked["status"]],
         "note": picked["note"].fillna("").to_numpy(),
+        "owner": picked["owner"].fillna("").to_numpy(),  # the plan's owner of the gap (plan/tasks.csv)
     })
     if with_points:
         shown["points"] = [fmt.points(p) if not is_missing(p) else "—" for p in picked["points"]]
@@ -217,7 +218,7 @@ def form_06a(view: ServiceView) -> str:
 
 def scored_indicators(view: ServiceView) -> str:
     columns = {"code": "Mã", "name": "Chỉ số thành phần", **_comparison_columns(view.baseline_period.label_vi),
-               "points": "Điểm", "max_points": "Điểm tối đa", "note": "Ghi chú"}
+               "points": "Điểm", "max_points": "Điểm tối đa", "owner": "Người phụ trách", "note": "Ghi chú"}
     return html.table(_figures_table(view.rows, SCORED_CODES, view.comparisons, with_points=True), columns,
                       html_columns=("status",))
 

@@ -133,13 +133,15 @@ def weakest_table(rep: UnitReport) -> str:
     if not _has_forms(rep):
         return no_forms(rep)
     weak = rep.weakest.merge(rep.long[["code", "baseline", "status"]], on="code", how="left")
+    owners = rep.long.loc[rep.long["code"] == "overall", "owner"].dropna()  # the plan names one owner for SIPAS
     weak = weak.assign(label=weak["code"] + " " + weak["name"], range=[interval(a, b) for a, b in
                                                                         zip(weak["ci_low"], weak["ci_high"])],
-                       badge=weak["status"].map(html.status_badge))
+                       badge=weak["status"].map(html.status_badge), owner=owners.iloc[0] if len(owners) else "")
     return html.table(weak, {"label": "Tiêu chí", "value": "Tỷ lệ hài lòng", "range": "Khoảng tin cậy 95 %",
                              "n": "Số câu trả lời", "baseline": f"Năm {rep.settings.baseline_period}",
                              "gap_points": "Cách chỉ tiêu (điểm)",
-                             "gap_answers": "Cần thêm câu trả lời hài lòng", "badge": "Đánh giá"},
+                             "gap_answers": "Cần thêm câu trả lời hài lòng", "owner": "Người phụ trách",
+                             "badge": "Đánh giá"},
                       formats={"value": fmt.percent, "n": fmt.number, "baseline": fmt.percent,
                                "gap_points": lambda v: fmt.number(v, 1), "gap_answers": fmt.number},
                       html_columns=("badge",))
