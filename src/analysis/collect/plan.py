@@ -47,7 +47,7 @@ class YearToDate:
     def label_vi(self) -> str:
         return f"01/01–{self.last:%d/%m/%Y}"
 
-    def in_year(self, year: int) -> "YearToDate":
+    def in_year(self, year: int) -> YearToDate:
         return YearToDate(year, self.last.replace(year=year))
 
     def months(self) -> list[Period]:

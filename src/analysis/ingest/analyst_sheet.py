@@ -8,28 +8,21 @@ numbers or e-mail addresses masked and counted in the file's notes; a template w
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 
 from analysis import units
 from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name, settle
 from analysis.ingest.par import parse_as_of
+from analysis.ingest.scrub import scrub_result, unknown_values
 from analysis.ingest.tables import AliasTable, list_files, locate_table, records_under, sha256, text_column
 from analysis.reference.par import parse_points
 
 # Parser: raw cells -> (typed values, bad cells, reason for a bad cell).
 Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
-PERSONAL_PATTERNS = {  # mask -> pattern; ID numbers: 9 or 12 digits (CMND, CCCD)
-    "[đã ẩn thư điện tử]": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-    "[đã ẩn số điện thoại]": re.compile(r"(?<![\d/.])(?:\+84|0)(?:[\s.]?\d){9}(?![\d/])"),
-    "[đã ẩn số định danh]": re.compile(r"(?<![\d/.])(?:\d{12}|\d{9})(?![\d/])"),
-}
-
-
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -37,7 +30,6 @@ class Field:
     spellings: tuple[str, ...] = ()  # other headers read as this field
     parse: Parser | None = None  # None: text
     required: bool = False
-    free_text: bool = False  # scrubbed of personal data
 
 
 @dataclass(frozen=True)
@@ -74,24 +66,8 @@ def parse_quarter(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 # Columns every analysts' sheet has: who reports, for which quarter, on what evidence.
 UNIT = Field("unit", "Đơn vị", ("Phường/xã", "Đơn vị báo cáo"), required=True)
 QUARTER = Field("period", "Quý", ("Kỳ báo cáo", "Kỳ"), parse_quarter, required=True)
-EVIDENCE = Field("evidence", "Văn bản chứng minh", ("Số, ngày văn bản", "Minh chứng"), free_text=True)
-NOTE = Field("note", "Ghi chú", (), free_text=True)
-
-
-def scrub(text: pd.Series) -> tuple[pd.Series, int]:
-    """Text with ID numbers, phone numbers and e-mail addresses masked, and how many were masked."""
-    count = 0
-    out = text.copy()
-    for mask, pattern in PERSONAL_PATTERNS.items():
-        found = out.str.count(pattern).fillna(0)
-        count += int(found.sum())
-        out = out.str.replace(pattern, mask, regex=True)
-    return out, count
-
-
-def masked(name: object) -> str:
-    """An unknown categorical value as quoted in a reason: its first two characters ("Ng…")."""
-    return f"{str(name)[:2]}…" if name else ""
+EVIDENCE = Field("evidence", "Văn bản chứng minh", ("Số, ngày văn bản", "Minh chứng"))
+NOTE = Field("note", "Ghi chú", ())
 
 
 def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -123,13 +99,9 @@ def read_file(path: Path, raw_dir: Path, spec: SheetSpec) -> tuple[pd.DataFrame,
     frame = pd.DataFrame(index=raw.index)
     written = pd.DataFrame(index=raw.index)
     checks: list[tuple[pd.Series, str, object]] = []
-    masks = 0
     for f in spec.fields:
         cells = raw[f.name] if f.name in raw else pd.Series(None, index=raw.index, dtype=object)
         written[f.name] = text_column(cells)
-        if f.free_text:
-            written[f.name], found = scrub(written[f.name])
-            masks += found
         if f.parse is None:
             frame[f.name] = written[f.name]
         else:
@@ -141,8 +113,8 @@ def read_file(path: Path, raw_dir: Path, spec: SheetSpec) -> tuple[pd.DataFrame,
         frame["unit"] = units.canonical(frame["unit"])
         known = {u.unit for u in units.all_units()}
         unknown = frame["unit"].notna() & ~frame["unit"].isin(known)
-        checks.append((unknown, "unit", "đơn vị không có trong units.csv: '" + frame["unit"].map(masked) + "'"))
-        written["unit"] = written["unit"].where(~unknown, frame["unit"].map(masked))
+        checks.append((unknown, "unit", "đơn vị không có trong units.csv: '" + unknown_values(frame["unit"]) + "'"))
+        written["unit"] = written["unit"].where(~unknown, unknown_values(frame["unit"]))
         frame["unit"] = frame["unit"].where(~unknown, written["unit"])  # quarantined: never quoted in full
     checks += spec.checks(frame)
     reason = pd.Series(pd.NA, index=raw.index, dtype="string")
@@ -155,8 +127,6 @@ def read_file(path: Path, raw_dir: Path, spec: SheetSpec) -> tuple[pd.DataFrame,
     frame["q_value"] = pd.Series([written.at[i, c] if isinstance(c, str) else pd.NA for i, c in column.items()],
                                  index=raw.index, dtype="string")
     frame["source_file"], frame["sheet"], frame["source_row"] = label, sheet.name, raw["source_row"]
-    if masks:
-        account.notes.append(f"đã ẩn {masks} số định danh, số điện thoại hoặc địa chỉ thư điện tử trong ghi chú")
     return frame, account
 
 
@@ -197,7 +167,9 @@ def ingest(raw_dir: Path, spec: SheetSpec) -> SourceResult | None:
     table = table.astype({"source_file": "string", "source_row": "int64"}).reset_index(drop=True)
     accounts = [p[1] for p in parts]
     settle(accounts, frame["source_file"], held, frame["duplicate"])
-    return SourceResult(spec.source, table, quarantine, accounts)
+    result = SourceResult(spec.source, table, quarantine, accounts)
+    scrub_result(result)
+    return result
 
 
 def write_template(spec: SheetSpec, path: Path, examples: list[dict] | None = None) -> Path:
