@@ -294,9 +294,12 @@ def _executor(jobs: int, scheduler: str | None) -> Iterator[tuple[Executor | Non
         client = Client(scheduler, timeout=30)
     except OSError as exc:
         raise BatchError(f"cannot reach the dask scheduler at {scheduler}: {exc}") from None
+    executor = client.get_executor(pure=False)
     try:
-        workers = sum(client.nthreads().values()) or 1
-        yield client.get_executor(pure=False), workers
+        yield executor, sum(client.nthreads().values()) or 1
+    except BaseException:
+        executor.shutdown(wait=False)  # cancels the jobs that have not started
+        raise
     finally:
         try:
             client.run(kernel.shutdown_all)  # warm kernels live as long as the batch, not the cluster
