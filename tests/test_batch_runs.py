@@ -83,6 +83,19 @@ def test_a_second_lock_on_the_same_folder_is_refused_with_a_clear_message(tmp_pa
         pass
 
 
+def test_with_wait_the_second_lock_is_taken_when_the_first_is_released(tmp_path):
+    import threading
+
+    messages = []
+    first = runs.locked([tmp_path])
+    first.__enter__()
+    threading.Timer(0.5, first.__exit__, (None, None, None)).start()
+    started = time.perf_counter()
+    with runs.locked([tmp_path], wait=True, log=messages.append):
+        waited = time.perf_counter() - started
+    assert waited >= 0.4 and messages and messages[0].startswith("Waiting for the batch using")
+
+
 # ---- end to end: the command line on a tiny export, in a subprocess ---------------------------------------
 
 UNITS = ["Ninh Thạnh", "Phường 1"]

@@ -23,9 +23,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from analysis import runs
     from analysis.ingest import runner
 
-    manifest = runner.run(Path(args.raw), Path(args.out))
+    with runs.locked([Path(args.out)]):  # not while a batch writes the same processed folder
+        manifest = runner.run(Path(args.raw), Path(args.out))
     for entry in manifest["files"]:
         print(f"{entry['source']:<12} {entry['file']}: read {entry['rows_read']}, ingested {entry['rows_ingested']}, "
               f"quarantined {entry['rows_quarantined']}, duplicate {entry['rows_duplicate']}")
