@@ -385,7 +385,12 @@ def _worker_init() -> None:
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Terminate the pool's worker processes now (each kills its kernel first) instead of waiting for them."""
+    """Terminate the pool's worker processes now (each kills its kernel first) instead of waiting for them.
+
+    Python 3.14 has ``terminate_workers``; before it, the pool's process table is the only handle."""
+    if hasattr(pool, "terminate_workers"):
+        pool.terminate_workers()
+        return
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
         if process.is_alive():
