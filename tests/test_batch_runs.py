@@ -209,3 +209,18 @@ def test_a_rerun_publishes_the_new_run_and_keeps_the_previous_one(published):
     assert after != before and (period_dir / runs.RUNS / before / runs.INDEX).is_file()
     manifest = json.loads((period_dir / runs.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["previous_run"] == before
+
+
+def test_the_manifest_records_reference_files_package_version_and_commit(published):
+    import hashlib
+    from importlib import metadata
+
+    from analysis import paths
+
+    manifest = json.loads((published / "reports" / "2024Q2" / runs.MANIFEST).read_text(encoding="utf-8"))
+    reference = {p.relative_to(paths.REFERENCE).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                 for p in paths.REFERENCE.rglob("*") if p.is_file()}
+    assert manifest["reference"] == reference and "units.csv" in reference
+    assert manifest["package_version"] == metadata.version("chiso-analysis")
+    head = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    assert head.returncode == 0 and manifest["commit"].startswith(head.stdout.strip())
