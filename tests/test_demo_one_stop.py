@@ -8,7 +8,8 @@ import time
 import pandas as pd
 import pytest
 
-from analysis import store, units
+from analysis.ingest import runner
+from analysis import units
 from analysis.demo import one_stop as demo
 from analysis.ingest import one_stop
 
@@ -117,7 +118,7 @@ def test_fake_personal_data_is_in_the_exports_and_nowhere_after_ingest(demo_set,
     sync = pd.read_csv(raw / "one_stop" / "thanh-tan" / "demo_thanh-tan_2023.csv", dtype=str)
     name, phone, id_number = sync.loc[0, ["ChuHoSo", "SoDienThoai", "SoDinhDanh"]]
     assert phone.startswith("09") and id_number.startswith("000") and name[-6:].isdigit()  # clearly fake
-    store.write_results([result], tmp_path, raw)
+    runner.write_results([result], tmp_path, raw)
     for file in ["one_stop.parquet", "one_stop_quarantine.parquet", "manifest.json"]:
         data = (tmp_path / file).read_bytes()
         for secret in (name, phone, id_number, "đường Demo"):

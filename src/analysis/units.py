@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.reference import checks
 from analysis.text import fold, slugify
 
 _PREFIX = re.compile(r"^(uybannhandan|ubnd|bophanmotcua|bophantiepnhanvatraketqua)?(phuong|xa)?")
@@ -33,7 +34,8 @@ class Unit:
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> tuple[tuple[Unit, ...], dict[str, str]]:
-    table = pd.read_csv(path, dtype=str, comment="#").fillna("")
+    table = checks.read_csv(path, ("unit", "kind", "display", "aliases")).fillna("")
+    checks.unique(table, ["unit"], path)
     units, keys = [], {}
     for row in table.itertuples(index=False):
         units.append(Unit(row.unit, row.kind, row.display))

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 import xlwt
 
+from analysis.errors import ReferenceFileError
+from analysis.ingest import runner
 from analysis import store, units
 from analysis.ingest import one_stop
 from analysis.ingest.one_stop_values import Vocabulary
@@ -314,8 +316,8 @@ def test_bad_rows_are_quarantined_with_a_reason_each(tmp_path):
     assert q.loc[9, "reason"] == "ngày tiếp nhận không đọc được: '31/02/2024' (cột 'Ngày tiếp nhận')"
     assert (q.loc[9, "column"], q.loc[9, "value"], q.loc[9, "record_id"]) == ("Ngày tiếp nhận", "31/02/2024", "BADDATE")
     assert q.loc[10, "reason"] == ("ngày hẹn trả không đọc được: 'hôm qua' (cột 'Ngày hẹn trả'); "
-                                   "trạng thái không có trong one_stop_values.csv: 'Chờ ký' (cột 'Trạng thái')")
-    assert q.loc[11, "reason"] == ("kênh nộp không có trong one_stop_values.csv: 'Qua Zalo' (cột 'Hình thức nộp'); "
+                                   "trạng thái không có trong one_stop/values.csv: 'Chờ ký' (cột 'Trạng thái')")
+    assert q.loc[11, "reason"] == ("kênh nộp không có trong one_stop/values.csv: 'Qua Zalo' (cột 'Hình thức nộp'); "
                                    "giá trị có/không không đọc được: 'chưa rõ' (cột 'Phiếu xin lỗi')")
     assert set(q["file"]) == {"one_stop/bad.xlsx"} and set(q["source"]) == {"one_stop"}
     assert FAKE_NAME not in result.quarantine.to_string() and FAKE_PHONE not in result.quarantine.to_string()
@@ -452,7 +454,8 @@ def test_required_column_missing(tmp_path):
 def test_a_bad_vocabulary_row_is_refused(tmp_path):
     path = tmp_path / "values.csv"
     path.write_text("field,match,value,code\nstatus,exact,Đã xong,11\n", encoding="utf-8")
-    with pytest.raises(IngestError, match=r"values\.csv: data row 1 \(status,Đã xong,11\): expected one of"):
+    with pytest.raises(ReferenceFileError, match=r"values\.csv: row 2, column 'code': \(status,Đã xong,11\): "
+                                                 r"expected one of"):
         Vocabulary.from_csv(path)
 
 
@@ -466,7 +469,7 @@ def test_personal_data_is_nowhere_in_the_processed_files(tmp_path):
     out = tmp_path / "processed"
     result = ingest(tmp_path)
     assert result.files[0].rows_quarantined == 2
-    store.write_results([result], out, raw_dir(tmp_path))
+    runner.write_results([result], out, raw_dir(tmp_path))
     for name in ["one_stop.parquet", "one_stop_quarantine.parquet", "manifest.json"]:
         data = (out / name).read_bytes()
         for secret in (FAKE_NAME, FAKE_PHONE):
