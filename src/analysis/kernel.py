@@ -12,6 +12,7 @@ also closes its kernel client afterwards.
 """
 from __future__ import annotations
 
+import contextvars
 import os
 import signal
 import threading
@@ -123,7 +124,18 @@ def kill_all() -> None:
 
 def execute(kernel: WarmKernel, source: str, output: str, parameters: dict, *, start_timeout: float,
             execution_timeout: float) -> None:
-    """papermill.execute_notebook in the warm kernel; raises PapermillExecutionError when a cell fails."""
+    """papermill.execute_notebook in the warm kernel; raises PapermillExecutionError when a cell fails.
+
+    Runs in this thread's own context: jupyter_core keeps its event loop in a context variable, and a dask
+    worker copies its event-loop thread's context (holding that running loop) into every task it runs."""
+    context = getattr(_local, "context", None)
+    if context is None:
+        context = _local.context = contextvars.Context()
+    context.run(_execute, kernel, source, output, parameters, start_timeout, execution_timeout)
+
+
+def _execute(kernel: WarmKernel, source: str, output: str, parameters: dict, start_timeout: float,
+             execution_timeout: float) -> None:
     import papermill
 
     _register_engine()
