@@ -10,6 +10,8 @@ from analysis.batch import run_batch
 from analysis.periods import Period
 from tests.test_batch_runs import UNITS, _consistent, _tiny_raw
 
+pytestmark = pytest.mark.e2e
+
 distributed = pytest.importorskip("distributed")
 
 

@@ -164,6 +164,7 @@ def published(tmp_path_factory):
     return root
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(published, sig):
     import psutil
@@ -193,6 +194,7 @@ def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(pu
     assert [p.name for p in runs.complete_runs(period_dir)] == [before]  # the cut run was removed
 
 
+@pytest.mark.e2e
 def test_a_second_concurrent_batch_stops_with_one_line_and_exit_2(published):
     with runs.locked([published / "processed"]):
         done = subprocess.run(_batch(published), env=_env(), capture_output=True, text=True, timeout=120)
@@ -200,6 +202,7 @@ def test_a_second_concurrent_batch_stops_with_one_line_and_exit_2(published):
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: another batch is using")
 
 
+@pytest.mark.e2e
 def test_a_rerun_publishes_the_new_run_and_keeps_the_previous_one(published):
     period_dir = published / "reports" / "2024Q2"
     before = _consistent(period_dir)
@@ -211,6 +214,7 @@ def test_a_rerun_publishes_the_new_run_and_keeps_the_previous_one(published):
     assert manifest["previous_run"] == before
 
 
+@pytest.mark.e2e
 def test_the_manifest_records_reference_files_package_version_and_commit(published):
     import hashlib
     from importlib import metadata

@@ -20,6 +20,8 @@ from analysis.periods import Period
 from analysis.render import render_file
 from analysis.units import find
 
+pytestmark = pytest.mark.e2e
+
 PERIOD = Period.parse("2024Q2")
 TIMING = ("start_time", "end_time", "duration", "input_path", "output_path")
 

@@ -358,7 +358,7 @@ def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, pro
     except BaseException:
         for future in futures:
             future.cancel()
-        if own:
+        if isinstance(pool, ProcessPoolExecutor) and own:
             _stop_workers(pool)
         raise
     finally:

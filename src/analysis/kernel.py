@@ -17,6 +17,10 @@ import os
 import signal
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
 
 KERNEL = "python3"
 # nbclient starts its kernels with the IPython history in memory; the warm kernel does the same.
@@ -34,7 +38,7 @@ class WarmKernel:
 
     def __init__(self, cwd: str, log: str, max_runs: int) -> None:
         self.cwd, self.log, self.max_runs = cwd, log, max(1, max_runs)
-        self.km = None
+        self.km: KernelManager | None = None
         self.runs = 0
         self.needs_restart = False
 
@@ -70,6 +74,7 @@ class WarmKernel:
     def _client(self, call):
         """A short-lived client: a client's sockets belong to the event loop it was used from, and nbclient
         runs its own loop for each notebook in between."""
+        assert self.km is not None
         kc = self.km.client()
         kc.start_channels(hb=False)
         try:
@@ -164,8 +169,9 @@ def _register_engine() -> None:
             try:
                 return super().execute(**kwargs)
             finally:  # the kernel is not ours to stop (we passed km), but this client's channels are
-                if self.kc is not None:
-                    self.kc.stop_channels()
+                kc = getattr(self, "kc", None)
+                if kc is not None:
+                    kc.stop_channels()
                     self.kc = None
 
     class WarmEngine(NBClientEngine):

@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.errors import UserError
@@ -40,7 +40,7 @@ def new_run(period_dir: Path) -> Path:
     """A fresh, empty staging folder ``runs/<UTC stamp>`` (stamps sort in time order)."""
     runs = period_dir / RUNS
     runs.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     stage, n = runs / stamp, 1
     while stage.exists():
         n += 1

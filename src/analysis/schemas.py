@@ -67,7 +67,7 @@ ONE_STOP = Schema("one_stop", {
     "finished_at": "datetime64[us]", "returned_at": "datetime64[us]", "status_code": "Int8",
     "paid_online": "boolean", "apology_issued": "boolean", "supplement_requests": "Int16", "digitised": "boolean",
     "e_result": "boolean", "data_reused": "boolean", "fee_required": "boolean", "rating": "string",
-    "complaint": "boolean", **PROVENANCE,
+    "complaint": "boolean", "date_doubtful": "boolean", **PROVENANCE,
 }, not_null=("dossier_id", "unit", "received_at", "source_file", "source_row"))
 
 SIPAS = Schema("sipas", {

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
+from analysis.errors import ReferenceFileError
 from analysis.reference import checks
 from analysis.text import fold, slugify
 
@@ -32,20 +33,43 @@ class Unit:
         return slugify(self.unit)
 
 
+CITY_SLUG = "thanh-pho"  # the folder of the whole city's reports, beside one folder per unit
+
+
 @lru_cache(maxsize=4)
 def _load(path: Path) -> tuple[tuple[Unit, ...], dict[str, str]]:
     table = checks.read_csv(path, ("unit", "kind", "display", "aliases")).fillna("")
     checks.unique(table, ["unit"], path)
-    units, keys = [], {}
+    units, keys, slugs = [], {}, {CITY_SLUG: "(toàn thành phố)"}
     for row in table.itertuples(index=False):
-        units.append(Unit(row.unit, row.kind, row.display))
+        unit = Unit(row.unit, row.kind, row.display)
+        check_slug(unit, slugs, path, row.line)
+        units.append(unit)
         for spelling in [row.unit, row.display, *[a for a in row.aliases.split("|") if a]]:
             keys[unit_key(spelling)] = row.unit
     return tuple(units), keys
 
 
+def check_slug(unit: Unit, taken: dict[str, str], path: Path, row: int) -> None:
+    """A unit's report folder is its slug: it must be non-empty and its own (not the city folder, not another
+    unit's). Refused by name, with the file and row, before any report is written."""
+    if not unit.slug:
+        raise ReferenceFileError(checks.label(path), f"the unit name {unit.unit!r} gives an empty folder name (no letter or "
+                                 "digit); write the unit's name", row=row, column="unit")
+    if unit.slug in taken:
+        raise ReferenceFileError(checks.label(path), f"the unit {unit.unit!r} would write its reports into the folder "
+                                 f"{unit.slug!r}, already used by {taken[unit.slug]!r}; rename the unit",
+                                 row=row, column="unit")
+    taken[unit.slug] = unit.unit
+
+
 def all_units(path: Path | None = None) -> list[Unit]:
     return list(_load(path or paths.reference("units.csv"))[0])
+
+
+def known_names(path: Path | None = None) -> set[str]:
+    """The unit names of units.csv (what ``canonical`` gives for a known spelling)."""
+    return {u.unit for u in all_units(path)}
 
 
 def canonical(names: pd.Series, path: Path | None = None) -> pd.Series:

@@ -1,6 +1,8 @@
 """One-stop ingest on messy exports built here: every shape, spelling, value and failure of issue 2 §3."""
 from __future__ import annotations
 
+import hashlib
+
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +17,7 @@ from analysis.ingest import runner
 from analysis import store, units
 from analysis.ingest import one_stop
 from analysis.ingest.one_stop_values import Vocabulary
+from analysis.ingest.scrub import unknown_value
 from analysis.ingest.tables import IngestError
 
 T = pd.Timestamp
@@ -78,7 +81,10 @@ def test_printed_xlsx_title_rows_footer_and_signatures(tmp_path):
     result = ingest(tmp_path)
     (account,) = result.files
     # rows 1-4 title/blank, 5 header, 6-7 data, 8 blank, 9 total, 10 signatures, 11 signer's name
-    assert (account.header_row, account.rows_read, account.rows_ingested, account.lines_skipped) == (5, 2, 2, 4)
+    # rows read = 2 dossiers + 3 skipped lines (9-11); the blank line 8 is counted apart
+    assert (account.header_row, account.rows_read, account.rows_ingested, account.lines_skipped) == (5, 5, 2, 3)
+    assert account.blank_lines == 1
+    assert [line["row"] for line in account.skipped_lines] == [9, 10, 11]
     assert account.file == "one_stop/q1.xlsx" and not account.demo
     assert any("dòng tiêu đề" in note and "Ninh Thạnh" in note for note in account.notes)
     table = result.table
@@ -308,17 +314,21 @@ def test_bad_rows_are_quarantined_with_a_reason_each(tmp_path):
     ]))
     result = ingest(tmp_path)
     (account,) = result.files
-    assert (account.rows_read, account.rows_ingested, account.rows_quarantined, account.rows_duplicate) == (6, 1, 5, 0)
+    # 6 dossier rows + 3 footer lines of titled()
+    assert (account.rows_read, account.rows_ingested, account.rows_quarantined, account.rows_duplicate) == (9, 1, 5, 0)
     q = result.quarantine.set_index("row")
     # data rows are Excel rows 6..11 (five rows above: four title/blank lines and the header)
     assert q.loc[7, "reason"] == "thiếu mã hồ sơ (cột 'Mã hồ sơ')"
     assert q.loc[8, "reason"] == "thiếu ngày tiếp nhận (cột 'Ngày tiếp nhận')"
     assert q.loc[9, "reason"] == "ngày tiếp nhận không đọc được: '31/02/2024' (cột 'Ngày tiếp nhận')"
     assert (q.loc[9, "column"], q.loc[9, "value"], q.loc[9, "record_id"]) == ("Ngày tiếp nhận", "31/02/2024", "BADDATE")
-    assert q.loc[10, "reason"] == ("ngày hẹn trả không đọc được: 'hôm qua' (cột 'Ngày hẹn trả'); "
-                                   "trạng thái không có trong one_stop/values.csv: 'Chờ ký' (cột 'Trạng thái')")
-    assert q.loc[11, "reason"] == ("kênh nộp không có trong one_stop/values.csv: 'Qua Zalo' (cột 'Hình thức nộp'); "
-                                   "giá trị có/không không đọc được: 'chưa rõ' (cột 'Phiếu xin lỗi')")
+    # words in a date cell, or a status no table knows, may be a name: quoted masked (scrub.quoted)
+    assert q.loc[10, "reason"] == (f"ngày hẹn trả không đọc được: '{unknown_value('hôm qua')}' (cột 'Ngày hẹn trả'); "
+                                   f"trạng thái không có trong one_stop/values.csv: '{unknown_value('Chờ ký')}' "
+                                   "(cột 'Trạng thái')")
+    assert q.loc[11, "reason"] == (f"kênh nộp không có trong one_stop/values.csv: '{unknown_value('Qua Zalo')}' "
+                                   f"(cột 'Hình thức nộp'); giá trị có/không không đọc được: "
+                                   f"'{unknown_value('chưa rõ')}' (cột 'Phiếu xin lỗi')")
     assert set(q["file"]) == {"one_stop/bad.xlsx"} and set(q["source"]) == {"one_stop"}
     assert FAKE_NAME not in result.quarantine.to_string() and FAKE_PHONE not in result.quarantine.to_string()
     assert result.table["dossier_id"].tolist() == ["OK1"]
@@ -382,8 +392,10 @@ def test_unit_from_column_canonical_and_unknown_spellings_kept(tmp_path):
                               ["U1", "UBND phường Hiệp Ninh", "01/02/2024"], ["U2", "Xã Bình Minh", "01/02/2024"],
                               ["U3", "Phường 7", "01/02/2024"], ["U4", "Phường 7", "01/02/2024"]])
     result = ingest(tmp_path)
-    assert result.table["unit"].tolist() == ["Hiệp Ninh", "Bình Minh", "Phường 7", "Phường 7"]
-    assert "đơn vị không có trong units.csv: 'Phường 7' (2 dòng, giữ nguyên)" in result.files[0].notes
+    masked = "Phư…[8 ký tự #" + hashlib.sha256("Phường 7".encode()).hexdigest()[:4] + "]"  # scrub.unknown_value
+    assert result.table["unit"].tolist() == ["Hiệp Ninh", "Bình Minh", masked, masked]
+    assert (f"đơn vị không có trong units.csv: '{masked}' (2 dòng, từ dòng 4; tên che bớt vì có thể là dữ liệu "
+            "cá nhân)") in result.files[0].notes
 
 
 def test_unit_from_folder_and_blank_unit_cells(tmp_path):

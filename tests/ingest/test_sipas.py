@@ -1,6 +1,7 @@
 """SIPAS ingest on messy files the tests build themselves: answers, no-answers, quarantine, accounting,
 personal data, duplicates and unusable files."""
 import csv
+import hashlib
 import json
 import unicodedata
 from datetime import datetime
@@ -12,6 +13,7 @@ import pytest
 
 from analysis.ingest import runner
 from analysis.ingest import sipas
+from analysis.ingest.scrub import unknown_value
 from analysis.ingest.tables import IngestError
 from analysis.reference import sipas as reference
 
@@ -100,8 +102,8 @@ def messy(tmp_path: Path):
 def test_accounting_of_every_row(messy):
     _, result = messy
     account = result.files[0]
-    # rows 4, 5, 6, 8, 9, 10 are forms (6 read); the STT-only row 7 and the two footer lines are not.
-    assert account.rows_read == 6
+    # rows 4, 5, 6, 8, 9, 10 are forms; the STT-only row 7 and the two footer lines are read and skipped.
+    assert account.rows_read == 9
     assert account.rows_quarantined == 3  # row 6 (no date), row 8 (bad date), row 10 (no answers)
     assert account.rows_ingested == 3     # rows 4, 5, 9
     assert account.rows_duplicate == 0
@@ -128,7 +130,7 @@ def test_bad_answers_quarantined_cell_by_cell_with_row_and_column(messy):
     q = result.quarantine
     cells = q[q["reason"].str.contains("câu trả lời không hợp lệ")]
     assert sorted(zip(cells["row"], cells["column"], cells["value"])) == [(5, "Câu 2", "7"),
-                                                                          (9, "Câu 1", "hài lòng lắm")]
+                                                                          (9, "Câu 1", unknown_value("hài lòng lắm"))]
     assert set(cells["record_id"]) == {"P-2", "P-6"}
     assert (cells["file"] == "sipas/ninh-thanh-q1.csv").all()
     # the respondents behind those cells are kept, with their other answers
@@ -150,7 +152,7 @@ def test_channel_codes_and_text_and_an_unreadable_channel(messy):
     assert table.loc["P-1", "channel"] == "direct" and table.loc["P-2", "channel"] == "online"
     assert pd.isna(table.loc["P-6", "channel"])
     bad = result.quarantine[result.quarantine["column"] == "Hình thức nộp"]
-    assert bad["row"].tolist() == [9] and bad["value"].tolist() == ["qua zalo"]
+    assert bad["row"].tolist() == [9] and bad["value"].tolist() == [unknown_value("qua zalo")]
 
 
 def test_group_spellings_are_unified(messy):
@@ -200,8 +202,10 @@ def test_utf16_tab_text_with_criterion_texts_as_headers(tmp_path):
 def test_unknown_unit_name_kept_and_noted(tmp_path):
     write_csv(tmp_path / "sipas" / "a.csv", [["Đơn vị", "Ngày", "Câu 1"], ["Phường Mới", "01/02/2024", "5"]])
     result = run(tmp_path)
-    assert result.table["unit"].tolist() == ["Phường Mới"]
-    assert any("Phường Mới" in note for note in result.files[0].notes)
+    masked = "Phư…[10 ký tự #" + hashlib.sha256("Phường Mới".encode()).hexdigest()[:4] + "]"
+    assert result.table["unit"].tolist() == [masked]  # an unknown unit may be a name: never shown in full
+    assert any(masked in note for note in result.files[0].notes)
+    assert not any("Phường Mới" in note for note in result.files[0].notes)
 
 
 # ---------------------------------------------------------------- duplicates
@@ -210,9 +214,9 @@ def test_repeated_form_numbers_duplicate_or_conflict(tmp_path):
     head = ["Số phiếu", "Đơn vị", "Ngày khảo sát", "Câu 1", "Câu 2"]
     write_csv(tmp_path / "sipas" / "a.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],
                                              ["2", "Ninh Thạnh", "06/02/2024", "3", "4"]])
-    write_csv(tmp_path / "sipas" / "b.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],   # same: duplicate
-                                             ["2", "Ninh Thạnh", "06/02/2024", "1", "4"],        # differs: conflict
-                                             ["1", "Ninh Thạnh", "05/05/2024", "2", "2"]])       # Q2: numbering restarts
+    write_csv(tmp_path / "sipas" / "b.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],  # same: duplicate
+                                             ["2", "Ninh Thạnh", "06/02/2024", "1", "4"],  # differs: conflict
+                                             ["1", "Ninh Thạnh", "05/05/2024", "2", "2"]])  # Q2: numbering restarts
     result = run(tmp_path)
     a, b = result.files
     assert (a.rows_read, a.rows_ingested, a.rows_quarantined, a.rows_duplicate) == (2, 1, 1, 0)
@@ -226,7 +230,8 @@ def test_repeated_form_numbers_duplicate_or_conflict(tmp_path):
 
 def test_forms_without_number_are_never_merged(tmp_path):
     head = ["Đơn vị", "Ngày khảo sát", "Câu 1"]
-    write_csv(tmp_path / "sipas" / "a.csv", [head, ["Ninh Thạnh", "05/02/2024", "5"], ["Ninh Thạnh", "05/02/2024", "5"]])
+    same = ["Ninh Thạnh", "05/02/2024", "5"]
+    write_csv(tmp_path / "sipas" / "a.csv", [head, same, same])
     result = run(tmp_path)
     assert len(result.table) == 2  # two citizens may answer alike on the same day
 
@@ -282,6 +287,7 @@ def test_a_header_given_to_two_criteria_is_refused(tmp_path):
 
 # ---------------------------------------------------------------- the demo exports
 
+@pytest.mark.e2e
 def test_demo_exports_ingest_with_every_row_accounted(tmp_path):
     from analysis.demo import sipas as demo
 
@@ -293,7 +299,7 @@ def test_demo_exports_ingest_with_every_row_accounted(tmp_path):
     assert len(per_quarter) == 10 * 8 and per_quarter.between(40, 60).all()
     assert sum(f.rows_duplicate for f in result.files) == 1  # the one form typed twice
     assert all(f.demo for f in result.files)
-    assert set(result.quarantine["value"]) <= {"7", "6", "4,5", "hài lòng lắm", "Tốt"}
+    assert set(result.quarantine["value"]) <= {"7", "6", "4,5", unknown_value("hài lòng lắm"), "Tốt"}
     assert any(f.unknown_columns == ["Ý kiến khác"] for f in result.files)
     assert json.dumps([f.as_dict() for f in result.files], ensure_ascii=False).count("personal") >= 20
     again = demo.write(tmp_path / "again")

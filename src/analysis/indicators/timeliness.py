@@ -177,12 +177,15 @@ def classify(dossiers: pd.DataFrame, period: Period, certification: np.ndarray |
 def _may_count(dossiers: pd.DataFrame, certification: np.ndarray | None, first: np.datetime64,
                last: np.datetime64) -> tuple[pd.DataFrame, np.ndarray | None]:
     """Only the dossiers that can count in the period: received by its last day, less those received before
-    it that were finished and returned, or closed, before its first day. Speed only: every population of
-    ``classify`` lies inside (handled and carried over both need an end or return on or after the first day)."""
-    received, returned, end = _days(dossiers, "received_at"), _days(dossiers, "returned_at"), end_of_processing(dossiers)
+    it that were finished and returned, or closed, before its first day (speed only: every population of
+    ``classify`` lies inside), and less the dossiers ingest flagged ``date_doubtful`` (returned, finished or
+    due before received, …): they count nowhere here, and the data-quality report gives their number."""
+    received, returned = _days(dossiers, "received_at"), _days(dossiers, "returned_at")
+    end = end_of_processing(dossiers)
     closed = np.isin(_status(dossiers), CLOSED_WITHOUT_RESULT)
     gone = (received < first) & (end < first) & ((returned < first) | closed)
-    keep = np.flatnonzero((received <= last) & ~gone)
+    doubtful, _ = _truth(dossiers, "date_doubtful")
+    keep = np.flatnonzero((received <= last) & ~gone & ~doubtful)
     if len(keep) == len(dossiers):
         return dossiers, certification
     return dossiers.iloc[keep], (None if certification is None else certification[keep])

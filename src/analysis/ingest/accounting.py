@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.ingest.scrub import quoted
 from analysis.ingest.tables import text_column
 from analysis.schemas import QUARANTINE
 
@@ -24,13 +25,18 @@ class FileAccount:
     rows_ingested: int = 0
     rows_quarantined: int = 0
     rows_duplicate: int = 0
-    lines_skipped: int = 0  # blank and footer lines below the header: not records
+    lines_skipped: int = 0  # non-blank lines below the header that are not records (footer, subtotal, group)
+    blank_lines: int = 0  # blank lines below the header: neither read nor skipped
     columns: dict[str, str] = field(default_factory=dict)  # header as written -> field
     unknown_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # facts for the data-quality report (e.g. unknown unit names)
+    skipped_lines: list[dict] = field(default_factory=list)  # {"row", "kind", "text"} (text scrubbed), first 50
+    personal_masked: dict[str, int] = field(default_factory=dict)  # kind (scrub.PATTERNS) -> values masked
+    doubtful_dates: int = 0  # ingested rows whose dates cannot all be true (left out of timeliness figures)
 
     def check(self) -> None:
-        total = self.rows_ingested + self.rows_quarantined + self.rows_duplicate
+        """Every non-blank line under the header is a record (ingested, quarantined, duplicate) or skipped."""
+        total = self.rows_ingested + self.rows_quarantined + self.rows_duplicate + self.lines_skipped
         if total != self.rows_read:
             raise AssertionError(f"{self.file}: rows_read {self.rows_read} != {total} accounted for")
 
@@ -87,9 +93,11 @@ class RowProblems:
         reason = reason[mask] if isinstance(reason, pd.Series) else pd.Series(reason, index=mask.index)[mask]
         self.reason[mask] = (self.reason[mask] + "; " + reason).fillna(reason)
 
-    def add_bad_value(self, bad: pd.Series, cells: pd.Series, problem: str, label: str) -> None:
-        """"<problem>: '<value>' (cột '<label>')" for every bad cell, e.g. "ngày tiếp nhận không đọc được"."""
+    def add_bad_value(self, bad: pd.Series, cells: pd.Series, problem: str, label: str,
+                      categorical: bool = False) -> None:
+        """"<problem>: '<value>' (cột '<label>')" for every bad cell, e.g. "ngày tiếp nhận không đọc được".
+        The value is quoted through ``scrub.quoted`` (masked where it may hold a name)."""
         if not bad.any():
             return
-        shown = text_column(cells[bad]).reindex(cells.index)
+        shown = quoted(text_column(cells[bad]), categorical).reindex(cells.index)
         self.add(bad, label, f"{problem}: '" + shown.str.slice(0, MAX_QUOTED) + f"' (cột '{label}')", shown)

@@ -36,9 +36,10 @@ from analysis.ingest.accounting import (
 from analysis.ingest.duplicates import find_repeats
 from analysis.ingest.one_stop_values import (
     FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes)
+from analysis.ingest.scrub import mask_unknown, scrub_result
 from analysis.ingest.tables import (
-    AliasTable, Header, IngestError, Sheet, list_files, locate_tables, parse_dates, records_under, sha256,
-    text_column)
+    MIXED, MONTH_FIRST, UNSETTLED, AliasTable, Header, IngestError, Sheet, date_order, is_date, is_filled,
+    list_files, locate_tables, parse_dates, records_under, sha256, text_column)
 from analysis.reference import aliases
 from analysis.schemas import ONE_STOP
 
@@ -54,9 +55,11 @@ FIELD_LABELS_VI = {
     "paid_online": "Thanh toán trực tuyến", "apology_issued": "Phiếu xin lỗi",
     "supplement_requests": "Số lần yêu cầu bổ sung", "digitised": "Có thành phần số hóa",
     "e_result": "Kết quả điện tử", "data_reused": "Tái sử dụng dữ liệu số hóa", "fee_required": "Thủ tục có phí",
-    "rating": "Đánh giá", "complaint": "Phản ánh, kiến nghị", "source_file": "Tệp", "source_row": "Dòng",
+    "rating": "Đánh giá", "complaint": "Phản ánh, kiến nghị", "date_doubtful": "Ngày đáng ngờ",
+    "source_file": "Tệp", "source_row": "Dòng",
 }
-COMPARED = [c for c in COLUMNS if c not in ("dossier_id", "source_file", "source_row")]
+COMPARED = [c for c in COLUMNS if c not in ("dossier_id", "date_doubtful", "source_file", "source_row")]
+EARLIEST = pd.Timestamp("2000-01-01")  # no one-stop dossier system is older: an earlier date is a typing slip
 # Alias field -> the output columns it fills (e_result_link feeds e_result; status feeds status_code).
 FILLS = {"status": "status_code", "e_result_link": "e_result"}
 
@@ -87,7 +90,9 @@ def ingest(raw_dir: Path) -> SourceResult | None:
     if not files:
         return None
     settings = Settings.load()
-    return combine([read_export(path, raw_dir, settings) for path in files])
+    result = combine([read_export(path, raw_dir, settings) for path in files])
+    scrub_result(result, kept_as_is=("dossier_id",))
+    return result
 
 
 # ---------------------------------------------------------------- one file
@@ -109,6 +114,9 @@ def merge_sheets(parts: list[FilePart]) -> FilePart:
         rows_read=sum(p.account.rows_read for p in parts),
         rows_quarantined=sum(p.account.rows_quarantined for p in parts),
         lines_skipped=sum(p.account.lines_skipped for p in parts),
+        blank_lines=sum(p.account.blank_lines for p in parts),
+        doubtful_dates=sum(p.account.doubtful_dates for p in parts),
+        skipped_lines=[line for p in parts for line in p.account.skipped_lines],
         columns={k: v for p in parts for k, v in p.account.columns.items()},
         unknown_columns=list(dict.fromkeys(c for p in parts for c in p.account.unknown_columns)),
         notes=[n for p in parts for n in p.account.notes])
@@ -118,16 +126,20 @@ def merge_sheets(parts: list[FilePart]) -> FilePart:
 
 
 def read_sheet(path: Path, raw_dir: Path, name: str, sheet: Sheet, header: Header, settings: Settings) -> FilePart:
-    records = records_under(sheet, header)
+    records = records_under(sheet, header, key_checks={"dossier_id": is_filled, "received_at": is_date})
     raw = records.frame
     labels = {f: header.labels.get(pos, f) for pos, f in sorted(header.columns.items(), reverse=True)}
     account = FileAccount(
         file=name, source=SOURCE, sheet=sheet.name, header_row=header.row + 1, sha256=sha256(path),
-        demo=is_demo_file(path), rows_read=len(raw), lines_skipped=records.lines_skipped,
+        demo=is_demo_file(path), rows_read=len(raw) + records.lines_skipped, lines_skipped=records.lines_skipped,
+        blank_lines=records.blank_lines, skipped_lines=records.skipped,
         columns={header.labels[pos]: f for pos, f in header.columns.items() if pos in header.labels},
         unknown_columns=list(header.unknown))
     problems = RowProblems(raw.index)
-    table = typed_values(raw, settings.vocabulary, labels, problems)
+    table = typed_values(raw, settings.vocabulary, labels, problems, month_first(raw, name, account))
+    if records.groups is not None:  # "Lĩnh vực: Hộ tịch" lines above the rows: their field, where none is written
+        table["field"] = table["field"].fillna(records.groups) if "field" in raw else records.groups
+    table["date_doubtful"] = doubtful_dates(table)
     table["unit"] = unit_column(raw, labels, problems, file_unit(sheet, header, path, raw_dir, name, settings,
                                                                   account), account)
     table["source_file"] = pd.Series(name, index=raw.index, dtype="string")
@@ -139,12 +151,63 @@ def read_sheet(path: Path, raw_dir: Path, name: str, sheet: Sheet, header: Heade
         "record_id": table.loc[bad, "dossier_id"], "column": problems.column[bad], "value": problems.value[bad],
         "reason": problems.reason[bad]}))
     account.rows_quarantined = int(bad.sum())
+    account.doubtful_dates = int((table["date_doubtful"] & ~bad).sum())
     carried = {FILLS.get(f, f) for f in header.columns.values()} & set(COLUMNS)
+    if records.groups is not None:
+        carried.add("field")
     return FilePart(table[~bad].reset_index(drop=True), quarantine, account, carried | {"unit"})
 
 
+def month_first(raw: pd.DataFrame, name: str, account: FileAccount) -> bool:
+    """Whether the file writes its text dates month first (US order), settled by its values (tables.date_order).
+
+    A file that cannot settle it is read day first, as documented; it is refused only when reading it month
+    first would make clearly fewer dossiers impossible (returned, finished or due before received): then the
+    file most likely is in US order, and guessing either way would silently move dates.
+    """
+    columns = [raw[f] for f in DATE_FIELDS if f in raw]
+    order = date_order(columns)
+    if order == MONTH_FIRST:
+        account.notes.append("ngày viết theo thứ tự tháng/ngày/năm (kiểu Mỹ: có giá trị với phần thứ hai lớn hơn "
+                             "12): đã đọc theo tháng/ngày")
+        return True
+    if order == MIXED:
+        account.notes.append("ngày viết lẫn hai thứ tự ngày/tháng và tháng/ngày: đọc theo ngày/tháng, các ngày "
+                             "không đọc được theo thứ tự này bị cách ly")
+    if order == UNSETTLED and len(columns) > 1:
+        as_written = pd.DataFrame({f: parse_dates(raw[f])[0] for f in DATE_FIELDS if f in raw})
+        swapped = pd.DataFrame({f: parse_dates(raw[f], month_first=True)[0] for f in DATE_FIELDS if f in raw})
+        day_first_bad, month_first_bad = int(doubtful_dates(as_written).sum()), int(doubtful_dates(swapped).sum())
+        if month_first_bad * 2 < day_first_bad:
+            raise IngestError(
+                f"{name}: every date could be day/month or month/day, and read day first (the documented order) "
+                f"{day_first_bad} dossiers would be returned, finished or due before they were received against "
+                f"{month_first_bad} read month first; export the file again with dates as dd/mm/yyyy (or as "
+                "Excel dates)")
+    return False
+
+
+def doubtful_dates(dates: pd.DataFrame, today: pd.Timestamp | None = None) -> pd.Series:
+    """Dates that cannot all be true: returned, finished or due before received (calendar days), any date
+    before 2000, or a received, finished or returned date after ``today`` (the day of ingest: an export cannot
+    hold what has not happened; a due date may lie ahead). Such rows are kept but left out of timeliness."""
+    today = (today or pd.Timestamp.now()).normalize()
+    days = {f: dates[f].dt.normalize() if f in dates and dates[f].notna().any() else None for f in DATE_FIELDS}
+    flagged = pd.Series(False, index=dates.index)
+    received = days["received_at"]
+    for fieldname, day in days.items():
+        if day is None:
+            continue
+        flagged |= (day < EARLIEST).fillna(False)
+        if fieldname != "due_at":
+            flagged |= (day > today).fillna(False)
+        if received is not None and fieldname != "received_at":
+            flagged |= (day < received).fillna(False)
+    return flagged.astype("boolean")
+
+
 def typed_values(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str],
-                 problems: RowProblems) -> pd.DataFrame:
+                 problems: RowProblems, month_first: bool = False) -> pd.DataFrame:
     """Every output column but unit and source_*; a column the file lacks is all NA."""
     out = pd.DataFrame(index=raw.index)
     out["dossier_id"] = text_column(raw["dossier_id"])
@@ -152,20 +215,21 @@ def typed_values(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, st
     out["procedure_code"] = procedure_codes(raw["procedure_code"]) if "procedure_code" in raw else None
     for fieldname in ("procedure_name", "field"):
         out[fieldname] = text_column(raw[fieldname]) if fieldname in raw else None
-    read_dates(raw, labels, problems, out)
+    read_dates(raw, labels, problems, out, month_first)
     read_coded(raw, vocabulary, labels, problems, out)
     read_flags(raw, vocabulary, labels, problems, out)
     return out.astype({c: t for c, t in COLUMNS.items() if c in out.columns})
 
 
-def read_dates(raw: pd.DataFrame, labels: dict[str, str], problems: RowProblems, out: pd.DataFrame) -> None:
+def read_dates(raw: pd.DataFrame, labels: dict[str, str], problems: RowProblems, out: pd.DataFrame,
+               month_first: bool = False) -> None:
     """The four dates; an unreadable one quarantines its row, and so does a blank received date."""
     unreadable = {}
     for fieldname in DATE_FIELDS:
         if fieldname not in raw:
             out[fieldname] = None
             continue
-        out[fieldname], unreadable[fieldname] = parse_dates(raw[fieldname])
+        out[fieldname], unreadable[fieldname] = parse_dates(raw[fieldname], month_first)
         problems.add_bad_value(unreadable[fieldname], raw[fieldname],
                                f"{FIELD_LABELS_VI[fieldname].lower()} không đọc được", labels[fieldname])
     problems.add(out["received_at"].isna() & ~unreadable["received_at"], labels["received_at"],
@@ -181,7 +245,8 @@ def read_coded(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str]
             out[column] = None
             continue
         out[column], bad = vocabulary.lookup(fieldname, raw[fieldname])
-        problems.add_bad_value(bad, raw[fieldname], f"{what} không có trong one_stop/values.csv", labels[fieldname])
+        problems.add_bad_value(bad, raw[fieldname], f"{what} không có trong one_stop/values.csv", labels[fieldname],
+                               categorical=True)
     out["status_code"] = pd.to_numeric(out["status_code"]).astype("Int8")
 
 
@@ -196,7 +261,8 @@ def read_flags(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str]
             out[fieldname], bad = fee_flags(vocabulary, raw[fieldname])
         else:
             out[fieldname], bad = vocabulary.flags(fieldname, raw[fieldname])
-        problems.add_bad_value(bad, raw[fieldname], "giá trị có/không không đọc được", labels[fieldname])
+        problems.add_bad_value(bad, raw[fieldname], "giá trị có/không không đọc được", labels[fieldname],
+                               categorical=True)
     if "e_result_link" in raw:  # a result file's link is an electronic result
         linked = text_column(raw["e_result_link"]).notna()
         out["e_result"] = out["e_result"] | linked if "e_result" in raw else linked
@@ -212,7 +278,7 @@ def read_flags(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str]
 def file_unit(sheet: Sheet, header: Header, path: Path, raw_dir: Path, name: str, settings: Settings,
               account: FileAccount) -> str | None:
     """The unit of a whole file: named in its title rows, else its sub-folder of one_stop/; None if neither."""
-    named = {}
+    named: dict[str, object] = {}
     for row in sheet.rows[:header.row]:
         for cell in row:
             for unit in units.named_in(cell):
@@ -245,10 +311,11 @@ def unit_column(raw: pd.DataFrame, labels: dict[str, str], problems: RowProblems
     written = text_column(raw["unit"])
     unit = units.canonical(written).fillna(fallback) if fallback else units.canonical(written)
     problems.add(unit.isna(), labels["unit"], f"thiếu đơn vị (cột '{labels['unit']}')")
-    known = {u.unit for u in units.all_units()}
-    unknown = written[unit.notna() & ~unit.isin(known)].value_counts()
-    account.notes.extend(f"đơn vị không có trong units.csv: '{spelling}' ({n} dòng, giữ nguyên)"
-                         for spelling, n in unknown.items())
+    unit = mask_unknown(unit, units.known_names())
+    unknown = unit[unit.notna() & ~unit.isin(units.known_names())]
+    first_row = raw.loc[unknown.index, "source_row"].groupby(unknown.to_numpy()).min()
+    account.notes.extend(f"đơn vị không có trong units.csv: '{shown}' ({n} dòng, từ dòng {first_row[shown]}; tên "
+                         "che bớt vì có thể là dữ liệu cá nhân)" for shown, n in unknown.value_counts().items())
     return unit
 
 
@@ -261,8 +328,9 @@ def combine(parts: list[FilePart]) -> SourceResult:
     repeats = find_repeats(table, "dossier_id", COMPARED, origin="source_file",
                            carried={p.account.file: p.carried for p in parts})
     conflicts = conflict_quarantine(table, repeats.conflict, repeats.differing, accounts)
+    kept_at = repeats.kept_row[repeats.duplicate].astype("int64")
     copies = pd.DataFrame({"file": table.loc[repeats.duplicate, "source_file"],
-                           "kept_in": table["source_file"].to_numpy()[repeats.kept_row[repeats.duplicate].astype("int64")]})
+                           "kept_in": table["source_file"].to_numpy()[kept_at]})
     for (file, kept_in), n in copies.value_counts(sort=False).items():
         accounts[file].rows_duplicate += int(n)
         where = "trong cùng tệp" if kept_in == file else f"ở tệp {kept_in}"
@@ -270,9 +338,13 @@ def combine(parts: list[FilePart]) -> SourceResult:
     for (file, n) in table.loc[repeats.conflict, "source_file"].value_counts(sort=False).items():
         accounts[file].rows_quarantined += int(n)
     for account in accounts.values():
-        account.rows_ingested = account.rows_read - account.rows_quarantined - account.rows_duplicate
+        account.rows_ingested = (account.rows_read - account.rows_quarantined - account.rows_duplicate
+                                 - account.lines_skipped)
         account.check()
     kept = table[~(repeats.duplicate | repeats.conflict)].reset_index(drop=True)
+    doubtful = kept.loc[kept["date_doubtful"].fillna(False).astype(bool), "source_file"].value_counts()
+    for file, account in accounts.items():
+        account.doubtful_dates = int(doubtful.get(file, 0))
     quarantine = quarantine_frame(pd.concat([*(p.quarantine for p in parts), conflicts], ignore_index=True))
     return SourceResult(SOURCE, kept, quarantine, list(accounts.values()))
 

@@ -24,6 +24,7 @@ from analysis import units
 from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame,
                                         relative_name)
 from analysis.ingest.duplicates import find_repeats
+from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
 from analysis.reference import aliases
 from analysis.reference.papi import reference_path, survey_map, survey_scales
 from analysis.ingest.tables import (AliasTable, IngestError, coded_values, list_files, locate_table, parse_dates,
@@ -87,7 +88,8 @@ class FileRows:
 
 def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
     """One export -> its respondents, quarantine entries and row accounting; IngestError when unusable."""
-    account = FileAccount(file=relative_name(path, raw_dir), source=SOURCE, sha256=sha256(path),
+    name = relative_name(path, raw_dir)
+    account = FileAccount(file=name, source=SOURCE, sha256=sha256(path, name),
                           demo=is_demo_file(path))
     sheet, header = locate_table(path, ref.aliases, REQUIRED)
     asked = [q for q in ref.codes if q in set(header.columns.values())]
@@ -100,11 +102,12 @@ def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
     label = {f: header.labels.get(pos, f) for pos, f in sorted(header.columns.items(), reverse=True)}
     records = records_under(sheet, header)
     raw = records.frame
-    account.lines_skipped = records.lines_skipped
-    account.rows_read = len(raw)
+    account.lines_skipped, account.blank_lines = records.lines_skipped, records.blank_lines
+    account.skipped_lines = records.skipped
+    account.rows_read = len(raw) + records.lines_skipped
 
     out = pd.DataFrame({"respondent_id": text_column(raw["respondent_id"]),
-                        "unit": units.canonical(text_column(raw["unit"]))})
+                        "unit": mask_unknown(units.canonical(text_column(raw["unit"])), units.known_names())})
     out["surveyed_on"], bad_date = parse_dates(raw["surveyed_on"])
     entries: list[dict] = []
     for code in ref.codes:
@@ -113,7 +116,7 @@ def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
             continue
         scale = ref.questions.loc[ref.questions["question"] == code, "scale"].iloc[0]
         out[code], bad = answer_codes(raw[code], scale, ref.scales)
-        entries += _entries(account, raw, out, bad, label[code], text_column(raw[code]),
+        entries += _entries(account, raw, out, bad, label[code], quoted(text_column(raw[code]), categorical=True),
                             f"câu trả lời không hợp lệ cho {code} (thang {scale}) — chỉ bỏ câu này, "
                             "các câu khác của phiếu vẫn được tính")
     no_answer = raw[asked].map(lambda cell: cell is None or not str(cell).strip()).all(axis=1)
@@ -122,7 +125,7 @@ def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
         (out["unit"].isna(), label["unit"], None, "thiếu tên đơn vị"),
         (out["surveyed_on"].isna() & ~bad_date, label["surveyed_on"], None,
          "thiếu ngày khảo sát: không xếp được phiếu vào năm nào"),
-        (bad_date, label["surveyed_on"], text_column(raw["surveyed_on"]), "ngày khảo sát không đọc được"),
+        (bad_date, label["surveyed_on"], quoted(text_column(raw["surveyed_on"])), "ngày khảo sát không đọc được"),
         (no_answer, "(mọi câu hỏi)", None, "phiếu không có câu trả lời nào"),
     ]
     rejected = pd.Series(False, index=raw.index)
@@ -134,12 +137,12 @@ def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
         rejected |= fresh
     known = {u.unit for u in units.all_units()}
     strangers = out.loc[~rejected & ~out["unit"].isin(known), "unit"].value_counts()
-    account.notes += [f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu)"
-                      for name, count in strangers.items()]
+    account.notes += [f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu; tên che bớt vì có thể "
+                      "là dữ liệu cá nhân)" for name, count in strangers.items()]
     out["source_file"] = account.file
     out["source_row"] = raw["source_row"].astype("int64")
     account.rows_quarantined = int(rejected.sum())
-    account.rows_ingested = account.rows_read - account.rows_quarantined
+    account.rows_ingested = account.rows_read - account.rows_quarantined - account.lines_skipped
     return FileRows(account, out[~rejected].reset_index(drop=True), entries, {"surveyed_on", *asked})
 
 
@@ -189,4 +192,6 @@ def ingest(raw_dir: Path, ref: SurveyReference | None = None) -> SourceResult | 
     table = table.astype({"respondent_id": "string", "unit": "string", "source_file": "string",
                           "source_row": "int64", **{code: "Float64" for code in ref.codes}})
     table["surveyed_on"] = table["surveyed_on"].astype("datetime64[us]")
-    return SourceResult(SOURCE, table, quarantine_frame(entries), list(accounts.values()))
+    result = SourceResult(SOURCE, table, quarantine_frame(entries), list(accounts.values()))
+    scrub_result(result, kept_as_is=("respondent_id",))
+    return result

@@ -27,6 +27,7 @@ from analysis import units
 from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
 from analysis.fmt import compact_series
 from analysis.ingest.par_checks import NO_DATE, issues, record_id
+from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
 from analysis.ingest.tables import (AliasTable, IngestError, list_files, locate_table, parse_dates, records_under,
                                     sha256, text_column)
 from analysis.par_tree import CriteriaSet
@@ -81,7 +82,7 @@ def parse_records(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]
     cells that could not be read, per column."""
     blank = pd.Series(None, index=raw.index, dtype=object)
     frame = pd.DataFrame({
-        "unit": units.canonical(text_column(raw["unit"])),
+        "unit": mask_unknown(units.canonical(text_column(raw["unit"])), units.known_names()),
         "code": text_column(raw["code"]).str.replace(r"[\s.]+$", "", regex=True).str.replace(" ", "", regex=False),
         "name": text_column(raw.get("name", blank)),
         "evidence": text_column(raw.get("evidence", blank)),
@@ -137,7 +138,7 @@ def read_file(path: Path, raw_dir: Path, table_aliases: AliasTable,
     raw = records.frame.rename(columns={"max_points": "file_max_points"})
     frame, bad = parse_records(raw)
     blank = pd.Series(None, index=raw.index, dtype=object)
-    written = pd.DataFrame({c: text_column(raw.get(c, blank)) for c in (*REQUIRED, "as_of", *NUMBER_COLUMNS)})
+    written = pd.DataFrame({c: quoted(text_column(raw.get(c, blank))) for c in (*REQUIRED, "as_of", *NUMBER_COLUMNS)})
     frame = pd.concat([frame, quarantine_reasons(frame, bad, written.fillna(""), sets)], axis=1)
     frame["q_value"] = _written_values(written, frame["q_column"])
     frame["is_leaf"] = in_set(frame, sets, "is_leaf").astype("boolean")
@@ -146,12 +147,14 @@ def read_file(path: Path, raw_dir: Path, table_aliases: AliasTable,
     frame["source_row"] = raw["source_row"]
     account = FileAccount(
         file=relative_name(path, raw_dir), source=SOURCE, sheet=sheet.name, header_row=header.row + 1,
-        sha256=sha256(path), demo=is_demo_file(path), rows_read=len(frame), lines_skipped=records.lines_skipped,
+        sha256=sha256(path), demo=is_demo_file(path), rows_read=len(frame) + records.lines_skipped,
+        lines_skipped=records.lines_skipped, blank_lines=records.blank_lines, skipped_lines=records.skipped,
         columns={header.labels[pos]: field for pos, field in header.columns.items() if pos in header.labels},
         unknown_columns=header.unknown)
     unknown_units = sorted(set(frame["unit"].dropna()) - {u.unit for u in units.all_units()})
     if unknown_units:
-        account.notes.append("đơn vị ngoài danh sách units.csv (giữ nguyên tên): " + ", ".join(unknown_units))
+        account.notes.append("đơn vị ngoài danh sách units.csv (tên che bớt vì có thể là dữ liệu cá nhân): "
+                             + ", ".join(unknown_units))
     return frame, account
 
 
@@ -221,4 +224,6 @@ def ingest(raw_dir: Path, sets: dict[int, CriteriaSet] | None = None,
     found = issues(table, sets, quarantine)
     for account in accounts:
         account.notes += found.loc[found["file"] == account.file, "message"].tolist()
-    return SourceResult(SOURCE, table, quarantine, accounts)
+    result = SourceResult(SOURCE, table, quarantine, accounts)
+    scrub_result(result)
+    return result

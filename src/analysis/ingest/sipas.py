@@ -32,6 +32,7 @@ from analysis import units
 from analysis.ingest.accounting import (FileAccount, RowProblems, SourceResult, is_demo_file, quarantine_frame,
                                         relative_name)
 from analysis.ingest.duplicates import find_repeats
+from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
 from analysis.ingest.tables import (AliasTable, IngestError, cell_text, coded_values, list_files, locate_table,
                                     map_distinct, parse_dates, records_under, sha256, text_column)
 from analysis.reference.sipas import answer_scores, column_aliases, questionnaire
@@ -87,7 +88,8 @@ def answer_code(cell: object, scores: dict[str, int]) -> int:
 
 
 def answer_codes(values: pd.Series, scores: dict[str, int]) -> np.ndarray:
-    """Answer cells -> codes, each distinct cell read once (a file repeats a handful of answers)."""
+    """Answer cells -> codes, each distinct cell read once (a file repeats a handful of answers); an Excel
+    TRUE/FALSE reaches ``answer_code`` as text (``map_distinct``) and is no answer of the scale: UNREADABLE."""
     return map_distinct(values, partial(answer_code, scores=scores)).to_numpy(dtype=np.int8)
 
 
@@ -135,8 +137,9 @@ def _bad_answers(account: FileAccount, codes: np.ndarray, block: pd.DataFrame, r
     reason = ("câu trả lời không hợp lệ cho " + pd.Series(criterion, dtype="string") + " (cần 1–5 hoặc Rất không "
               "hài lòng … Rất hài lòng) — chỉ bỏ câu này, các câu khác của phiếu vẫn được tính")
     return _entries(account, np.ones(len(row_at), dtype=bool), np.asarray(rows)[row_at],
-                    form_ids.iloc[row_at].reset_index(drop=True), pd.Series(np.asarray(labels, dtype=object)[column_at]),
-                    cells.map(cell_text), reason)
+                    form_ids.iloc[row_at].reset_index(drop=True),
+                    pd.Series(np.asarray(labels, dtype=object)[column_at]),
+                    quoted(cells.map(cell_text), categorical=True), reason)
 
 
 @dataclass
@@ -161,13 +164,14 @@ def _entries(account: FileAccount, mask, rows, record_ids: pd.Series, column, va
 
 def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     """One export -> its forms, quarantine entries and row accounting; IngestError when unusable."""
-    account = FileAccount(file=relative_name(path, raw_dir), source=SOURCE, sha256=sha256(path),
+    name = relative_name(path, raw_dir)
+    account = FileAccount(file=name, source=SOURCE, sha256=sha256(path, name),
                           demo=is_demo_file(path))
     sheet, header = locate_table(path, ref.aliases, required=("survey_date",), label=account.file)
     asked = [c for c in ref.codes if c in set(header.columns.values())]
     folder_unit = unit_from_folder(path, raw_dir / SOURCE)
     _check_usable(account, header, asked, folder_unit, path)
-    label = {}
+    label: dict[str, str] = {}
     for pos, f in sorted(header.columns.items()):
         label.setdefault(f, header.labels.get(pos, f))
     raw = _forms_under(sheet, header, account)
@@ -191,7 +195,7 @@ def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     entries.append(_entries(account, rejected, rows, forms["form_id"], problems.column, problems.value,
                             problems.reason))
     account.rows_quarantined = int(rejected.sum())
-    account.rows_ingested = account.rows_read - account.rows_quarantined
+    account.rows_ingested = account.rows_read - account.rows_quarantined - account.lines_skipped
     return FileForms(account, forms[kept].reset_index(drop=True)[output_columns(ref.codes)], entries)
 
 
@@ -217,7 +221,10 @@ def _forms_under(sheet, header, account: FileAccount) -> pd.DataFrame:
     filled = raw[content].map(lambda cell: cell_text(cell) is not None).any(axis=1) if content \
         else pd.Series(False, index=raw.index)
     account.lines_skipped = records.lines_skipped + int((~filled).sum())
-    account.rows_read = int(filled.sum())
+    account.blank_lines = records.blank_lines
+    account.rows_read = len(raw) + records.lines_skipped
+    account.skipped_lines = records.skipped + [{"row": int(row), "kind": "dòng chỉ có số thứ tự", "text": ""}
+                                               for row in raw.loc[~filled, "source_row"]]
     return raw[filled].reset_index(drop=True)
 
 
@@ -234,12 +241,11 @@ def _placed(raw: pd.DataFrame, label: dict[str, str], folder_unit: str | None, p
     problems.add_bad_value(bad_dates, raw["survey_date"], "ngày khảo sát không đọc được", label["survey_date"])
     unit = units.canonical(text_column(raw["unit"])) if "unit" in raw else pd.Series(pd.NA, index=raw.index,
                                                                                     dtype="string")
-    forms["unit"] = unit.fillna(folder_unit) if folder_unit else unit
+    forms["unit"] = mask_unknown(unit.fillna(folder_unit) if folder_unit else unit, units.known_names())
     problems.add(forms["unit"].isna(), label.get("unit", "Đơn vị"), "thiếu tên đơn vị")
-    known = {u.unit for u in units.all_units()}
-    strangers = forms.loc[forms["unit"].notna() & ~forms["unit"].isin(known), "unit"].value_counts()
-    account.notes += [f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu)"
-                      for name, count in strangers.items()]
+    strangers = forms.loc[forms["unit"].notna() & ~forms["unit"].isin(units.known_names()), "unit"].value_counts()
+    account.notes += [f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu; tên che bớt vì có thể "
+                      "là dữ liệu cá nhân)" for name, count in strangers.items()]
     return forms
 
 
@@ -252,7 +258,8 @@ def _channel(raw: pd.DataFrame, forms: pd.DataFrame, label: dict[str, str], acco
     channel, bad = coded_values(raw["channel"], CHANNELS)
     forms["channel"] = channel.astype("string")
     return _entries(account, bad.to_numpy() & kept, rows, forms["form_id"], label["channel"],
-                    text_column(raw["channel"]), "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
+                    quoted(text_column(raw["channel"]), categorical=True),
+                    "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
                     "Bưu chính hoặc 1/2/3) — chỉ bỏ ô này, phiếu vẫn được tính")
 
 
@@ -314,7 +321,9 @@ def ingest(raw_dir: Path, ref: Reference | None = None) -> SourceResult | None:
     files = list_files(raw_dir / SOURCE)
     if not files:
         return None
-    parts, accounts, entries, seen, carried = [], [], [], {}, {}
+    parts, accounts, entries = [], [], []
+    seen: dict[str, str] = {}
+    carried: dict[str, set[str]] = {}
     for path in files:
         result = read_file(path, raw_dir, ref)
         account = result.account
@@ -322,7 +331,8 @@ def ingest(raw_dir: Path, ref: Reference | None = None) -> SourceResult | None:
         carried[account.file] = {*account.columns.values(), "unit", "survey_date"}
         if account.sha256 in seen:  # the same export dropped in twice
             account.notes.append(f"tệp trùng hoàn toàn với {seen[account.sha256]}: mọi phiếu tính là trùng lặp")
-            account.rows_duplicate, account.rows_ingested, account.rows_quarantined = account.rows_read, 0, 0
+            account.rows_duplicate = account.rows_read - account.lines_skipped
+            account.rows_ingested, account.rows_quarantined = 0, 0
             continue
         seen[account.sha256] = account.file
         parts.append(result.forms)
@@ -333,4 +343,6 @@ def ingest(raw_dir: Path, ref: Reference | None = None) -> SourceResult | None:
         account.check()
     found = [e for e in entries + conflicts if len(e)]
     quarantine = quarantine_frame(pd.concat(found, ignore_index=True) if found else [])
-    return SourceResult(SOURCE, finish(forms, ref.codes), quarantine, accounts)
+    result = SourceResult(SOURCE, finish(forms, ref.codes), quarantine, accounts)
+    scrub_result(result, kept_as_is=("form_id",))
+    return result

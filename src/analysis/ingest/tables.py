@@ -14,12 +14,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import UserError
+from analysis.ingest.scrub import unknown_value
 from analysis.text import fold, nfc, strip_accents
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -48,7 +50,7 @@ class Sheet:
     """The raw cells of one sheet (or one text file), rows as lists, as the reader saw them."""
     file: Path
     name: str
-    rows: list[list[object]]
+    rows: list[list[Any]]  # cells as the reader gives them (str, numbers, dates, None)
 
 
 # ---------------------------------------------------------------- reading files
@@ -61,23 +63,36 @@ def list_files(folder: Path) -> list[Path]:
                   and not p.name.startswith((".", "~$")))
 
 
-def sha256(path: Path) -> str:
+def sha256(path: Path, label: str | None = None) -> str:
+    """The file's SHA-256; ``label`` names it in the message when it cannot be read (default: its name)."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise unreadable(path, exc, label) from None
     return digest.hexdigest()
+
+
+def unreadable(path: Path, exc: OSError, label: str | None = None) -> IngestError:
+    """A file the system will not let us read (permission denied, locked, vanished), said in one line."""
+    return IngestError(f"{label or path.name}: cannot be opened ({exc.strerror or type(exc).__name__}); check that the "
+                       "file is not open elsewhere and that you may read it")
 
 
 def read_sheets(path: Path) -> list[Sheet]:
     """Every sheet of a workbook, or the one table of a CSV/TXT file."""
-    if path.stat().st_size == 0:
-        raise IngestError(f"{path.name}: the file is empty")
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        return _read_workbook(path)
-    if suffix in TEXT_SUFFIXES:
-        return [Sheet(path, "", _read_text(path))]
+    try:
+        if path.stat().st_size == 0:
+            raise IngestError(f"{path.name}: the file is empty")
+        suffix = path.suffix.lower()
+        if suffix in EXCEL_SUFFIXES:
+            return _read_workbook(path)
+        if suffix in TEXT_SUFFIXES:
+            return [Sheet(path, "", _read_text(path))]
+    except OSError as exc:
+        raise unreadable(path, exc) from None
     raise IngestError(f"{path.name}: unsupported file type {suffix!r} (use xlsx, xls, csv or txt)")
 
 
@@ -136,12 +151,12 @@ class AliasTable:
     spellings: dict[str, list[str]] = field(default_factory=dict)  # field -> aliases as written, for messages
 
     @classmethod
-    def from_csv(cls, path: Path) -> "AliasTable":
+    def from_csv(cls, path: Path) -> AliasTable:
         """Read ``field,alias`` rows (``#`` lines are comments); one spelling naming two fields is refused."""
         table = pd.read_csv(path, dtype=str, comment="#", skipinitialspace=True).dropna()
         return cls({}).extended(zip(table["field"].map(nfc), table["alias"].map(nfc)), path.name)
 
-    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> "AliasTable":
+    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> AliasTable:
         """A copy with more (field, alias) pairs; an alias already naming another field is refused, naming
         ``origin`` (the file the pairs come from)."""
         by_key = dict(self.by_key)
@@ -173,19 +188,58 @@ class Header:
 
 
 def find_header(sheet: Sheet, aliases: AliasTable, required: Iterable[str]) -> Header | None:
-    """The row in the first HEADER_SCAN_ROWS that names the most known fields and all required ones."""
+    """The row in the first HEADER_SCAN_ROWS that names the most known fields and all required ones; a header
+    written over two rows (a merged "Ngày" above "Tiếp nhận | Hẹn trả | Trả") is read as one
+    (``two_row_labels``) when that names more fields than either row alone."""
     required = set(required)
     best: Header | None = None
-    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        columns = {pos: f for pos, cell in enumerate(row) if (f := aliases.field_for(cell))}
-        found = set(columns.values())
-        if not required <= found:
-            continue
-        if best is None or len(found) > len(set(best.columns.values())):
-            labels = {pos: nfc(str(cell)) for pos, cell in enumerate(row) if cell is not None and str(cell).strip()}
-            unknown = [label for pos, label in labels.items() if pos not in columns]
-            best = Header(index, columns, labels, unknown)
+    rows = sheet.rows[:HEADER_SCAN_ROWS + 1]
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        tries = [(index, row)]
+        if index + 1 < len(rows):
+            tries.append((index + 1, two_row_labels(row, rows[index + 1])))
+        for at, labels_row in tries:
+            columns = {pos: f for pos, cell in enumerate(labels_row) if (f := aliases.field_for(cell))}
+            found = set(columns.values())
+            if not required <= found:
+                continue
+            if best is None or len(found) > len(set(best.columns.values())):
+                labels = {pos: nfc(str(cell)) for pos, cell in enumerate(labels_row)
+                          if cell is not None and str(cell).strip()}
+                unknown = [label for pos, label in labels.items() if pos not in columns]
+                best = Header(at, columns, labels, unknown)
     return best
+
+
+def two_row_labels(upper: list[object], lower: list[object]) -> list[object]:
+    """One header from two rows: a lower cell is prefixed by the upper cell above it or, under a merged upper
+    cell (blank but for its first column), by the nearest upper cell to its left ("Ngày" + "Hẹn trả");
+    a column blank below keeps its upper text (a cell merged down over both rows)."""
+    labels, carried = [], None
+    for pos in range(max(len(upper), len(lower))):
+        top = upper[pos] if pos < len(upper) else None
+        bottom = lower[pos] if pos < len(lower) else None
+        if not _blank_cell(top):
+            carried = top
+        if _blank_cell(bottom):
+            labels.append(top)
+        elif isinstance(bottom, str):
+            labels.append(f"{carried} {bottom}" if carried is not None else bottom)
+        else:
+            return []  # a number or date below: a data row, not the second half of a header
+    return labels
+
+
+def sub_header_cells(sheet: Sheet, header: Header) -> list[str]:
+    """Text under blank header cells in the row right below the header, while every recognised column of that
+    row is blank: the second row of a two-row header that could not be read as one (columns would be lost)."""
+    if header.row + 1 >= len(sheet.rows):
+        return []
+    below = sheet.rows[header.row + 1]
+    if any(pos < len(below) and not _blank_cell(below[pos]) for pos in header.columns):
+        return []
+    return [nfc(cell) for pos, cell in enumerate(below)
+            if isinstance(cell, str) and cell.strip() and pos not in header.labels and not is_column_numbering(below)]
 
 
 def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet, set[str]] | None:
@@ -215,6 +269,13 @@ def locate_tables(path: Path, aliases: AliasTable, required: Iterable[str],
     if not any(any(not _blank_cell(cell) for cell in row) for sheet in sheets for row in sheet.rows):
         raise IngestError(f"{label}: the file has no data")
     candidates = [(sheet, header) for sheet in sheets if (header := find_header(sheet, aliases, required))]
+    for sheet, header in candidates:
+        if lost := sub_header_cells(sheet, header):
+            where = f" (sheet {sheet.name!r})" if sheet.name else ""
+            raise IngestError(
+                f"{label}{where}: the header seems to span rows {header.row + 1}-{header.row + 2} (row "
+                f"{header.row + 2} has {', '.join(repr(c) for c in lost[:4])} under merged or blank header cells) "
+                "and cannot be read as one row; write each column's full name in one header row")
     if candidates:
         return candidates
     partial = best_partial_header(sheets, aliases)
@@ -276,40 +337,105 @@ def is_column_numbering(row: list[object]) -> bool:
 class Records:
     """The records under a header: one column per field (raw cells), plus ``source_row`` (1-based, as in Excel)."""
     frame: pd.DataFrame
-    lines_skipped: int  # blank lines and footer lines: not records, not counted in rows_read
+    lines_skipped: int  # non-blank lines that are not records (footer, subtotal, group, column numbers)
+    blank_lines: int = 0
+    skipped: list[dict] = field(default_factory=list)  # {"row", "kind", "text"} of each skipped non-blank line
+    groups: pd.Series | None = None  # per record, the group line above it ("Lĩnh vực: Hộ tịch" -> "Hộ tịch")
 
 
-def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> Records:
+# A group line of a printed export: "Lĩnh vực: Hộ tịch", "I. LĨNH VỰC CHỨNG THỰC" (folded, accents stripped).
+GROUP_LINE = re.compile(r"^\W*(?:(?:\d{1,2}|[ivx]{1,4})\s*[.)/-]\s*)?linh\s*vuc\b\s*[:\-\u2013]?\s*")
+SKIPPED_SHOWN = 80  # characters of a skipped line listed in the data-quality report
+SKIPPED_LISTED = 50  # skipped lines listed per sheet (all are counted)
+KIND_FOOTER, KIND_GROUP, KIND_NUMBERS, KIND_AFTER = ("dòng tổng cộng / ký tên", "dòng nhóm lĩnh vực",
+                                                     "dòng đánh số cột", "dòng sau cuối bảng")
+
+
+def group_label(first: object) -> str | None:
+    """"Lĩnh vực: Hộ tịch" -> "Hộ tịch"; None when the cell is not a group line."""
+    if not isinstance(first, str):
+        return None
+    text = nfc(first)
+    match = GROUP_LINE.match(strip_accents(text).lower())
+    return (text[match.end():].strip(" :-\u2013") or None) if match else None
+
+
+KeyChecks = dict[str, Callable[[object], bool]]  # field -> "this cell is a valid value of the field"
+
+
+def blank_cells(grid: pd.DataFrame) -> np.ndarray:
+    """Empty cells of a grid (None, NaN, ""), vectorised, as a rows x columns mask. Text of spaces only is not
+    caught here (that would cost a look at every cell); ``records_under`` catches it on the sparse lines."""
+    cells = grid.to_numpy(dtype=object)
+    return pd.isna(cells) | (cells == "")
+
+
+def looks_like_data(grid: pd.DataFrame, blank: np.ndarray, header: Header, key_checks: KeyChecks | None,
+                    dense: int) -> np.ndarray:
+    """Per line: fills at least ``dense`` recognised columns, or holds a valid value in every key column (for a
+    dossier: an id and a received date that reads as a date; checked only on the sparse lines)."""
+    positions = [pos for pos in header.columns if pos < grid.shape[1]]
+    result = (~blank[:, positions]).sum(axis=1) >= dense
+    keys = {pos: check for pos, f in header.columns.items() if (check := (key_checks or {}).get(f))}
+    if keys and all(pos < grid.shape[1] for pos in keys):
+        for line in np.flatnonzero(~result & ~blank.all(axis=1)):
+            result[line] = all(valid(grid.iat[line, pos]) for pos, valid in keys.items())
+    return result
+
+
+def is_filled(cell: object) -> bool:
+    return not _blank_cell(cell)
+
+
+def is_date(cell: object) -> bool:
+    """One cell that ``parse_dates`` reads as a date (for key checks of a few sparse lines, not for columns)."""
+    return bool(parse_dates(pd.Series([cell], dtype=object))[0].notna().iloc[0])
+
+
+def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
+                  key_checks: KeyChecks | None = None) -> Records:
     """Cut the records out of a sheet; personal columns are never copied unless asked (for hashing).
 
-    Not records (counted in ``lines_skipped``): blank lines, a column-numbering row right under the header,
-    and footer lines — a totals or signature line and the sparse lines after it. A line after a footer that
-    fills more than half of the recognised columns is data again (a subtotal in the middle loses nothing).
+    A line that looks like data (``looks_like_data``) is always a record, whatever its first cell says.
+    Not records (counted, and listed in ``skipped``): a column-numbering row right under the header;
+    sparse totals lines ("Tổng cộng lĩnh vực …", "Cộng: 25") anywhere; group lines ("Lĩnh vực: Hộ tịch"),
+    whose label is carried down to the records under them (``groups``); and the footer — a signature or
+    totals line *after the last line that looks like data*, and the sparse lines after it. Blank lines are
+    counted apart. Any other sparse line is a record (its checks will say what it lacks).
     """
-    body = sheet.rows[header.row + 1:]
     width = max(header.columns, default=-1) + 1
-    kept, numbers, skipped = [], [], 0
+    body = pd.DataFrame(_same_length(sheet.rows[header.row + 1:]), dtype=object)
+    body = body.reindex(columns=range(max(width, body.shape[1])))
+    blank = blank_cells(body)
+    data_like = looks_like_data(body, blank, header, key_checks, max(3, len(header.columns) // 2 + 1))
+    empty = blank.all(axis=1)
+    kind_of: dict[int, str] = {}
+    if len(body) and is_column_numbering(list(body.iloc[0])):
+        kind_of[0], data_like[0] = KIND_NUMBERS, False
+    last_data = int(np.flatnonzero(data_like).max()) if data_like.any() else -1
+    group_at: dict[int, str] = {}
     in_footer = False
-    dense = max(3, len(header.columns) // 2 + 1)
-    for offset, row in enumerate(body):
-        first = next((cell for cell in row if not _blank_cell(cell)), _NOTHING)
-        if first is _NOTHING or (offset == 0 and is_column_numbering(row)):
-            skipped += 1
+    for line in np.flatnonzero(~data_like & ~empty):  # sparse lines only: few, read one by one
+        cells = [cell for cell in body.iloc[line].to_numpy()[~blank[line]] if not _blank_cell(cell)]
+        if not cells:  # spaces only
+            empty[line] = True
+        if line in kind_of or not cells:
             continue
-        if _is_footer_cell(first):
-            in_footer = True
-            skipped += 1
-            continue
-        if in_footer:
-            filled = sum(1 for pos in header.columns if pos < len(row) and not _blank_cell(row[pos]))
-            if filled < dense:
-                skipped += 1
-                continue
-            in_footer = False
-        kept.append(row[:width] if len(row) >= width else [*row, *[None] * (width - len(row))])
-        numbers.append(header.row + offset + 2)
-    grid = pd.DataFrame(kept, columns=range(width), dtype=object) if kept else pd.DataFrame(
-        columns=range(width), dtype=object)
+        if (label := group_label(cells[0])) is not None and len(cells) <= 2:
+            kind_of[line], group_at[line] = KIND_GROUP, label
+        elif _is_footer_cell(cells[0]):
+            kind_of[line], in_footer = KIND_FOOTER, line > last_data
+        elif in_footer:
+            kind_of[line] = KIND_AFTER
+    skipped = [{"row": int(header.row + line + 2), "kind": kind,
+                "text": _skipped_text(kind, [c for c in body.iloc[line].to_numpy()[~blank[line]]
+                                             if not _blank_cell(c)])}
+               for line, kind in sorted(kind_of.items())]
+    kept = np.flatnonzero(~empty & ~np.isin(np.arange(len(body)), list(kind_of)))
+    grid = body.iloc[kept, :width].reset_index(drop=True)
+    groups = pd.Series(group_at, dtype="string").reindex(range(len(body))).ffill().iloc[kept].reset_index(
+        drop=True) if group_at else None
+    numbers = header.row + kept + 2
     frame = pd.DataFrame(index=range(len(kept)))
     for pos, fieldname in header.columns.items():
         if fieldname == PERSONAL and not keep_personal:
@@ -319,7 +445,30 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> 
             values = frame[fieldname].where(~frame[fieldname].map(_blank_cell), values)
         frame[fieldname] = values
     frame["source_row"] = pd.Series(numbers, dtype="int64")
-    return Records(frame, skipped)
+    return Records(frame, len(skipped), int(empty.sum()), skipped[:SKIPPED_LISTED], groups)
+
+
+def _same_length(rows: list[list[object]]) -> list[list[object]]:
+    """Rows padded with None to the longest (a CSV line may stop early)."""
+    longest = max(map(len, rows), default=0)
+    return [row if len(row) == longest else [*row, *[None] * (longest - len(row))] for row in rows]
+
+
+def _skipped_text(kind: str, cells: list[object]) -> str:
+    """What the data-quality report shows of a skipped line: the first cell (the phrase that made it a
+    footer, group or numbering line) and how many cells follow; a line after the footer (often a signer's
+    name) only in the masked form of scrub.unknown_value."""
+    first = cell_text(cells[0]) or ""
+    if kind == KIND_AFTER:
+        first = str(unknown_value(first))
+    elif kind == KIND_FOOTER:  # "Người lập biểu: <name>": the phrase, and the rest only if it is not words
+        end = FOOTER_LINE.match(strip_accents(first).lower()).end()
+        rest = first[end:]
+        first = first[:end] + (rest if len(re.findall(r"[^\W\d_]+", rest)) < 2 else str(unknown_value(rest)))
+    elif kind == KIND_NUMBERS:
+        return " ".join(cell_text(c) or "" for c in cells)[:SKIPPED_SHOWN]
+    more = f" (+{len(cells) - 1} ô)" if len(cells) > 1 else ""
+    return first[:SKIPPED_SHOWN] + more
 
 
 # ---------------------------------------------------------------- values
@@ -327,12 +476,30 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False) -> 
 def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str = "object") -> pd.Series:
     """``func`` once per distinct cell (exports repeat few values: statuses, yes/no, procedures), blanks as None.
 
-    Cells equal in Python (1, 1.0 and True) share one result.
+    Cells equal in Python (1 and 1.0) share one result; an Excel TRUE/FALSE (Python's True == 1, False == 0)
+    is given to ``func`` as the text "TRUE"/"FALSE", so it is never read as the number 1 or 0, nor a 1 as TRUE.
     """
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    cells = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    booleans = bool_cells(cells, codes, uniques)
+    if booleans.any():
+        cells = cells.copy()
+        cells[booleans] = np.where(cells[booleans].astype(bool), "TRUE", "FALSE")
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:] = [func(u) for u in uniques] + [func(None)]  # code -1 (blank) takes the last
     return pd.Series(results[codes], index=values.index, dtype=dtype)
+
+
+def bool_cells(cells: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
+    """Which cells (factorized as ``codes``, ``uniques``) Excel stored as TRUE/FALSE; looked at one by one only
+    where the value equals 0 or 1."""
+    suspects = np.flatnonzero((uniques == 0) | (uniques == 1)) if len(uniques) else []  # "1" is not 1
+    mask = np.isin(codes, suspects)
+    if mask.any():
+        at = np.flatnonzero(mask)
+        mask[at] = [type(cell) is bool for cell in cells[at]]
+    return mask
 
 
 def cell_text(cell: object) -> str | None:
@@ -360,8 +527,38 @@ TEXT_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%
                      "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Cells -> (datetimes, bad): Excel datetimes or serials, dd/mm/yyyy[ HH:MM[:SS]], ISO, yyyyMMddHHmmss.
+# The same formats with month and day swapped, for a file written month first (US order, see date_order).
+MONTH_FIRST_FORMATS = tuple(f.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m") if f.startswith("%d")
+                            else f for f in TEXT_DATE_FORMATS)
+DAY_FIRST, MONTH_FIRST, UNSETTLED, MIXED = "day_first", "month_first", "unsettled", "mixed"
+_TWO_PARTS = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?!\d)"
+
+
+def date_order(columns: Iterable[pd.Series]) -> str | None:
+    """How a file writes its text dates, from the values of all its date columns together: a first part above
+    12 can only be a day (DAY_FIRST), a second part above 12 only a day (MONTH_FIRST); both in one file is
+    MIXED; d/m/yyyy values of which none settles it (day and month both 12 or less, and not all equal) is
+    UNSETTLED (the documented order, day first, then applies); None when there is no such text date.
+    Each distinct date part (the first ten characters: a few hundred days) is looked at once."""
+    heads = [pd.Series(_date_parts(values), dtype=object) for values in columns]
+    parts = pd.concat([pd.DataFrame(columns=[0, 1]), *(head.str.extract(_TWO_PARTS) for head in heads if len(head))])
+    parts = parts.dropna().astype(int)
+    first_is_day, second_is_day = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
+    if first_is_day and second_is_day:
+        return MIXED
+    if first_is_day or second_is_day:
+        return DAY_FIRST if first_is_day else MONTH_FIRST
+    return UNSETTLED if bool((parts[0] != parts[1]).any()) else None
+
+
+def _date_parts(values: pd.Series) -> np.ndarray:
+    """The distinct first ten characters of the text cells of a column (none when it holds no text)."""
+    return list({value[:10] for value in values.to_numpy(dtype=object) if value.__class__ is str})
+
+
+def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Cells -> (datetimes, bad): Excel datetimes or serials, dd/mm/yyyy[ HH:MM[:SS]], ISO, yyyyMMddHHmmss
+    (mm/dd/yyyy instead when ``month_first``: a file ``date_order`` found written in US order).
 
     Blank cells give NaT and are not bad; a cell that is present but cannot be read is bad.
     Text is parsed one explicit format at a time, vectorised, each on what the previous ones left.
@@ -388,7 +585,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     result[plausible.index] = EXCEL_EPOCH + pd.to_timedelta(plausible.to_numpy() * 86400 * 1e6, unit="us")
     bad[serial.index.difference(plausible.index)] = True
     remaining = text
-    for fmt in _formats_by_fit(text):
+    for fmt in _formats_by_fit(text, MONTH_FIRST_FORMATS if month_first else TEXT_DATE_FORMATS):
         if remaining.empty:
             break
         parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
@@ -406,16 +603,16 @@ _KIND_OF_TYPE = {str: "text", float: "number", int: "number", np.float64: "numbe
                  type(pd.NA): "blank", type(pd.NaT): "blank"}
 
 
-def _formats_by_fit(text: pd.Series, size: int = 50) -> list[str]:
-    """TEXT_DATE_FORMATS, those that read most of a sample first: a column is usually written one way."""
+def _formats_by_fit(text: pd.Series, formats: tuple[str, ...], size: int = 50) -> list[str]:
+    """``formats``, those that read most of a sample first: a column is usually written one way."""
     sample = text.iloc[:size]
     if sample.empty:
-        return list(TEXT_DATE_FORMATS)
-    fit = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in TEXT_DATE_FORMATS}
-    return sorted(TEXT_DATE_FORMATS, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
+        return list(formats)
+    fit = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in formats}
+    return sorted(formats, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
 
 
-def _as_datetime(cell: object) -> datetime:
+def _as_datetime(cell: date) -> datetime:
     return cell if isinstance(cell, datetime) else datetime.combine(cell, time())
 
 
@@ -438,7 +635,7 @@ def parse_flags(values: pd.Series, extra_true: Iterable[str] = (),
     return result, result.isna()
 
 
-def coded_values(values: pd.Series, mapping: dict[str, object]) -> tuple[pd.Series, pd.Series]:
+def coded_values(values: pd.Series, mapping: Mapping[str, object]) -> tuple[pd.Series, pd.Series]:
     """Map cells through ``mapping`` (keys folded); unknown non-blank cells are bad, blanks stay NA."""
     folded = {fold(k): v for k, v in mapping.items()}
     keys = map_distinct(values, _folded)
