@@ -10,7 +10,7 @@ JOBS   ?= 2
 export PYTHONUTF8 := 1
 export JUPYTER_PREFER_ENV_PATH := 1
 
-.PHONY: install reports test test-fast lint format lab screenshots demo ingest bench clean
+.PHONY: install reports test test-fast lint format lab screenshots demo ingest bench bench-quick clean
 
 install: $(VENV)/.installed
 
@@ -74,8 +74,17 @@ demo: install
 ingest: install
 	$(PY) -m analysis ingest
 
-bench: install
-	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
+## bench: province scale (100 units, 1M dossiers, 50k forms) side by side with DuckDB -> benchmarks/results.json
+bench: $(VENV)/.bench-installed
+	$(PY) benchmarks/bench_province.py
+
+## bench-quick: the same at 1/10 scale (a few minutes)
+bench-quick: $(VENV)/.bench-installed
+	$(PY) benchmarks/bench_province.py --quick
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@
 
 clean:
 	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/ data/demo/*/

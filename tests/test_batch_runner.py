@@ -91,3 +91,25 @@ def test_city_notebook_runs_once_and_per_unit_where_its_source_has_rows(tmp_path
     jobs = plan_jobs(Period.parse("2024Q1"), [find("Phường 1"), find("Ninh Thạnh")], [path], processed, tmp_path)
     assert [(j.slug, j.parameters["unit"]) for j in jobs] == [("thanh-pho", ""), ("ninh-thanh", "Ninh Thạnh")]
     json.dumps([j.parameters for j in jobs])  # parameters are plain values
+
+
+def test_longest_jobs_start_first_by_the_previous_runs_durations(tmp_path):
+    from analysis.batch import Job, longest_first
+
+    def job(notebook, slug, unit="x"):
+        return Job(notebook, unit, slug, {}, f"{slug}/{notebook}", f"{slug}/{notebook}.html")
+
+    jobs = [job("10_a.ipynb", "p1"), job("10_a.ipynb", "p2"), job("20_b.ipynb", "p1"), job("20_b.ipynb", "new"),
+            job("90_c.ipynb", "thanh-pho", unit=None)]
+    assert [(j.notebook, j.slug) for j in longest_first(jobs, None)][0] == ("90_c.ipynb", "thanh-pho")
+    previous = tmp_path / "manifest.json"
+    previous.write_text(json.dumps({"reports": [
+        {"notebook": "10_a.ipynb", "slug": "p1", "seconds": 1.0}, {"notebook": "10_a.ipynb", "slug": "p2",
+                                                                     "seconds": 9.0},
+        {"notebook": "20_b.ipynb", "slug": "p1", "seconds": 4.0}, {"notebook": "20_b.ipynb", "slug": "p2",
+                                                                     "seconds": 6.0},
+        {"notebook": "90_c.ipynb", "slug": "thanh-pho", "seconds": 3.0}]}), encoding="utf-8")
+    # 20_b for the new unit: that notebook's mean, (4 + 6) / 2 = 5
+    assert [(j.notebook, j.slug) for j in longest_first(jobs, previous)] == [
+        ("10_a.ipynb", "p2"), ("20_b.ipynb", "new"), ("20_b.ipynb", "p1"), ("90_c.ipynb", "thanh-pho"),
+        ("10_a.ipynb", "p1")]

@@ -23,9 +23,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from analysis import runs
     from analysis.ingest import runner
 
-    manifest = runner.run(Path(args.raw), Path(args.out))
+    with runs.locked([Path(args.out)]):  # not while a batch writes the same processed folder
+        manifest = runner.run(Path(args.raw), Path(args.out))
     for entry in manifest["files"]:
         print(f"{entry['source']:<12} {entry['file']}: read {entry['rows_read']}, ingested {entry['rows_ingested']}, "
               f"quarantined {entry['rows_quarantined']}, duplicate {entry['rows_duplicate']}")
@@ -68,7 +70,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from analysis.periods import Period
 
     result = run_batch(Period.parse(args.period), units=args.units, notebooks=args.notebooks, jobs=args.jobs,
-                       raw=Path(args.raw), processed=Path(args.processed), reports=Path(args.reports))
+                       raw=Path(args.raw), processed=Path(args.processed), reports=Path(args.reports),
+                       scheduler=args.scheduler, wait=args.wait,
+                       **({"notebooks_per_kernel": args.notebooks_per_kernel} if args.notebooks_per_kernel else {}))
     return 0 if result.ok else 1
 
 
@@ -130,6 +134,13 @@ def _batch_options(batch: argparse.ArgumentParser) -> None:
     batch.add_argument("--raw", default=str(paths.RAW))
     batch.add_argument("--processed", default=str(paths.PROCESSED))
     batch.add_argument("--reports", default=str(paths.REPORTS))
+    batch.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the notebooks on a running dask.distributed cluster, e.g. tcp://10.0.0.5:8786 "
+                            "(needs the 'distributed' extra; --jobs is then the cluster's)")
+    batch.add_argument("--notebooks-per-kernel", type=int, metavar="N",
+                       help="restart each worker's kernel after N notebooks (default 20; 1: a new kernel each time)")
+    batch.add_argument("--wait", action="store_true",
+                       help="wait for another batch using the same folders instead of stopping")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the batch has stopped its workers and kept the last run
+        print("interrupted: nothing published; the previous complete reports are unchanged", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # spawn-safe entry point (Windows starts pool workers by importing __main__)

@@ -1,32 +1,42 @@
 """The quarterly batch: ingest, indicators, every notebook for every unit through papermill, HTML reports.
 
-The only module that knows papermill. Jobs run in a small process pool (papermill's ``cwd`` is process-wide,
-so never threads); a failed notebook is kept for debugging, gets no HTML, and the batch goes on.
+The only module that knows papermill (with ``kernel``). Jobs, one per unit and notebook, go to a standard
+``concurrent.futures`` executor: a local process pool by default, a dask.distributed cluster with ``--scheduler``.
+Each worker runs its notebooks in one warm kernel (``analysis.kernel``); a failed notebook is kept for
+debugging, gets no HTML, and the batch goes on. Everything is written into a run folder first and published
+when complete (``analysis.runs``), under a lock on the processed and reports folders.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
+import signal
+import subprocess
 import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
 
 import nbformat
 
-from analysis import collect, paths, store
+from analysis import collect, kernel, paths, runs, store, workbook
+from analysis.collect import plan
 from analysis.errors import UserError
 from analysis.ingest import runner
 from analysis.periods import Period
 from analysis.units import Unit, all_units
 
 CITY_SLUG = "thanh-pho"
-KERNEL = "python3"
 # Kernel start races (ZMQ ports) are retried; a failing cell is not.
 KERNEL_START_ERRORS = ("Kernel died before replying", "Address already in use", "Kernel didn't respond")
+NOTEBOOKS_PER_KERNEL = 20  # a warm kernel is restarted after this many notebooks (1: a new kernel each time)
 
 
 @dataclass
@@ -37,6 +47,9 @@ class Job:
     parameters: dict
     executed: str  # path of the executed .ipynb
     html: str
+    notebooks_dir: str = str(paths.NOTEBOOKS)
+    kernel_log: str = ""  # the worker kernel's stderr
+    notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL
 
 
 @dataclass
@@ -89,7 +102,8 @@ def check_parameters(path: Path, parameters: dict, declared: dict) -> None:
 
 
 def plan_jobs(period: Period, units: list[Unit], notebooks: list[Path], processed: Path,
-              reports: Path) -> list[Job]:
+              out: Path) -> list[Job]:
+    """One job per notebook and unit; ``out`` is the folder that gets one sub-folder per unit slug."""
     jobs = []
     for path in notebooks:
         scope = notebook_scope(path)
@@ -112,42 +126,66 @@ def plan_jobs(period: Period, units: list[Unit], notebooks: list[Path], processe
             elif "unit" in declared:
                 parameters["unit"] = ""
             check_parameters(path, parameters, declared)
-            folder = reports / period.label / slug
+            folder = out / slug
             jobs.append(Job(path.name, unit.unit if unit else None, slug, parameters,
-                            str(folder / f"{path.stem}.ipynb"), str(folder / f"{path.stem}.html")))
+                            str(folder / f"{path.stem}.ipynb"), str(folder / f"{path.stem}.html"),
+                            notebooks_dir=str(path.parent), kernel_log=str(out / "logs" / "kernel.log")))
     return jobs
 
 
-def run_job(job: Job, notebooks_dir: str) -> JobResult:
-    """Execute one notebook (kept as the record of its run) and render it when it succeeded."""
-    import papermill
+def longest_first(jobs: list[Job], previous: Path | None) -> list[Job]:
+    """Longest jobs first, so the last minutes are not one long report on one core while the other idles.
+
+    Durations come from the previous run's manifest (same unit and notebook, else that notebook's mean);
+    without one, city-wide reports (which read every unit) first, then notebook order.
+    """
+    seconds: dict[tuple[str, str], float] = {}
+    if previous is not None and previous.is_file():
+        try:
+            for r in json.loads(previous.read_text(encoding="utf-8")).get("reports", []):
+                seconds[(r["notebook"], r["slug"])] = float(r["seconds"])
+        except (ValueError, KeyError, TypeError):
+            seconds = {}
+    by_notebook: dict[str, list[float]] = {}
+    for (notebook, _), value in seconds.items():
+        by_notebook.setdefault(notebook, []).append(value)
+
+    def estimate(job: Job) -> float:
+        known = seconds.get((job.notebook, job.slug))
+        if known is None and job.notebook in by_notebook:
+            known = sum(by_notebook[job.notebook]) / len(by_notebook[job.notebook])
+        return known if known is not None else (2.0 if job.unit is None else 1.0)
+
+    return sorted(jobs, key=lambda j: -estimate(j))
+
+
+def run_job(job: Job) -> JobResult:
+    """Execute one notebook in this worker's warm kernel (kept as the record of its run), render it if it passed.
+
+    Runs in a pool worker process or a dask worker thread; the job's folder exists already (made by the batch),
+    so a job that outlives an interrupted batch cannot recreate a discarded run folder.
+    """
     from papermill.exceptions import PapermillExecutionError
 
     from analysis.render import render_file
 
-    os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
-    os.environ.setdefault("PYTHONUTF8", "1")
-    Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
-    Path(job.html).unlink(missing_ok=True)  # a report from an earlier run must not outlive a failure now
-    # The kernel's own chatter (ipykernel's transport warning, library messages) goes to a log beside the
-    # executed notebook, not over the batch's progress lines. This process is a pool worker: fd 2 is its own.
-    with open(Path(job.executed).with_suffix(".log"), "w", encoding="utf-8") as kernel_log:
-        os.dup2(kernel_log.fileno(), 2)
     started = time.perf_counter()
+    warm = kernel.for_this_thread(job.notebooks_dir, job.kernel_log, job.notebooks_per_kernel)
+
+    def failed(error: str) -> JobResult:
+        return JobResult(job.notebook, job.unit, job.slug, False, time.perf_counter() - started, error=error,
+                         executed=job.executed)
+
     for attempt in range(3):
         try:
-            papermill.execute_notebook(
-                str(Path(notebooks_dir) / job.notebook), job.executed, parameters=job.parameters,
-                kernel_name=KERNEL, progress_bar=False, start_timeout=180, execution_timeout=900,
-                shutdown_kernel="immediate", cwd=notebooks_dir)
+            kernel.execute(warm, str(Path(job.notebooks_dir) / job.notebook), job.executed, job.parameters,
+                           start_timeout=180, execution_timeout=900)
             break
         except PapermillExecutionError as exc:
-            return JobResult(job.notebook, job.unit, job.slug, False, time.perf_counter() - started,
-                             error=f"{exc.ename}: {exc.evalue}", executed=job.executed)
+            return failed(f"{exc.ename}: {exc.evalue}")
         except Exception as exc:  # kernel start failures: retry twice, then report
             if attempt == 2 or not any(m in str(exc) for m in KERNEL_START_ERRORS):
-                return JobResult(job.notebook, job.unit, job.slug, False, time.perf_counter() - started,
-                                 error=f"{type(exc).__name__}: {exc}", executed=job.executed)
+                return failed(f"{type(exc).__name__}: {exc}")
     title = render_file(Path(job.executed), Path(job.html), Path(job.notebook).stem)
     return JobResult(job.notebook, job.unit, job.slug, True, time.perf_counter() - started,
                      html=job.html, title=title, executed=job.executed)
@@ -182,55 +220,136 @@ def select_notebooks(folder: Path, names: list[str] | None) -> list[Path]:
 
 def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list[str] | None = None,
               jobs: int = 2, raw: Path = paths.RAW, processed: Path = paths.PROCESSED,
-              reports: Path = paths.REPORTS, notebooks_dir: Path = paths.NOTEBOOKS,
-              log=print) -> BatchResult:
+              reports: Path = paths.REPORTS, notebooks_dir: Path = paths.NOTEBOOKS, scheduler: str | None = None,
+              notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL, wait: bool = False, log=print) -> BatchResult:
+    """The whole batch under the folder locks: ingest, indicators, reports into a new run folder, then publish.
+
+    Interrupted (Ctrl-C, SIGTERM) or failing before the end, it stops its workers, deletes the unfinished run
+    folder and leaves the previous complete run in place.
+    """
     started = time.perf_counter()
     chosen_units = select_units(units)
     chosen_notebooks = select_notebooks(notebooks_dir, notebooks)
-    out = reports / period.label
-    out.mkdir(parents=True, exist_ok=True)
+    period_dir = reports / period.label
+    with runs.locked([processed, reports], wait=wait, log=log), _sigterm_as_interrupt():
+        runs.recover(period_dir)
+        previous = period_dir / runs.MANIFEST
+        stage = runs.new_run(period_dir)
+        try:
+            log(f"Ingest {raw} -> {processed}")
+            t0 = time.perf_counter()
+            ingest_manifest = runner.run(raw, processed)
+            for source, info in ingest_manifest["sources"].items():
+                log(f"  {source}: {info['rows']} rows from {info['files']} file(s)"
+                    f"{' (demo)' if info['demo'] else ''}")
+            ingest_seconds = time.perf_counter() - t0
 
-    log(f"Ingest {raw} -> {processed}")
-    t0 = time.perf_counter()
-    ingest_manifest = runner.run(raw, processed)
-    for source, info in ingest_manifest["sources"].items():
-        log(f"  {source}: {info['rows']} rows from {info['files']} file(s){' (demo)' if info['demo'] else ''}")
-    ingest_seconds = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            indicators = collect.all_rows(processed, period)
+            actions = plan.action_lists(processed, [u.unit for u in chosen_units])
+            workbook.write(indicators, stage, actions, plan.verdicts(indicators))
+            log(f"Indicators: {len(indicators)} rows -> indicators.csv, indicators.xlsx")
+            indicator_seconds = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    indicators = collect.all_rows(processed, period)
-    from analysis import workbook
-    from analysis.collect import plan
-
-    actions = plan.action_lists(processed, [u.unit for u in chosen_units])
-    workbook.write(indicators, out, actions, plan.verdicts(indicators))
-    log(f"Indicators: {len(indicators)} rows -> {out / 'indicators.csv'}, indicators.xlsx")
-    indicator_seconds = time.perf_counter() - t0
-
-    demo = any(info["demo"] for info in ingest_manifest["sources"].values())
-    result = run_reports(period, chosen_units, chosen_notebooks, processed=processed, reports=reports,
-                         jobs=jobs, notebooks_dir=notebooks_dir, demo=demo, log=log)
-    write_manifest(out, period, result, ingest_manifest, jobs, {
-        "ingest": ingest_seconds, "indicators": indicator_seconds, "total": time.perf_counter() - started})
+            demo = any(info["demo"] for info in ingest_manifest["sources"].values())
+            with _executor(jobs, scheduler) as (executor, workers):
+                result = run_reports(period, chosen_units, chosen_notebooks, processed=processed, reports=reports,
+                                     jobs=workers, notebooks_dir=notebooks_dir, demo=demo, log=log, into=stage,
+                                     executor=executor, notebooks_per_kernel=notebooks_per_kernel,
+                                     previous=previous)
+            write_manifest(stage, period, result, ingest_manifest, workers, {
+                "ingest": ingest_seconds, "indicators": indicator_seconds,
+                "total": time.perf_counter() - started}, scheduler=scheduler, previous=previous)
+            runs.publish(stage)
+        except BaseException:
+            runs.discard(stage)
+            raise
+    result = at_top_level(result, stage, period_dir)
     failed = [r for r in result.results if not r.ok]
     log(f"Done in {time.perf_counter() - started:.1f} s: {len(result.results) - len(failed)} report(s) ok, "
-        f"{len(failed)} failed. Open {out / 'index.html'}")
+        f"{len(failed)} failed. Open {period_dir / runs.INDEX} (this run is kept in {stage})")
     for r in failed:
         log(f"  FAILED {r.notebook} · {r.unit or 'toàn thành phố'}: {r.error} (kept: {r.executed})")
     return result
 
 
+def at_top_level(result: BatchResult, stage: Path, period_dir: Path) -> BatchResult:
+    """The published copies' paths (what a reader opens), not the run folder's."""
+    def moved(path: str | None) -> str | None:
+        return str(period_dir / Path(path).relative_to(stage)) if path else path
+
+    results = [replace(r, html=moved(r.html), executed=moved(r.executed)) for r in result.results]
+    return BatchResult(result.period, period_dir, results, result.failed_before_jobs)
+
+
+@contextmanager
+def _executor(jobs: int, scheduler: str | None) -> Iterator[tuple[Executor | None, int]]:
+    """(executor, workers): None means run_reports makes its own local pool of ``jobs`` processes."""
+    if not scheduler:
+        yield None, jobs
+        return
+    try:
+        from distributed import Client
+    except ImportError:
+        raise BatchError("--scheduler needs dask.distributed: pip install 'chiso-analysis[distributed]'") from None
+    try:
+        client = Client(scheduler, timeout=30)
+    except OSError as exc:
+        raise BatchError(f"cannot reach the dask scheduler at {scheduler}: {exc}") from None
+    executor = client.get_executor(pure=False)
+    try:
+        yield executor, sum(client.nthreads().values()) or 1
+    except BaseException:
+        executor.shutdown(wait=False)  # cancels the jobs that have not started
+        raise
+    finally:
+        try:
+            client.run(kernel.shutdown_all)  # warm kernels live as long as the batch, not the cluster
+        finally:
+            client.close()
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM stops the batch the way Ctrl-C does (KeyboardInterrupt), so the same cleanup runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, processed: Path, reports: Path,
-                jobs: int, notebooks_dir: Path, demo: bool, log=print) -> BatchResult:
-    """Every notebook for every unit in a process pool, then the index page; failures do not stop the rest."""
+                jobs: int, notebooks_dir: Path, demo: bool, log=print, into: Path | None = None,
+                executor: Executor | None = None, notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL,
+                previous: Path | None = None) -> BatchResult:
+    """Every notebook for every unit, then the index page; failures do not stop the rest.
+
+    Writes into ``into`` (default ``reports/<P>``, directly: ``run_batch`` passes its run folder). Jobs go to
+    ``executor``, or to a local pool of ``jobs`` warm-kernel processes made here and stopped with the batch.
+    """
     from analysis import index_page
 
-    planned = plan_jobs(period, units, notebooks, processed, reports)
+    out = into if into is not None else reports / period.label
+    planned = plan_jobs(period, units, notebooks, processed, out)
+    planned = longest_first([replace(j, notebooks_per_kernel=notebooks_per_kernel) for j in planned],
+                            previous if previous is not None else out / runs.MANIFEST)
+    for folder in sorted({Path(j.executed).parent for j in planned} | {out / "logs"}):
+        folder.mkdir(parents=True, exist_ok=True)
     log(f"Notebooks: {len(planned)} job(s) on {jobs} worker(s)")
-    out = reports / period.label
     result = BatchResult(period.label, out)
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(run_job, job, str(notebooks_dir)) for job in planned]
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_init)
+    futures: list[Future] = []
+    try:
+        futures = [pool.submit(run_job, job) for job in planned]
         for done, future in enumerate(as_completed(futures), 1):
             job_result = future.result()
             result.results.append(job_result)
@@ -238,9 +357,18 @@ def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, pro
             where = job_result.unit or "toàn thành phố"
             log(f"  [{done}/{len(planned)}] {mark} {job_result.notebook} · {where} ({job_result.seconds:.1f} s)"
                 + (f" — {job_result.error}" if job_result.error else ""))
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        if isinstance(pool, ProcessPoolExecutor) and own:
+            _stop_workers(pool)
+        raise
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
     result.results.sort(key=lambda r: (r.notebook, r.slug))
     add_navigation(result.results, out, units)
-    index_page.write(out / "index.html", period, result.results, units, demo)
+    index_page.write(out / runs.INDEX, period, result.results, units, demo)
     return result
 
 
@@ -252,23 +380,95 @@ def add_navigation(results: list[JobResult], out: Path, units: list[Unit]) -> No
     nav.add_headers(built, out / "index.html", {u.slug: u.display for u in units})
 
 
+def _worker_init() -> None:
+    """A pool worker: Ctrl-C is the batch's to handle; SIGTERM (sent by the batch) kills the kernel, then exits."""
+    import multiprocessing.util
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def terminate(signum, frame):
+        kernel.kill_all()
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
+    # A worker ends through multiprocessing, which skips atexit: its own finaliser shuts the kernel down.
+    multiprocessing.util.Finalize(None, kernel.shutdown_all, exitpriority=10)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate the pool's worker processes now (each kills its kernel first) instead of waiting for them.
+
+    Python 3.14 has ``terminate_workers``; before it, the pool's process table is the only handle."""
+    if hasattr(pool, "terminate_workers"):
+        pool.terminate_workers()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+
+
 def write_manifest(out: Path, period: Period, result: BatchResult, ingest_manifest: dict, jobs: int,
-                   seconds: dict) -> None:
-    """The run's record: versions, parameters, input hashes and durations (not part of any report)."""
+                   seconds: dict, *, scheduler: str | None = None, previous: Path | None = None) -> None:
+    """The run's record: code and reference versions, parameters, input hashes and durations. Written last:
+    a run folder with a manifest is complete (``analysis.runs``)."""
     versions = {name: _version(name) for name in
-                ("pandas", "pyarrow", "python-calamine", "papermill", "nbconvert", "matplotlib", "seaborn")}
+                ("chiso-analysis", "pandas", "pyarrow", "python-calamine", "papermill", "nbclient", "nbconvert",
+                 "matplotlib", "seaborn")}
+    previous_run = None
+    if previous is not None and previous.is_file():
+        try:
+            previous_run = json.loads(previous.read_text(encoding="utf-8")).get("run")
+        except ValueError:
+            previous_run = None
     manifest = {
         "period": period.label,
+        "run": out.name,
+        "previous_run": previous_run,
+        "commit": git_commit(paths.ROOT),
+        "package_version": versions["chiso-analysis"],
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "versions": versions,
         "jobs": jobs,
+        "scheduler": scheduler,
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
         "inputs": [{k: f[k] for k in ("file", "source", "sha256", "rows_read", "demo")}
                    for f in ingest_manifest["files"]],
-        "reports": [{**asdict(r), "seconds": round(r.seconds, 3)} for r in result.results],
+        "reference": reference_hashes(paths.REFERENCE),
+        "reports": [{**asdict(r), "seconds": round(r.seconds, 3),
+                     "html": _relative(r.html, out), "executed": _relative(r.executed, out)}
+                    for r in result.results],
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    temporary = out / f".{runs.MANIFEST}.new"
+    temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(temporary, out / runs.MANIFEST)
+
+
+def reference_hashes(folder: Path) -> dict[str, str]:
+    """sha256 of every file under data/reference/, by path relative to it: a changed target changes the record."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file() and "__pycache__" not in path.parts}
+
+
+def git_commit(root: Path) -> str | None:
+    """The checkout's commit (with "-dirty" when files differ from it); None outside a git checkout."""
+    if not (root / ".git").exists():
+        return None
+    try:
+        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return f"{head}-dirty" if dirty else head
+
+
+def _relative(path: str | None, out: Path) -> str | None:
+    return Path(path).relative_to(out).as_posix() if path else None
 
 
 def _version(name: str) -> str:

@@ -1,0 +1,187 @@
+"""A warm kernel per worker: notebooks run through papermill in one kernel that stays up between them.
+
+Starting a kernel and importing pandas, matplotlib and the report modules costs about a second per notebook;
+a kernel kept warm pays it once per worker. Between notebooks the kernel's namespace is reset the way a fresh
+kernel starts (``InteractiveShell.reset(new_session=True)``: empty namespace, execution count back to 1), so
+the executed notebook and its HTML are the same bytes a fresh kernel gives (tests/test_warm_kernel.py). The
+kernel is restarted after a failed notebook, after ``max_runs`` notebooks, and when it died.
+
+Papermill still does everything else (parameter injection, the executed notebook's metadata, error cells): it is
+handed the running kernel's manager instead of starting its own (nbclient's ``km``), through a small engine that
+also closes its kernel client afterwards.
+"""
+from __future__ import annotations
+
+import contextvars
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
+
+KERNEL = "python3"
+# nbclient starts its kernels with the IPython history in memory; the warm kernel does the same.
+KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+RESET = "get_ipython().reset(new_session=True)"
+ENGINE = "chiso_warm"
+
+_local = threading.local()
+_all: set[WarmKernel] = set()  # every kernel of this process, for shutdown at exit or on SIGTERM
+_all_lock = threading.Lock()
+
+
+class WarmKernel:
+    """One kernel, started lazily in ``cwd``; its stderr (the kernel's own chatter) goes to ``log``."""
+
+    def __init__(self, cwd: str, log: str, max_runs: int) -> None:
+        self.cwd, self.log, self.max_runs = cwd, log, max(1, max_runs)
+        self.km: KernelManager | None = None
+        self.runs = 0
+        self.needs_restart = False
+
+    def _start(self, start_timeout: float) -> None:
+        from jupyter_client.manager import KernelManager
+
+        self.shutdown()
+        os.environ.setdefault("JUPYTER_PREFER_ENV_PATH", "1")
+        os.environ.setdefault("PYTHONUTF8", "1")
+        Path(self.log).parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "a", encoding="utf-8") as stderr:
+            km = KernelManager(kernel_name=KERNEL)
+            km.start_kernel(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS, stderr=stderr)
+        self.km = km
+        with _all_lock:
+            _all.add(self)
+        self._client(lambda kc: kc.wait_for_ready(timeout=start_timeout))
+        self.runs = 0
+        self.needs_restart = False
+
+    def ready(self, start_timeout: float) -> None:
+        """A kernel with a clean namespace, as a fresh kernel starts."""
+        if (self.km is None or self.needs_restart or self.runs >= self.max_runs
+                or not self.km.is_alive()):
+            self._start(start_timeout)
+        elif self.runs:
+            reply = self._client(lambda kc: kc.execute_interactive(RESET, silent=True, store_history=False,
+                                                                   timeout=60))
+            if reply["content"]["status"] != "ok":
+                self._start(start_timeout)
+        self.runs += 1
+
+    def _client(self, call):
+        """A short-lived client: a client's sockets belong to the event loop it was used from, and nbclient
+        runs its own loop for each notebook in between."""
+        assert self.km is not None
+        kc = self.km.client()
+        kc.start_channels(hb=False)
+        try:
+            return call(kc)
+        finally:
+            kc.stop_channels()
+
+    def shutdown(self) -> None:
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # already gone
+                pass
+            self.km = None
+        with _all_lock:
+            _all.discard(self)
+
+    def kill(self) -> None:
+        """From a signal handler: kill the kernel's process group at once, nothing more."""
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        if process is not None:
+            try:
+                os.killpg(process.pid, signal.SIGKILL) if hasattr(os, "killpg") else process.kill()
+            except OSError:
+                pass
+
+
+def for_this_thread(cwd: str, log: str, max_runs: int) -> WarmKernel:
+    """The calling thread's warm kernel (a pool worker process has one thread; a dask worker may have several)."""
+    kernel = getattr(_local, "kernel", None)
+    if kernel is None or kernel.cwd != cwd:
+        if kernel is not None:
+            kernel.shutdown()
+        kernel = _local.kernel = WarmKernel(cwd, log, max_runs)
+    kernel.max_runs = max(1, max_runs)
+    return kernel
+
+
+def shutdown_all() -> int:
+    """Shut down every kernel of this process (end of a batch, worker exit); returns how many there were."""
+    with _all_lock:
+        kernels = list(_all)
+    for kernel in kernels:
+        kernel.shutdown()
+    return len(kernels)
+
+
+def kill_all() -> None:
+    for kernel in list(_all):
+        kernel.kill()
+
+
+def execute(kernel: WarmKernel, source: str, output: str, parameters: dict, *, start_timeout: float,
+            execution_timeout: float) -> None:
+    """papermill.execute_notebook in the warm kernel; raises PapermillExecutionError when a cell fails.
+
+    Runs in this thread's own context: jupyter_core keeps its event loop in a context variable, and a dask
+    worker copies its event-loop thread's context (holding that running loop) into every task it runs."""
+    context = getattr(_local, "context", None)
+    if context is None:
+        context = _local.context = contextvars.Context()
+    context.run(_execute, kernel, source, output, parameters, start_timeout, execution_timeout)
+
+
+def _execute(kernel: WarmKernel, source: str, output: str, parameters: dict, start_timeout: float,
+             execution_timeout: float) -> None:
+    import papermill
+
+    _register_engine()
+    kernel.ready(start_timeout)
+    try:
+        papermill.execute_notebook(source, output, parameters=parameters, kernel_name=KERNEL, engine_name=ENGINE,
+                                   progress_bar=False, start_timeout=start_timeout,
+                                   execution_timeout=execution_timeout, km=kernel.km)
+    except BaseException:
+        kernel.needs_restart = True  # a failed notebook never leaves its state to the next one
+        raise
+
+
+_registered = False
+
+
+def _register_engine() -> None:
+    global _registered
+    if _registered:
+        return
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, logger, papermill_engines
+
+    class WarmClient(PapermillNotebookClient):
+        def execute(self, **kwargs):
+            try:
+                return super().execute(**kwargs)
+            finally:  # the kernel is not ours to stop (we passed km), but this client's channels are
+                kc = getattr(self, "kc", None)
+                if kc is not None:
+                    kc.stop_channels()
+                    self.kc = None
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs.pop("input_path", None)
+            return WarmClient(nb_man, kernel_name=kernel_name, timeout=execution_timeout,
+                              startup_timeout=start_timeout, log=logger, log_output=log_output,
+                              stdout_file=stdout_file, stderr_file=stderr_file, **kwargs).execute()
+
+    papermill_engines.register(ENGINE, WarmEngine)
+    _registered = True
