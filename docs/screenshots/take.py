@@ -22,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 SHOTS = {  # picture name -> report, relative to reports/<period>/
     "index": "index.html",
     "data_quality": "thanh-pho/00_data_quality.html",
+    "plan_scorecard": "ninh-thanh/05_plan_scorecard.html",
     "service_index": "ninh-thanh/10_service_index.html",
     "sipas": "ninh-thanh/20_sipas.html",
     "papi": "thanh-pho/30_papi.html",

@@ -42,6 +42,9 @@ def lineage(tree: pd.DataFrame) -> pd.DataFrame:
         up = step["ancestor"].map(parent_of)
         step = pd.DataFrame({"ancestor": up, "code": step["code"]})[up.notna() & (up != "")]
         distance += 1
+    if not pairs:  # an empty tree (no scores yet in the period) has no pairs
+        return pd.DataFrame({"ancestor": [], "code": [], "distance": []}).astype(
+            {"ancestor": "string", "code": "string", "distance": "int64"})
     return pd.concat(pairs, ignore_index=True).astype({"ancestor": "string", "code": "string"})
 
 

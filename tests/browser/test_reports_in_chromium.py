@@ -7,8 +7,9 @@ import pytest
 
 pytestmark = pytest.mark.e2e  # a demo batch and a browser: left out of `make test-fast`
 
-# Every report kind the batch writes, as (folder, file): the unit's four reports, the city's three, the index.
-REPORTS = [("thanh-pho", "00_data_quality.html"), ("ninh-thanh", "10_service_index.html"),
+# Every report kind the batch writes, as (folder, file): the unit's six reports, the city's three, the index.
+REPORTS = [("thanh-pho", "00_data_quality.html"), ("ninh-thanh", "05_plan_scorecard.html"),
+           ("ninh-thanh", "10_service_index.html"),
            ("ninh-thanh", "20_sipas.html"), ("ninh-thanh", "30_papi.html"), ("thanh-pho", "30_papi.html"),
            ("ninh-thanh", "40_par_index.html"), ("thanh-pho", "90_overview.html"), ("", "index.html")]
 A4_POINTS = (595.28, 841.89)

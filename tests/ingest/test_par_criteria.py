@@ -148,6 +148,13 @@ def test_a_broken_mapping_is_refused(mapping, message):
 
 # ---------------------------------------------------------------- owners and ratings
 
+def test_an_empty_tree_has_no_lineage():
+    """A period before any score of its year (2023Q2 when the 2023 scores are as of the year's end)."""
+    pairs = par_tree.lineage(pd.DataFrame({"code": pd.Series([], dtype="string"),
+                                           "parent": pd.Series([], dtype="string")}))
+    assert pairs.empty and list(pairs.columns) == ["ancestor", "code", "distance"]
+
+
 def test_owner_is_the_most_specific_listed_code():
     tree = pc.read_set(2024).tree
     listed = pd.DataFrame({"code": ["3", "3.2", "8.3.3"], "owner": ["Một cửa", "Văn phòng", "Công an"]})
