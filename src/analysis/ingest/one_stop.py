@@ -38,7 +38,7 @@ from analysis.ingest.one_stop_values import (
     FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes)
 from analysis.ingest.scrub import mask_unknown, scrub_result
 from analysis.ingest.tables import (
-    DAY_FIRST, MIXED, MONTH_FIRST, AliasTable, Header, IngestError, Sheet, date_order, is_date, is_filled,
+    DAY_FIRST, MIXED, MONTH_FIRST, AliasTable, Header, IngestError, Sheet, date_cells, date_order, filled_cells,
     list_files, locate_tables, parse_dates, records_under, sha256, text_column)
 
 SOURCE = "one_stop"
@@ -132,7 +132,7 @@ def merge_sheets(parts: list[FilePart]) -> FilePart:
 
 
 def read_sheet(path: Path, raw_dir: Path, name: str, sheet: Sheet, header: Header, settings: Settings) -> FilePart:
-    records = records_under(sheet, header, key_checks={"dossier_id": is_filled, "received_at": is_date})
+    records = records_under(sheet, header, key_checks={"dossier_id": filled_cells, "received_at": date_cells})
     raw = records.frame
     labels = {f: header.labels.get(pos, f) for pos, f in sorted(header.columns.items(), reverse=True)}
     account = FileAccount(
@@ -285,7 +285,7 @@ def file_unit(sheet: Sheet, header: Header, path: Path, raw_dir: Path, name: str
               account: FileAccount) -> str | None:
     """The unit of a whole file: named in its title rows, else its sub-folder of one_stop/; None if neither."""
     named = {}
-    for row in sheet.rows[:header.row]:
+    for row in sheet.head(header.row):
         for cell in row:
             for unit in units.named_in(cell):
                 named.setdefault(unit, cell)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ingest.tables import IngestError, parse_flags, text_column
+from analysis.ingest.tables import IngestError, map_distinct, parse_flags, text_column
 from analysis.text import fold, nfc
 
 FLAG_FIELDS = ("paid_online", "apology_issued", "digitised", "e_result", "data_reused", "fee_required", "complaint")
@@ -99,7 +99,7 @@ def counts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
 def procedure_codes(cells: pd.Series) -> pd.Series:
     """Procedure codes as written ("1.001230"); a code Excel stored as the number 1.00123 gets its six decimals
     back (national codes are d.dddddd), other numbers and text pass through ``text_column``."""
-    numeric = cells.map(lambda c: isinstance(c, float) and 0 < c < 10 and not c.is_integer())
+    numeric = map_distinct(cells, lambda c: isinstance(c, float) and 0 < c < 10 and not c.is_integer(), "bool")
     text = text_column(cells)
     if numeric.any():
         text[numeric] = cells[numeric].map(lambda c: f"{c:.6f}").astype("string")

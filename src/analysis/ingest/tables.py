@@ -12,6 +12,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -46,10 +47,36 @@ class IngestError(UserError):
 
 @dataclass
 class Sheet:
-    """The raw cells of one sheet (or one text file), rows as lists, as the reader saw them."""
-    file: Path
+    """The cells of one sheet (or one text file) as columns, as the reader saw them: ``cells`` has one object
+    column per sheet column (named 0, 1, …) and a row per line, short lines padded with None. Built from rows
+    (a list of lists) too. Header finding looks at ``head(n)``; records are cut out column by column."""
+    file: Path | None
     name: str
-    rows: list[list[object]]
+    cells: pd.DataFrame
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.cells, pd.DataFrame):
+            rows = list(self.cells)
+            width = max((len(row) for row in rows), default=0)
+            grid = np.array(rows, dtype=object) if rows and all(len(row) == width for row in rows) else None
+            if grid is None or grid.ndim != 2:  # ragged lines (or none): padded with None
+                grid = np.full((len(rows), width), None, dtype=object)
+                for i, row in enumerate(rows):
+                    grid[i, :len(row)] = row
+            self.cells = pd.DataFrame(grid, columns=range(width), dtype=object)
+
+    def head(self, n: int) -> list[list[object]]:
+        """The first ``n`` rows as lists (for header and title rows: never the whole sheet)."""
+        return self.cells.iloc[:n].to_numpy(dtype=object).tolist()
+
+    @property
+    def rows(self) -> list[list[object]]:
+        return self.head(len(self.cells))
+
+    @cached_property
+    def blank(self) -> pd.DataFrame:
+        """Per cell: blank (None, NaN, empty or spaces only), computed once per distinct value of each column."""
+        return pd.DataFrame({pos: blank_cells(self.cells[pos]) for pos in self.cells.columns}, index=self.cells.index)
 
 
 # ---------------------------------------------------------------- reading files
@@ -122,11 +149,65 @@ def decode_text(raw: bytes, name: str) -> str:
                           "'CSV UTF-8' or 'Unicode Text' from Excel") from None
 
 
-def _read_text(path: Path) -> list[list[object]]:
-    text = decode_text(path.read_bytes(), path.name)
-    delimiter = guess_delimiter("\n".join(text.splitlines()[:HEADER_SCAN_ROWS * 2]))
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [[cell or None for cell in row] for row in rows]  # empty -> None; spaces-only count as blank later
+def utf8_bytes(raw: bytes, name: str) -> bytes:
+    """The file as UTF-8 bytes without a BOM: UTF-16 is transcoded (``decode_text``), UTF-8 passed as it is
+    (the CSV reader checks it; ``decode_text`` names the bad byte when it fails)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+            len(raw) >= 4 and raw[1:4:2] == b"\x00\x00" and raw[0] and raw[2]):
+        return decode_text(raw, name).encode("utf-8")
+    return raw
+
+
+def _read_text(path: Path) -> pd.DataFrame:
+    """A CSV/TXT file as string columns (pyarrow's reader, no type inference; empty cells None). Lines with
+    another number of fields than most (title, footer and blank lines) are read by ``csv`` and put back in place."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data = utf8_bytes(path.read_bytes(), path.name)
+    sample = data[:1 << 16].decode("utf-8", errors="ignore").splitlines()[:HEADER_SCAN_ROWS * 2]
+    delimiter = guess_delimiter("\n".join(sample))
+    widths = Counter(len(row) for row in csv.reader(sample, delimiter=delimiter) if len(row) > 1)
+    names = [str(i) for i in range(widths.most_common(1)[0][0] if widths else 1)]
+    odd: list[tuple[int, str]] = []  # (1-based row number, text) of lines with another number of fields
+
+    def keep_odd(row: pacsv.InvalidRow) -> str:
+        odd.append((row.number, row.text))
+        return "skip"
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data), read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=keep_odd),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except pa.ArrowInvalid as exc:
+        decode_text(data, path.name)  # names the byte when the text is not UTF-8
+        raise IngestError(f"{path.name}: cannot be read as text ({exc})") from None
+    odd_rows = [next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []) for _, text in odd]
+    width = max([len(names), *(len(row) for row in odd_rows)])
+    total = table.num_rows + len(odd)
+    at_odd = np.array([number - 1 for number, _ in odd], dtype=np.int64)
+    at_table = np.setdiff1d(np.arange(total), at_odd, assume_unique=True)
+    columns = {}
+    for pos in range(width):
+        column = np.full(total, None, dtype=object)
+        if pos < len(names):
+            column[at_table] = _string_cells(table.column(pos))
+        column[at_odd] = [row[pos] or None if pos < len(row) else None for row in odd_rows]
+        columns[pos] = column
+    return pd.DataFrame(columns, columns=range(width), dtype=object)
+
+
+def _string_cells(values) -> np.ndarray:
+    """An Arrow string column as Python strings (None for null), each distinct text made once (dictionary)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(values).combine_chunks()
+    texts = np.append(encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
+    return texts[encoded.indices.fill_null(len(texts) - 1).to_numpy()]
 
 
 def guess_delimiter(sample: str) -> str:
@@ -192,7 +273,7 @@ def find_header(sheet: Sheet, aliases: AliasTable, required: Iterable[str]) -> H
     (``two_row_labels``) when that names more fields than either row alone."""
     required = set(required)
     best: Header | None = None
-    rows = sheet.rows[:HEADER_SCAN_ROWS + 1]
+    rows = sheet.head(HEADER_SCAN_ROWS + 1)
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         tries = [(index, row)]
         if index + 1 < len(rows):
@@ -232,9 +313,9 @@ def two_row_labels(upper: list[object], lower: list[object]) -> list[object]:
 def sub_header_cells(sheet: Sheet, header: Header) -> list[str]:
     """Text under blank header cells in the row right below the header, while every recognised column of that
     row is blank: the second row of a two-row header that could not be read as one (columns would be lost)."""
-    if header.row + 1 >= len(sheet.rows):
+    if header.row + 1 >= len(sheet.cells):
         return []
-    below = sheet.rows[header.row + 1]
+    below = sheet.head(header.row + 2)[-1]
     if any(pos < len(below) and not _blank_cell(below[pos]) for pos in header.columns):
         return []
     return [nfc(cell) for pos, cell in enumerate(below)
@@ -245,7 +326,7 @@ def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet
     """For error messages: the sheet and row that came closest to a header."""
     best = None
     for sheet in sheets:
-        for row in sheet.rows[:HEADER_SCAN_ROWS]:
+        for row in sheet.head(HEADER_SCAN_ROWS):
             found = {f for cell in row if (f := aliases.field_for(cell)) and f != PERSONAL}
             if best is None or len(found) > len(best[1]):
                 best = (sheet, found)
@@ -265,7 +346,7 @@ def locate_tables(path: Path, aliases: AliasTable, required: Iterable[str],
         sheets = read_sheets(path)
     except IngestError as exc:
         raise IngestError(str(exc).replace(path.name, label, 1)) from None
-    if not any(any(not _blank_cell(cell) for cell in row) for sheet in sheets for row in sheet.rows):
+    if all(sheet.blank.all(axis=None) for sheet in sheets):
         raise IngestError(f"{label}: the file has no data")
     candidates = [(sheet, header) for sheet in sheets if (header := find_header(sheet, aliases, required))]
     for sheet, header in candidates:
@@ -296,9 +377,6 @@ def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
         raise IngestError(f"{label or path.name}: records on several sheets ({names}); save each sheet as its "
                           "own file")
     return found[0]
-
-
-_NOTHING = object()  # "no non-blank cell in this row"
 
 
 def _blank_cell(cell: object) -> bool:
@@ -359,82 +437,89 @@ def group_label(first: object) -> str | None:
     return (text[match.end():].strip(" :-\u2013") or None) if match else None
 
 
-KeyChecks = dict[str, Callable[[object], bool]]  # field -> "this cell is a valid value of the field"
+# field -> which cells of a column are valid values of the field (a boolean per cell)
+KeyChecks = dict[str, Callable[[pd.Series], np.ndarray]]
 
 
-def looks_like_data(row: list[object], header: Header, keys: dict[int, Callable[[object], bool]],
-                    dense: int) -> bool:
-    """Fills at least ``dense`` recognised columns, or holds a valid value in every key column (for a dossier:
-    an id and a received date that reads as a date)."""
-    filled = sum(1 for pos in header.columns if pos < len(row) and not _blank_cell(row[pos]))
-    return filled >= dense or bool(keys) and all(pos < len(row) and valid(row[pos]) for pos, valid in keys.items())
+def filled_cells(values: pd.Series) -> np.ndarray:
+    return ~blank_cells(values)
 
 
-def is_filled(cell: object) -> bool:
-    return not _blank_cell(cell)
+def date_cells(values: pd.Series) -> np.ndarray:
+    """Cells that ``parse_dates`` reads as a date."""
+    return parse_dates(values)[0].notna().to_numpy()
 
 
-def is_date(cell: object) -> bool:
-    """One cell that ``parse_dates`` reads as a date (for key checks of a few sparse lines, not for columns)."""
-    return bool(parse_dates(pd.Series([cell], dtype=object))[0].notna().iloc[0])
+def blank_cells(values: pd.Series) -> np.ndarray:
+    return map_distinct(values, _blank_cell, "bool").to_numpy()
 
 
 def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
                   key_checks: KeyChecks | None = None) -> Records:
     """Cut the records out of a sheet; personal columns are never copied unless asked (for hashing).
 
-    A line that looks like data (``looks_like_data``) is always a record, whatever its first cell says.
-    Not records (counted, and listed in ``skipped``): a column-numbering row right under the header;
-    sparse totals lines ("Tổng cộng lĩnh vực …", "Cộng: 25") anywhere; group lines ("Lĩnh vực: Hộ tịch"),
-    whose label is carried down to the records under them (``groups``); and the footer — a signature or
-    totals line *after the last line that looks like data*, and the sparse lines after it. Blank lines are
+    A line that looks like data — fills at least ``dense`` recognised columns, or holds a valid value in every
+    key column (for a dossier: an id and a received date that reads as a date) — is always a record, whatever
+    its first cell says. Not records (counted, and listed in ``skipped``): a column-numbering row right under
+    the header; sparse totals lines ("Tổng cộng lĩnh vực …", "Cộng: 25") anywhere; group lines ("Lĩnh vực: Hộ
+    tịch"), whose label is carried down to the records under them (``groups``); and the footer — a signature
+    or totals line *after the last line that looks like data*, and the sparse lines after it. Blank lines are
     counted apart. Any other sparse line is a record (its checks will say what it lacks).
+
+    Column by column: only the sparse lines (and the first) are looked at one by one.
     """
-    body = sheet.rows[header.row + 1:]
+    first = header.row + 1
+    body, blank = sheet.cells.iloc[first:], sheet.blank.iloc[first:]
     width = max(header.columns, default=-1) + 1
     dense = max(3, len(header.columns) // 2 + 1)
     checks = key_checks or {}
     keys = {pos: checks[f] for pos, f in header.columns.items() if f in checks}
-    data_like = [looks_like_data(row, header, keys, dense) for row in body]
-    last_data = max((i for i, dense_row in enumerate(data_like) if dense_row), default=-1)
-    kept, numbers, groups, skipped = [], [], [], []
-    blank = 0
-    in_footer, group = False, None
-    for offset, row in enumerate(body):
+    data_like = (~blank[list(header.columns)]).sum(axis=1).to_numpy() >= dense
+    if keys and not data_like.all():
+        sparse = np.flatnonzero(~data_like)
+        valid = np.ones(len(sparse), dtype=bool)
+        for pos, check in keys.items():
+            valid &= check(body[pos].iloc[sparse])
+        data_like[sparse] = valid
+    filled = ~blank.all(axis=1).to_numpy()
+    last_data = np.flatnonzero(data_like)[-1] if data_like.any() else -1
+    looked_at = np.flatnonzero(filled & ~data_like | (np.arange(len(body)) == 0) & filled)
+    skip = np.zeros(len(body), dtype=bool)
+    skipped, group_at, group_labels = [], [], []
+    in_footer = False
+    for offset, row in zip(looked_at, body.iloc[looked_at].to_numpy(dtype=object).tolist()):
         cells = [cell for cell in row if not _blank_cell(cell)]
-        if not cells:
-            blank += 1
-            continue
         kind = None
         if offset == 0 and is_column_numbering(row):
             kind = KIND_NUMBERS
         elif data_like[offset]:
             pass
         elif (label := group_label(cells[0])) is not None and len(cells) <= 2:
-            kind, group = KIND_GROUP, label
+            kind = KIND_GROUP
+            group_at.append(offset)
+            group_labels.append(label)
         elif _is_footer_cell(cells[0]):
             kind, in_footer = KIND_FOOTER, offset > last_data
         elif in_footer:
             kind = KIND_AFTER
         if kind:
-            skipped.append({"row": header.row + offset + 2, "kind": kind, "text": _skipped_text(kind, cells)})
-            continue
-        kept.append(row[:width] if len(row) >= width else [*row, *[None] * (width - len(row))])
-        numbers.append(header.row + offset + 2)
-        groups.append(group)
-    grid = pd.DataFrame(kept, columns=range(width), dtype=object) if kept else pd.DataFrame(
-        columns=range(width), dtype=object)
+            skip[offset] = True
+            skipped.append({"row": first + int(offset) + 1, "kind": kind, "text": _skipped_text(kind, cells)})
+    kept = np.flatnonzero(filled & ~skip)
     frame = pd.DataFrame(index=range(len(kept)))
     for pos, fieldname in header.columns.items():
         if fieldname == PERSONAL and not keep_personal:
             continue
-        values = grid[pos]
+        values = pd.Series(body[pos].to_numpy(dtype=object)[kept], dtype=object) if pos < width else None
         if fieldname in frame:  # two headers for one field: keep the first non-empty cell
-            values = frame[fieldname].where(~frame[fieldname].map(_blank_cell), values)
+            values = frame[fieldname].where(~blank_cells(frame[fieldname]), values)
         frame[fieldname] = values
-    frame["source_row"] = pd.Series(numbers, dtype="int64")
-    found_groups = pd.Series(groups, dtype="string") if any(g is not None for g in groups) else None
-    return Records(frame, len(skipped), blank, skipped[:SKIPPED_LISTED], found_groups)
+    frame["source_row"] = pd.Series(first + kept + 1, dtype="int64")
+    found_groups = None
+    if group_at:
+        above = np.searchsorted(np.array(group_at), kept, side="right") - 1  # the last group line above each record
+        found_groups = pd.Series(np.array([None, *group_labels], dtype=object)[above + 1], dtype="string")
+    return Records(frame, len(skipped), int((~filled).sum()), skipped[:SKIPPED_LISTED], found_groups)
 
 
 def _skipped_text(kind: str, cells: list[object]) -> str:
@@ -462,27 +547,26 @@ def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str
     Cells equal in Python (1 and 1.0) share one result; an Excel TRUE/FALSE (Python's True == 1, False == 0)
     is given to ``func`` as the text "TRUE"/"FALSE", so it is never read as the number 1 or 0, nor a 1 as TRUE.
     """
-    cells = values.astype(object)
-    booleans = bool_cells(cells)
-    if booleans.any():
-        cells = cells.copy()
-        cells[booleans] = np.where(cells[booleans].to_numpy(dtype=bool), "TRUE", "FALSE")
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    codes, uniques = distinct(values)
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:] = [func(u) for u in uniques] + [func(None)]  # code -1 (blank) takes the last
     return pd.Series(results[codes], index=values.index, dtype=dtype)
 
 
-def bool_cells(values: pd.Series) -> np.ndarray:
-    """Which cells Excel stored as TRUE/FALSE (looked at cell by cell only where a value equals 0 or 1)."""
+def distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct cells) of a column as ``pd.factorize`` gives them (blank: code -1), an Excel TRUE/FALSE
+    as the text "TRUE"/"FALSE" (see ``map_distinct``)."""
     cells = values.to_numpy(dtype=object)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     suspects = [i for i, u in enumerate(uniques) if isinstance(u, (bool, int, float, np.number)) and u in (0, 1)]
-    mask = np.isin(codes, suspects)
-    if mask.any():
-        at = np.flatnonzero(mask)
-        mask[at] = [type(cell) is bool for cell in cells[at]]
-    return mask
+    if suspects:
+        at = np.flatnonzero(np.isin(codes, suspects))
+        booleans = at[[type(cell) is bool for cell in cells[at]]]
+        if len(booleans):
+            cells = cells.copy()
+            cells[booleans] = np.where(cells[booleans].astype(bool), "TRUE", "FALSE")
+            codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def cell_text(cell: object) -> str | None:
@@ -523,7 +607,7 @@ def date_order(columns: Iterable[pd.Series]) -> str:
     MIXED; no value settling it is UNSETTLED (the documented order, day first, then applies)."""
     first_is_day = second_is_day = False
     for values in columns:
-        text = values[values.map(lambda cell: isinstance(cell, str))].astype(object)
+        text = pd.Series([cell for cell in distinct(values)[1] if isinstance(cell, str)], dtype=object)
         parts = text.str.extract(_TWO_PARTS).dropna().astype(int)
         first_is_day |= bool((parts[0] > 12).any())
         second_is_day |= bool((parts[1] > 12).any())
@@ -537,8 +621,17 @@ def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series
     (mm/dd/yyyy instead when ``month_first``: a file ``date_order`` found written in US order).
 
     Blank cells give NaT and are not bad; a cell that is present but cannot be read is bad.
-    Text is parsed one explicit format at a time, vectorised, each on what the previous ones left.
+    Each distinct cell is read once; text one explicit format at a time, vectorised, each on what the previous
+    ones left.
     """
+    codes, uniques = distinct(values)
+    dates, bad = _parse_distinct(pd.Series(uniques, dtype=object), month_first)
+    dates = np.append(dates.to_numpy(), np.datetime64("NaT", "us"))[codes]
+    return (pd.Series(dates, index=values.index, dtype="datetime64[us]"),
+            pd.Series(np.append(bad.to_numpy(dtype=bool), False)[codes], index=values.index))
+
+
+def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd.Series]:
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     bad = pd.Series(False, index=values.index)
     kinds = values.astype(object).map(type).map(_KIND_OF_TYPE).fillna("bad")
