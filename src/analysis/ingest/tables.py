@@ -53,6 +53,7 @@ class Sheet:
     file: Path | None
     name: str
     cells: pd.DataFrame
+    known_blank: pd.DataFrame | None = field(default=None, repr=False)  # ``blank`` when the reader knows it
 
     def __post_init__(self) -> None:
         if not isinstance(self.cells, pd.DataFrame):
@@ -76,6 +77,8 @@ class Sheet:
     @cached_property
     def blank(self) -> pd.DataFrame:
         """Per cell: blank (None, NaN, empty or spaces only), computed once per distinct value of each column."""
+        if self.known_blank is not None:
+            return self.known_blank
         return pd.DataFrame({pos: blank_cells(self.cells[pos]) for pos in self.cells.columns}, index=self.cells.index)
 
 
@@ -116,7 +119,7 @@ def read_sheets(path: Path) -> list[Sheet]:
         if suffix in EXCEL_SUFFIXES:
             return _read_workbook(path)
         if suffix in TEXT_SUFFIXES:
-            return [Sheet(path, "", _read_text(path))]
+            return [Sheet(path, "", *_read_text(path))]
     except OSError as exc:
         raise unreadable(path, exc) from None
     raise IngestError(f"{path.name}: unsupported file type {suffix!r} (use xlsx, xls, csv or txt)")
@@ -160,9 +163,10 @@ def utf8_bytes(raw: bytes, name: str) -> bytes:
     return raw
 
 
-def _read_text(path: Path) -> pd.DataFrame:
-    """A CSV/TXT file as string columns (pyarrow's reader, no type inference; empty cells None). Lines with
-    another number of fields than most (title, footer and blank lines) are read by ``csv`` and put back in place."""
+def _read_text(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A CSV/TXT file as string columns (pyarrow's reader, no type inference; empty cells None), and which cells
+    are blank. Lines with another number of fields than most (title, footer and blank lines) are read by ``csv``
+    and put back in place."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -191,23 +195,27 @@ def _read_text(path: Path) -> pd.DataFrame:
     total = table.num_rows + len(odd)
     at_odd = np.array([number - 1 for number, _ in odd], dtype=np.int64)
     at_table = np.setdiff1d(np.arange(total), at_odd, assume_unique=True)
-    columns = {}
+    columns, blank = {}, {}
     for pos in range(width):
-        column = np.full(total, None, dtype=object)
+        columns[pos], blank[pos] = np.full(total, None, dtype=object), np.ones(total, dtype=bool)
         if pos < len(names):
-            column[at_table] = _string_cells(table.column(pos))
-        column[at_odd] = [row[pos] or None if pos < len(row) else None for row in odd_rows]
-        columns[pos] = column
-    return pd.DataFrame(columns, columns=range(width), dtype=object)
+            columns[pos][at_table], blank[pos][at_table] = _string_cells(table.column(pos))
+        columns[pos][at_odd] = [row[pos] or None if pos < len(row) else None for row in odd_rows]
+        blank[pos][at_odd] = [_blank_cell(cell) for cell in columns[pos][at_odd]]
+    return (pd.DataFrame(columns, columns=range(width), dtype=object),
+            pd.DataFrame(blank, columns=range(width), dtype=bool))
 
 
-def _string_cells(values) -> np.ndarray:
-    """An Arrow string column as Python strings (None for null), each distinct text made once (dictionary)."""
+def _string_cells(values) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow string column as Python strings (None for null) and which are blank, each distinct text made and
+    looked at once (dictionary)."""
     import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(values).combine_chunks()
     texts = np.append(encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
-    return texts[encoded.indices.fill_null(len(texts) - 1).to_numpy()]
+    blank = np.array([_blank_cell(text) for text in texts], dtype=bool)
+    codes = encoded.indices.fill_null(len(texts) - 1).to_numpy()
+    return texts[codes], blank[codes]
 
 
 def guess_delimiter(sample: str) -> str:
@@ -550,6 +558,11 @@ def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str
     codes, uniques = distinct(values)
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:] = [func(u) for u in uniques] + [func(None)]  # code -1 (blank) takes the last
+    if dtype == "string" and all(isinstance(r, str) or r is None for r in results):  # built from the distinct
+        import pyarrow as pa
+
+        texts = pa.array(results, type=pa.large_string()).take(pa.array(np.where(codes < 0, len(uniques), codes)))
+        return pd.Series(pd.arrays.ArrowStringArray(texts), index=values.index)
     return pd.Series(results[codes], index=values.index, dtype=dtype)
 
 
@@ -558,7 +571,8 @@ def distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     as the text "TRUE"/"FALSE" (see ``map_distinct``)."""
     cells = values.to_numpy(dtype=object)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    suspects = [i for i, u in enumerate(uniques) if isinstance(u, (bool, int, float, np.number)) and u in (0, 1)]
+    suspects = [] if pd.api.types.infer_dtype(uniques) in ("string", "empty") else [
+        i for i, u in enumerate(uniques) if isinstance(u, (bool, int, float, np.number)) and u in (0, 1)]
     if suspects:
         at = np.flatnonzero(np.isin(codes, suspects))
         booleans = at[[type(cell) is bool for cell in cells[at]]]
@@ -598,19 +612,22 @@ TEXT_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%
 MONTH_FIRST_FORMATS = tuple(f.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m") if f.startswith("%d")
                             else f for f in TEXT_DATE_FORMATS)
 DAY_FIRST, MONTH_FIRST, UNSETTLED, MIXED = "day_first", "month_first", "unsettled", "mixed"
-_TWO_PARTS = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?!\d)"
+_TWO_PARTS = r"^\s*(?P<first>\d{1,2})[/.-](?P<second>\d{1,2})[/.-]\d{4}(?:\D|$)"  # RE2: no look-ahead
 
 
 def date_order(columns: Iterable[pd.Series]) -> str:
     """How a file writes its text dates, from the values of all its date columns together: a first part above
     12 can only be a day (DAY_FIRST), a second part above 12 only a day (MONTH_FIRST); both in one file is
     MIXED; no value settling it is UNSETTLED (the documented order, day first, then applies)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     first_is_day = second_is_day = False
     for values in columns:
-        text = pd.Series([cell for cell in distinct(values)[1] if isinstance(cell, str)], dtype=object)
-        parts = text.str.extract(_TWO_PARTS).dropna().astype(int)
-        first_is_day |= bool((parts[0] > 12).any())
-        second_is_day |= bool((parts[1] > 12).any())
+        text = pa.array([cell for cell in distinct(values)[1] if isinstance(cell, str)], type=pa.string())
+        parts = pc.extract_regex(text, _TWO_PARTS).drop_null()  # Arrow's regex engine, once per distinct text
+        first_is_day |= bool(pc.any(pc.greater(pc.cast(parts.field("first"), pa.int32()), 12)).as_py())
+        second_is_day |= bool(pc.any(pc.greater(pc.cast(parts.field("second"), pa.int32()), 12)).as_py())
     if first_is_day and second_is_day:
         return MIXED
     return DAY_FIRST if first_is_day else MONTH_FIRST if second_is_day else UNSETTLED
