@@ -12,7 +12,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Callable, Iterable
@@ -674,10 +674,13 @@ def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd
     for fmt in _formats_by_fit(text, MONTH_FIRST_FORMATS if month_first else TEXT_DATE_FORMATS):
         if remaining.empty:
             break
-        parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
-        ok = parsed.notna()
-        result[parsed.index[ok]] = parsed[ok]
-        remaining = remaining[~ok]
+        for parse in (_strptime_exact, partial(pd.to_datetime, errors="coerce")):
+            parsed = parse(remaining, format=fmt)
+            ok = parsed.notna()
+            result[parsed.index[ok]] = parsed[ok]
+            remaining = remaining[~ok]
+            if remaining.empty:
+                break
     bad[remaining.index] = True
     result[bad] = pd.NaT
     return result.dt.round("s"), bad
@@ -687,6 +690,20 @@ def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd
 _KIND_OF_TYPE = {str: "text", float: "number", int: "number", np.float64: "number", np.int64: "number",
                  datetime: "datetime", date: "datetime", pd.Timestamp: "datetime", type(None): "blank",
                  type(pd.NA): "blank", type(pd.NaT): "blank"}
+
+
+def _strptime_exact(text: pd.Series, format: str) -> pd.Series:
+    """Arrow's strptime, kept only where the date written back in ``format`` is the text itself: what it keeps,
+    ``pd.to_datetime`` reads the same, and what it leaves (unpadded "5/3/2024", impossible "31/02/2024", which
+    Arrow would roll over to 2 March) is left to ``pd.to_datetime``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    parsed = pc.strptime(cells, format=format, unit="s", error_is_null=True)
+    same = pc.fill_null(pc.equal(pc.strftime(parsed, format=format), cells), False)
+    return pd.Series(pc.if_else(same, parsed, None).to_numpy(zero_copy_only=False), index=text.index,
+                     dtype="datetime64[us]")
 
 
 def _formats_by_fit(text: pd.Series, formats: tuple[str, ...], size: int = 50) -> list[str]:
