@@ -20,7 +20,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-## reports: demo data if data/raw/ holds no export, then the batch for PERIOD (default 2024Q4)
+## reports: the batch for PERIOD (default 2024Q4) on data/raw/, or on the demo set of data/demo/ (written if
+## missing) when data/raw/ holds no export
 reports: install
 	$(PY) -m analysis reports --period $(PERIOD) --jobs $(JOBS)
 
@@ -42,4 +43,4 @@ bench: install
 	for b in benchmarks/bench_*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/
+	rm -rf data/processed/*.parquet data/processed/manifest.json reports/*/ data/demo/*/

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.indicators.service import service_rows
-from analysis.indicators.service_settings import ServiceSettings
+from analysis.reference.service import ServiceSettings
 from analysis.periods import Period
 
 FIELDS = {"Chứng thực": ["Chứng thực bản sao từ bản chính", "Chứng thực chữ ký"],

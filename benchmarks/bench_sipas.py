@@ -24,11 +24,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import store, units
+from analysis import units
 from analysis.collect import sipas as collect
 from analysis.demo import sipas as demo
+from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
+from analysis.reference import sipas as reference
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "20_sipas.ipynb"
 RESULTS = Path(__file__).resolve().parent / "results" / "sipas.txt"
@@ -61,7 +63,7 @@ def timed(label: str, lines: list[str], func, *args, **kwargs):
 
 def province_forms(table: pd.DataFrame, copies: int = 10) -> pd.DataFrame:
     """The demo forms repeated for 100 units (10 copies of the 10 units, renamed), as one code-answer CSV."""
-    codes = ingest.questionnaire()["code"].tolist()
+    codes = reference.questionnaire()["code"].tolist()
     frames = []
     for copy in range(copies):
         part = table.copy()
@@ -95,7 +97,7 @@ def main() -> None:
         result = timed(f"ingest of {len(paths)} files", lines, ingest.ingest, raw)
         read = sum(f.rows_read for f in result.files)
         lines.append(f"  rows read {read}, ingested {len(result.table)}, quarantine entries {len(result.quarantine)}")
-        timed("write processed layer", lines, store.write_results, [result], processed, raw)
+        timed("write processed layer", lines, runner.write_results, [result], processed, raw)
         quarter = timed(f"indicators (long rows) for {period.label}, all units", lines, collect.rows, processed, period)
         year = Period.parse(str(period.year))
         timed(f"indicators (long rows) for {year.label}, all units", lines, collect.rows, processed, year)
@@ -138,7 +140,7 @@ def main() -> None:
             lines.append("province scale: 100 units, one CSV")
             big_result = timed("  ingest", lines, ingest.ingest, big)
             lines.append(f"  forms {len(big_result.table)}")
-            timed("  write processed layer", lines, store.write_results, [big_result], big / "processed", big)
+            timed("  write processed layer", lines, runner.write_results, [big_result], big / "processed", big)
             timed(f"  indicators (long rows) for {year.label}, 100 units", lines, collect.rows, big / "processed", year)
     lines.append(f"load average at the end {os.getloadavg()[0]:.1f}")
     RESULTS.parent.mkdir(exist_ok=True)

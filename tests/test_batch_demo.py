@@ -72,7 +72,7 @@ def test_reports_follow_the_html_contract(batch):
 def _personal_values(raw: Path) -> set[str]:
     """Every value of a column the sources' alias tables call personal, read straight from the demo files."""
     values = set()
-    aliases = AliasTable.from_csv(paths.reference("one_stop_aliases.csv"))
+    aliases = AliasTable.from_csv(paths.reference("one_stop", "aliases.csv"))
     for path in list_files(raw):
         for sheet in read_sheets(path):
             for row_index, row in enumerate(sheet.rows[:40]):

@@ -6,6 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from analysis import schemas, store
 from analysis.batch import BatchError, plan_jobs, run_reports
 from analysis.periods import Period
 from analysis.units import find
@@ -79,11 +80,13 @@ def test_city_notebook_runs_once_and_per_unit_where_its_source_has_rows(tmp_path
     folder.mkdir()
     path = _notebook(folder / "30_city.ipynb", "pass", scope="city")
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["chiso"]["per_unit_source"] = "survey"
+    nb.metadata["chiso"]["per_unit_source"] = "papi_survey"
     nbformat.write(nb, path)
     processed = tmp_path / "processed"
     processed.mkdir()
-    pd.DataFrame({"unit": ["Ninh Thạnh", "Ninh Thạnh"]}).to_parquet(processed / "survey.parquet")
+    table = schemas.PAPI_SURVEY.conform(pd.DataFrame({"respondent_id": ["1", "2"], "unit": ["Ninh Thạnh"] * 2,
+                                                      "source_file": "papi_survey/x.csv", "source_row": [2, 3]}))
+    store.write_table("papi_survey", table, schemas.QUARANTINE.empty(), processed)
     jobs = plan_jobs(Period.parse("2024Q1"), [find("Phường 1"), find("Ninh Thạnh")], [path], processed, tmp_path)
     assert [(j.slug, j.parameters["unit"]) for j in jobs] == [("thanh-pho", ""), ("ninh-thanh", "Ninh Thạnh")]
     json.dumps([j.parameters for j in jobs])  # parameters are plain values

@@ -56,12 +56,17 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _cmd_reports(args: argparse.Namespace) -> int:
-    """What `make reports` and run_batch.bat do: demo data only when data/raw holds no export, then the batch."""
+    """What `make reports` and run_batch.bat do: the batch on the exports of data/raw, or — when it holds none —
+    on the demo export set of data/demo (written first if missing). data/raw is only ever read."""
     from analysis.ingest.runner import has_exports
 
     if not has_exports(Path(args.raw)):
-        print(f"No exports under {args.raw}: writing the demo export set (reports will say DEMO on every page)")
-        _cmd_demo(argparse.Namespace(out=args.raw))
+        demo = Path(args.demo)
+        if not has_exports(demo):
+            print(f"No exports under {args.raw}: writing the demo export set to {demo}")
+            _cmd_demo(argparse.Namespace(out=demo))
+        print(f"No exports under {args.raw}: using the demo exports of {demo} (reports say DEMO on every page)")
+        args.raw = str(demo)
     return _cmd_batch(args)
 
 
@@ -70,7 +75,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="write the deterministic demo export set")
-    demo.add_argument("--out", default=str(paths.RAW), help="folder to write into (default data/raw)")
+    demo.add_argument("--out", default=str(paths.DEMO), help="folder to write into (default data/demo)")
     demo.set_defaults(run=_cmd_demo)
 
     ingest = sub.add_parser("ingest", help="raw exports -> processed tables + manifest")
@@ -85,9 +90,11 @@ def parser() -> argparse.ArgumentParser:
     ind.set_defaults(run=_cmd_indicators)
 
     batch = sub.add_parser("batch", help="ingest, indicators and every report for a period")
-    reports = sub.add_parser("reports", help="like batch, writing the demo data first if data/raw has no export")
+    reports = sub.add_parser("reports", help="like batch; without exports in data/raw, on the demo set of data/demo")
     for command in (batch, reports):
         _batch_options(command)
+    reports.add_argument("--demo", default=str(paths.DEMO),
+                         help="demo export set used when --raw holds no export (default data/demo)")
     batch.set_defaults(run=_cmd_batch)
     reports.set_defaults(run=_cmd_reports)
     return p

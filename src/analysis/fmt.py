@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from analysis.indicators.long import is_missing
+from analysis.values import is_missing
 
 NO_DATA = "không có dữ liệu"
 

@@ -17,7 +17,8 @@ def project_root() -> Path:
 
 ROOT = project_root()
 DATA = ROOT / "data"
-RAW = DATA / "raw"
+RAW = DATA / "raw"  # the analyst's exports, never written by the code
+DEMO = DATA / "demo"  # the demo export set, read when RAW holds no export
 PROCESSED = DATA / "processed"
 REFERENCE = DATA / "reference"
 NOTEBOOKS = ROOT / "notebooks"
@@ -25,5 +26,5 @@ REPORTS = ROOT / "reports"
 
 
 def reference(*parts: str) -> Path:
-    """A committed reference file, e.g. ``reference("one_stop_aliases.csv")``."""
+    """A committed reference file, e.g. ``reference("one_stop", "aliases.csv")``."""
     return REFERENCE.joinpath(*parts)

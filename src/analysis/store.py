@@ -1,4 +1,9 @@
-"""Reading and writing the processed layer: one Parquet table per source, its quarantine, and manifest.json."""
+"""Reading and writing the processed layer: one Parquet table per source, its quarantine, and manifest.json.
+
+Every table is checked against its schema (``analysis.schemas``) when it is written and when it is read, so the
+contract between ingest and the indicators is enforced in one place. What goes into the manifest is decided
+by the ingest runner; this module only stores it.
+"""
 from __future__ import annotations
 
 import json
@@ -6,8 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths
-from analysis.ingest.accounting import SourceResult, quarantine_frame
+from analysis import paths, schemas
 
 MANIFEST = "manifest.json"
 
@@ -16,20 +20,27 @@ def processed_dir(folder: str | Path | None = None) -> Path:
     return Path(folder) if folder else paths.PROCESSED
 
 
-def write_results(results: list[SourceResult], out: Path, raw: Path) -> dict:
-    """Write every source's table and quarantine, then the manifest that accounts for every file."""
+def _files(source: str, folder: Path) -> tuple[Path, Path]:
+    return folder / f"{source}.parquet", folder / f"{source}_quarantine.parquet"
+
+
+def write_table(source: str, table: pd.DataFrame, quarantine: pd.DataFrame, out: Path) -> None:
+    """A source's table and its quarantine, each checked against its schema first."""
+    table_path, quarantine_path = _files(source, out)
     out.mkdir(parents=True, exist_ok=True)
-    for result in results:
-        result.table.to_parquet(out / f"{result.source}.parquet", index=False)
-        result.quarantine.to_parquet(out / f"{result.source}_quarantine.parquet", index=False)
-    manifest = {
-        "raw": str(raw),
-        "sources": {r.source: {"rows": int(len(r.table)), "demo": any(f.demo for f in r.files),
-                               "files": len(r.files)} for r in results},
-        "files": [f.as_dict() for r in results for f in r.files],
-    }
+    schemas.table(source).check(table).to_parquet(table_path, index=False)
+    schemas.QUARANTINE.check(quarantine).to_parquet(quarantine_path, index=False)
+
+
+def remove_table(source: str, out: Path) -> None:
+    """Forget a source that had no export this run, so no stale table is read as current."""
+    for path in _files(source, out):
+        path.unlink(missing_ok=True)
+
+
+def write_manifest(manifest: dict, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return manifest
 
 
 def read_manifest(folder: str | Path | None = None) -> dict:
@@ -40,14 +51,14 @@ def read_manifest(folder: str | Path | None = None) -> dict:
 
 
 def read_table(source: str, folder: str | Path | None = None) -> pd.DataFrame | None:
-    """The processed table of a source, or None when that source had no export."""
-    path = processed_dir(folder) / f"{source}.parquet"
-    return pd.read_parquet(path) if path.exists() else None
+    """The processed table of a source, checked against its schema, or None when that source had no export."""
+    path = _files(source, processed_dir(folder))[0]
+    return schemas.table(source).check(pd.read_parquet(path)) if path.exists() else None
 
 
 def read_quarantine(source: str, folder: str | Path | None = None) -> pd.DataFrame:
-    path = processed_dir(folder) / f"{source}_quarantine.parquet"
-    return pd.read_parquet(path) if path.exists() else quarantine_frame([])
+    path = _files(source, processed_dir(folder))[1]
+    return schemas.QUARANTINE.check(pd.read_parquet(path)) if path.exists() else schemas.QUARANTINE.empty()
 
 
 def is_demo(sources: list[str], folder: str | Path | None = None) -> bool:

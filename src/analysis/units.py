@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import ReferenceFileError
+from analysis.reference import checks
 from analysis.text import fold, slugify
 
 _PREFIX = re.compile(r"^(uybannhandan|ubnd|bophanmotcua|bophantiepnhanvatraketqua)?(phuong|xa)?")
@@ -38,11 +39,12 @@ CITY_SLUG = "thanh-pho"  # the folder of the whole city's reports, beside one fo
 
 @lru_cache(maxsize=4)
 def _load(path: Path) -> tuple[tuple[Unit, ...], dict[str, str]]:
-    table = pd.read_csv(path, dtype=str, comment="#").fillna("")
+    table = checks.read_csv(path, ("unit", "kind", "display", "aliases")).fillna("")
+    checks.unique(table, ["unit"], path)
     units, keys, slugs = [], {}, {CITY_SLUG: "(toàn thành phố)"}
-    for number, row in enumerate(table.itertuples(index=False), start=1):
+    for row in table.itertuples(index=False):
         unit = Unit(row.unit, row.kind, row.display)
-        check_slug(unit, slugs, path, number)
+        check_slug(unit, slugs, path, row.line)
         units.append(unit)
         for spelling in [row.unit, row.display, *[a for a in row.aliases.split("|") if a]]:
             keys[unit_key(spelling)] = row.unit
@@ -53,10 +55,10 @@ def check_slug(unit: Unit, taken: dict[str, str], path: Path, row: int) -> None:
     """A unit's report folder is its slug: it must be non-empty and its own (not the city folder, not another
     unit's). Refused by name, with the file and row, before any report is written."""
     if not unit.slug:
-        raise ReferenceFileError(path.name, f"the unit name {unit.unit!r} gives an empty folder name (no letter or "
+        raise ReferenceFileError(checks.label(path), f"the unit name {unit.unit!r} gives an empty folder name (no letter or "
                                  "digit); write the unit's name", row=row, column="unit")
     if unit.slug in taken:
-        raise ReferenceFileError(path.name, f"the unit {unit.unit!r} would write its reports into the folder "
+        raise ReferenceFileError(checks.label(path), f"the unit {unit.unit!r} would write its reports into the folder "
                                  f"{unit.slug!r}, already used by {taken[unit.slug]!r}; rename the unit",
                                  row=row, column="unit")
     taken[unit.slug] = unit.unit

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from analysis.indicators import papi_like
-from analysis.ingest.papi_reference import subdimensions
+from analysis.reference.papi import subdimensions
 
 Z95 = 1.959963984540054
 

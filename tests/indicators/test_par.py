@@ -9,7 +9,8 @@ import pytest
 from analysis.indicators import par as ip
 from analysis.indicators import par_views as views
 from analysis.indicators.long import LONG_COLUMNS
-from analysis.par_criteria import build_tree, counterparts, read_ratings
+from analysis.par_tree import counterparts, rollup
+from analysis.reference.par import build_tree, read_ratings
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "par"
 BANDS = pd.DataFrame({"rating": ["Tốt", "Khá", "Kém"], "min_percent": [80.0, 60.0, 0.0]})
@@ -38,7 +39,7 @@ def by_code(frame: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- roll-up
 
 def test_rollup_sums_leaves_up_to_fields_and_total():
-    out = by_code(ip.rollup(scores({"1.1.1": 1, "1.1.2": 0.5, "1.2": 0.75, "2.1": 1.5}), TREE))
+    out = by_code(rollup(scores({"1.1.1": 1, "1.1.2": 0.5, "1.2": 0.75, "2.1": 1.5}), TREE))
     # 1.1 = 1 + 0,5 = 1,5; 1 = 1,5 + 0,75 = 2,25; 2 = 1,5; total = 2,25 + 1,5 = 3,75 of 5 = 75 %
     assert out.loc["1.1", "points"] == 1.5 and out.loc["1", "points"] == 2.25 and out.loc["2", "points"] == 1.5
     assert out.loc["total", "points"] == 3.75 and out.loc["total", "max_points"] == 5
@@ -48,12 +49,12 @@ def test_rollup_sums_leaves_up_to_fields_and_total():
 
 
 def test_rollup_ignores_written_subtotals():
-    out = by_code(ip.rollup(scores({"1": 3, "1.1": 2, "1.1.1": 1, "1.1.2": 0.5, "1.2": 0.75, "2.1": 1.5}), TREE))
+    out = by_code(rollup(scores({"1": 3, "1.1": 2, "1.1.1": 1, "1.1.2": 0.5, "1.2": 0.75, "2.1": 1.5}), TREE))
     assert out.loc["1", "points"] == 2.25 and out.loc["1.1", "points"] == 1.5
 
 
 def test_an_unscored_leaf_leaves_its_ancestors_without_points_but_keeps_the_scored_part():
-    out = by_code(ip.rollup(scores({"1.1.1": 1, "1.1.2": None, "1.2": 0.75, "2.1": 1.5}), TREE))
+    out = by_code(rollup(scores({"1.1.1": 1, "1.1.2": None, "1.2": 0.75, "2.1": 1.5}), TREE))
     assert pd.isna(out.loc["1.1", "points"]) and pd.isna(out.loc["1", "points"]) and pd.isna(out.loc["total", "points"])
     assert out.loc["2", "points"] == 1.5  # the other field is complete
     # scored part of the total: 1 + 0,75 + 1,5 = 3,25 of 1 + 1 + 2 = 4
@@ -62,7 +63,7 @@ def test_an_unscored_leaf_leaves_its_ancestors_without_points_but_keeps_the_scor
 
 
 def test_a_leaf_without_any_row_counts_as_unscored():
-    out = by_code(ip.rollup(scores({"1.1.1": 1, "1.1.2": 1, "2.1": 2}), TREE))
+    out = by_code(rollup(scores({"1.1.1": 1, "1.1.2": 1, "2.1": 2}), TREE))
     assert pd.isna(out.loc["1", "points"]) and out.loc["1", "n_unscored"] == 1 and out.loc["2", "points"] == 2
 
 
@@ -111,8 +112,8 @@ MAPPING = pd.DataFrame({"code_from": ["1.3", "1.2", None], "code_to": ["1.2", No
 def compared_example() -> pd.DataFrame:
     pairs = counterparts(MAPPING, TREE_2023, TREE_2024)
     links = ip.comparable_nodes(TREE_2024, TREE_2023, pairs)
-    before = ip.rollup(scores({"1.1": 0.5, "1.2": 0.0, "1.3": 0.75, "2.1": 1.0, "2.2": 0.5}), TREE_2023)
-    now = ip.rollup(scores({"1.1": 1.0, "1.2": 0.75, "1.3": 0.5, "2.1": 0.75, "2.2": 1.0}), TREE_2024)
+    before = rollup(scores({"1.1": 0.5, "1.2": 0.0, "1.3": 0.75, "2.1": 1.0, "2.2": 0.5}), TREE_2023)
+    now = rollup(scores({"1.1": 1.0, "1.2": 0.75, "1.3": 0.5, "2.1": 0.75, "2.2": 1.0}), TREE_2024)
     return by_code(ip.compare(now, before, links))
 
 

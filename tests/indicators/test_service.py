@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from analysis.indicators import service_detail as detail
-from analysis.indicators.service import CODES, service_rows
-from analysis.indicators.service_settings import ServiceSettings
+from analysis.indicators.service import ALL_FIGURES, CODES, service_rows
+from analysis.reference.service import ServiceSettings
 from analysis.periods import Period
 
 P = Period.parse("2024Q1")
@@ -102,7 +102,7 @@ SETTINGS = ServiceSettings(
 
 @pytest.fixture(scope="module")
 def rows() -> pd.DataFrame:
-    return service_rows(frame(DOSSIERS), P, settings=SETTINGS)
+    return service_rows(frame(DOSSIERS), P, 2023, settings=SETTINGS)
 
 
 def row(rows: pd.DataFrame, code: str, unit: str = NT) -> dict:
@@ -273,27 +273,27 @@ def on_time_table(on_time: int, late: int, complaints: int = 0) -> pd.DataFrame:
 
 
 def test_anchor_95_percent_on_time_is_19_points():
-    # 19 on time of 20 -> 95 % -> 95 × 20 / 100 = 19.0 points (methodology §6)
-    r = row(service_rows(on_time_table(19, 1), P, settings=SETTINGS), "2.1")
+    # 19 on time of 20 -> 95 % -> 95 × 20 / 100 = 19.0 points (docs/methodology.md §6)
+    r = row(service_rows(on_time_table(19, 1), P, 2023, settings=SETTINGS), "2.1")
     assert r["value"] == 95 and r["points"] == pytest.approx(19.0)
 
 
 def test_anchor_satisfaction_85_percent_is_5_67_points():
     # 18 on time, 2 late of 20 -> 10 % late; 1 complaint -> 5 %; 5.4 = 100 − 15 = 85 -> 85 × 6 / 90 = 5.67
-    r = row(service_rows(on_time_table(18, 2, complaints=1), P, settings=SETTINGS), "5.4")
+    r = row(service_rows(on_time_table(18, 2, complaints=1), P, 2023, settings=SETTINGS), "5.4")
     assert r["value"] == pytest.approx(85) and round(r["points"], 2) == 5.67
 
 
 def test_satisfaction_points_are_capped():
     # 20 on time, no complaint: 5.4 = 100 -> min(6, 100 × 6 / 90 = 6.67) = 6
-    r = row(service_rows(on_time_table(20, 0), P, settings=SETTINGS), "5.4")
+    r = row(service_rows(on_time_table(20, 0), P, 2023, settings=SETTINGS), "5.4")
     assert r["value"] == 100 and r["points"] == 6
 
 
 def test_columns_the_export_lacks_are_no_data_never_zero():
     # the export carries neither apology, fee, payment, e-result, digitisation, reuse, rating nor complaint
     lean = frame([record[:10] for record in DOSSIERS], COLUMNS[:10])
-    rows = service_rows(lean, P, settings=SETTINGS)
+    rows = service_rows(lean, P, 2023, settings=SETTINGS)
     for code in ("apology.missing", "3.6", "4.1", "4.2", "4.3", "5.4"):
         r = row(rows, code)
         assert pd.isna(r["value"]) and r["status"] == "no_data", code
@@ -308,37 +308,40 @@ def test_columns_the_export_lacks_are_no_data_never_zero():
 def test_a_share_without_eligible_dossiers_is_no_data_with_its_reason():
     # only D01..D11 + D14..D16 (no fee-bearing dossier received in P: D03 was received before P)
     table = frame([r for r in DOSSIERS if r[0] not in ("D12", "D13")])
-    r = row(service_rows(table, P, settings=SETTINGS), "3.6")
+    r = row(service_rows(table, P, 2023, settings=SETTINGS), "3.6")
     assert pd.isna(r["value"]) and r["status"] == "no_data" and "thu phí" in r["note"] and r["n"] == 0
 
 
 def test_apology_missing_is_zero_when_nothing_was_late_even_without_the_column():
     # nothing late for the citizen -> no letter can be missing, whether or not the export has the column
     table = on_time_table(3, 0).drop(columns=["apology_issued"])
-    assert value(service_rows(table, P, settings=SETTINGS), "apology.missing") == 0
+    assert value(service_rows(table, P, 2023, settings=SETTINGS), "apology.missing") == 0
 
 
 def test_a_unit_without_dossiers_gets_no_data_rows():
-    rows = service_rows(frame(DOSSIERS), P, settings=SETTINGS, units=[NT, "Tân Bình"])
+    rows = service_rows(frame(DOSSIERS), P, 2023, settings=SETTINGS, units=[NT, "Tân Bình"])
     empty = rows.loc[rows["unit"] == "Tân Bình"]
     assert len(empty) == len(CODES) and empty["value"].isna().all() and (empty["status"] == "no_data").all()
-    assert empty["note"].str.contains("Không có hồ sơ").all()
+    from_export = empty["code"].isin([f.code for f in ALL_FIGURES])
+    assert empty.loc[from_export, "note"].str.contains("Không có hồ sơ").all()
+    assert empty.loc[~from_export, "note"].str.startswith("Không có dữ liệu — cần ").all()
 
 
 def test_a_unit_without_2023_data_has_no_baseline():
     # Ninh Sơn has no 2023 dossier: baseline NA, status from the target only
-    r = row(service_rows(frame(DOSSIERS), P, settings=SETTINGS), "2.1", NS)
+    r = row(service_rows(frame(DOSSIERS), P, 2023, settings=SETTINGS), "2.1", NS)
     assert pd.isna(r["baseline"]) and pd.isna(r["change_vs_baseline"]) and r["status"] == "met"
 
 
-def test_unknown_channel_is_in_06a_5_and_left_out_of_3_3():
-    # D04 (online) loses its channel: received in P 12; online 5; 06a.5 = 12 − 5 = 7 (with the unknown one);
-    # 3.3 = 5 / 11 known channels = 45.45 %
+def test_blank_channel_counts_as_in_person_in_06a_5_and_3_3_alike():
+    # D04 (online) loses its channel: received in P 12; online 5; 06a.5 = 12 − 5 = 7 (with the blank one);
+    # 3.3 = 5 online / 12 received = 41.67 % (the blank one is in person, as the portal counts it)
     records = [r[:4] + (None,) + r[5:] if r[0] == "D04" else r for r in DOSSIERS]
-    rows = service_rows(frame(records), P, settings=SETTINGS)
+    rows = service_rows(frame(records), P, 2023, settings=SETTINGS)
     assert value(rows, "06a.4") == 5 and value(rows, "06a.5") == 7
-    assert value(rows, "3.3") == pytest.approx(500 / 11)
-    assert "1 hồ sơ không rõ hình thức nộp" in row(rows, "06a.5")["note"]
+    assert value(rows, "3.3") == pytest.approx(500 / 12) and row(rows, "3.3")["n"] == 12
+    for code in ("06a.5", "3.3"):
+        assert "1 hồ sơ không rõ hình thức nộp, tính là trực tiếp" in row(rows, code)["note"]
 
 
 def test_long_format_and_codes(rows):
@@ -355,6 +358,10 @@ def test_reference_settings_cover_the_plan_targets():
     assert targets["3.3.chung_thuc"] == 80 and targets["2.1.late"] == 0 and targets["5.4"] == 95
     assert set(settings.scoring["code"]) >= {"2.1", "5.4"}
     assert any("chứng thực" in line for line in settings.describe())
+    # the project's own readings are said as such, never attributed to the portal
+    readings = [line for line in settings.describe() if "cách đọc của dự án" in line]
+    assert any("3.6 và 4.1" in line for line in readings) and any("mẫu số của 4.1" in line.lower() for line in readings)
+    assert any("chứng thực điện tử" in line for line in readings)
 
 
 # ------------------------------------------------------------------ details behind the figures
@@ -391,7 +398,7 @@ def test_monthly_trend_against_2023():
     # January 2024: received D04 D05 D12 D18 = 4; handled + D02 (open) + D03 (finished 04/01) = 6;
     #   late D02 (31/01 > 10/01), D05 -> on time 4 / 6 = 66.67 %
     # January 2023: B1 only, late -> 0 %
-    trend = detail.monthly_trend(frame(DOSSIERS).query("unit == @NT"), P).set_index(["year", "month"])
+    trend = detail.monthly_trend(frame(DOSSIERS).query("unit == @NT"), P, 2023).set_index(["year", "month"])
     jan = trend.loc[(2024, 1)]
     assert (jan["received_in_p"], jan["handled"], jan["late"]) == (4, 6, 2)
     assert jan["on_time_pct"] == pytest.approx(400 / 6)
@@ -417,17 +424,25 @@ def test_dates_out_of_order_still_count_where_received():
     # -> overdue (06a.13 = 1). 766: handled as received in P, judged on its end 30/12 <= due -> on time (100 %)
     odd = frame([("E1", NT, HT, "Khai sinh", "direct", "2024-01-02", "2024-01-05", "2023-12-30", "2023-12-31", 10,
                   True, False, False, False, False, False, _, False)])
-    rows = service_rows(odd, P, settings=SETTINGS)
+    rows = service_rows(odd, P, 2023, settings=SETTINGS)
     assert [value(rows, c) for c in ("06a.3", "06a.5", "06a.13", "2.1")] == [1, 1, 1, 100]
 
 
 # ------------------------------------------------------------------ the I/O edge
 
+def write_processed(folder):
+    """DOSSIERS as the processed one-stop table, through the store (which checks the schema)."""
+    from analysis import schemas, store
+
+    table = frame(DOSSIERS).assign(source_file="one_stop/x.csv", source_row=range(2, len(DOSSIERS) + 2))
+    store.write_table("one_stop", schemas.ONE_STOP.conform(table), schemas.QUARANTINE.empty(), folder)
+
+
 def test_collect_rows_cover_every_unit_of_the_city(tmp_path):
     from analysis import units
     from analysis.collect import service as collect
 
-    frame(DOSSIERS).to_parquet(tmp_path / "one_stop.parquet", index=False)
+    write_processed(tmp_path)
     rows = collect.rows(tmp_path, P)
     city = [u.unit for u in units.all_units()]
     assert list(dict.fromkeys(rows["unit"])) == city  # units.csv order, each with every code
@@ -441,9 +456,24 @@ def test_collect_rows_cover_every_unit_of_the_city(tmp_path):
 def test_unit_view_gathers_the_report(tmp_path):
     from analysis.collect import service as collect
 
-    frame(DOSSIERS).to_parquet(tmp_path / "one_stop.parquet", index=False)
+    write_processed(tmp_path)
     view = collect.unit_view(tmp_path, P, NT, settings=SETTINGS)
     assert view.has_data and list(view.late["dossier_id"]) == ["D02", "D09", "D05", "D16"]
     assert view.missing_columns == ["supplement_requests"]  # the only optional column the table lacks
     assert view.comparisons["3.3"] == ">" and view.baseline_period.label == "2023Q1"
     assert not collect.unit_view(tmp_path, P, "Tân Bình", settings=SETTINGS).has_data
+
+
+def test_every_target_of_the_plan_gets_a_row_even_without_data():
+    from analysis.collect import sipas as sipas_collect
+    from analysis.indicators import sipas as sipas_index
+    from analysis.ingest import sipas as sipas_ingest
+    from analysis.reference import plan
+
+    targets = plan.targets()
+    service = service_rows(frame(DOSSIERS).iloc[0:0], P, 2023, settings=SETTINGS, units=["Tân Bình"])
+    sipas = sipas_index.no_data_rows(sipas_ingest.questionnaire(), unit="Tân Bình", period=P.label,
+                                     settings=sipas_collect.settings())
+    have = set(zip(service["index"], service["code"])) | set(zip(sipas["index"], sipas["code"]))
+    assert set(zip(targets["index"], targets["code"])) <= have
+    assert (service["status"] == "no_data").all()

@@ -31,7 +31,7 @@ FIVE = forms_of({"A.1": [5, 4, 3, NA, 1], "A.2": [4, 4, 4, 2, NA], "B.1": [5, NA
 
 
 def settings(**changes) -> sipas.Settings:
-    return sipas.Settings(**{"replicates": 400, **changes})
+    return sipas.Settings(**{"replicates": 400, "baseline_period": "2023", **changes})
 
 
 def test_criterion_shares_dissatisfied_and_mean_score():
@@ -241,3 +241,11 @@ def test_periods_pool_forms_by_survey_date():
     assert trend["forms"].tolist() == [1, 2, 1, 0]
     assert np.isnan(trend["value"].iloc[3])  # a quarter without forms has no value, not 0
     assert trend["label"].iloc[1] == "Quý I/2024"
+
+
+def test_an_element_at_100_percent_on_ten_forms_is_not_met():
+    # the bootstrap of ten all-satisfied forms collapses to [100, 100]; the floor (73 answers for 95 %) applies
+    # to elements and the index as it does, through Wilson, to criteria
+    status = sipas.survey_status([100.0, 100.0], [100.0, 100.0], [100.0, 100.0], [90.0, 90.0], settings(),
+                                 n=[10, 73])
+    assert status.tolist() == ["improving", "met"]  # 10 forms: improving on 90 (interval beyond it); 73: met

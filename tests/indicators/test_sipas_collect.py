@@ -5,13 +5,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import store
+from analysis import schemas, store
 from analysis.collect import sipas as collect
+from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
+from analysis.errors import ReferenceFileError
 from analysis.periods import Period
+from analysis.reference import sipas as reference
 
-CODES = ingest.questionnaire()["code"].tolist()
+CODES = reference.questionnaire()["code"].tolist()
 
 
 def forms_table(rows: list[dict]) -> pd.DataFrame:
@@ -29,7 +32,7 @@ def forms_table(rows: list[dict]) -> pd.DataFrame:
 def write_processed(folder: Path, forms: pd.DataFrame, quarantine: list[dict] = ()) -> Path:
     account = FileAccount(file="sipas/demo_x.csv", source="sipas", demo=True, rows_read=len(forms),
                           rows_ingested=len(forms))
-    store.write_results([SourceResult("sipas", forms, quarantine_frame(list(quarantine)), [account])], folder, folder)
+    runner.write_results([SourceResult("sipas", forms, quarantine_frame(list(quarantine)), [account])], folder, folder)
     return folder
 
 
@@ -42,12 +45,13 @@ def test_settings_take_the_target_from_the_plan():
 
 def test_settings_refuse_a_plan_without_the_target():
     empty = pd.DataFrame(columns=["index", "code", "target", "comparison"])
-    with pytest.raises(ValueError, match="no target for sipas"):
+    with pytest.raises(ReferenceFileError, match=r"sipas/settings.yaml: column 'target_code': plan/targets.csv has "
+                       r"no sipas target 'overall'"):
         collect.settings(targets=empty)
 
 
 def test_the_demo_baseline_is_used_and_labelled_when_no_real_one_exists():
-    baseline = collect.baseline()
+    baseline = reference.baseline()
     assert baseline.file == "baseline_2023_demo.csv" and baseline.demo
     values = baseline.for_unit("Ninh Thạnh")
     assert len(values) == 22 + 5 + 1 and set(CODES) <= set(values)
@@ -111,7 +115,7 @@ def test_service_5_4_for_the_same_unit_and_period(tmp_path):
         "status_code": pd.array([10, 10], dtype="Int64"), "paid_online": pd.array([False] * 2, dtype="boolean"),
         "apology_issued": pd.array([False] * 2, dtype="boolean"), "source_file": ["one_stop/x.csv"] * 2,
         "source_row": [2, 3]})
-    dossiers.to_parquet(tmp_path / "one_stop.parquet", index=False)
+    store.write_table("one_stop", schemas.ONE_STOP.conform(dossiers), schemas.QUARANTINE.empty(), tmp_path)
     found = collect.service_satisfaction(tmp_path, "Ninh Thạnh", Period.parse("2024Q1"))
     assert found["code"].tolist() == ["5.4"] and found["unit"].tolist() == ["Ninh Thạnh"]
     assert collect.service_satisfaction(tmp_path / "none", "Ninh Thạnh", Period.parse("2024Q1")) is None

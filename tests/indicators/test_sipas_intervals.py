@@ -95,3 +95,15 @@ def test_percentile_interval_linear_percentiles_and_missing_replicates():
     assert low2[0] == pytest.approx(5.95) and high2[0] == pytest.approx(95.05)
     empty_low, _ = intervals.percentile_interval(np.full((10, 1), np.nan))
     assert np.isnan(empty_low[0])
+
+
+def test_fewest_answers_that_could_confirm_a_target():
+    # Wilson lower bound of n/n = n / (n + z²), z = 1.959964 (z² = 3.841459): beyond 95 % once
+    # n > 0.95 × 3.841459 / 0.05 = 72.99 -> 73; 72/72 gives 72 / 75.84 = 0.9493 (not beyond), 73/73 0.9500 (beyond)
+    assert intervals.min_n_to_confirm(95) == 73
+    low72, _ = intervals.wilson(72, 72)
+    low73, _ = intervals.wilson(73, 73)
+    assert low72 < 0.95 < low73
+    # 80 %: 0.8 × 3.841459 / 0.2 = 15.37 -> 16
+    assert intervals.min_n_to_confirm(80) == 16
+    assert intervals.min_n_to_confirm(100) == float("inf")

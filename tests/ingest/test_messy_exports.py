@@ -198,7 +198,7 @@ def test_unit_slugs_that_collide_are_refused_in_units_csv(tmp_path, name, proble
     path = tmp_path / "units.csv"
     path.write_text(f"unit,kind,display,aliases\nNinh Thạnh,phường,Phường Ninh Thạnh,\n{name},phường,{name},\n",
                     encoding="utf-8")
-    with pytest.raises(ReferenceFileError, match=r"^units.csv: row 2, column 'unit': .*" + problem):
+    with pytest.raises(ReferenceFileError, match=r"^units.csv: row 3, column .unit.: .*" + problem):  # file line 3
         units.all_units(path)
 
 
@@ -207,18 +207,17 @@ def test_an_unreadable_file_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys
     path = csv_file(tmp_path / "raw" / source / "ninh-thanh" / name, [["Mã hồ sơ", "Ngày tiếp nhận"]])
     real_open, real_read = Path.open, Path.read_bytes
 
-    def denied(self, *args, **kwargs):
+    def refuse(self: Path) -> None:
         if self == path:
             raise PermissionError(13, "Permission denied", str(self))
-        return (real_open if args or kwargs else real_read)(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", lambda self, *a, **k: denied(self, *a or ("r",), **k))
-    monkeypatch.setattr(Path, "read_bytes", lambda self: denied(self) if self == path else real_read(self))
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: refuse(self) or real_open(self, *a, **k))
+    monkeypatch.setattr(Path, "read_bytes", lambda self: refuse(self) or real_read(self))
     code = main(["ingest", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2
-    assert err.splitlines() == [f"error: {source}/ninh-thanh/{name}: cannot be opened (Permission denied); check "
-                                "that the file is not open elsewhere and that you may read it"]
+    assert err.splitlines() == [(f"error: {source}/ninh-thanh/{name}: cannot be opened (Permission denied); "
+                                 "check that the file is not open elsewhere and that you may read it")]
 
 
 def test_doubtful_flags_never_make_a_negative_handling_time_on_the_demo_shape():

@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 import xlwt
 
+from analysis.errors import ReferenceFileError
+from analysis.ingest import runner
 from analysis import store, units
 from analysis.ingest import one_stop
 from analysis.ingest.one_stop_values import Vocabulary
@@ -322,9 +324,9 @@ def test_bad_rows_are_quarantined_with_a_reason_each(tmp_path):
     assert (q.loc[9, "column"], q.loc[9, "value"], q.loc[9, "record_id"]) == ("Ngày tiếp nhận", "31/02/2024", "BADDATE")
     # words in a date cell, or a status no table knows, may be a name: quoted masked (scrub.quoted)
     assert q.loc[10, "reason"] == (f"ngày hẹn trả không đọc được: '{unknown_value('hôm qua')}' (cột 'Ngày hẹn trả'); "
-                                   f"trạng thái không có trong one_stop_values.csv: '{unknown_value('Chờ ký')}' "
+                                   f"trạng thái không có trong one_stop/values.csv: '{unknown_value('Chờ ký')}' "
                                    "(cột 'Trạng thái')")
-    assert q.loc[11, "reason"] == (f"kênh nộp không có trong one_stop_values.csv: '{unknown_value('Qua Zalo')}' "
+    assert q.loc[11, "reason"] == (f"kênh nộp không có trong one_stop/values.csv: '{unknown_value('Qua Zalo')}' "
                                    f"(cột 'Hình thức nộp'); giá trị có/không không đọc được: "
                                    f"'{unknown_value('chưa rõ')}' (cột 'Phiếu xin lỗi')")
     assert set(q["file"]) == {"one_stop/bad.xlsx"} and set(q["source"]) == {"one_stop"}
@@ -464,7 +466,8 @@ def test_required_column_missing(tmp_path):
 def test_a_bad_vocabulary_row_is_refused(tmp_path):
     path = tmp_path / "values.csv"
     path.write_text("field,match,value,code\nstatus,exact,Đã xong,11\n", encoding="utf-8")
-    with pytest.raises(IngestError, match=r"values\.csv: data row 1 \(status,Đã xong,11\): expected one of"):
+    with pytest.raises(ReferenceFileError, match=r"values\.csv: row 2, column 'code': \(status,Đã xong,11\): "
+                                                 r"expected one of"):
         Vocabulary.from_csv(path)
 
 
@@ -478,7 +481,7 @@ def test_personal_data_is_nowhere_in_the_processed_files(tmp_path):
     out = tmp_path / "processed"
     result = ingest(tmp_path)
     assert result.files[0].rows_quarantined == 2
-    store.write_results([result], out, raw_dir(tmp_path))
+    runner.write_results([result], out, raw_dir(tmp_path))
     for name in ["one_stop.parquet", "one_stop_quarantine.parquet", "manifest.json"]:
         data = (out / name).read_bytes()
         for secret in (FAKE_NAME, FAKE_PHONE):

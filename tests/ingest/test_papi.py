@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.ingest.papi import read_official
-from analysis.ingest.tables import IngestError
+from analysis.errors import ReferenceFileError
+from analysis.reference.papi_official import read_official
 
 REAL = paths.reference("papi", "papi_provincial_dimensions.csv")
 
@@ -43,7 +43,7 @@ def broken_copy(tmp_path: Path, edits: dict[tuple[int, str], str], name: str = "
 
 
 def refused(path: Path) -> str:
-    with pytest.raises(IngestError) as caught:
+    with pytest.raises(ReferenceFileError) as caught:
         read_official(path)
     return str(caught.value)
 
@@ -61,7 +61,7 @@ def test_real_file_reads_every_row():
 def test_real_file_tay_ninh_2023_figures():
     frame = read_official()
     row = frame[(frame["province"] == "Tây Ninh") & (frame["year"] == 2023)].iloc[0]
-    # methodology §5: total 39.2364; D1 3.9292 … D8 2.9268.
+    # docs/methodology.md §5: total 39.2364; D1 3.9292 … D8 2.9268.
     assert round(float(row["total"]), 4) == 39.2364
     expected = {"D1": 3.9292, "D2": 4.3770, "D3": 4.0106, "D4": 6.8288, "D5": 7.1959, "D6": 6.7686,
                 "D7": 3.1994, "D8": 2.9268}

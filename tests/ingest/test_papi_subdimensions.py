@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.ingest.papi import read_official
-from analysis.ingest.papi_reference import DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE
-from analysis.ingest.papi_subdimensions import choose_file, read_subdimensions
-from analysis.ingest.tables import IngestError
+from analysis.errors import ReferenceFileError
+from analysis.reference.papi import DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE
+from analysis.reference.papi_official import read_official
+from analysis.reference.papi_subdimensions import choose_file, read_subdimensions
 
 TEMPLATE = paths.reference("papi", "subdimension_scores_template.csv")
 HA_NOI_D6 = [("D6.1", "1.7029"), ("D6.2", "1.9570"), ("D6.3", "2.2548"), ("D6.4", "1.9339")]
@@ -32,7 +32,7 @@ def ha_noi(scores=HA_NOI_D6, province="Hà Nội", year=2023) -> list[str]:
 
 
 def refused(path: Path, official) -> str:
-    with pytest.raises(IngestError) as caught:
+    with pytest.raises(ReferenceFileError) as caught:
         read_subdimensions(path, official)
     return str(caught.value)
 
@@ -44,7 +44,7 @@ def test_template_has_the_columns_and_no_data(official, tmp_path):
 
 
 def test_ha_noi_2023_d6_example_sums_to_the_official_score(official, tmp_path):
-    # methodology §6: 1.7029 + 1.9570 + 2.2548 + 1.9339 = 7.8486 = Hà Nội's D6 in 2023 (file: 7.848581)
+    # docs/methodology.md §6: 1.7029 + 1.9570 + 2.2548 + 1.9339 = 7.8486 = Hà Nội's D6 in 2023 (file: 7.848581)
     path, first = filled(tmp_path, ha_noi())
     frame = read_subdimensions(path, official)
     assert frame["code"].tolist() == ["D6.1", "D6.2", "D6.3", "D6.4"]
@@ -116,7 +116,7 @@ def test_demo_file_is_labelled_and_sums_to_tay_ninh_published_scores(official):
     assert sorted(frame["year"].unique()) == [2022, 2023, 2024]
     assert len(frame) == 3 * 28
     sums = frame.assign(parent=frame["code"].str[:2]).groupby(["year", "parent"])["score"].sum()
-    # 2023 dimension scores as published (methodology §5)
+    # 2023 dimension scores as published (docs/methodology.md §5)
     published_2023 = {"D1": 3.9292, "D2": 4.3770, "D3": 4.0106, "D4": 6.8288, "D5": 7.1959, "D6": 6.7686,
                       "D7": 3.1994, "D8": 2.9268}
     for code, value in published_2023.items():

@@ -10,7 +10,8 @@ import pytest
 from analysis.demo import par as demo
 from analysis.ingest import par
 from analysis.ingest.tables import IngestError
-from analysis.par_criteria import CriteriaSet, build_tree
+from analysis.par_tree import CriteriaSet
+from analysis.reference.par import build_tree
 
 HEADER = ["Đơn vị", "Năm", "Kỳ đánh giá", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá",
           "Điểm thẩm định"]

@@ -7,7 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import par_criteria as pc
+from analysis import par_tree
+from analysis.errors import ReferenceFileError
+from analysis.reference import par as pc
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "par"
 
@@ -76,19 +78,19 @@ def test_a_good_tree_reads_with_levels_and_leaves(tmp_path):
     (GOOD + "3,3.1,Vòng,1,appraisal,\n3.1,3,Vòng,1,appraisal,\n", "the parent links form a cycle"),
 ])
 def test_broken_trees_are_refused_naming_file_line_and_code(tmp_path, body, expected):
-    with pytest.raises(pc.CriteriaError) as caught:
+    with pytest.raises(ReferenceFileError) as caught:
         pc.read_set(2024, write_set(tmp_path, body))
     assert str(caught.value).startswith("criteria_2024.csv: ")
     assert expected in str(caught.value)
 
 
 def test_fields_must_add_up_to_the_sets_total(tmp_path):
-    with pytest.raises(pc.CriteriaError, match="the fields add up to 5 points, not 100"):
+    with pytest.raises(ReferenceFileError, match="the fields add up to 5 points, not 100"):
         pc.read_set(2024, write_set(tmp_path, GOOD, total="100"))
 
 
 def test_a_year_without_a_set_is_named(tmp_path):
-    with pytest.raises(pc.CriteriaError, match="no criteria set for 2025"):
+    with pytest.raises(ReferenceFileError, match="no criteria set for 2025"):
         pc.read_set(2025, write_set(tmp_path, GOOD))
 
 
@@ -126,7 +128,7 @@ def small_tree(codes: list[tuple[str, str | None, float]]) -> pd.DataFrame:
 def test_unlisted_codes_without_a_counterpart_are_named_not_matched():
     before = small_tree([("1", None, 2), ("1.1", "1", 1), ("1.2", "1", 1)])
     after = small_tree([("1", None, 2), ("1.1", "1", 1), ("1.3", "1", 1)])
-    pairs = pc.counterparts(pd.DataFrame(columns=["code_from", "code_to", "change", "note"]), before, after)
+    pairs = par_tree.counterparts(pd.DataFrame(columns=["code_from", "code_to", "change", "note"]), before, after)
     rows = {(r.code_from if pd.notna(r.code_from) else None, r.code_to if pd.notna(r.code_to) else None): r.change
             for r in pairs.itertuples()}
     assert rows == {("1", "1"): "same", ("1.1", "1.1"): "same", ("1.2", None): "dropped", (None, "1.3"): "new"}
@@ -140,15 +142,15 @@ def test_unlisted_codes_without_a_counterpart_are_named_not_matched():
 def test_a_broken_mapping_is_refused(mapping, message):
     tree = small_tree([("1", None, 2), ("1.1", "1", 1), ("1.2", "1", 1)])
     frame = pd.DataFrame(mapping, dtype=object).assign(change=None, note=None)
-    with pytest.raises(pc.CriteriaError, match=message):
-        pc.counterparts(frame, tree, tree)
+    with pytest.raises(par_tree.CriteriaError, match=message):
+        par_tree.counterparts(frame, tree, tree)
 
 
 # ---------------------------------------------------------------- owners and ratings
 
 def test_owner_is_the_most_specific_listed_code():
     tree = pc.read_set(2024).tree
-    owners = pc.owner_of(tree, pc.read_owners()).set_axis(tree["code"])
+    owners = par_tree.owner_of(tree, pc.read_owners()).set_axis(tree["code"])
     assert owners["3.4.1"] == "Bộ phận một cửa và công chức chuyên môn"  # from field 3
     assert owners["3.2.1"] == "Bộ phận một cửa UBND phường và công chức chuyên môn liên quan"  # from 3.2
     assert owners["8.3.3"] == "Công an phường, công chức Tư pháp – Hộ tịch"  # its own row

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.ingest import runner
-from analysis.par_criteria import read_sets
+from analysis.reference.par import read_sets
 
 NAME = "Trần Thị Bưởi"
 PHONES = ["0912345678", "0987 654 321", "0903.111.222", "+84 913 222 333", "84914555666"]
@@ -26,15 +26,15 @@ def write(path: Path, lines: list[str]) -> None:
 def one_stop_lines() -> list[str]:
     header = "Mã hồ sơ;Đơn vị;Tên thủ tục;Lĩnh vực;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả kết quả;Trạng thái;Kênh nộp"
     return [header,
-            f"H1;Ninh Thạnh;Khai sinh (gọi {PHONES[0]});Hộ tịch;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
-            "Trực tiếp",                                                       # phone in the procedure name
+            (f"H1;Ninh Thạnh;Khai sinh (gọi {PHONES[0]});Hộ tịch;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
+             "Trực tiếp"),                                                     # phone in the procedure name
             f"H2;Ninh Thạnh;Chứng thực;{EMAIL};02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;Trực tiếp",
-            f"H3;Ninh Thạnh;Chứng thực CCCD {CCCD};Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
-            "Trực tiếp",
-            f"H4;Ninh Thạnh;Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả cho {NAME} {PHONES[1]};"
-            "Trực tiếp",                                                       # unknown status: quarantined
-            f"H5;{NAME} {PHONES[2]};Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
-            "Trực tiếp",                                                       # unknown unit: kept, masked
+            (f"H3;Ninh Thạnh;Chứng thực CCCD {CCCD};Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
+             "Trực tiếp"),
+            (f"H4;Ninh Thạnh;Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả cho {NAME} {PHONES[1]};"
+             "Trực tiếp"),                                                     # unknown status: quarantined
+            (f"H5;{NAME} {PHONES[2]};Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
+             "Trực tiếp"),                                                     # unknown unit: kept, masked
             f"H6;Ninh Thạnh;Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;{NAME}",
             f"H7;Ninh Thạnh;Chứng thực;Chứng thực;{NAME};05/01/2024;04/01/2024;Đã trả kết quả;Trực tiếp",
             f"Người lập biểu: {NAME} {PHONES[3]}"]                             # footer line

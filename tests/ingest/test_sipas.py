@@ -11,12 +11,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import store
+from analysis.ingest import runner
 from analysis.ingest import sipas
 from analysis.ingest.scrub import unknown_value
 from analysis.ingest.tables import IngestError
+from analysis.reference import sipas as reference
 
-SCORES = sipas.answer_scores()
+SCORES = reference.answer_scores()
 HEAD = ["STT", "Mã phiếu", "Đơn vị", "Ngày khảo sát", "Họ và tên", "Số điện thoại", "Lĩnh vực", "Hình thức nộp",
         "Giới tính", "Câu 1", "Câu 2", "Câu 22", "Ý kiến khác"]
 
@@ -166,7 +167,7 @@ def test_personal_data_dropped_and_unknown_columns_listed(messy, tmp_path):
     assert account.columns["Họ và tên"] == "personal" and account.columns["Số điện thoại"] == "personal"
     assert account.unknown_columns == ["Ý kiến khác"]
     out = tmp_path / "processed"
-    store.write_results([result], out, raw)
+    runner.write_results([result], out, raw)
     written = pd.read_parquet(out / "sipas.parquet").astype(str).to_csv() \
         + pd.read_parquet(out / "sipas_quarantine.parquet").astype(str).to_csv() \
         + (out / "manifest.json").read_text(encoding="utf-8")
@@ -277,10 +278,10 @@ def test_empty_file_is_refused_and_an_empty_folder_is_no_source(tmp_path):
 
 
 def test_a_header_given_to_two_criteria_is_refused(tmp_path):
-    survey = sipas.questionnaire()
+    survey = reference.questionnaire()
     survey.loc[survey["code"] == "E1.2", "headers"] = "Câu 1"  # already E1.1's
     with pytest.raises(IngestError, match="Câu 1"):
-        sipas.column_aliases(survey)
+        reference.column_aliases(survey)
 
 
 # ---------------------------------------------------------------- the demo exports

@@ -9,11 +9,11 @@ import nbformat
 import papermill
 import pytest
 
-from analysis import store
+from analysis.ingest import runner
 from analysis.collect import papi as collect
 from analysis.demo import papi_survey as demo
 from analysis.ingest import papi_survey
-from analysis.ingest.papi_subdimensions import choose_file
+from analysis.reference.papi_subdimensions import choose_file
 from analysis.periods import Period
 from analysis.report import html
 from .helpers import NOTEBOOKS, errors, execute, images, output_text
@@ -26,7 +26,7 @@ def processed(tmp_path_factory) -> Path:
     """A processed folder holding only the demo local survey."""
     root = tmp_path_factory.mktemp("papi")
     demo.write(root / "raw")
-    store.write_results([papi_survey.ingest(root / "raw")], root / "processed", root / "raw")
+    runner.write_results([papi_survey.ingest(root / "raw")], root / "processed", root / "raw")
     return root / "processed"
 
 

@@ -11,7 +11,7 @@ import nbformat
 import openpyxl
 import pytest
 
-from analysis import store
+from analysis.ingest import runner
 from analysis.collect import par as collect
 from analysis.demo import par as demo
 from analysis.ingest import par as ingest
@@ -26,11 +26,11 @@ def folders(tmp_path_factory):
     raw, processed = root / "raw", root / "processed"
     demo.write(raw)
     result = ingest.ingest(raw)
-    store.write_results([result], processed, raw)
+    runner.write_results([result], processed, raw)
     without = root / "without_phuong_1"  # the same scores, Phường 1 removed
-    store.write_results([replace(result, table=result.table[result.table["unit"] != "Phường 1"])], without, raw)
+    runner.write_results([replace(result, table=result.table[result.table["unit"] != "Phường 1"])], without, raw)
     empty = root / "empty"
-    store.write_results([], empty, raw)
+    runner.write_results([], empty, raw)
     return {"raw": raw, "processed": processed, "without": without, "empty": empty, "root": root}
 
 

@@ -10,6 +10,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from analysis.ingest import runner
 from analysis import store
 from analysis.collect import service as collect
 from analysis.indicators.long import long_frame
@@ -24,9 +25,10 @@ UNIT = "Ninh Thạnh"
 
 def unit_rows(values: dict[str, float | None], baseline_21: float | None = 75.0) -> pd.DataFrame:
     """Long rows of one unit for 2024Q1 with the given values; targets as in the plan."""
-    targets = {"2.1": 100, "2.1.late": 0, "06a.10": 0, "06a.13": 0, "apology.missing": 0, "3.3": 80}
-    status = {"2.1": "improving", "2.1.late": "worse", "06a.10": "worse", "06a.13": "met",
-              "apology.missing": "worse", "3.3": "no_data", "06a.3": None}
+    targets = {"2.1": 100, "2.1.late": 0, "06a.10": 0, "06a.13": 0, "late.citizen": 0, "apology.missing": 0,
+               "3.3": 80}
+    status = {"2.1": "improving", "2.1.late": "worse", "06a.10": "worse", "06a.13": "met", "late.citizen": "worse",
+              "apology.missing": "worse", "3.3": "no_data", "06a.3": None, "06a.ready": None}
     return long_frame([{"period": "2024Q1", "unit": UNIT, "index": "service", "code": code, "value": value,
                         "name": code, "measure": "percent" if code in ("2.1", "3.3") else "count",
                         "target": targets.get(code), "baseline": baseline_21 if code == "2.1" else None,
@@ -35,27 +37,32 @@ def unit_rows(values: dict[str, float | None], baseline_21: float | None = 75.0)
 
 
 def test_headline_names_both_late_views_apologies_and_targets():
-    # late for the citizen = 06a.10 + 06a.13 = 1 + 3 = 4, of which 2 without a letter; 766 view: 3 late, 76,9 %
-    # targets: 2.1, 2.1.late, 06a.10, 06a.13, apology.missing have data, none met except 06a.13; 3.3 no data
-    rows = unit_rows({"06a.3": 14, "06a.10": 1, "06a.13": 3, "apology.missing": 2, "2.1.late": 3, "2.1": 1000 / 13,
-                      "3.3": None})
+    # late for the citizen (the late.citizen row) = 4: 1 returned late (06a.10) + 3 overdue (06a.13), of which 2
+    # without a letter; 2 more ready and waiting; 766 view: 3 late, 76,9 %
+    # targets: 2.1, 2.1.late, 06a.10, 06a.13, late.citizen, apology.missing have data, none met except 06a.13;
+    # 3.3 no data -> 7 targets: met 1, not met 5, no data 1
+    rows = unit_rows({"06a.3": 14, "06a.10": 1, "06a.13": 3, "late.citizen": 4, "06a.ready": 2,
+                      "apology.missing": 2, "2.1.late": 3, "2.1": 1000 / 13, "3.3": None})
     text = report.headline(rows)
     assert text.startswith("Quý I/2024, phường Ninh Thạnh có 4 hồ sơ trễ hạn với người dân")
     assert "1 đã trả quá hạn, 3 đang giải quyết quá hạn" in text
     assert "trong đó 2 hồ sơ chưa có phiếu xin lỗi" in text
     assert "QĐ 766 (ngày kết thúc xử lý) có 3 hồ sơ trễ hạn" in text and "76,9 %" in text
     assert "(Quý I/2023: 75,0 %)" in text
-    assert "Trong 6 chỉ tiêu của Kế hoạch 23/KH-UBND: đạt 1, chưa đạt 4, không có dữ liệu 1 (3.3)." in text
+    assert "2 hồ sơ khác đã có kết quả trước hoặc đúng hạn, đang chờ công dân đến nhận" in text
+    assert "Trong 7 chỉ tiêu của Kế hoạch 23/KH-UBND: đạt 1, chưa đạt 5, không có dữ liệu 1 (3.3)." in text
 
 
 def test_headline_when_nothing_is_late_or_apology_unknown():
-    calm = report.headline(unit_rows({"06a.3": 5, "06a.10": 0, "06a.13": 0, "apology.missing": 0, "2.1.late": 0,
-                                      "2.1": 100.0}, baseline_21=None))
+    calm = report.headline(unit_rows({"06a.3": 5, "06a.10": 0, "06a.13": 0, "late.citizen": 0, "apology.missing": 0,
+                                      "2.1.late": 0, "2.1": 100.0}, baseline_21=None))
     assert "không có hồ sơ trễ hạn với người dân" in calm and "Quý I/2023" not in calm
-    unknown = report.headline(unit_rows({"06a.3": 5, "06a.10": 2, "06a.13": 0, "apology.missing": None,
+    unknown = report.headline(unit_rows({"06a.3": 5, "06a.10": 2, "06a.13": 0, "late.citizen": 2,
+                                         "apology.missing": None,
                                          "2.1.late": 2, "2.1": 60.0}))
     assert "có 2 hồ sơ trễ hạn" in unknown and "không cho biết đã lập phiếu xin lỗi" in unknown
-    empty = report.headline(unit_rows({"06a.3": None, "06a.10": None, "06a.13": None, "2.1.late": None,
+    empty = report.headline(unit_rows({"06a.3": None, "06a.10": None, "06a.13": None, "late.citizen": None,
+                                       "2.1.late": None,
                                        "2.1": None}))
     assert empty == "Quý I/2024: phường Ninh Thạnh không có dữ liệu hồ sơ một cửa."
 
@@ -96,7 +103,7 @@ def demo_processed(tmp_path_factory, demo_export_set) -> Path:
         if path.name.startswith(("demo_ninh-thanh", "demo_ninh-son")):
             shutil.copy(path, raw / "one_stop" / path.name)
     processed = root / "processed"
-    store.write_results([one_stop.ingest(raw)], processed, raw)
+    runner.write_results([one_stop.ingest(raw)], processed, raw)
     return processed
 
 
@@ -114,7 +121,8 @@ def executed(demo_processed, tmp_path_factory) -> nbformat.NotebookNode:
 def test_notebook_first_screen_answers_the_questions(executed, demo_processed):
     rows = collect.rows(demo_processed, Period.parse("2024Q1"))
     mine = rows.loc[rows["unit"] == UNIT].set_index("code")["value"]
-    citizen = int(mine["06a.10"] + mine["06a.13"])
+    citizen = int(mine["late.citizen"])
+    assert citizen == int(mine["06a.10"] + mine["06a.13"])
     summary = helpers.output_text(executed)
     assert "DỮ LIỆU MẪU (DEMO)" in summary
     assert (f"có {citizen} hồ sơ trễ hạn với người dân" in summary
@@ -128,8 +136,9 @@ def test_notebook_first_screen_answers_the_questions(executed, demo_processed):
 def test_notebook_has_charts_tables_and_notes(executed):
     assert helpers.images(executed) == 3  # late share by field, handling time, monthly trend
     text = helpers.output_text(executed)
-    for heading in ("Biểu II.06a", "06a.13", "Điểm tối đa", "Theo thủ tục", "Trung vị (ngày)",
-                    "Phiếu xin lỗi", "Hồ sơ không được tiếp nhận (trạng thái 3)", "certification.csv"):
+    for heading in ("Biểu II.06a", "Đang giải quyết: quá hạn", "Điểm tối đa", "Theo thủ tục", "Trung vị (ngày lịch)",
+                    "Phiếu xin lỗi", "không được tiếp nhận (trạng thái 3)", "certification.csv",
+                    "Đã có kết quả, chờ công dân nhận", "Ghi riêng", "hai cách đo", "cách đọc của dự án"):
         assert heading in text, heading
 
 

@@ -12,12 +12,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import store
+from analysis import schemas
+from analysis.ingest import runner
 from analysis.collect import sipas as collect
 from analysis.demo import sipas as demo
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
 from analysis.report import sipas as report
+from analysis.reference import sipas as reference
 
 from . import helpers
 from .helpers import images, output_text
@@ -29,7 +31,7 @@ UNIT = "Ninh Thạnh"
 def demo_data(tmp_path_factory):
     root = tmp_path_factory.mktemp("sipas_demo")
     demo.write(root / "raw")
-    store.write_results([ingest.ingest(root / "raw")], root / "processed", root / "raw")
+    runner.write_results([ingest.ingest(root / "raw")], root / "processed", root / "raw")
     return root
 
 
@@ -50,7 +52,7 @@ def raw_forms_q1_2024(root: Path) -> tuple[pd.DataFrame, list[str]]:
 def expected_overall(frame: pd.DataFrame) -> tuple[float, str]:
     """Mean over the 5 elements of the mean of their criteria's share of 4-5 among answers 1-5 (0, 9, blanks
     and anything else are not answers)."""
-    survey = ingest.questionnaire()
+    survey = reference.questionnaire()
     shares = {}
     for code in survey["code"]:
         scores = pd.to_numeric(frame[code].map(lambda v: v if v in (1, 2, 3, 4, 5) else None), errors="coerce")
@@ -95,7 +97,7 @@ def test_a_period_without_forms_says_so_and_finishes(demo_data):
 
 
 def test_data_text_is_escaped_in_the_report(tmp_path):
-    codes = ingest.questionnaire()["code"].tolist()
+    codes = reference.questionnaire()["code"].tolist()
     forms = pd.DataFrame([{"unit": UNIT, "survey_date": "2024-02-01", "procedure": "<b>Khai sinh</b> & kết hôn",
                            **{c: 5 if i % 2 else 2 for c in codes}} for i in range(40)])
     forms = forms.reindex(columns=ingest.output_columns(codes))
@@ -105,7 +107,8 @@ def test_data_text_is_escaped_in_the_report(tmp_path):
         forms[c] = forms[c].astype("Int8")
     from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
     account = FileAccount(file="sipas/x.csv", source="sipas", rows_read=40, rows_ingested=40)
-    store.write_results([SourceResult("sipas", forms, quarantine_frame([]), [account])], tmp_path, tmp_path)
+    runner.write_results([SourceResult("sipas", schemas.SIPAS.conform(forms), quarantine_frame([]), [account])],
+                         tmp_path, tmp_path)
     rep = collect.unit_report(tmp_path, UNIT, Period.parse("2024Q1"))
     markup = report.breakdown_tables(rep)
     assert "&lt;b&gt;Khai sinh&lt;/b&gt; &amp; kết hôn" in markup and "<b>Khai sinh" not in markup

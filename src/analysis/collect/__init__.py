@@ -6,26 +6,29 @@ Interior Department (CSV that Excel opens with Vietnamese intact, and an xlsx wi
 """
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
+from analysis.collect import papi, par, service, sipas
 from analysis.indicators.long import LONG_COLUMNS, STATUS_VI, concat_long
 from analysis.periods import Period
+from analysis.schemas import LONG
 
-INDEX_MODULES = {
-    "service": "analysis.collect.service",
-    "sipas": "analysis.collect.sipas",
-    "papi": "analysis.collect.papi",
-    "par": "analysis.collect.par",
+# Index -> its ``rows(processed, period)``, in the order the indicator table lists them.
+INDEXES: dict[str, Callable[[Path, Period], pd.DataFrame]] = {
+    "service": service.rows,
+    "sipas": sipas.rows,
+    "papi": papi.rows,
+    "par": par.rows,
 }
 
 COLUMN_VI = {
     "period": "Kỳ", "unit": "Đơn vị", "index": "Chỉ số", "code": "Mã", "name": "Tên chỉ tiêu", "level": "Cấp",
     "value": "Giá trị", "measure": "Đơn vị đo", "max_points": "Điểm tối đa", "points": "Điểm",
-    "baseline": "Năm 2023 (gốc)", "baseline_period": "Kỳ gốc", "target": "Chỉ tiêu kế hoạch",
+    "baseline": "Số liệu năm gốc", "baseline_period": "Kỳ gốc", "target": "Chỉ tiêu kế hoạch",
     "gap_to_target": "Còn thiếu so với chỉ tiêu", "change_vs_baseline": "Thay đổi so với gốc",
     "status": "Trạng thái (mã)", "n": "Số quan sát (n)", "ci_low": "Khoảng tin cậy 95% - dưới",
     "ci_high": "Khoảng tin cậy 95% - trên", "owner": "Người phụ trách (theo KH 23/KH-UBND)", "note": "Ghi chú",
@@ -33,8 +36,8 @@ COLUMN_VI = {
 
 
 def all_rows(processed: Path, period: Period) -> pd.DataFrame:
-    frames = [importlib.import_module(name).rows(Path(processed), period) for name in INDEX_MODULES.values()]
-    return concat_long(frames)
+    """Every index's long-format rows for every unit, checked against the long-format contract."""
+    return LONG.check(concat_long([rows(Path(processed), period) for rows in INDEXES.values()]))
 
 
 def with_status_vi(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,10 +18,10 @@ from analysis.reference import plan
 from analysis.indicators import papi
 from analysis.indicators.long import concat_long
 from analysis.indicators.papi_like import survey_rows as papi_like_rows
-from analysis.ingest.papi import read_official
-from analysis.ingest.papi_reference import (PapiSettings, dimensions, settings, subdimensions, survey_map,
+from analysis.reference.papi_official import read_official
+from analysis.reference.papi import (PapiSettings, dimensions, settings, subdimensions, survey_map,
                                             survey_scales)
-from analysis.ingest.papi_subdimensions import SubdimensionFile, choose_file, read_subdimensions
+from analysis.reference.papi_subdimensions import SubdimensionFile, choose_file, read_subdimensions
 from analysis.ingest.papi_survey import SOURCE as SURVEY_SOURCE
 from analysis.periods import Period
 from analysis.text import fold

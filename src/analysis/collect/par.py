@@ -13,17 +13,15 @@ import pandas as pd
 
 from analysis import store, units
 from analysis.indicators.long import long_frame
-from analysis.indicators.par import (comparable_nodes, compare, latest_scores, long_rows, no_data_rows, notes,
-                                     rating, rollup)
+from analysis.indicators.par import comparable_nodes, compare, latest_scores, long_rows, no_data_rows, notes, rating
 from analysis.indicators.par_views import (owner_stakes, pareto, province_ranking, ranking, self_gap,
                                            unit_totals, without_counterpart)
 from analysis.ingest.par import SOURCE
 from analysis.ingest.par_checks import issue_frame, issues
-from analysis.par_criteria import (TOTAL, CriteriaSet, folder_of, owner_of, read_mapping, read_owners,
-                                   read_ratings, read_sets)
+from analysis.par_tree import TOTAL, CriteriaSet, owner_of, rollup
 from analysis.periods import Period
-
-PROVINCE_FILE = "tay-ninh-cchc-2023-qd2729.csv"
+from analysis.reference import plan
+from analysis.reference.par import province_results, read_mapping, read_owners, read_ratings, read_sets
 
 
 @dataclass(frozen=True)
@@ -58,13 +56,13 @@ def _empty_scores() -> pd.DataFrame:
 
 
 def comparison(inputs: Inputs, period: Period) -> Comparison | None:
-    """The period's year against the year before, for every unit; None without scores or a criteria set."""
-    year, baseline_year = period.year, period.year - 1
+    """The period's year against the plan's baseline year, for every unit; None without scores or a criteria set."""
+    year, baseline_year = period.year, plan.baseline_year()
     if inputs.table is None or year not in inputs.sets:
         return None
     tree = inputs.sets[year].tree
     now_scores = latest_scores(inputs.table, year, pd.Timestamp(period.last))
-    has_base = baseline_year in inputs.sets
+    has_base = baseline_year in inputs.sets and baseline_year < year
     before_scores = latest_scores(inputs.table, baseline_year) if has_base else _empty_scores()
     base_tree = inputs.sets[baseline_year].tree if has_base else tree.iloc[0:0]
     pairs = read_mapping(baseline_year, year, inputs.sets) if has_base else None
@@ -89,7 +87,7 @@ def rows(processed: Path, period: Period) -> pd.DataFrame:
     found = comparison(inputs, period)
     known = [u.unit for u in units.all_units()]
     if found is None:
-        return no_data_rows(known, period.label, period.year - 1)
+        return no_data_rows(known, period.label, plan.baseline_year())
     compared = found.compared
     scored = long_rows(compared, period.label, found.baseline_year, compared.set_index(["code"])["owner"]
                        .groupby(level=0).first(), inputs.bands)
@@ -138,18 +136,19 @@ def unit_view(processed: Path | str | None, period: Period | str, unit: str) -> 
     """The PAR report's data for ``unit`` (a canonical name of units.csv) and ``period``."""
     period = Period.parse(period) if isinstance(period, str) else period
     inputs = load(processed)
-    province = province_ranking(pd.read_csv(folder_of(None) / PROVINCE_FILE, comment="#"), inputs.bands)
+    province = province_ranking(province_results(), inputs.bands)
     found = comparison(inputs, period)
     status = {year: s.status for year, s in inputs.sets.items()}
     empty = pd.DataFrame()
     if found is None or unit not in set(found.now_scores["unit"]):
-        return ParView(unit, period, period.year, period.year - 1, False, False, None, None, None, empty, empty,
+        return ParView(unit, period, period.year, plan.baseline_year(), False, False, None, None, None, empty, empty,
                        empty, empty, empty, _peers(found, inputs.bands) if found else empty, province,
                        issue_frame(), inputs.quarantine.iloc[0:0], inputs.bands, status)
     mine = found.compared[found.compared["unit"] == unit].reset_index(drop=True)
     scores = found.now_scores[found.now_scores["unit"] == unit]
     mine["evidence"] = mine["code"].map(scores.set_index("code")["evidence"])
     mine["rating"] = rating(mine["share"], inputs.bands)
+    mine["baseline_rating"] = rating(mine["baseline_share"], inputs.bands)
     mine["note"] = notes(mine, found.baseline_year)
     before_scores = found.before_scores[found.before_scores["unit"] == unit]
     base_tree = inputs.sets[found.baseline_year].tree if found.baseline_year in inputs.sets else None

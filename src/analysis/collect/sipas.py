@@ -10,69 +10,35 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from analysis import paths, store, units
-from analysis.reference import plan
+from analysis import store, units
+from analysis.errors import ReferenceFileError
 from analysis.indicators import sipas as index
 from analysis.indicators.long import concat_long
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
+from analysis.reference import plan
+from analysis.reference.sipas import Baseline, baseline, published, questionnaire, raw_settings, target_of
 
 SOURCE = ingest.SOURCE
-REF = ("sipas",)
 
 
 # ---------------------------------------------------------------- reference files
 
-def raw_settings(path: Path | None = None) -> dict:
-    """settings.yaml as written (the report quotes it)."""
-    return yaml.safe_load((path or paths.reference(*REF, "settings.yaml")).read_text(encoding="utf-8")) or {}
-
-
 def settings(path: Path | None = None, targets: pd.DataFrame | None = None) -> index.Settings:
     """The settings, with the target and its comparison taken from the plan (plan/targets.csv)."""
     raw = raw_settings(path)
-    targets = plan.targets() if targets is None else targets
-    code = str(raw.get("target_code", "overall"))
-    found = targets[(targets["index"] == index.INDEX) & (targets["code"] == code)]
-    if found.empty:
-        raise ValueError(f"plan/targets.csv has no target for sipas {code!r} (settings.yaml target_code)")
-    return index.Settings.from_mapping(raw, target=float(found["target"].iat[0]),
-                                       comparison=str(found["comparison"].iat[0]))
-
-
-@dataclass(frozen=True)
-class Baseline:
-    values: pd.DataFrame  # unit, code, value
-    file: str  # file name under data/reference/sipas/, "" when none exists
-    demo: bool
-
-    def for_unit(self, unit: str) -> dict[str, float]:
-        part = self.values[self.values["unit"] == unit]
-        return dict(zip(part["code"], part["value"].astype(float)))
-
-
-def baseline(raw: dict | None = None) -> Baseline:
-    """The first baseline file of settings.yaml that exists (the real one before the demo one)."""
-    raw = raw_settings() if raw is None else raw
-    for name in raw.get("baseline_files", []):
-        path = paths.reference(*REF, name)
-        if path.exists():
-            table = pd.read_csv(path, comment="#", dtype={"unit": str, "code": str})
-            table["unit"] = units.canonical(table["unit"])
-            return Baseline(table[["unit", "code", "value"]], name, "demo" in name.lower())
-    return Baseline(pd.DataFrame(columns=["unit", "code", "value"]), "", False)
-
-
-def published(path: Path | None = None) -> pd.DataFrame:
-    """Published national and provincial SIPAS results (scope, year, value, rank, source)."""
-    return pd.read_csv(path or paths.reference(*REF, "published.csv"), comment="#")
+    target, comparison = target_of(raw, plan.targets() if targets is None else targets, index.INDEX)
+    try:
+        return index.Settings.from_mapping(raw, target=target, comparison=comparison,
+                                           baseline_period=str(plan.baseline_year()))
+    except (TypeError, ValueError) as exc:  # a setting of the wrong kind or an unknown rule
+        raise ReferenceFileError("sipas/settings.yaml", str(exc)) from None
 
 
 @lru_cache(maxsize=1)
 def _reference() -> tuple[pd.DataFrame, index.Settings, Baseline, dict[str, str]]:
-    return ingest.questionnaire(), settings(), baseline(), plan.owners(index.INDEX)
+    return questionnaire(), settings(), baseline(), plan.owners(index.INDEX)
 
 
 # ---------------------------------------------------------------- every unit, for indicators.csv
@@ -102,6 +68,18 @@ def rows(processed: Path, period: Period) -> pd.DataFrame:
         out.append(index.long_rows(result, unit=unit, period=period.label, baseline=base.for_unit(unit),
                                    settings=config, owners=owners))
     return concat_long(out)
+
+
+def overall_row(processed: Path | str | None, unit: str, period: Period) -> pd.Series | None:
+    """The unit's SIPAS overall row for the period (shown beside the service index's 5.4); None without forms."""
+    forms = forms_in(store.processed_dir(processed), period)
+    part = forms[forms["unit"] == unit] if forms is not None else None
+    if part is None or part.empty:
+        return None
+    survey, config, base, owners = _reference()
+    long = index.long_rows(index.estimate(part, survey, config), unit=unit, period=period.label,
+                           baseline=base.for_unit(unit), settings=config, owners=owners)
+    return long[long["code"] == index.OVERALL].iloc[0]
 
 
 # ---------------------------------------------------------------- one unit, for the notebook
@@ -182,6 +160,6 @@ def service_satisfaction(processed: Path, unit: str, period: Period) -> pd.DataF
     dossiers = store.read_table("one_stop", processed)
     if dossiers is None or "unit" not in dossiers:
         return None
-    found = service_rows(dossiers[dossiers["unit"] == unit], period, baseline_year=2023, units=[unit])
+    found = service_rows(dossiers[dossiers["unit"] == unit], period, plan.baseline_year(), units=[unit])
     found = found[found["code"] == "5.4"]
     return found if len(found) else None

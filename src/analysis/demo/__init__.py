@@ -1,20 +1,23 @@
 """Deterministic demo exports, laid out as real exports are (``<out>/<source>/demo_*``)."""
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
+from typing import Callable
 
-WRITERS = {
-    "one_stop": "analysis.demo.one_stop",
-    "sipas": "analysis.demo.sipas",
-    "par_index": "analysis.demo.par",
-    "papi_survey": "analysis.demo.papi_survey",
+from analysis.demo import one_stop, papi_survey, par, sipas
+
+# Source -> its ``write(out) -> files written``; each writes under ``<out>/<source>/``.
+WRITERS: dict[str, Callable[[Path], list[Path]]] = {
+    "one_stop": one_stop.write,
+    "sipas": sipas.write,
+    "par_index": par.write,
+    "papi_survey": papi_survey.write,
 }
 
 
 def write_all(out: Path) -> list[Path]:
     """Write every source's demo files under ``out``; returns the files written."""
     written: list[Path] = []
-    for module_name in WRITERS.values():
-        written += importlib.import_module(module_name).write(Path(out))
+    for write in WRITERS.values():
+        written += write(Path(out))
     return written

@@ -23,7 +23,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import units
-from analysis.par_criteria import lineage, read_mapping, read_sets
+from analysis.par_tree import lineage
+from analysis.reference.par import read_mapping, read_sets
 from analysis.periods import Period
 
 SOURCE = "par_index"

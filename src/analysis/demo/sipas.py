@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis import units
 from analysis.indicators import sipas as sipas_index
-from analysis.ingest import sipas as sipas_ingest
+from analysis.reference import sipas as sipas_reference
 
 SOURCE = "sipas"
 YEARS = (2023, 2024)
@@ -228,7 +228,7 @@ def write(out_dir: Path) -> list[Path]:
     """Write the demo survey exports under ``<out_dir>/sipas/`` and return their paths."""
     folder = Path(out_dir) / SOURCE
     folder.mkdir(parents=True, exist_ok=True)
-    survey = sipas_ingest.questionnaire()
+    survey = sipas_reference.questionnaire()
     written = []
     for index, unit in enumerate(units.all_units()):
         for year in YEARS:
@@ -257,7 +257,7 @@ def baseline_2023(draws: int = 20000, settings: sipas_index.Settings | None = No
     large fixed sample, then aggregated with the index's own rules; written to baseline_2023_demo.csv.
     """
     settings = settings or sipas_index.Settings()
-    survey = sipas_ingest.questionnaire()
+    survey = sipas_reference.questionnaire()
     codes, elements = survey["code"].tolist(), survey["element"].tolist()
     field_names = list(FIELDS)
     rows = []

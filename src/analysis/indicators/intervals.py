@@ -36,6 +36,21 @@ def wilson(successes, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarr
     return low, high
 
 
+def min_n_to_confirm(target_pct: float, confidence: float = 0.95, comparison: str = ">") -> float:
+    """The fewest answers with which even 100 % satisfied could confirm a share beyond ``target_pct``: the
+    Wilson lower bound of n/n is n / (n + z²), beyond t once n > t·z² / (1 − t) (95 % -> 73). inf when t ≥ 1.
+
+    The SIPAS boundary rule uses it for criteria, elements and the index alike, so a bootstrap interval that
+    collapses to [100, 100] on ten forms cannot call an element "met" where a criterion never could."""
+    t = target_pct / 100
+    if t >= 1:
+        return float("inf")
+    if t <= 0:
+        return 1.0
+    bound = t * z_value(confidence) ** 2 / (1 - t)
+    return float(np.floor(bound) + 1 if comparison == ">" else max(np.ceil(bound), 1))
+
+
 def resample_weights(respondents: int, replicates: int, seed: int) -> np.ndarray:
     """How often each respondent is drawn in each bootstrap replicate (replicates x respondents).
 

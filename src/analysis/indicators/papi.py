@@ -1,6 +1,6 @@
 """PAPI analysis (pure): ranks, quartile groups, gaps and changes of a province, and its long-format rows.
 
-Input is the validated official frame (analysis.ingest.papi.read_official), optionally sub-dimension scores.
+Input is the validated official frame (analysis.reference.papi_official.read_official), optionally sub-dimension scores.
 A score is "scored" when it is not NA; ranks, groups and national statistics of a year and component use the
 provinces scored on that component that year only.
 
@@ -27,6 +27,7 @@ TARGET_RULES_VI = {
     "p75": "phân vị 75 toàn quốc năm {year} (ngưỡng nhóm điểm cao nhất)",
     "next_group": "điểm thấp nhất của nhóm xếp hạng cao hơn năm {year}",
 }
+BENCHMARK_STATUS = {"median": "above_median", "p75": "above_p75", "next_group": "above_next_group"}
 SUBDIMENSION_HINT_VI = ("điểm nội dung thành phần được nhập tay từ báo cáo PAPI vào "
                         "data/reference/papi/subdimension_scores.csv (theo tệp mẫu)")
 QUARTILE_RULE_VI = ("xếp hạng theo điểm (1 = cao nhất, bằng điểm thì cùng hạng cao hơn); với n tỉnh có điểm, "
@@ -213,8 +214,10 @@ def _rows_for(profile: pd.DataFrame, codes: list[str], *, province: str, latest:
     frame = frame.astype({"value": "Float64", "baseline": "Float64", "target": "Float64"})
     frame["change_vs_baseline"] = frame["value"] - frame["baseline"]
     frame["gap_to_target"] = [gap_to_target(v, t, ">=") for v, t in zip(frame["value"], frame["target"])]
-    frame["status"] = [status_for(v, t, ">=", b)
-                       for v, t, b in zip(frame["value"], frame["target"], frame["baseline"])]
+    # The "target" is a benchmark the project chose (the plan sets no PAPI number): reaching it is said as what it
+    # is ("trên trung vị toàn quốc"), never "đạt chỉ tiêu".
+    judged = (status_for(v, t, ">=", b) for v, t, b in zip(frame["value"], frame["target"], frame["baseline"]))
+    frame["status"] = [BENCHMARK_STATUS[rule] if s == "met" else s for s in judged]
     rule_text = TARGET_RULES_VI[rule].format(year=latest)
     frame["note"] = _notes(frame, found, comparable, latest, rule_text, period_label)
     frame["level"] = frame["code"].map(_level)
@@ -259,8 +262,9 @@ def _notes(frame: pd.DataFrame, found: pd.DataFrame, comparable, latest: int | N
             parts = [f"Năm {latest}: hạng {int(rank)}/{int(size)}, nhóm {group}."]
         if not same:
             parts.append(f"So với năm gốc: {NOT_COMPARABLE_VI} (khác số nội dung).")
-        parts.append(f"Mục tiêu: {rule_text}." if pd.notna(target) or pd.isna(value)
-                     else f"Chưa có mục tiêu ({rule_text}): cần số liệu của mọi tỉnh.")
+        parts.append(f"Mốc so sánh (dự án chọn, kế hoạch không đặt chỉ tiêu cho PAPI): {rule_text}."
+                     if pd.notna(target) or pd.isna(value)
+                     else f"Chưa có mốc so sánh ({rule_text}): cần số liệu của mọi tỉnh.")
         parts.append(annual)
         notes.append(" ".join(parts))
     return notes

@@ -1,9 +1,9 @@
 """PAR INDEX arithmetic: leaf points -> criteria, fields and total; 2023 against now; the long-format rows.
 
 Pure: frames in, frames out. Scores are the processed ``par_index`` table (one row per unit, year, as-of date
-and criterion code); trees come from ``analysis.par_criteria``. Only leaves carry points: every parent, field
-and the total is summed from its leaves (a subtotal written in a score file is checked by
-``ingest.par_checks``, never used). A node with an unscored leaf has no points (NA, "no_data"), never a
+and criterion code); trees are read by ``analysis.reference.par`` and summed by ``analysis.par_tree.rollup``.
+Only leaves carry points: every parent, field and the total is summed from its leaves (a subtotal written in a
+score file is checked by ``ingest.par_checks``, never used). A node with an unscored leaf has no points (NA, "no_data"), never a
 partial sum presented as its score; the scored part is kept beside it (scored_points / scored_max).
 
 Status of a leaf, 2023 (baseline, via the code mapping) against now, on its lost points (max − points):
@@ -24,10 +24,9 @@ import pandas as pd
 
 from analysis.fmt import compact_series
 from analysis.indicators.long import long_frame
-from analysis.par_criteria import TOTAL, lineage, with_total
+from analysis.par_tree import EPS, TOTAL, lineage, with_total
 
 INDEX = "par"
-EPS = 0.005
 BASIS_VI = {"appraised": "điểm thẩm định", "self": "điểm tự đánh giá"}
 NO_COUNTERPART_VI = "không có tiêu chí tương ứng"
 
@@ -66,42 +65,6 @@ def latest_scores(table: pd.DataFrame, year: int, until: pd.Timestamp | None = N
         "self_points": rows["self_points"], "appraised_points": rows["appraised_points"],
         "evidence": rows["evidence"], "as_of": stamp, "basis": np.where(appraised, "appraised", "self"),
     }).reset_index(drop=True)
-
-
-def rollup(scores: pd.DataFrame, tree: pd.DataFrame, column: str = "points",
-           keys: tuple[str, ...] = ("unit",)) -> pd.DataFrame:
-    """Per unit (or per ``keys``) and node of the tree, total included: max_points, points, lost, share
-    (percent) and the scored part. ``scores`` holds the keys, code and ``column``; non-leaf codes are ignored."""
-    keys = list(keys)
-    full = with_total(tree)
-    leaves = full.loc[full["is_leaf"], ["code", "max_points"]]
-    units = scores[keys].drop_duplicates()
-    given = scores.loc[scores["code"].isin(leaves["code"]), [*keys, "code", column]].rename(
-        columns={column: "leaf_points"})
-    grid = units.merge(leaves, how="cross").merge(given, on=[*keys, "code"], how="left")
-    grid["scored_max"] = grid["max_points"].where(grid["leaf_points"].notna(), 0.0)
-    pairs = lineage(full)[["ancestor", "code"]].merge(grid, on="code")
-    sums = pairs.groupby([*keys, "ancestor"], as_index=False).agg(
-        n_leaves=("code", "size"), n_scored=("leaf_points", "count"),
-        scored_points=("leaf_points", "sum"), scored_max=("scored_max", "sum"))
-    nodes = full.drop(columns=["line"]).rename(columns={"code": "ancestor"})
-    out = sums.merge(nodes, on="ancestor").rename(columns={"ancestor": "code"})
-    complete = out["n_scored"] == out["n_leaves"]
-    out["points"] = out["scored_points"].astype("Float64").where(complete)
-    out["n_unscored"] = out["n_leaves"] - out["n_scored"]
-    out["lost"] = out["max_points"] - out["points"]
-    out["scored_lost"] = out["scored_max"] - out["scored_points"]
-    out["share"] = share(out["points"], out["max_points"])
-    if "basis" in scores:
-        out = out.merge(scores.groupby(keys, as_index=False)[["basis", "as_of"]].first(), on=keys, how="left")
-    order = full["code"].reset_index().set_index("code")["index"]
-    out = out.assign(_order=out["code"].map(order)).sort_values([*keys, "_order"]).drop(columns="_order")
-    return out.reset_index(drop=True)
-
-
-def share(points: pd.Series, maximum: pd.Series) -> pd.Series:
-    """Points as a percent of the maximum (the published "tỷ lệ"), NA where points are missing."""
-    return (pd.to_numeric(points).astype("Float64") / pd.to_numeric(maximum).astype("Float64") * 100)
 
 
 def rating(ratio: pd.Series, bands: pd.DataFrame) -> pd.Series:
@@ -170,6 +133,8 @@ def compare(now: pd.DataFrame, before: pd.DataFrame, links: pd.DataFrame) -> pd.
     base = before[["unit", "code", "points", "max_points", "lost"]].rename(columns={
         "code": "code_before", "points": "baseline", "max_points": "baseline_max", "lost": "lost_before"})
     out = out.merge(base, on=["unit", "code_before"], how="left")
+    out["baseline_share"] = (out["baseline"] / out["baseline_max"].where(out["baseline_max"] > 0) * 100).astype(
+        "Float64")  # the baseline's ratio, computed here once for every report
     leaf = out["is_leaf"].astype(bool)
     status = status_of(out["lost_before"], out["lost"])
     moved = pd.DataFrame({

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.indicators.par import EPS, rating, rollup, share
-from analysis.par_criteria import TOTAL
+from analysis.indicators.par import rating
+from analysis.par_tree import EPS, TOTAL, rollup, share
 
 VITAL_SHARE = 80.0  # the Pareto's "few criteria that hold most of the lost points": up to 80 % cumulated
 

@@ -1,8 +1,10 @@
 """The service index (QĐ 766/QĐ-TTg and report form II.06a) in the long format, for every unit.
 
-``service_rows(dossiers, period)`` is the entry point: the dossier counts of ``timeliness.classify`` become
-one row per unit and code, with the same figure for the same quarter of 2023 as baseline, the plan's target,
-the gap, the change, the points and a status. A figure the export cannot support is NA with status "no_data".
+``service_rows(dossiers, period, baseline_year)`` is the entry point: the dossier counts of
+``timeliness.classify`` become one row per unit and code, with the same figure for the same quarter of the plan's
+baseline year as baseline, the plan's target, the gap, the change, the points and a status. A figure the export
+cannot support is NA with status "no_data"; so is a component no export gives (1, 1.x, 5.1–5.3) unless the
+analyst's quarterly figures fill it.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import pandas as pd
 
 from analysis import fmt
 from analysis.indicators import long
-from analysis.indicators.service_settings import ServiceSettings, is_certification
+from analysis.indicators.certification import is_certification
+from analysis.reference.service import ServiceSettings
 from analysis.indicators.timeliness import classify, counts
 from analysis.periods import Period
 
@@ -23,6 +26,10 @@ VIEW_06A = "Theo ngày trả kết quả (biểu II.06a)"
 VIEW_RECEIVED = "Hồ sơ tiếp nhận trong kỳ (theo ngày tiếp nhận)"
 VIEW_RESULT = "Hồ sơ có kết quả trong kỳ (theo ngày kết thúc xử lý)"
 NO_DOSSIERS = "Không có hồ sơ một cửa của đơn vị trong kỳ"
+LATE_FOR_CITIZEN = "late.citizen"  # the one count of "late for the citizen" every report picks
+# Rows of II.06a that are not numbered columns of the form: shown to readers as "Ghi riêng", never as a code.
+FORM_LABELS = {"06a.ready": "Ghi riêng", "06a.closed": "Ghi riêng", "06a.no_due": "Ghi riêng",
+               LATE_FOR_CITIZEN: "10 + 13"}
 COLUMN_VI = {
     "channel": "hình thức nộp", "paid_online": "thanh toán trực tuyến", "fee_required": "thủ tục có thu phí",
     "e_result": "kết quả điện tử", "digitised": "số hóa thành phần hồ sơ", "data_reused": "tái sử dụng dữ liệu",
@@ -60,10 +67,14 @@ FIGURES = [
     Figure("06a.11", "Đang giải quyết (chưa trả kết quả đến cuối kỳ)", "in_progress", "in_form", view=VIEW_06A),
     Figure("06a.12", "Đang giải quyết: trong hạn", "within_time", "in_form", view=VIEW_06A),
     Figure("06a.13", "Đang giải quyết: quá hạn", "overdue", "in_form", direction=-1, view=VIEW_06A),
+    Figure("06a.ready", "Đã có kết quả, chờ công dân nhận (xong trước hoặc đúng hạn, chưa trả)", "ready", "in_form",
+           view=VIEW_06A),
     Figure("06a.closed", "Rút hồ sơ, dừng xử lý (không trả kết quả trong kỳ)", "closed_in_p", "in_form",
            view=VIEW_06A),
     Figure("06a.no_due", "Không có ngày hẹn trả (không phân loại được)", "no_due_form", "in_form",
            view=VIEW_06A),
+    Figure(LATE_FOR_CITIZEN, "Hồ sơ trễ hạn với người dân (biểu II.06a: cột 10 + cột 13)", "late_for_citizen",
+           "in_form", direction=-1, view=VIEW_06A),
     Figure("apology.missing", "Hồ sơ trễ hạn với người dân chưa có phiếu xin lỗi", "apology_missing",
            "late_for_citizen", direction=-1, needs=("apology_issued",), view=VIEW_06A),
     Figure("3.3", "Tỷ lệ hồ sơ nộp trực tuyến", "online_num", "online_den", True, +1, ("channel",),
@@ -80,11 +91,49 @@ FIGURES = [
     Figure("4.3", "Tỷ lệ hồ sơ tái sử dụng dữ liệu số hóa", "reuse_num", "reuse_den", True, +1, ("data_reused",),
            VIEW_RECEIVED, "Không có hồ sơ tiếp nhận trong kỳ"),
 ]
+
+
+@dataclass(frozen=True)
+class ManualFigure:
+    """A QĐ 766 component (or plan target) the dossier export cannot give: filled from the analyst's quarterly
+    figures (source ``manual_figures``), else a no_data row saying which figures would fill it."""
+    code: str
+    name: str
+    needs: str  # "cần …": the figures the unit would report
+
+
+MANUAL_FIGURES = [
+    ManualFigure("1", "Chỉ số Công khai, minh bạch (nhóm 1, QĐ 766)",
+                 "điểm hoặc tỷ lệ nhóm Công khai, minh bạch do Cổng DVCQG công bố cho đơn vị"),
+    ManualFigure("1.1", "Công khai, minh bạch: chỉ số thành phần 1.1 (công bố, công khai TTHC đúng hạn)",
+                 "số TTHC được công bố, công khai đúng hạn / tổng số TTHC phải công bố"),
+    ManualFigure("1.2", "Công khai, minh bạch: chỉ số thành phần 1.2 (công khai TTHC đầy đủ)",
+                 "số TTHC được công khai đầy đủ trên Cổng DVC / tổng số TTHC của đơn vị"),
+    ManualFigure("1.3", "Công khai, minh bạch: chỉ số thành phần 1.3 (công khai tiến độ, kết quả giải quyết)",
+                 "số hồ sơ được công khai tiến độ, kết quả / tổng số hồ sơ"),
+    ManualFigure("1.4", "Tỷ lệ hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia",
+                 "số hồ sơ đã đồng bộ / số hồ sơ tiếp nhận trong kỳ"),
+    ManualFigure("5.1", "Mức độ hài lòng: chỉ số thành phần 5.1 (tiếp nhận phản ánh, kiến nghị)",
+                 "số phản ánh, kiến nghị được tiếp nhận, xử lý / tổng số phản ánh, kiến nghị nhận được"),
+    ManualFigure("5.2", "Mức độ hài lòng: chỉ số thành phần 5.2 (xử lý phản ánh, kiến nghị đúng hạn)",
+                 "số phản ánh, kiến nghị được trả lời đúng hạn / số phản ánh, kiến nghị đã xử lý"),
+    ManualFigure("5.3", "Mức độ hài lòng: chỉ số thành phần 5.3 (đánh giá kết quả xử lý phản ánh, kiến nghị)",
+                 "số phản ánh, kiến nghị được người dân đánh giá hài lòng / số phản ánh, kiến nghị được đánh giá"),
+]
+MANUAL_COLUMNS = ["unit", "period", "code", "numerator", "denominator"]
+MANUAL_SOURCE_VI = "số liệu đơn vị tự báo cáo theo quý (manual_figures)"
+
+# Which figure judges the plan's "Chỉ số mức độ hài lòng đạt trên 95%" (plan/targets.csv, counted), said alike in
+# the service, SIPAS and overview reports.
+SATISFACTION_TARGET_VI = (
+    "Chỉ tiêu “Chỉ số mức độ hài lòng đạt trên 95 %” của Kế hoạch 23 nằm trong nhóm Bộ chỉ số phục vụ người dân, "
+    "doanh nghiệp (QĐ 766), nên được đánh giá và đếm một lần bằng chỉ số 5.4 (tính từ hồ sơ một cửa); chỉ số SIPAS "
+    "(khảo sát người dân) đo cùng nội dung theo cách khác, được đặt bên cạnh để đối chiếu và không đếm lại.")
 SATISFACTION = Figure("5.4", "Mức độ hài lòng trong tiếp nhận, giải quyết TTHC", "complaint_or_disliked",
                       "judged", True, +1, ("complaint", "rating"), view=VIEW_766)
 ALL_FIGURES = [*FIGURES, SATISFACTION]
-CODES = [f.code for f in ALL_FIGURES]
-DIRECTION = {f.code: f.direction for f in ALL_FIGURES}
+CODES = [f.code for f in ALL_FIGURES] + [m.code for m in MANUAL_FIGURES]
+DIRECTION = {f.code: f.direction for f in ALL_FIGURES} | {m.code: +1 for m in MANUAL_FIGURES}
 
 
 def unit_counts(dossiers: pd.DataFrame, period: Period, settings: ServiceSettings,
@@ -151,16 +200,42 @@ def _extra_note(code: str, table: pd.DataFrame, usable: np.ndarray) -> np.ndarra
         count = table[column].to_numpy()
         return np.array([text.format(k) if k and ok else "" for k, ok in zip(count, usable)], dtype=object)
     if code in ("2.1", "2.1.late"):
-        return say("no_due_766", "{} hồ sơ không có ngày hẹn trả không được tính")
-    if code == "06a.5":
-        return say("channel_unknown", "gồm {} hồ sơ không rõ hình thức nộp")
-    if code == "3.3":
-        return say("channel_unknown", "{} hồ sơ không rõ hình thức nộp không được tính")
+        return _join(say("no_due_766", "{} hồ sơ không có ngày hẹn trả không được tính"),
+                     say("late_resupplied", "gồm {} hồ sơ trễ hạn vì yêu cầu bổ sung quá một lần"),
+                     np.where(usable & (table["known_supplement_requests"].to_numpy() == 0), NO_SUPPLEMENT_COUNT, ""))
+    if code in ("06a.5", "3.3"):
+        return say("channel_unknown", "gồm {} hồ sơ không rõ hình thức nộp, tính là trực tiếp")
     if code == "apology.missing":
         unknown = table["late_for_citizen"] - table["apology_known"]
         return np.array([f"{k} hồ sơ trễ không có thông tin phiếu xin lỗi" if k and ok else ""
                          for k, ok in zip(unknown, usable)], dtype=object)
     return np.full(len(table), "", dtype=object)
+
+
+NO_SUPPLEMENT_COUNT = ("Tệp xuất không có cột số lần yêu cầu bổ sung: chưa áp dụng được quy tắc “yêu cầu bổ sung "
+                       "quá một lần tính là trễ hạn”")
+
+
+def manual_figures(manual: pd.DataFrame | None, units: list[str], period: Period) -> pd.DataFrame:
+    """unit, code, value, n, note for every MANUAL_FIGURES code and unit: the analyst's figure for the period
+    (numerator / denominator × 100, or the numerator alone when no denominator is given), else no data."""
+    grid = pd.DataFrame([(u, m.code) for u in units for m in MANUAL_FIGURES], columns=["unit", "code"])
+    if manual is not None and len(manual):
+        mine = manual.loc[manual["period"].astype(str) == period.label, ["unit", "code", "numerator", "denominator"]]
+        mine = mine.astype({"unit": str, "code": str}).drop_duplicates(["unit", "code"], keep="last")
+        grid = grid.merge(mine, on=["unit", "code"], how="left")
+    else:
+        grid = grid.assign(numerator=np.nan, denominator=np.nan)
+    numerator = pd.to_numeric(grid["numerator"], errors="coerce").to_numpy(dtype=float)
+    denominator = pd.to_numeric(grid["denominator"], errors="coerce").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(np.isnan(denominator), numerator,
+                         np.where(denominator > 0, numerator / denominator * 100, np.nan))
+    needs = grid["code"].map({m.code: m.needs for m in MANUAL_FIGURES})
+    note = np.where(np.isnan(value), "Không có dữ liệu — cần " + needs + f" ({MANUAL_SOURCE_VI})",
+                    "Theo " + MANUAL_SOURCE_VI)
+    return pd.DataFrame({"unit": grid["unit"], "code": grid["code"], "value": value, "n": denominator,
+                         "note": note})
 
 
 def _missing_columns(table: pd.DataFrame, needs: tuple[str, ...], any_of: bool) -> np.ndarray:
@@ -183,28 +258,41 @@ def _frame(units: pd.Index, code: str, value: np.ndarray, n: np.ndarray, note: n
     return pd.DataFrame({"unit": units.to_numpy(), "code": code, "value": value, "n": n, "note": note})
 
 
-def service_rows(dossiers: pd.DataFrame, period: Period, baseline_year: int = 2023,
-                 settings: ServiceSettings | None = None, units: list[str] | None = None) -> pd.DataFrame:
+def service_rows(dossiers: pd.DataFrame, period: Period, baseline_year: int,
+                 settings: ServiceSettings | None = None, units: list[str] | None = None,
+                 manual: pd.DataFrame | None = None) -> pd.DataFrame:
     """The service index for every unit in ``dossiers`` (or for ``units``, those without dossiers getting
     no-data rows) in the long format, with the same figures for the same quarter of ``baseline_year`` as
-    baseline (computed from the same frame by the same rules)."""
+    baseline (computed from the same frame by the same rules). ``manual`` (MANUAL_COLUMNS) fills the
+    components the export cannot give; without it they are no-data rows saying what would fill them."""
     settings = settings or ServiceSettings.from_reference()
     units = list(units) if units is not None else sorted(dossiers["unit"].dropna().unique())
-    current = figures(unit_counts(dossiers, period, settings, units))
     baseline_period = period.in_year(baseline_year)
+    current = _all_figures(dossiers, period, settings, units, manual)
     if baseline_year != period.year:
-        before = figures(unit_counts(dossiers, baseline_period, settings, units))
+        before = _all_figures(dossiers, baseline_period, settings, units, manual)
         current["baseline"] = before["value"].to_numpy()  # same units, same code order
     else:
         current["baseline"] = np.nan
     return assemble(current, period, baseline_period, settings)
 
 
+def _all_figures(dossiers: pd.DataFrame, period: Period, settings: ServiceSettings, units: list[str],
+                 manual: pd.DataFrame | None) -> pd.DataFrame:
+    """figures() and manual_figures(), unit by unit in CODES order."""
+    frame = pd.concat([figures(unit_counts(dossiers, period, settings, units)),
+                       manual_figures(manual, units, period)], ignore_index=True)
+    rank = {u: i for i, u in enumerate(units)}
+    order = np.lexsort((frame["code"].map(CODES.index).to_numpy(), frame["unit"].map(rank).to_numpy()))
+    return frame.iloc[order].reset_index(drop=True)
+
+
 def assemble(rows: pd.DataFrame, period: Period, baseline_period: Period, settings: ServiceSettings) -> pd.DataFrame:
     """unit, code, value, n, note, baseline -> the long format with names, targets, gaps, points and status."""
-    names = {f.code: f.name for f in ALL_FIGURES}
-    shares = {f.code for f in ALL_FIGURES if f.share}
-    frame = rows.merge(settings.targets, on="code", how="left").merge(settings.scoring, on="code", how="left")
+    names = {f.code: f.name for f in ALL_FIGURES} | {m.code: m.name for m in MANUAL_FIGURES}
+    shares = {f.code for f in ALL_FIGURES if f.share} | {m.code for m in MANUAL_FIGURES}
+    frame = rows.merge(settings.targets[["code", "target", "comparison"]], on="code", how="left")
+    frame = frame.merge(settings.scoring, on="code", how="left")
     value, target = frame["value"].astype(float), frame["target"]
     frame["points"] = np.minimum(frame["max_points"], value * frame["max_points"] / frame["full_at_pct"])
     frame["change_vs_baseline"] = value - frame["baseline"]

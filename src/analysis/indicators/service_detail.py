@@ -68,7 +68,7 @@ def handling_summary(times: pd.DataFrame, by: str = "field") -> pd.DataFrame:
     return table.sort_values(["median_days", by], ascending=[False, True], ignore_index=True)
 
 
-def monthly_trend(dossiers: pd.DataFrame, period: Period, baseline_year: int = 2023) -> pd.DataFrame:
+def monthly_trend(dossiers: pd.DataFrame, period: Period, baseline_year: int) -> pd.DataFrame:
     """Per unit and month of the period (and the same months of ``baseline_year``): received, handled,
     on-time percentage (2.1 rules applied to the month), late (QĐ 766) and late for the citizen."""
     parts = []
@@ -87,7 +87,7 @@ def monthly_trend(dossiers: pd.DataFrame, period: Period, baseline_year: int = 2
 
 
 LATE_COLUMNS = ["unit", "dossier_id", "procedure_name", "field", "received", "due", "judged_on", "returned",
-                "days_late_766", "days_late_citizen", "late_766", "late_for_citizen", "apology"]
+                "days_late_766", "days_late_citizen", "late_766", "resupplied", "late_for_citizen", "apology"]
 
 
 def late_dossiers(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -110,6 +110,7 @@ def late_dossiers(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
         "days_late_766": flags.loc[late, "days_late_766"],
         "days_late_citizen": flags.loc[late, "days_late_citizen"],
         "late_766": flags.loc[late, "late"],
+        "resupplied": flags.loc[late, "late_resupplied"],
         "late_for_citizen": flags.loc[late, "late_for_citizen"],
         "apology": apology.astype("boolean"),
     }, columns=LATE_COLUMNS)

@@ -10,7 +10,7 @@ one column per criterion code (E1.1 … E5.4) holding the score 1-5 or NA for no
   overall = mean of the elements), with a percentile bootstrap over respondents (whole forms).
 - Gap to the target in points and in answers ("how many more satisfied answers at this n").
 - Status: met only when the interval lies beyond the target (setting), else improving / worse only when the
-  interval excludes the 2023 baseline, else flat; no_baseline without a baseline; no_data when n = 0.
+  interval excludes the baseline (the plan's baseline year), else flat; no_baseline without a baseline; no_data when n = 0.
 Pure: frames in, frames out, no I/O.
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Settings:
     met_rule: str = "interval_beyond_target"
     satisfied: tuple[int, ...] = (4, 5)
     dissatisfied: tuple[int, ...] = (1, 2)
-    baseline_period: str = "2023"
+    baseline_period: str = ""  # the plan's baseline year (collect.sipas.settings reads it from plan/settings.yaml)
 
     def __post_init__(self) -> None:
         for value, allowed, name in ((self.element_rule, ELEMENT_RULES, "aggregation.element"),
@@ -61,7 +61,7 @@ class Settings:
                 raise ValueError(f"SIPAS setting {name} = {value!r}: use one of {', '.join(allowed)}")
 
     @classmethod
-    def from_mapping(cls, raw: Mapping, target: float, comparison: str) -> "Settings":
+    def from_mapping(cls, raw: Mapping, target: float, comparison: str, baseline_period: str = "") -> "Settings":
         aggregation = raw.get("aggregation", {})
         interval = raw.get("interval", {})
         return cls(target=float(target), comparison=comparison,
@@ -74,7 +74,7 @@ class Settings:
                    met_rule=raw.get("met_rule", cls.met_rule),
                    satisfied=tuple(int(s) for s in raw.get("satisfied_scores", cls.satisfied)),
                    dissatisfied=tuple(int(s) for s in raw.get("dissatisfied_scores", cls.dissatisfied)),
-                   baseline_period=str(raw.get("baseline_period", cls.baseline_period)))
+                   baseline_period=baseline_period or str(raw.get("baseline_period", cls.baseline_period)))
 
 
 @dataclass
@@ -211,13 +211,25 @@ def _partial_note(missing: list[str], size: int, what: str) -> str:
 
 # ---------------------------------------------------------------- status and the long format
 
-def survey_status(value, ci_low, ci_high, baseline, settings: Settings) -> np.ndarray:
-    """no_data / met / improving / worse / flat / no_baseline, respecting the interval (vectorised)."""
+def min_answers(settings: Settings) -> float:
+    """The boundary rule's floor: fewer answers than this can never be "met" (95 % target -> 73)."""
+    return intervals.min_n_to_confirm(settings.target, settings.confidence, settings.comparison)
+
+
+def survey_status(value, ci_low, ci_high, baseline, settings: Settings, n=None) -> np.ndarray:
+    """no_data / met / improving / worse / flat / no_baseline, respecting the interval (vectorised).
+
+    Under the interval rule, "met" also needs at least ``min_n_to_confirm`` answers (``n``), the same floor for
+    criteria (where Wilson already implies it), elements and the index (whose bootstrap interval does not)."""
     value, low, high, base = (np.asarray(pd.to_numeric(pd.Series(x), errors="coerce"), dtype=float)
                               for x in (value, ci_low, ci_high, baseline))
     target = settings.target
-    edge = low if settings.met_rule == "interval_beyond_target" else value
+    by_interval = settings.met_rule == "interval_beyond_target"
+    edge = low if by_interval else value
     met = edge > target if settings.comparison == ">" else edge >= target
+    if by_interval and n is not None:
+        answers = np.asarray(pd.to_numeric(pd.Series(n), errors="coerce"), dtype=float)
+        met &= answers >= min_answers(settings)
     return np.select(
         [np.isnan(value), met, np.isnan(base), low > base, high < base],
         ["no_data", "met", "no_baseline", "improving", "worse"], default="flat")
@@ -235,7 +247,7 @@ def long_rows(result: Estimate, *, unit: str, period: str, baseline: Mapping[str
         period=period, unit=unit, index=INDEX, measure="percent", target=settings.target,
         baseline=base, baseline_period=np.where(base.notna(), settings.baseline_period, None),
         gap_to_target=settings.target - rows["value"], change_vs_baseline=rows["value"] - base,
-        status=survey_status(rows["value"], rows["ci_low"], rows["ci_high"], base, settings),
+        status=survey_status(rows["value"], rows["ci_low"], rows["ci_high"], base, settings, rows["n"]),
         owner=rows["code"].map(pd.Series(dict(owners), dtype="string")),
     )
     no_data = rows["status"] == "no_data"

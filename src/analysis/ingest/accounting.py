@@ -8,9 +8,9 @@ import pandas as pd
 
 from analysis.ingest.scrub import quoted
 from analysis.ingest.tables import text_column
+from analysis.schemas import QUARANTINE
 
 MAX_QUOTED = 60  # characters of a bad value quoted in a reason
-QUARANTINE_COLUMNS = ["source", "file", "sheet", "row", "record_id", "column", "value", "reason"]
 
 
 @dataclass
@@ -59,10 +59,10 @@ def is_demo_file(path: Path) -> bool:
 
 def quarantine_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
-    for column in QUARANTINE_COLUMNS:
+    for column in QUARANTINE.columns:
         if column not in frame:
             frame[column] = None
-    frame = frame[QUARANTINE_COLUMNS].astype({c: "string" for c in QUARANTINE_COLUMNS if c != "row"})
+    frame = frame[list(QUARANTINE.columns)].astype({c: t for c, t in QUARANTINE.columns.items() if c != "row"})
     frame["row"] = pd.to_numeric(frame["row"]).astype("Int64")
     return frame.reset_index(drop=True)
 

@@ -3,7 +3,7 @@
 The rules in short (the analyst's version, with examples, is docs/ingest_one_stop.md):
 
 - Files: every xlsx/xls/csv/txt below ``one_stop/`` (sub-folders too). The sheet and header row are found by
-  the column aliases of ``data/reference/one_stop_aliases.csv``; title rows, blank lines and footer lines
+  the column aliases of ``data/reference/one_stop/aliases.csv``; title rows, blank lines and footer lines
   (Tổng cộng, signatures) are not dossiers and are not counted.
 - Required columns: the dossier id and the received date. A file without them, or that cannot be read at all,
   stops ingest with an ``IngestError`` naming the file (its path under the raw folder) and what is wrong.
@@ -13,7 +13,7 @@ The rules in short (the analyst's version, with examples, is docs/ingest_one_sto
   (``one_stop/ninh-thanh/…``); title and folder naming different units is an error, and so is a file with
   no unit at all. File names are never used.
 - Values: statuses (names or codes 1–10), channels (text or codes 1/2/3) and ratings through
-  ``data/reference/one_stop_values.csv``; yes/no as Có/Không/x/1/0 (blank = no); dates in every shape
+  ``data/reference/one_stop/values.csv``; yes/no as Có/Không/x/1/0 (blank = no); dates in every shape
   ``tables.parse_dates`` reads. A yes/no column the file does not have stays NA ("no data" downstream).
 - Quarantine (one row per raw row, reasons in Vietnamese, never a personal value): missing id, missing received
   date, any date that cannot be read, a status/channel/rating/yes-no value not in the vocabulary, no unit.
@@ -38,21 +38,15 @@ from analysis.ingest.one_stop_values import (
     FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes)
 from analysis.ingest.scrub import mask_unknown, scrub_result
 from analysis.ingest.tables import (
-    DAY_FIRST, MIXED, MONTH_FIRST, AliasTable, Header, IngestError, Sheet, date_cells, date_order, filled_cells,
+    MIXED, MONTH_FIRST, UNSETTLED, AliasTable, Header, IngestError, Sheet, date_cells, date_order, filled_cells,
     list_files, locate_tables, parse_dates, records_under, sha256, text_column)
+from analysis.reference import aliases
+from analysis.schemas import ONE_STOP
 
 SOURCE = "one_stop"
 REQUIRED = ("dossier_id", "received_at")
 DATE_FIELDS = ("received_at", "due_at", "finished_at", "returned_at")
-# The output schema: column -> dtype (other modules code against these names).
-COLUMNS = {
-    "dossier_id": "string", "unit": "string", "procedure_code": "string", "procedure_name": "string",
-    "field": "string", "channel": "string", "received_at": "datetime64[us]", "due_at": "datetime64[us]",
-    "finished_at": "datetime64[us]", "returned_at": "datetime64[us]", "status_code": "Int8",
-    "paid_online": "boolean", "apology_issued": "boolean", "supplement_requests": "Int16", "digitised": "boolean",
-    "e_result": "boolean", "data_reused": "boolean", "fee_required": "boolean", "rating": "string",
-    "complaint": "boolean", "date_doubtful": "boolean", "source_file": "string", "source_row": "int64",
-}
+COLUMNS = ONE_STOP.columns  # the output schema, column -> dtype, declared in analysis.schemas
 # How reports and quarantine reasons name the columns.
 FIELD_LABELS_VI = {
     "dossier_id": "Mã hồ sơ", "unit": "Đơn vị", "procedure_code": "Mã TTHC", "procedure_name": "Tên thủ tục",
@@ -76,9 +70,9 @@ class Settings:
     vocabulary: Vocabulary
 
     @classmethod
-    def load(cls) -> "Settings":
-        return cls(AliasTable.from_csv(paths.reference("one_stop_aliases.csv")),
-                   Vocabulary.from_csv(paths.reference("one_stop_values.csv")))
+    def load(cls) -> Settings:
+        return cls(aliases.read(paths.reference("one_stop", "aliases.csv")),
+                   Vocabulary.from_csv(paths.reference("one_stop", "values.csv")))
 
 
 @dataclass
@@ -180,7 +174,7 @@ def month_first(raw: pd.DataFrame, name: str, account: FileAccount) -> bool:
     if order == MIXED:
         account.notes.append("ngày viết lẫn hai thứ tự ngày/tháng và tháng/ngày: đọc theo ngày/tháng, các ngày "
                              "không đọc được theo thứ tự này bị cách ly")
-    if order != DAY_FIRST and order != MIXED and len(columns) > 1:
+    if order == UNSETTLED and len(columns) > 1:
         as_written = pd.DataFrame({f: parse_dates(raw[f])[0] for f in DATE_FIELDS if f in raw})
         swapped = pd.DataFrame({f: parse_dates(raw[f], month_first=True)[0] for f in DATE_FIELDS if f in raw})
         day_first_bad, month_first_bad = int(doubtful_dates(as_written).sum()), int(doubtful_dates(swapped).sum())
@@ -251,7 +245,7 @@ def read_coded(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str]
             out[column] = None
             continue
         out[column], bad = vocabulary.lookup(fieldname, raw[fieldname])
-        problems.add_bad_value(bad, raw[fieldname], f"{what} không có trong one_stop_values.csv", labels[fieldname],
+        problems.add_bad_value(bad, raw[fieldname], f"{what} không có trong one_stop/values.csv", labels[fieldname],
                                categorical=True)
     out["status_code"] = pd.to_numeric(out["status_code"]).astype("Int8")
 

@@ -1,7 +1,7 @@
 """The cells of a one-stop export read as typed values: status codes, channels, ratings, yes/no, counts, codes.
 
 Every reader returns ``(values, bad)``: ``bad`` marks a non-blank cell that means nothing known, so the caller
-can quarantine the row and quote the value. The words live in ``data/reference/one_stop_values.csv``.
+can quarantine the row and quote the value. The words live in ``data/reference/one_stop/values.csv``.
 """
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ingest.tables import IngestError, map_distinct, parse_flags, text_column
+from analysis.errors import ReferenceFileError
+from analysis.ingest.tables import map_distinct, parse_flags, text_column
+from analysis.reference import checks
 from analysis.text import fold, nfc
 
 FLAG_FIELDS = ("paid_online", "apology_issued", "digitised", "e_result", "data_reused", "fee_required", "complaint")
@@ -32,23 +34,24 @@ class Vocabulary:
     contains: dict[str, list[tuple[str, str]]]
 
     @classmethod
-    def from_csv(cls, path: Path) -> "Vocabulary":
-        table = pd.read_csv(path, dtype=str, comment="#", keep_default_na=False, skipinitialspace=True)
+    def from_csv(cls, path: Path) -> Vocabulary:
+        table = checks.read_csv(path, ("field", "match", "value", "code"), keep_default_na=False,
+                                skipinitialspace=True)
         exact: dict[str, dict[str, str]] = {}
         contains: dict[str, list[tuple[str, str]]] = {}
-        for number, (fieldname, match, value, code) in enumerate(
-                zip(table["field"], table["match"], table["value"], table["code"].map(nfc)), start=1):
+        for line, fieldname, match, value, code in zip(table[checks.LINE], table["field"], table["match"],
+                                                       table["value"], table["code"].map(nfc)):
             if fieldname not in ALLOWED_CODES or code not in ALLOWED_CODES[fieldname]:
                 allowed = ", ".join(sorted(ALLOWED_CODES.get(fieldname, ALLOWED_CODES)))
-                raise IngestError(f"{path.name}: data row {number} ({fieldname},{value},{code}): "
-                                  f"expected one of: {allowed}")
+                raise ReferenceFileError(checks.label(path), f"({fieldname},{value},{code}): expected one of: "
+                                         f"{allowed}", row=line, column="code" if fieldname in ALLOWED_CODES else "field")
             if match == "exact":
                 exact.setdefault(fieldname, {})[fold(value)] = code
             elif match == "contains":
                 contains.setdefault(fieldname, []).append((fold(value), code))
             else:
-                raise IngestError(f"{path.name}: data row {number}: match must be 'exact' or 'contains', "
-                                  f"not {match!r}")
+                raise ReferenceFileError(checks.label(path), f"match must be 'exact' or 'contains', not {match!r}",
+                                         row=line, column="match")
         return cls(exact, contains)
 
     def code_for(self, fieldname: str, text: str) -> str | None:

@@ -24,8 +24,9 @@ from analysis import units
 from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame,
                                         relative_name)
 from analysis.ingest.duplicates import find_repeats
-from analysis.ingest.papi_reference import reference_path, survey_map, survey_scales
 from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
+from analysis.reference import aliases
+from analysis.reference.papi import reference_path, survey_map, survey_scales
 from analysis.ingest.tables import (AliasTable, IngestError, coded_values, list_files, locate_table, parse_dates,
                                     records_under, sha256, text_column)
 from analysis.text import fold
@@ -52,7 +53,7 @@ class SurveyReference:
 
 def build_reference(questions: pd.DataFrame, scales: pd.DataFrame, alias_path: Path | None = None) -> SurveyReference:
     """Respondent-column aliases plus every question's code and header spellings; a spelling used twice is refused."""
-    by_key = dict(AliasTable.from_csv(alias_path or reference_path("survey_aliases.csv")).by_key)
+    by_key = dict(aliases.read(alias_path or reference_path("survey_aliases.csv")).by_key)
     for code, headers in zip(questions["question"], questions["headers"]):
         for spelling in [code, *headers.split("|")]:
             key = fold(spelling)

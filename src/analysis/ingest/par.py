@@ -23,31 +23,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths, units
+from analysis import units
 from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
 from analysis.fmt import compact_series
 from analysis.ingest.par_checks import NO_DATE, issues, record_id
 from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
 from analysis.ingest.tables import (AliasTable, IngestError, list_files, locate_table, parse_dates, records_under,
                                     sha256, text_column)
-from analysis.par_criteria import CriteriaSet, parse_points, read_sets
+from analysis.par_tree import CriteriaSet
+from analysis.reference.par import parse_points, read_sets, score_aliases
+from analysis.schemas import PAR_INDEX
 from analysis.text import fold
 
 SOURCE = "par_index"
 REQUIRED = ("unit", "year", "code")
 POINT_COLUMNS = ("self_points", "appraised_points")
 NUMBER_COLUMNS = (*POINT_COLUMNS, "file_max_points")
-TABLE_COLUMNS = ["unit", "year", "as_of", "code", "name", "file_max_points", "self_points", "appraised_points",
-                 "evidence", "is_leaf", "source_file", "sheet", "source_row"]
+TABLE_COLUMNS = list(PAR_INDEX.columns)  # the processed table, declared in analysis.schemas
 COLUMN_VI = {"unit": "Đơn vị", "year": "Năm", "as_of": "Kỳ đánh giá", "code": "Mã tiêu chí",
              "self_points": "Điểm tự đánh giá", "appraised_points": "Điểm thẩm định", "file_max_points": "Điểm tối đa"}
 _QUARTER = re.compile(r"^(?:quy|q)(iv|iii|ii|i|[1-4])(?:nam)?(\d{4})$")
 _QUARTER_ISO = re.compile(r"^(\d{4})q([1-4])$")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
-def aliases(path: Path | None = None) -> AliasTable:
-    return AliasTable.from_csv(path or paths.reference("par", "score_aliases.csv"))
 
 
 def parse_as_of(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -206,7 +203,7 @@ def ingest(raw_dir: Path, sets: dict[int, CriteriaSet] | None = None,
     if not files:
         return None
     sets = sets if sets is not None else read_sets()
-    table_aliases = table_aliases or aliases()
+    table_aliases = table_aliases or score_aliases()
     frames, accounts = [], []
     for path in files:
         frame, account = read_file(path, raw_dir, table_aliases, sets)

@@ -15,8 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.fmt import compact_series
-from analysis.indicators.par import EPS, rollup
-from analysis.par_criteria import CriteriaSet
+from analysis.par_tree import EPS, CriteriaSet, rollup
 
 ISSUE_COLUMNS = ["kind", "file", "row", "unit", "year", "as_of", "code", "message"]
 KIND_VI = {

@@ -1,37 +1,51 @@
 """Run every source's ingest over a raw folder and write the processed layer in one go."""
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
+from typing import Callable
 
 from analysis import store
+from analysis.ingest import one_stop, papi_survey, par, sipas
+from analysis.ingest.accounting import SourceResult
+from analysis.ingest.tables import list_files
 
-# Source name -> module with ``ingest(raw_dir) -> SourceResult | None``; the folder under data/raw/ is the name.
-SOURCES = {
-    "one_stop": "analysis.ingest.one_stop",
-    "sipas": "analysis.ingest.sipas",
-    "par_index": "analysis.ingest.par",
-    "papi_survey": "analysis.ingest.papi_survey",
+# Source name -> its ``ingest(raw_dir) -> SourceResult | None``; the folder under data/raw/ is the name.
+SOURCES: dict[str, Callable[[Path], SourceResult | None]] = {
+    "one_stop": one_stop.ingest,
+    "sipas": sipas.ingest,
+    "par_index": par.ingest,
+    "papi_survey": papi_survey.ingest,
 }
 
 
 def run(raw: Path, out: Path) -> dict:
     """Ingest every source; a source without files leaves no table behind (stale tables are removed)."""
     results = []
-    for source, module_name in SOURCES.items():
-        result = importlib.import_module(module_name).ingest(Path(raw))
+    for source, ingest in SOURCES.items():
+        result = ingest(Path(raw))
         if result is None:
-            for stale in (out / f"{source}.parquet", out / f"{source}_quarantine.parquet"):
-                stale.unlink(missing_ok=True)
+            store.remove_table(source, Path(out))
             continue
         for account in result.files:
             account.check()
         results.append(result)
-    return store.write_results(results, Path(out), Path(raw))
+    return write_results(results, Path(out), Path(raw))
+
+
+def write_results(results: list[SourceResult], out: Path, raw: Path) -> dict:
+    """Write every source's table and quarantine, then the manifest that accounts for every file."""
+    for result in results:
+        store.write_table(result.source, result.table, result.quarantine, out)
+    manifest = {
+        "raw": str(raw),
+        "sources": {r.source: {"rows": int(len(r.table)), "demo": any(f.demo for f in r.files),
+                               "files": len(r.files)} for r in results},
+        "files": [f.as_dict() for r in results for f in r.files],
+    }
+    store.write_manifest(manifest, out)
+    return manifest
 
 
 def has_exports(raw: Path) -> bool:
     """True when any source folder under ``raw`` holds a readable export."""
-    from analysis.ingest.tables import list_files
-
     return any(list_files(Path(raw) / source) for source in SOURCES)

@@ -11,7 +11,10 @@ Two rules, used by every source (a new source calls ``scrub_result`` at the end 
 - **Names** cannot be found by a pattern. A value of a categorical column (unit, status, channel, answers…)
   that the reference tables do not know may be a name typed in the wrong cell, so it is never shown in full:
   ``unknown_value`` keeps its first three characters, its length and a short fingerprint
-  ("Ngu…[18 ký tự #3f2a]"), enough to tell two unknown values apart and to find them in the export.
+  ("Trầ…[13 ký tự #56d5]"), enough to tell two unknown values apart and to find them in the export.
+  ``quoted`` applies it to every value quoted in a quarantine entry that may hold a name. A name inside kept
+  free text (a procedure name, a PAR evidence note) cannot be recognised: only its numbers and e-mails go.
+- Record ids (dossier id, form number) are identifiers, not text: sources pass them in ``kept_as_is``.
 
 Work is done once per distinct value (``pd.factorize``), not per row: an export repeats a few hundred texts.
 """

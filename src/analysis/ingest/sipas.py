@@ -28,14 +28,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import paths, units
+from analysis import units
 from analysis.ingest.accounting import (FileAccount, RowProblems, SourceResult, is_demo_file, quarantine_frame,
                                         relative_name)
 from analysis.ingest.duplicates import find_repeats
 from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
 from analysis.ingest.tables import (AliasTable, IngestError, cell_text, coded_values, list_files, locate_table,
                                     map_distinct, parse_dates, records_under, sha256, text_column)
-from analysis.text import fold, nfc
+from analysis.reference.sipas import answer_scores, column_aliases, questionnaire
+from analysis.text import fold
 
 SOURCE = "sipas"
 ATTRIBUTES = ["procedure", "field", "gender", "age_group", "education", "occupation"]
@@ -43,36 +44,9 @@ RESPONDENT_COLUMNS = ["form_id", "unit", "survey_date", "procedure", "field", "c
 CHANNELS = {"1": "direct", "2": "online", "3": "post", "Trực tiếp": "direct", "Tại bộ phận một cửa": "direct",
             "Trực tuyến": "online", "Qua mạng": "online", "Online": "online", "Dịch vụ công trực tuyến": "online",
             "Bưu chính": "post", "Bưu chính công ích": "post", "Qua bưu điện": "post"}
-NO_ANSWER = 0  # score given to the no-answer labels in answers.csv
-REF = ("sipas",)
 
 
-# ---------------------------------------------------------------- reference files
-
-def questionnaire(path: Path | None = None) -> pd.DataFrame:
-    """code, element, element_name, criterion_text, headers — one row per criterion, in questionnaire order."""
-    table = pd.read_csv(path or paths.reference(*REF, "questionnaire.csv"), comment="#", dtype=str)
-    table = table.fillna("")
-    for column in ("code", "element", "element_name", "criterion_text"):
-        table[column] = table[column].map(nfc).astype("string")
-    return table
-
-
-def answer_scores(path: Path | None = None) -> dict[str, int]:
-    """Folded answer text -> score 1-5, or NO_ANSWER (0) for the answers that mean "no opinion"."""
-    table = pd.read_csv(path or paths.reference(*REF, "answers.csv"), comment="#", dtype=str)
-    scores = pd.to_numeric(table["score"], errors="coerce").fillna(NO_ANSWER).astype(int)
-    return {fold(answer): int(score) for answer, score in zip(table["answer"], scores)}
-
-
-def column_aliases(survey: pd.DataFrame, respondent_path: Path | None = None) -> AliasTable:
-    """One alias table for respondent columns and answer columns; a spelling claimed by two fields is refused."""
-    respondents = AliasTable.from_csv(respondent_path or paths.reference(*REF, "respondent_columns.csv"))
-    pairs = [(code, spelling) for code, text, headers in
-             zip(survey["code"], survey["criterion_text"], survey["headers"])
-             for spelling in [code, text, *headers.split("|")] if fold(spelling)]
-    return respondents.extended(pairs, "data/reference/sipas (questionnaire.csv, respondent_columns.csv)")
-
+# ---------------------------------------------------------------- reference files (read by reference.sipas)
 
 @dataclass(frozen=True)
 class Reference:

@@ -507,7 +507,7 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
             group_at.append(offset)
             group_labels.append(label)
         elif _is_footer_cell(cells[0]):
-            kind, in_footer = KIND_FOOTER, offset > last_data
+            kind_of[line], in_footer = KIND_FOOTER, line > last_data
         elif in_footer:
             kind = KIND_AFTER
         if kind:
@@ -571,9 +571,8 @@ def distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     as the text "TRUE"/"FALSE" (see ``map_distinct``)."""
     cells = values.to_numpy(dtype=object)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    suspects = [] if pd.api.types.infer_dtype(uniques) in ("string", "empty") else [
-        i for i, u in enumerate(uniques) if isinstance(u, (bool, int, float, np.number)) and u in (0, 1)]
-    if suspects:
+    suspects = np.flatnonzero((uniques == 0) | (uniques == 1)) if len(uniques) else []  # "1" is not 1
+    if len(suspects):
         at = np.flatnonzero(np.isin(codes, suspects))
         booleans = at[[type(cell) is bool for cell in cells[at]]]
         if len(booleans):
@@ -612,25 +611,29 @@ TEXT_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%
 MONTH_FIRST_FORMATS = tuple(f.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m") if f.startswith("%d")
                             else f for f in TEXT_DATE_FORMATS)
 DAY_FIRST, MONTH_FIRST, UNSETTLED, MIXED = "day_first", "month_first", "unsettled", "mixed"
-_TWO_PARTS = r"^\s*(?P<first>\d{1,2})[/.-](?P<second>\d{1,2})[/.-]\d{4}(?:\D|$)"  # RE2: no look-ahead
+_TWO_PARTS = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?!\d)"
 
 
-def date_order(columns: Iterable[pd.Series]) -> str:
+def date_order(columns: Iterable[pd.Series]) -> str | None:
     """How a file writes its text dates, from the values of all its date columns together: a first part above
     12 can only be a day (DAY_FIRST), a second part above 12 only a day (MONTH_FIRST); both in one file is
-    MIXED; no value settling it is UNSETTLED (the documented order, day first, then applies)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    first_is_day = second_is_day = False
-    for values in columns:
-        text = pa.array([cell for cell in distinct(values)[1] if isinstance(cell, str)], type=pa.string())
-        parts = pc.extract_regex(text, _TWO_PARTS).drop_null()  # Arrow's regex engine, once per distinct text
-        first_is_day |= bool(pc.any(pc.greater(pc.cast(parts.field("first"), pa.int32()), 12)).as_py())
-        second_is_day |= bool(pc.any(pc.greater(pc.cast(parts.field("second"), pa.int32()), 12)).as_py())
+    MIXED; d/m/yyyy values of which none settles it (day and month both 12 or less, and not all equal) is
+    UNSETTLED (the documented order, day first, then applies); None when there is no such text date.
+    Each distinct date part (the first ten characters: a few hundred days) is looked at once."""
+    heads = [pd.Series(_date_parts(values), dtype=object) for values in columns]
+    parts = pd.concat([pd.DataFrame(columns=[0, 1]), *(head.str.extract(_TWO_PARTS) for head in heads if len(head))])
+    parts = parts.dropna().astype(int)
+    first_is_day, second_is_day = bool((parts[0] > 12).any()), bool((parts[1] > 12).any())
     if first_is_day and second_is_day:
         return MIXED
-    return DAY_FIRST if first_is_day else MONTH_FIRST if second_is_day else UNSETTLED
+    if first_is_day or second_is_day:
+        return DAY_FIRST if first_is_day else MONTH_FIRST
+    return UNSETTLED if bool((parts[0] != parts[1]).any()) else None
+
+
+def _date_parts(values: pd.Series) -> np.ndarray:
+    """The distinct first ten characters of the text cells of a column (none when it holds no text)."""
+    return list({value[:10] for value in values.to_numpy(dtype=object) if value.__class__ is str})
 
 
 def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series, pd.Series]:

@@ -8,13 +8,16 @@ import yaml
 
 from analysis import paths
 from analysis.errors import ReferenceFileError
+from analysis.reference import checks
 
 
 def targets(path: Path | None = None) -> pd.DataFrame:
     """index, code, target, comparison, plan_section, plan_text — one row per targeted component."""
-    frame = pd.read_csv(path or paths.reference("plan", "targets.csv"), comment="#", dtype={"code": str})
-    frame["target"] = frame["target"].astype(float)
-    return frame
+    path = path or paths.reference("plan", "targets.csv")
+    frame = checks.read_csv(path, ("index", "code", "target", "comparison"), dtype={"code": str})
+    frame["target"] = checks.numbers(frame, "target", path)
+    checks.one_of(frame, "comparison", (">", ">=", "<", "<="), path)  # the keys of indicators.long.COMPARISONS
+    return frame.drop(columns=checks.LINE)
 
 
 def tasks(path: Path | None = None) -> pd.DataFrame:

@@ -9,11 +9,11 @@ from html import escape
 
 import pandas as pd
 
+from analysis import fmt
 from analysis.collect.papi import PapiView
 from analysis.indicators import papi
-from analysis.indicators.long import is_missing
+from analysis.indicators.long import STATUS_VI, is_missing, status_notes
 from analysis.indicators.papi_like import papi_like_note
-from analysis import fmt
 from analysis.report import html
 
 DEMO_SUBDIMENSIONS_VI = ("DỮ LIỆU MẪU (DEMO): điểm nội dung thành phần dưới đây được chia tùy ý từ điểm nội dung "
@@ -221,7 +221,10 @@ def method_notes(view: PapiView) -> str:
         "2011–2024 công bố trên papi.org.vn; xem SOURCE.md). Ô trống = tỉnh không được chấm điểm năm đó.",
         f"Tỉnh đang xem: {view.province} (thiết lập focus_province = {s.focus_province}); năm gốc: "
         f"{s.baseline_year}.",
-        f"Mục tiêu (target_rule = {s.target_rule}): {papi.TARGET_RULES_VI[s.target_rule].format(year=view.latest)}.",
+        f"Mốc so sánh (target_rule = {s.target_rule}): {papi.TARGET_RULES_VI[s.target_rule].format(year=view.latest)}"
+        ". Kế hoạch 23/KH-UBND không đặt chỉ tiêu số cho PAPI: mốc này do dự án chọn, nên trạng thái ghi "
+        f"“{STATUS_VI[papi.BENCHMARK_STATUS[s.target_rule]]}”, không bao giờ ghi “đạt chỉ tiêu”.",
+        *status_notes(papi.BENCHMARK_STATUS[s.target_rule], "improving", "flat", "worse", "no_baseline", "no_data"),
         f"Nhóm xếp hạng (quartile_rule = {s.quartile_rule}): {papi.QUARTILE_RULE_VI}.",
         "Trước 2018 PAPI có 6 nội dung (tổng 6–60), từ 2018 có 8 nội dung (tổng 8–80): tổng điểm của hai giai đoạn "
         f"{papi.NOT_COMPARABLE_VI}.",

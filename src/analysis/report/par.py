@@ -12,13 +12,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis import units
+from analysis import fmt, units
 from analysis.collect.par import ParView, unit_view
-from analysis.indicators.long import STATUS_VI
-from analysis.indicators.par import BASIS_VI, EPS, rating
+from analysis.indicators.long import status_notes
+from analysis.indicators.par import BASIS_VI
 from analysis.ingest.par_checks import KIND_VI
-from analysis.par_criteria import TOTAL
-from analysis import fmt
+from analysis.par_tree import EPS, TOTAL
 from analysis.report import charts, html
 from analysis.report.context import ReportContext
 
@@ -92,8 +91,7 @@ def summary(view: ParView) -> str:
         lines = [f"Theo {_when(view)}, {_name(view)} đạt {_short(total['points'])}/{_short(total['max_points'])} "
                  f"điểm ({fmt.percent(total['share'], 2)}), xếp loại {rating_now}."]
     if view.has_baseline and pd.notna(total["baseline"]):
-        ratio = total["baseline"] / total["baseline_max"] * 100
-        before_rating = rating(pd.Series([ratio], dtype="Float64"), view.bands).iloc[0]
+        ratio, before_rating = total["baseline_share"], total["baseline_rating"]
         change = fmt.signed(total["points"] - total["baseline"], 2, "điểm")
         lines.append(f"Năm {view.baseline_year} ({BASIS_VI.get(view.baseline_basis or '', 'điểm')}): "
                      f"{_short(total['baseline'])}/{_short(total['baseline_max'])} điểm ({fmt.percent(ratio, 2)}), "
@@ -367,7 +365,7 @@ def quality(view: ParView) -> str:
 
 
 def settings(view: ParView) -> str:
-    """The settings this report used, as methodology.md asks for non-official rules."""
+    """The settings this report used, as docs/methodology.md asks for non-official rules."""
     kinds = {"sample": "bộ tiêu chí MẪU (chưa phải bộ chính thức)", "official": "bộ chính thức"}
     sets = "; ".join(f"năm {year}: {kinds.get(status, status)}" for year, status in sorted(view.set_status.items()))
     limits = view.bands["min_percent"].tolist()
@@ -380,11 +378,10 @@ def settings(view: ParView) -> str:
         f"So sánh năm {view.baseline_year} với năm {view.year} qua bảng đối chiếu mã tiêu chí "
         f"(mapping_{view.baseline_year}_{view.year}.csv); tiêu chí không có tiêu chí tương ứng được nêu tên, "
         "không so sánh.",
-        "Trạng thái: " + "; ".join(f"{STATUS_VI[s]} — {t}" for s, t in [
-            ("recovered", f"mất điểm năm {view.baseline_year}, nay đạt tối đa"),
-            ("still_lost", "mất điểm cả hai năm"), ("newly_lost", f"đạt tối đa năm {view.baseline_year}, nay mất điểm"),
-            ("full", "đạt tối đa cả hai năm")]) + ". Lĩnh vực và tổng: vẫn mất điểm nếu có tiêu chí thành phần vẫn "
-        "mất điểm, sau đó mới mất điểm, đã khắc phục, đạt tối đa.",
+        "Trạng thái: " + " ".join(status_notes("recovered", "still_lost", "newly_lost", "full", "no_baseline",
+                                                "no_data")) + " Lĩnh vực và tổng: vẫn mất điểm nếu có tiêu chí "
+        "thành phần vẫn mất điểm, sau đó mới mất điểm, đã khắc phục, đạt tối đa. “Vẫn mất điểm” nói về điểm còn "
+        "mất, không nói về xu hướng: tổng điểm tăng hay giảm so với năm gốc là dòng “thay đổi” ở đầu báo cáo.",
         "Điểm của tiêu chí cha, lĩnh vực và tổng luôn cộng từ tiêu chí thành phần; tổng ghi sẵn trong tệp chỉ dùng để "
         "kiểm tra. Người phụ trách theo data/reference/par/owners.csv (Kế hoạch 23/KH-UBND).",
     ]

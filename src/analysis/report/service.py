@@ -13,29 +13,39 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis import units
+from analysis import fmt, units
 from analysis.collect.service import ServiceView
-from analysis.indicators.service import COLUMN_VI
+from analysis.indicators.long import is_missing, status_notes, targets_summary
+from analysis.indicators.service import (COLUMN_VI, FORM_LABELS, LATE_FOR_CITIZEN, MANUAL_SOURCE_VI,
+                                         SATISFACTION_TARGET_VI)
 from analysis.indicators.service_detail import handling_summary
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
-from analysis.indicators.long import is_missing
 from analysis.periods import Period
-from analysis import fmt
 from analysis.report import charts, html
 
-KEY_CODES = ["2.1.late", "06a.10", "06a.13", "apology.missing", "2.1", "3.3", "3.3.chung_thuc", "3.6", "4.1",
-             "4.2", "5.4"]
+KEY_CODES = [LATE_FOR_CITIZEN, "06a.10", "06a.13", "06a.ready", "apology.missing", "2.1.late", "2.1", "1", "3.3",
+             "3.3.chung_thuc", "3.6", "4.1", "4.2", "5.4"]
 FORM_CODES = ["06a.3", "06a.4", "06a.5", "06a.6", "06a.7", "06a.8", "06a.9", "06a.10", "06a.11", "06a.12",
-              "06a.13", "06a.closed", "06a.no_due"]
-SCORED_CODES = ["2.1", "3.3", "3.6", "4.1", "4.2", "4.3", "5.4"]
+              "06a.13", "06a.ready", "06a.closed", "06a.no_due", LATE_FOR_CITIZEN]
+SCORED_CODES = ["1", "1.1", "1.2", "1.3", "1.4", "2.1", "3.3", "3.6", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4"]
 SHORT_LIST = 5
 NOTE_COLUMNS_VI = {**COLUMN_VI, "supplement_requests": "số lần yêu cầu bổ sung"}
 # The key-figures table names the date view of each late count, so the two views are never confused.
 KEY_LABELS = {
+    LATE_FOR_CITIZEN: "Trễ hạn với người dân (biểu II.06a: cột 10 + cột 13)",
     "2.1.late": "Hồ sơ trễ hạn theo cách tính QĐ 766 (ngày kết thúc xử lý)",
     "06a.10": "Trễ hạn với người dân: đã trả kết quả quá hạn (biểu II.06a, cột 10)",
     "06a.13": "Trễ hạn với người dân: đang giải quyết quá hạn (biểu II.06a, cột 13)",
+    "06a.ready": "Đã có kết quả đúng hạn, chờ công dân nhận (không tính là trễ)",
 }
+
+
+def code_label(code: str) -> str:
+    """The code a reader sees: the column of form II.06a ("13"), "Ghi riêng" for rows outside the form's
+    numbered columns, QĐ 766's own numbers ("2.1") as they are."""
+    if code in FORM_LABELS:
+        return FORM_LABELS[code]
+    return code.removeprefix("06a.")
 
 
 # ------------------------------------------------------------------ values as the reader sees them
@@ -78,7 +88,7 @@ def _figures_table(rows: pd.DataFrame, codes: list[str], comparisons: dict[str, 
     picked = _by_code(rows, codes)
     measures = picked["measure"].tolist()
     shown = pd.DataFrame({
-        "code": picked["code"].to_numpy(),
+        "code": [code_label(c) for c in picked["code"]],
         "name": [(labels or {}).get(c, n) for c, n in zip(picked["code"], picked["name"])],
         "value": [_value(v, m) for v, m in zip(picked["value"], measures)],
         "baseline": [_value(v, m) for v, m in zip(picked["baseline"], measures)],
@@ -106,8 +116,9 @@ def _count(rows: pd.DataFrame, code: str) -> object:
     return found.iloc[0] if len(found) else pd.NA
 
 
-def headline(rows: pd.DataFrame) -> str:
-    """One or two Vietnamese sentences, from the numbers, for the unit's rows of one period."""
+def headline(rows: pd.DataFrame, targets: pd.DataFrame | None = None) -> str:
+    """One or two Vietnamese sentences, from the numbers, for the unit's rows of one period; ``targets``
+    (index, code, counted) as in plan/targets.csv — by default every row with a target."""
     first = rows.iloc[0]
     where = _display_name(str(first["unit"]))
     when = Period.parse(str(first["period"])).label_vi
@@ -115,7 +126,7 @@ def headline(rows: pd.DataFrame) -> str:
     late_766, on_time = _count(rows, "2.1.late"), _count(rows, "2.1")
     if is_missing(_count(rows, "06a.3")):
         return f"{when}: {where} không có dữ liệu hồ sơ một cửa."
-    citizen = int(late_returned) + int(overdue)
+    citizen = int(_count(rows, LATE_FOR_CITIZEN))
     if citizen == 0:
         first_sentence = f"{when}, {where} không có hồ sơ trễ hạn với người dân (theo ngày trả kết quả)"
     else:
@@ -128,12 +139,16 @@ def headline(rows: pd.DataFrame) -> str:
             first_sentence += f", trong đó {int(missing)} hồ sơ chưa có phiếu xin lỗi"
         else:
             first_sentence += ", tất cả đều đã có phiếu xin lỗi"
+    ready = _count(rows, "06a.ready")
+    if not is_missing(ready) and ready:
+        first_sentence += (f". {int(ready)} hồ sơ khác đã có kết quả trước hoặc đúng hạn, đang chờ công dân đến "
+                           "nhận: không tính là trễ hạn")
     second = (f"Theo cách tính của QĐ 766 (ngày kết thúc xử lý) có {fmt.number(late_766)} hồ sơ trễ hạn; "
               f"tỷ lệ giải quyết đúng hạn {fmt.percent(on_time)}")
     baseline = rows.loc[rows["code"] == "2.1", "baseline"].iloc[0]
     if not is_missing(baseline):
         second += f" ({Period.parse(str(first['baseline_period'])).label_vi}: {fmt.percent(baseline)})"
-    return f"{first_sentence}. {second}. {_targets_sentence(rows)}"
+    return f"{first_sentence}. {second}. {targets_sentence(rows, targets)}"
 
 
 def _display_name(unit: str) -> str:
@@ -141,14 +156,20 @@ def _display_name(unit: str) -> str:
     return found.display if found else unit
 
 
-def _targets_sentence(rows: pd.DataFrame) -> str:
-    targeted = rows.loc[rows["target"].notna()]
-    judged = targeted.loc[targeted["status"] != "no_data"]
-    met = int((judged["status"] == "met").sum())
-    text = f"Trong {len(targeted)} chỉ tiêu của Kế hoạch 23/KH-UBND: đạt {met}, chưa đạt {len(judged) - met}"
-    without = targeted.loc[targeted["status"] == "no_data", "code"].tolist()
-    if without:
-        text += f", không có dữ liệu {len(without)} ({', '.join(without)})"
+def targets_sentence(rows: pd.DataFrame, targets: pd.DataFrame | None = None) -> str:
+    """"Trong 10 chỉ tiêu …: đạt 3, chưa đạt 5, không có dữ liệu 2 (1, 3.6)" — long.targets_summary's count,
+    the one the overview shows."""
+    if targets is None:
+        targets = rows.loc[rows["target"].notna(), ["index", "code"]].assign(counted=1)
+    found = targets_summary(rows, targets).iloc[0]
+    text = (f"Trong {int(found['targets'])} chỉ tiêu của Kế hoạch 23/KH-UBND: đạt {int(found['met'])}, "
+            f"chưa đạt {int(found['not_met'])}")
+    if found["no_data"]:
+        counted = targets.loc[targets["counted"].astype(int) == 1, "code"]
+        by_code = rows.set_index("code")
+        without = [c for c in counted if is_missing(by_code["status"].get(c)) or by_code["status"].get(c) == "no_data"]
+        names = [str(by_code["name"].get(c)) if not is_missing(by_code["name"].get(c)) else c for c in without]
+        text += f", không có dữ liệu {int(found['no_data'])} ({'; '.join(names)})"
     return text + "."
 
 
@@ -157,18 +178,20 @@ def late_procedures(by_procedure: pd.DataFrame, limit: int = 5) -> str:
     late = by_procedure.loc[(by_procedure["late"] + by_procedure["late_for_citizen"]) > 0]
     if late.empty:
         return "Không có thủ tục nào có hồ sơ trễ hạn."
-    parts = [f"{p} ({int(c)} trễ với người dân, {int(l)} theo QĐ 766)"
-             for p, c, l in zip(late["procedure_name"], late["late_for_citizen"], late["late"])][:limit]
+    parts = [f"{p} ({int(c)} trễ với người dân, {int(k)} theo QĐ 766)"
+             for p, c, k in zip(late["procedure_name"], late["late_for_citizen"], late["late"])][:limit]
     more = f" và {len(late) - limit} thủ tục khác" if len(late) > limit else ""
     return "Hồ sơ trễ hạn thuộc các thủ tục: " + "; ".join(parts) + more + "."
 
 
 def summary(view: ServiceView) -> str:
-    """The first screen: headline, key figures against target and 2023, the procedures and the first late dossiers."""
+    """The first screen: headline, key figures against target and baseline, the procedures and the first late
+    dossiers."""
     if not view.has_data:
-        return html.no_data(f"Hồ sơ một cửa của {_display_name(view.unit)} trong {view.period.label_vi}") + html.paragraph(
-            "Báo cáo dừng ở đây: chưa có tệp xuất một cửa nào của đơn vị cho kỳ này trong data/raw/one_stop/.")
-    parts = [f'<p class="chiso-headline">{escape(headline(view.rows))}</p>',
+        return (html.no_data(f"Hồ sơ một cửa của {_display_name(view.unit)} trong {view.period.label_vi}")
+                + html.paragraph("Báo cáo dừng ở đây: chưa có tệp xuất một cửa nào của đơn vị cho kỳ này trong "
+                                 "data/raw/one_stop/."))
+    parts = [f'<p class="chiso-headline">{escape(headline(view.rows, view.targets))}</p>',
              html.paragraph(late_procedures(view.by_procedure)),
              html.table(_figures_table(view.rows, KEY_CODES, view.comparisons, labels=KEY_LABELS),
                         {"name": "Chỉ số", **_comparison_columns(view.baseline_period.label_vi)},
@@ -185,8 +208,9 @@ def summary(view: ServiceView) -> str:
 
 def form_06a(view: ServiceView) -> str:
     return html.table(_figures_table(view.rows, FORM_CODES, view.comparisons),
-                      {"code": "Cột", "name": "Nội dung", "value": "Số hồ sơ", "baseline": view.baseline_period.label_vi,
-                       "change": "Thay đổi", "status": "Đánh giá"}, html_columns=("status",))
+                      {"code": "Cột", "name": "Nội dung", "value": "Số hồ sơ",
+                       "baseline": view.baseline_period.label_vi, "change": "Thay đổi", "status": "Đánh giá"},
+                      html_columns=("status",))
 
 
 def scored_indicators(view: ServiceView) -> str:
@@ -208,9 +232,12 @@ def breakdown_table(table: pd.DataFrame, by: str) -> str:
 
 def handling_table(summary_table: pd.DataFrame) -> str:
     return html.table(summary_table, {"field": "Lĩnh vực", "dossiers": "Số hồ sơ có kết quả",
-                                      "mean_days": "Trung bình (ngày)", "median_days": "Trung vị (ngày)",
-                                      "max_days": "Lâu nhất (ngày)"},
+                                      "mean_days": "Trung bình (ngày lịch)", "median_days": "Trung vị (ngày lịch)",
+                                      "max_days": "Lâu nhất (ngày lịch)"},
                       {"mean_days": lambda v: fmt.number(v, 1), "median_days": lambda v: fmt.number(v, 1)})
+
+
+RESUPPLIED_VI = "0 (trễ vì yêu cầu bổ sung quá một lần)"
 
 
 def late_list(late: pd.DataFrame, short: bool = False) -> str:
@@ -218,10 +245,14 @@ def late_list(late: pd.DataFrame, short: bool = False) -> str:
     columns = {"dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "field": "Lĩnh vực"}
     if not short:
         columns |= {"received": "Tiếp nhận", "judged_on": "Kết thúc xử lý (hoặc cuối kỳ)", "returned": "Trả kết quả"}
-    columns |= {"due": "Hẹn trả", "days_late_766": "Số ngày trễ (QĐ 766)",
-                "days_late_citizen": "Số ngày trễ với người dân", "apology": "Phiếu xin lỗi"}
+    columns |= {"due": "Hẹn trả", "days_late_766": "Số ngày lịch trễ (QĐ 766)",
+                "days_late_citizen": "Số ngày lịch trễ với người dân", "apology": "Phiếu xin lỗi"}
     dates = {c: fmt.day for c in ("received", "judged_on", "returned", "due")}
     days = {c: (lambda v: "—" if is_missing(v) else fmt.number(v)) for c in ("days_late_766", "days_late_citizen")}
+    if "resupplied" in late:  # late in 2.1 for its supplement requests alone: say why instead of a day count
+        late = late.assign(days_late_766=[
+            RESUPPLIED_VI if r and is_missing(d) else d for d, r in zip(late["days_late_766"], late["resupplied"])])
+        days["days_late_766"] = lambda v: v if isinstance(v, str) else ("—" if is_missing(v) else fmt.number(v))
     returned = {"returned": lambda v: "chưa trả" if is_missing(v) else fmt.day(v)}
     return html.table(late, columns, {**dates, **days, **returned, "apology": _yes_no},
                       empty="Không có hồ sơ trễ hạn.")
@@ -259,7 +290,7 @@ def handling_figure(times: pd.DataFrame) -> Figure:
                tick_labels=order, patch_artist=True, boxprops={"facecolor": "#cfd8dc"},
                medianprops={"color": charts.NEUTRAL})
     ax.set_title("Thời gian giải quyết hồ sơ theo lĩnh vực")
-    ax.set_xlabel("Số ngày từ tiếp nhận đến kết thúc xử lý")
+    ax.set_xlabel("Số ngày lịch từ tiếp nhận đến kết thúc xử lý")
     ax.set_ylabel("Lĩnh vực")
     return fig
 
@@ -296,30 +327,67 @@ def trend_figure(trend: pd.DataFrame, period: Period) -> Figure:
 METHOD_NOTES = [
     "Hai cách tính trễ hạn được nêu riêng: QĐ 766 (chỉ số 2.1) so ngày kết thúc xử lý với ngày hẹn trả, hồ sơ "
     "chưa kết thúc được xét tại ngày cuối kỳ; biểu II.06a so ngày trả kết quả với ngày hẹn trả.",
-    "So sánh theo ngày lịch (không theo giờ): trả lúc 18:00 ngày hẹn trả vẫn là đúng hạn.",
-    "Hồ sơ không được tiếp nhận (trạng thái 3) không được tính ở bất kỳ chỉ tiêu nào.",
+    "Mọi số ngày (số ngày trễ, thời gian giải quyết) là ngày lịch, kể cả thứ Bảy, Chủ nhật và ngày lễ; so sánh "
+    "theo ngày, không theo giờ: trả lúc 18:00 ngày hẹn trả vẫn là đúng hạn.",
+    "Hồ sơ mới đăng ký (trạng thái 1) và không được tiếp nhận (trạng thái 3) chưa phải hồ sơ đã tiếp nhận: không "
+    "được tính ở bất kỳ chỉ tiêu nào.",
+    "Đã giải quyết (biểu II.06a, cột 7–10) chỉ gồm hồ sơ có kết quả (trạng thái 9 hoặc 10) trả trong kỳ. Hồ sơ "
+    "rút hoặc dừng xử lý (trạng thái 7, 8) có ngày trả vẫn là rút/dừng xử lý: không phải trả quá hạn, không trễ "
+    "hạn với người dân, không phải lập phiếu xin lỗi.",
+    "Hồ sơ đã xử lý xong (trạng thái 9) trước hoặc đúng ngày hẹn trả nhưng công dân chưa đến nhận được ghi riêng "
+    "(“đã có kết quả, chờ công dân nhận”): không phải đang giải quyết quá hạn, không trễ hạn với người dân, không "
+    "phải lập phiếu xin lỗi. Xử lý xong sau ngày hẹn trả mà chưa trả thì vẫn là quá hạn.",
+    "Hồ sơ trễ hạn với người dân = đã trả quá hạn (cột 10) + đang giải quyết quá hạn (cột 13); tính một lần và "
+    "dùng chung cho báo cáo này, bảng tổng quan và danh sách phiếu xin lỗi.",
     "Ngày kết thúc xử lý là ngày hoàn thành; nếu trống, lấy ngày trả kết quả. Hồ sơ rút hoặc dừng xử lý không có "
     "ngày nào được coi là kết thúc tại ngày tiếp nhận (không chuyển sang kỳ sau).",
     "Hồ sơ không có ngày hẹn trả không xét được đúng hay trễ hạn: không tính vào 2.1, ghi riêng ở biểu II.06a.",
-    "Biểu II.06a: tổng tiếp nhận = đã giải quyết + đang giải quyết + rút/dừng xử lý không trả kết quả + không có "
-    "ngày hẹn trả.",
-    "Quy tắc của Cổng DVCQG “yêu cầu bổ sung quá một lần tính là trễ hạn” và thời hạn theo quy định khi thiếu "
-    "ngày hẹn trả chưa được áp dụng (tệp xuất không có ngày yêu cầu bổ sung, không có thời hạn luật định).",
+    "Biểu II.06a: tổng tiếp nhận = đã giải quyết + đang giải quyết + đã có kết quả chờ công dân nhận + rút/dừng "
+    "xử lý không trả kết quả + không có ngày hẹn trả.",
+    "Quy tắc của QĐ 766 “yêu cầu bổ sung quá một lần tính là trễ hạn” được áp dụng cho chỉ số 2.1 khi tệp xuất có "
+    "cột số lần yêu cầu bổ sung (biểu II.06a chỉ so ngày, không áp dụng). Thời hạn luật định khi thiếu ngày hẹn "
+    "trả chưa được áp dụng (tệp xuất không có thời hạn giải quyết theo quy định).",
+    "Hồ sơ không ghi hình thức nộp được tính là nộp trực tiếp, như Cổng DVCQG, ở cả cột 5 biểu II.06a và chỉ số "
+    "3.3; số hồ sơ như vậy được nêu trong ghi chú của hai dòng này.",
     "5.4 = 100 − (% trễ hạn + % có phản ánh hoặc đánh giá không hài lòng), trên các hồ sơ được xét ở chỉ số 2.1.",
-    "Số liệu so sánh: cùng kỳ năm 2023, tính từ dữ liệu 2023 theo đúng các quy tắc trên.",
+    "Các chỉ số thành phần 1, 1.1–1.4 và 5.1–5.3 không tính được từ tệp xuất hồ sơ: lấy từ " + MANUAL_SOURCE_VI +
+    " khi có, nếu không ghi “không có dữ liệu — cần …” kèm số liệu cần có, không bỏ qua chỉ tiêu.",
     "Trạng thái của hồ sơ kỳ trước chuyển qua là trạng thái trong tệp xuất chứa hồ sơ đó: nếu tệp năm trước được "
     "xuất khi hồ sơ còn đang giải quyết hoặc chờ trả, hồ sơ vẫn được tính là chưa trả kết quả cho đến khi có tệp "
     "xuất mới hơn ghi ngày trả.",
 ]
 
 
+def satisfaction_side_by_side(view: ServiceView) -> str:
+    """5.4 (counted for the plan's > 95 % target) beside the unit's SIPAS index for the same period."""
+    own = view.rows.loc[view.rows["code"] == "5.4"].iloc[0]
+    rows = [{"what": "5.4 — hài lòng trong tiếp nhận, giải quyết TTHC (QĐ 766, từ hồ sơ một cửa; tính vào chỉ "
+                     "tiêu)", "value": fmt.percent(own["value"]), "status": html.status_badge(own["status"])}]
+    if view.sipas is not None:
+        rows.append({"what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân; đối chiếu, không đếm lại)",
+                     "value": f"{fmt.percent(view.sipas['value'])} (khoảng tin cậy {fmt.percent(view.sipas['ci_low'])}"
+                              f" – {fmt.percent(view.sipas['ci_high'])})",
+                     "status": html.status_badge(view.sipas["status"])})
+    else:
+        rows.append({"what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân)", "value": fmt.NO_DATA,
+                     "status": ""})
+    return (html.paragraph(SATISFACTION_TARGET_VI)
+            + html.table(pd.DataFrame(rows), {"what": "Chỉ số", "value": "Kỳ này", "status": "Đánh giá"},
+                         html_columns=("status",)))
+
+
 def notes(view: ServiceView) -> str:
     lines = list(METHOD_NOTES)
+    year = view.baseline_period.year
+    lines.append(f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND, data/reference/plan/"
+                 f"settings.yaml), tính từ dữ liệu năm {year} theo đúng các quy tắc trên.")
+    lines.append(SATISFACTION_TARGET_VI)
     if view.missing_columns:
         absent = ", ".join(NOTE_COLUMNS_VI[c] for c in OPTIONAL_COLUMNS if c in view.missing_columns)
         lines.append(f"Tệp xuất của đơn vị không có các cột: {absent}; chỉ số nào cần các cột này ghi "
                      f"“{fmt.NO_DATA}”, không ghi 0.")
     lines.extend(view.settings_notes)
+    lines.extend(status_notes("met", "improving", "flat", "worse", "no_baseline", "no_data"))
     return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
 
 
@@ -344,7 +412,11 @@ def show_form_06a(view: ServiceView) -> None:
 
 
 def show_scored(view: ServiceView) -> None:
-    _display(scored_indicators(view) if view.has_data else html.no_data("Chỉ số thành phần QĐ 766"))
+    if not view.has_data:
+        _display(html.no_data("Chỉ số thành phần QĐ 766"))
+        return
+    _display(scored_indicators(view) + html.heading("Chỉ tiêu hài lòng trên 95 %: hai cách đo", 4)
+             + satisfaction_side_by_side(view))
 
 
 def show_breakdown(view: ServiceView) -> None:

@@ -1,7 +1,7 @@
 """What the SIPAS notebook shows: the first-screen summary, tables and dot-and-whisker charts.
 
 Every figure is shown with its interval and n; text from the data is escaped (analysis.report.html);
-charts have Vietnamese titles and axis labels, a 95 % line and the 2023 markers.
+charts have Vietnamese titles and axis labels, a 95 % line and the baseline-year markers.
 """
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import units
+from analysis import fmt, units
 from analysis.collect.sipas import UnitReport
 from analysis.indicators import sipas as index
-from analysis.indicators.long import is_missing
-from analysis import fmt
+from analysis.indicators.long import is_missing, status_notes
+from analysis.indicators.service import SATISFACTION_TARGET_VI
 from analysis.report import charts, html
 
 SOURCE_LABEL = "Phiếu khảo sát sự hài lòng (SIPAS)"
@@ -53,7 +53,7 @@ def no_forms(rep: UnitReport) -> str:
 # ---------------------------------------------------------------- first screen
 
 def summary(rep: UnitReport) -> str:
-    """The overall index with its interval, against the target and 2023, and the sample-size caveat."""
+    """The overall index with its interval, against the target and the baseline year, and the sample-size caveat."""
     if not _has_forms(rep):
         return no_forms(rep)
     row, s = rep.overall, rep.settings
@@ -73,8 +73,12 @@ def summary(rep: UnitReport) -> str:
 def target_sentence(row: pd.Series, s: index.Settings) -> str:
     target = f"trên {fmt.number(s.target)} %" if s.comparison == ">" else f"từ {fmt.number(s.target)} % trở lên"
     head = f"Chỉ tiêu của Kế hoạch 23/KH-UBND: {target}."
-    if row["ci_low"] > s.target if s.comparison == ">" else row["ci_low"] >= s.target:
+    if row["status"] == "met":
         return f"{head} Đạt, kể cả khi tính sai số do cỡ mẫu."
+    if row["ci_low"] > s.target if s.comparison == ">" else row["ci_low"] >= s.target:
+        return (f"{head} Chưa khẳng định được: khoảng tin cậy nằm trên chỉ tiêu nhưng chỉ có "
+                f"{fmt.number(row['n'])} câu trả lời, dưới ngưỡng {fmt.number(index.min_answers(s))} câu trả lời "
+                "cần có để khẳng định (xem ghi chú phương pháp).")
     if row["ci_high"] <= s.target if s.comparison == ">" else row["ci_high"] < s.target:
         return (f"{head} Chưa đạt: còn thiếu {fmt.number(row['gap_to_target'], 1)} điểm, và cả khoảng tin cậy "
                 f"nằm dưới chỉ tiêu.")
@@ -84,19 +88,20 @@ def target_sentence(row: pd.Series, s: index.Settings) -> str:
 
 def baseline_sentence(row: pd.Series, rep: UnitReport) -> str:
     if is_missing(row["baseline"]):
-        return "Chưa có số liệu năm 2023 của đơn vị để so sánh."
+        return f"Chưa có số liệu năm {rep.settings.baseline_period} của đơn vị để so sánh."
     source = "; số liệu mẫu — demo" if rep.baseline.demo else ""
-    head = (f"So với năm 2023 ({fmt.percent(row['baseline'], close_digits(row))}{source}): "
+    year = rep.settings.baseline_period
+    head = (f"So với năm {year} ({fmt.percent(row['baseline'], close_digits(row))}{source}): "
             f"{fmt.signed(row['change_vs_baseline'], 1, 'điểm')}.")
     status = row["status"]
     if status == "improving":
-        return f"{head} Cải thiện: cả khoảng tin cậy nằm trên mức 2023."
+        return f"{head} Cải thiện: cả khoảng tin cậy nằm trên mức {year}."
     if status == "worse":
-        return f"{head} Kém đi: cả khoảng tin cậy nằm dưới mức 2023."
+        return f"{head} Kém đi: cả khoảng tin cậy nằm dưới mức {year}."
     if status == "met":
         verdict = "cao hơn" if row["ci_low"] > row["baseline"] else "chưa khác rõ rệt so với"
-        return f"{head} Chỉ số {verdict} mức 2023 khi tính sai số."
-    return f"{head} Không đổi: khoảng tin cậy vẫn chứa mức 2023, nên chưa thể nói là cải thiện hay giảm."
+        return f"{head} Chỉ số {verdict} mức {year} khi tính sai số."
+    return f"{head} Không đổi: khoảng tin cậy vẫn chứa mức {year}, nên chưa thể nói là cải thiện hay giảm."
 
 
 def close_digits(row: pd.Series) -> int:
@@ -116,7 +121,8 @@ def caveat(rep: UnitReport) -> str:
     return (f"Mỗi con số ở đây được tính từ {fmt.number(rep.estimate.answered)} phiếu, không phải từ mọi người dân "
             f"đến giao dịch. Với cỡ mẫu này, chỉ số chung có thể lệch khoảng ±{fmt.number(half, 1)} điểm và một tiêu "
             f"chí riêng lẻ khoảng ±{fmt.number(criterion_half, 1)} điểm so với ý kiến của toàn bộ người dân. Vì vậy "
-            "báo cáo chỉ ghi “Cải thiện” hay “Kém đi” khi cả khoảng tin cậy nằm hẳn về một phía của mức 2023; "
+            f"báo cáo chỉ ghi “Cải thiện” hay “Kém đi” khi cả khoảng tin cậy nằm hẳn về một phía của mức "
+            f"{rep.settings.baseline_period}; "
             "một thay đổi nhỏ hơn sai số được ghi là “Không đổi”. Cộng dồn cả năm (nhiều phiếu hơn) cho kết luận "
             "chắc chắn hơn một quý.")
 
@@ -130,7 +136,8 @@ def weakest_table(rep: UnitReport) -> str:
                                                                         zip(weak["ci_low"], weak["ci_high"])],
                        badge=weak["status"].map(html.status_badge))
     return html.table(weak, {"label": "Tiêu chí", "value": "Tỷ lệ hài lòng", "range": "Khoảng tin cậy 95 %",
-                             "n": "Số câu trả lời", "baseline": "Năm 2023", "gap_points": "Cách chỉ tiêu (điểm)",
+                             "n": "Số câu trả lời", "baseline": f"Năm {rep.settings.baseline_period}",
+                             "gap_points": "Cách chỉ tiêu (điểm)",
                              "gap_answers": "Cần thêm câu trả lời hài lòng", "badge": "Đánh giá"},
                       formats={"value": fmt.percent, "n": fmt.number, "baseline": fmt.percent,
                                "gap_points": lambda v: fmt.number(v, 1), "gap_answers": fmt.number},
@@ -187,7 +194,7 @@ def criteria_table(rep: UnitReport) -> str:
                            badge=merged["status"].map(html.status_badge))
     return html.table(merged, {"label": "Tiêu chí", "n": "Số câu trả lời", "value": "Hài lòng",
                                "range": "Khoảng tin cậy 95 %", "share_dissatisfied": "Không hài lòng",
-                               "mean_score": "Điểm trung bình (1–5)", "baseline": "Năm 2023",
+                               "mean_score": "Điểm trung bình (1–5)", "baseline": f"Năm {rep.settings.baseline_period}",
                                "gap_answers": "Cần thêm câu trả lời hài lòng", "badge": "Đánh giá"},
                       formats={"n": fmt.number, "value": fmt.percent, "share_dissatisfied": fmt.percent,
                                "mean_score": lambda v: fmt.number(v, 2), "baseline": fmt.percent,
@@ -203,7 +210,7 @@ def elements_table(rep: UnitReport) -> str:
                        range=[interval(a, b) for a, b in zip(rows["ci_low"], rows["ci_high"])],
                        badge=rows["status"].map(html.status_badge))
     return html.table(rows, {"label": "Yếu tố", "n": "Số phiếu", "value": "Chỉ số", "range": "Khoảng tin cậy 95 %",
-                             "baseline": "Năm 2023", "change_vs_baseline": "Thay đổi (điểm)",
+                             "baseline": f"Năm {rep.settings.baseline_period}", "change_vs_baseline": "Thay đổi (điểm)",
                              "gap_to_target": "Cách chỉ tiêu (điểm)", "badge": "Đánh giá", "note": "Ghi chú"},
                       formats={"n": fmt.number, "value": fmt.percent, "baseline": fmt.percent,
                                "change_vs_baseline": lambda v: fmt.signed(v, 1),
@@ -240,7 +247,8 @@ def service_comparison(rep: UnitReport) -> str:
     intro = html.paragraph(
         "Chỉ số 5.4 của Bộ chỉ số phục vụ người dân, doanh nghiệp (QĐ 766/QĐ-TTg) được tính từ hồ sơ một cửa "
         "(100 % trừ tỷ lệ hồ sơ trễ hạn và tỷ lệ có phản ánh, đánh giá không hài lòng), còn SIPAS hỏi trực tiếp "
-        "người dân. Hai cách nhìn bổ sung cho nhau; chênh lệch lớn giữa chúng là điều đáng tìm hiểu.")
+        "người dân. Hai cách nhìn bổ sung cho nhau; chênh lệch lớn giữa chúng là điều đáng tìm hiểu. "
+        + SATISFACTION_TARGET_VI)
     if rep.service is None or rep.service.empty:
         return intro + html.no_data(f"Chỉ số 5.4 của {rep.unit} trong {rep.period.label_vi}")
     row = rep.service.iloc[0]
@@ -265,23 +273,36 @@ def published_table(rep: UnitReport) -> str:
                                      "source": "Nguồn"}, formats={"value": fmt.percent})
 
 
+def _floor_text(s: index.Settings) -> str:
+    """The boundary rule, said once for criteria, elements and the index."""
+    if s.met_rule != "interval_beyond_target":
+        return ""
+    floor = index.min_answers(s)
+    return (f", và có ít nhất {fmt.number(floor)} câu trả lời — cùng một ngưỡng cho tiêu chí, yếu tố và chỉ số "
+            f"chung: với ít hơn {fmt.number(floor)} câu trả lời, kể cả khi 100 % hài lòng, cận dưới Wilson vẫn "
+            f"không vượt {fmt.number(s.target)} %, nên không khẳng định được; khoảng bootstrap của yếu tố và chỉ "
+            "số chung có thể thu về [100, 100] với ít phiếu, nên ngưỡng này được áp dụng cho cả hai")
+
+
 def method_notes(rep: UnitReport) -> str:
     """Which settings this report used (none of them is official) and how answers were read."""
     s = rep.settings
     baseline = (f"{rep.baseline.file} (số liệu mẫu — demo, không phải kết quả thật)" if rep.baseline.demo
-                else rep.baseline.file or "không có tệp mốc 2023")
+                else rep.baseline.file or f"không có tệp mốc năm {rep.settings.baseline_period}")
     items = [
-        f"Tỷ lệ hài lòng của một tiêu chí = số câu trả lời “Hài lòng” hoặc “Rất hài lòng” / số câu trả lời hợp lệ. "
-        f"Không trả lời, “Không ý kiến”, mã 0 và 9 không được tính vào mẫu số.",
+        "Tỷ lệ hài lòng của một tiêu chí = số câu trả lời “Hài lòng” hoặc “Rất hài lòng” / số câu trả lời hợp lệ. "
+        "Không trả lời, “Không ý kiến”, mã 0 và 9 không được tính vào mẫu số.",
         f"Yếu tố = {AGGREGATION_VI[s.element_rule]}; chỉ số chung = {OVERALL_AGGREGATION_VI[s.overall_rule]}. "
         "Văn bản chính thức về cách cộng gộp chưa tìm thấy: đây là thiết lập trong data/reference/sipas/settings.yaml.",
         f"Khoảng tin cậy {fmt.number(s.confidence * 100)} %: tiêu chí theo phương pháp Wilson; yếu tố và chỉ số "
         f"chung theo bootstrap lấy mẫu lại cả phiếu ({fmt.number(s.replicates)} lần, hạt giống {s.seed}, "
         "nên báo cáo chạy lại cho cùng kết quả).",
         f"Chỉ tiêu trên {fmt.number(s.target)} % (Kế hoạch 23/KH-UBND) áp dụng cho chỉ số chung, từng yếu tố và "
-        f"từng tiêu chí. “Đạt chỉ tiêu” khi {MET_RULE_VI[s.met_rule]}. “Cần thêm câu trả lời hài lòng” = số câu trả "
-        "lời hài lòng tối thiểu cần có thêm, với cùng số câu trả lời, để vượt chỉ tiêu.",
-        f"Mốc 2023: {baseline}. “Cải thiện”/“Kém đi” chỉ khi cả khoảng tin cậy nằm hẳn trên/dưới mốc; "
+        f"từng tiêu chí. “Đạt chỉ tiêu” khi {MET_RULE_VI[s.met_rule]}{_floor_text(s)}. “Cần thêm câu trả lời hài "
+        "lòng” = số câu trả lời hài lòng tối thiểu cần có thêm, với cùng số câu trả lời, để vượt chỉ tiêu.",
+        *status_notes("met", "improving", "flat", "worse", "no_baseline", "no_data"),
+        f"Mốc năm {s.baseline_period} (năm gốc của Kế hoạch 23/KH-UBND, data/reference/plan/settings.yaml): "
+        f"{baseline}. “Cải thiện”/“Kém đi” chỉ khi cả khoảng tin cậy nằm hẳn trên/dưới mốc; "
         "ngược lại là “Không đổi”.",
         f"Nhóm người trả lời chỉ được tính khi có từ {s.min_group_answers} câu trả lời trở lên; nhóm nhỏ hơn được "
         "ghi là “nhóm quá nhỏ”.",
@@ -294,8 +315,8 @@ def method_notes(rep: UnitReport) -> str:
 
 # ---------------------------------------------------------------- charts
 
-def _whiskers(ax, labels: list[str], values, lows, highs, baselines, target: float) -> None:
-    """Horizontal dot-and-whisker rows (top to bottom), coloured against the target, with 2023 markers."""
+def _whiskers(ax, labels: list[str], values, lows, highs, baselines, target: float, baseline_year: str) -> None:
+    """Horizontal dot-and-whisker rows (top to bottom), coloured against the target, with baseline-year markers."""
     from matplotlib.lines import Line2D
 
     y = np.arange(len(labels))[::-1]
@@ -315,7 +336,7 @@ def _whiskers(ax, labels: list[str], values, lows, highs, baselines, target: flo
                Line2D([], [], color=charts.NEUTRAL, marker="o", label="chưa chắc (khoảng chứa chỉ tiêu)"),
                Line2D([], [], color=charts.GOOD, marker="o", label="cả khoảng trên chỉ tiêu"),
                Line2D([], [], color=charts.BASELINE, marker="D", markerfacecolor="none", linestyle="",
-                      label="năm 2023"),
+                      label=f"năm {baseline_year}"),
                Line2D([], [], color=charts.TARGET, linestyle="--", label=f"chỉ tiêu {fmt.number(target)} %")]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.4, -0.2 if len(labels) < 10 else -0.06),
               ncol=3, fontsize=8, frameon=False)
@@ -328,7 +349,8 @@ def elements_chart(rep: UnitReport):
     rows = rep.long[rep.long["level"] != "criterion"]
     labels = [("Chỉ số chung" if c == index.OVERALL else f"{c} {n}") for c, n in zip(rows["code"], rows["name"])]
     fig, ax = plt.subplots(figsize=(8, 3.6))
-    _whiskers(ax, labels, rows["value"], rows["ci_low"], rows["ci_high"], rows["baseline"], rep.settings.target)
+    _whiskers(ax, labels, rows["value"], rows["ci_low"], rows["ci_high"], rows["baseline"], rep.settings.target,
+              rep.settings.baseline_period)
     ax.get_yticklabels()[-1].set_fontweight("bold")
     ax.axhline(0.5, color="#cfd8dc", linewidth=0.8)
     ax.set_title(f"Năm yếu tố và chỉ số chung — {rep.period.label_vi}")
@@ -342,7 +364,8 @@ def criteria_chart(rep: UnitReport):
     rows = rep.long[rep.long["level"] == "criterion"]
     labels = [f"{c} {_short(n)}" for c, n in zip(rows["code"], rows["name"])]
     fig, ax = plt.subplots(figsize=(8.5, 8))
-    _whiskers(ax, labels, rows["value"], rows["ci_low"], rows["ci_high"], rows["baseline"], rep.settings.target)
+    _whiskers(ax, labels, rows["value"], rows["ci_low"], rows["ci_high"], rows["baseline"], rep.settings.target,
+              rep.settings.baseline_period)
     ax.set_title(f"22 tiêu chí: tỷ lệ hài lòng và khoảng tin cậy 95 % — {rep.period.label_vi}")
     return fig
 
@@ -352,7 +375,7 @@ def _short(text: str, width: int = 44) -> str:
 
 
 def trend_chart(rep: UnitReport):
-    """The overall index quarter by quarter, with intervals, the 2023 level and the target."""
+    """The overall index quarter by quarter, with intervals, the baseline-year level and the target."""
     trend = rep.trend
     if trend is None or trend.empty or trend["n"].fillna(0).eq(0).all():
         display(HTML(no_forms(rep)))
@@ -366,7 +389,7 @@ def trend_chart(rep: UnitReport):
     ax.axhline(rep.settings.target, color=charts.TARGET, linestyle="--", label=f"Chỉ tiêu {fmt.number(rep.settings.target)} %")
     baseline = rep.overall["baseline"]
     if not is_missing(baseline):
-        ax.axhline(float(baseline), color=charts.BASELINE, linestyle=":", label="Năm 2023")
+        ax.axhline(float(baseline), color=charts.BASELINE, linestyle=":", label=f"Năm {rep.settings.baseline_period}")
     ax.set_xticks(x, [label.replace("/", "\n") for label in trend["label"]], fontsize=8)
     for xi, n in zip(x, trend["n"]):
         ax.annotate(f"{int(n)} phiếu", (xi, 0.02), xycoords=("data", "axes fraction"), ha="center", va="bottom",

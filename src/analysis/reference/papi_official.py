@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ingest.papi_reference import OFFICIAL_FILE, dimensions, reference_path
-from analysis.ingest.tables import IngestError, decode_text
+from analysis.errors import ReferenceFileError
+from analysis.ingest.tables import decode_text
+from analysis.reference.papi import OFFICIAL_FILE, dimensions, reference_path
 from analysis.text import nfc
 
 DIMENSIONS = [f"D{i}" for i in range(1, 9)]
@@ -28,11 +29,11 @@ def read_official(path: Path | None = None, dims: pd.DataFrame | None = None) ->
     """province, region, year, D1…D8 and total (Float64, NA = not scored), n_dims, n_expected, source_row."""
     path = path or reference_path(OFFICIAL_FILE)
     if not path.exists():
-        raise IngestError(f"{path.name}: the official PAPI file was not found in {path.parent}")
+        raise ReferenceFileError(path.name, f"the official PAPI file was not found in {path.parent}")
     raw = pd.read_csv(io.StringIO(decode_text(path.read_bytes(), path.name)), dtype=str, keep_default_na=False)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
-        raise IngestError(f"{path.name}: missing column(s) {', '.join(missing)} "
+        raise ReferenceFileError(path.name, f"missing column(s) {', '.join(missing)} "
                           f"(expected {', '.join(REQUIRED)}[, n_dims])")
     raw = raw.apply(lambda column: column.map(nfc))
     lines = pd.Series(range(2, len(raw) + 2), index=raw.index)  # the header is line 1, as in Excel
@@ -86,8 +87,8 @@ class CellProblems:
             return
         problems = self.problems
         shown, more = problems[:MAX_LISTED], len(problems) - MAX_LISTED
-        raise IngestError("\n".join([f"{self.name}: {len(problems)} problem(s); the file was not used:",
-                                     *shown, *([f"… and {more} more"] if more > 0 else [])]))
+        raise ReferenceFileError(self.name, "\n".join([f"{len(problems)} problem(s); the file was not used:",
+                                                       *shown, *([f"… and {more} more"] if more > 0 else [])]))
 
 
 def _parse_official(checker: CellProblems, dims: pd.DataFrame) -> pd.DataFrame:
@@ -129,8 +130,9 @@ def _check_dimension_count(checker: CellProblems, scored: pd.DataFrame, expected
     count = expected.sum(axis=1).astype("string")
     total = total.mask(checker.bad_cell)  # a row with an unreadable or impossible cell: that cell is the news
     for code in DIMENSIONS:
-        checker.where(~checker.bad_cell & scored[code] & ~expected[code], code, f"{code} is scored in " + year.astype("string")
-                      + ", but PAPI had " + count + " dimensions that year")
+        checker.where(~checker.bad_cell & scored[code] & ~expected[code], code,
+                      f"{code} is scored in " + year.astype("string") + ", but PAPI had " + count
+                      + " dimensions that year")
         checker.where(total.notna() & expected[code] & ~scored[code], code,
                       "blank, but the row has a total: a total needs all " + count + " dimensions of its year")
     complete = (scored == expected).all(axis=1)

@@ -1,43 +1,29 @@
-"""PAR INDEX criteria sets (bộ tiêu chí): read one per year, check the tree, map codes between years.
+"""PAR INDEX reference files (data/reference/par/): the criteria set of each year, checked as a tree, the
+code mapping between years, owners, rating bands, the score-sheet aliases and the published provincial results.
 
-A set is a tree: fields (lĩnh vực) at depth 1, criteria (tiêu chí) at depth 2, sub-criteria (tiêu chí thành
-phần) below; a parent's maximum is the sum of its children's, the fields add up to the set's total. Leaves
-carry the points; everything above is computed from them. Sets change between years, so comparing two
-years goes through ``counterparts`` — a criterion without one is named, never compared by its code alone.
-The readers do file I/O (reference files, like plan.py); the tree helpers are pure.
+Every problem is a ``ReferenceFileError`` naming the file, the line and what is wrong; what the readers hand on
+(a ``CriteriaSet``, plain frames) goes to the pure functions of ``analysis.par_tree``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
-from analysis.ingest.tables import AliasTable, IngestError, find_header, read_sheets, records_under, text_column
+from analysis.errors import ReferenceFileError
+from analysis.ingest.tables import AliasTable, find_header, read_sheets, records_under, text_column
+from analysis.par_tree import CriteriaError, CriteriaSet, counterparts, lineage
+from analysis.reference import aliases, checks
 from analysis.text import fold
 
 CRITERIA_COLUMNS = ("code", "parent", "name", "max_points", "method", "evidence")
 METHODS = ("appraisal", "survey")
-METHOD_VI = {"appraisal": "thẩm định", "survey": "điều tra xã hội học"}
 LEVEL_BY_DEPTH = {0: "index", 1: "group", 2: "criterion"}  # deeper nodes are sub-criteria
-LEVEL_VI = {"index": "Tổng", "group": "Lĩnh vực", "criterion": "Tiêu chí", "subcriterion": "Tiêu chí thành phần"}
-TOTAL = "total"  # the code of the unit total in the long format
 TOLERANCE = 1e-6  # maxima are written to at most 2 decimals
 CRITERIA_ALIASES = AliasTable({fold(c): c for c in CRITERIA_COLUMNS})
-
-
-class CriteriaError(IngestError):
-    """A criteria set, mapping or settings file that cannot be used; the message lists every problem."""
-
-
-@dataclass(frozen=True)
-class CriteriaSet:
-    year: int
-    file: str
-    total_points: float
-    status: str  # "sample" or "official"
-    tree: pd.DataFrame  # code, parent, name, max_points, method, evidence, line, depth, level, is_leaf, field
+SCORE_ALIASES = "score_aliases.csv"
+PROVINCE_FILE = "tay-ninh-cchc-2023-qd2729.csv"
 
 
 def folder_of(folder: Path | None) -> Path:
@@ -62,21 +48,8 @@ def _table_rows(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     sheet = read_sheets(path)[0]
     header = find_header(sheet, CRITERIA_ALIASES, required)
     if header is None:
-        raise CriteriaError(f"{path.name}: no header row with the columns {', '.join(required)}")
+        raise ReferenceFileError(checks.label(path), f"no header row with the columns {', '.join(required)}")
     return records_under(sheet, header).frame.rename(columns={"source_row": "line"})
-
-
-def lineage(tree: pd.DataFrame) -> pd.DataFrame:
-    """Every (ancestor, code, distance) pair of the tree, each node its own ancestor at distance 0."""
-    parent_of = tree.set_index("code")["parent"]
-    pairs, distance = [], 0
-    step = pd.DataFrame({"ancestor": tree["code"], "code": tree["code"]})
-    while len(step) and distance <= len(tree):  # deeper than the tree is long = a cycle, which tree_problems reports
-        pairs.append(step.assign(distance=distance))
-        up = step["ancestor"].map(parent_of)
-        step = pd.DataFrame({"ancestor": up, "code": step["code"]})[up.notna() & (up != "")]
-        distance += 1
-    return pd.concat(pairs, ignore_index=True).astype({"ancestor": "string", "code": "string"})
 
 
 def tree_problems(tree: pd.DataFrame, total_points: float | None) -> list[str]:
@@ -113,7 +86,7 @@ def tree_problems(tree: pd.DataFrame, total_points: float | None) -> list[str]:
 
 def build_tree(raw: pd.DataFrame, total_points: float | None, file_name: str) -> pd.DataFrame:
     """Raw rows (code, parent, name, max_points, method, evidence, line) -> a checked tree with depth,
-    level, is_leaf and field; a CriteriaError listing every problem otherwise."""
+    level, is_leaf and field; a ReferenceFileError listing every problem otherwise."""
     blank = pd.Series(None, index=raw.index, dtype=object)
     tree = pd.DataFrame({"code": text_column(raw["code"]), "parent": text_column(raw.get("parent", blank)),
                          "name": text_column(raw["name"])})
@@ -125,7 +98,7 @@ def build_tree(raw: pd.DataFrame, total_points: float | None, file_name: str) ->
                 for line, value in zip(tree["line"][bad], raw.loc[bad, "max_points"])]
     problems += tree_problems(tree, total_points)
     if problems:
-        raise CriteriaError(f"{file_name}: " + "; ".join(problems))
+        raise ReferenceFileError(file_name, "; ".join(problems))
     depth = lineage(tree).groupby("code")["distance"].max() + 1
     tree["depth"] = tree["code"].map(depth).astype("int64")
     tree["level"] = tree["depth"].map(LEVEL_BY_DEPTH).fillna("subcriterion")
@@ -135,38 +108,32 @@ def build_tree(raw: pd.DataFrame, total_points: float | None, file_name: str) ->
     return tree.reset_index(drop=True)
 
 
-def with_total(tree: pd.DataFrame) -> pd.DataFrame:
-    """The tree under one root node ``total`` (depth 0, level "index") whose children are the fields."""
-    root = pd.DataFrame({"code": [TOTAL], "parent": [pd.NA], "name": ["Tổng điểm"],
-                         "max_points": [tree.loc[tree["depth"] == 1, "max_points"].sum()], "method": [pd.NA],
-                         "evidence": [pd.NA], "line": [0], "depth": [0], "level": ["index"], "is_leaf": [False],
-                         "field": [pd.NA]})
-    children = tree.assign(parent=tree["parent"].fillna(TOTAL))
-    return pd.concat([root.astype(tree.dtypes.to_dict()), children], ignore_index=True)
-
-
 def read_index(folder: Path | None = None) -> pd.DataFrame:
     """criteria_sets.csv: year, file, total_points, status, note."""
-    frame = pd.read_csv(folder_of(folder) / "criteria_sets.csv", comment="#", dtype=str).fillna("")
-    frame["year"] = frame["year"].astype(int)
-    frame["total_points"] = pd.to_numeric(frame["total_points"], errors="coerce")
-    return frame
+    path = folder_of(folder) / "criteria_sets.csv"
+    frame = checks.read_csv(path, ("year", "file", "total_points", "status")).fillna("")
+    frame["year"] = checks.numbers(frame, "year", path).astype(int)
+    frame["total_points"] = checks.numbers(frame, "total_points", path, blank_ok=True)
+    checks.one_of(frame, "status", ("sample", "official"), path)
+    checks.unique(frame, ["year"], path)
+    return frame.drop(columns=checks.LINE)
 
 
 def read_set(year: int, folder: Path | None = None) -> CriteriaSet:
-    """The checked criteria set of ``year``; a CriteriaError when it is missing or broken."""
+    """The checked criteria set of ``year``; a ReferenceFileError when it is missing or broken."""
     index = read_index(folder)
     entry = index[index["year"] == year]
     if entry.empty:
-        raise CriteriaError(f"criteria_sets.csv: no criteria set for {year} (known: "
-                            f"{', '.join(map(str, index['year']))})")
+        raise ReferenceFileError("par/criteria_sets.csv", f"no criteria set for {year} (known: "
+                                 f"{', '.join(map(str, index['year']))})")
     entry = entry.iloc[0]
     path = folder_of(folder) / entry["file"]
     if not path.exists():
-        raise CriteriaError(f"criteria_sets.csv: the criteria set file {entry['file']!r} of {year} does not exist")
+        raise ReferenceFileError("par/criteria_sets.csv", f"the criteria set file {entry['file']!r} of {year} "
+                                 "does not exist", column="file")
     total = None if pd.isna(entry["total_points"]) else float(entry["total_points"])
     raw = _table_rows(path, ("code", "name", "max_points"))
-    return CriteriaSet(year, entry["file"], total, entry["status"], build_tree(raw, total, path.name))
+    return CriteriaSet(year, entry["file"], total, entry["status"], build_tree(raw, total, checks.label(path)))
 
 
 def read_sets(folder: Path | None = None) -> dict[int, CriteriaSet]:
@@ -175,44 +142,14 @@ def read_sets(folder: Path | None = None) -> dict[int, CriteriaSet]:
 
 # ---------------------------------------------------------------- between years
 
-def counterparts(mapping: pd.DataFrame, tree_from: pd.DataFrame, tree_to: pd.DataFrame) -> pd.DataFrame:
-    """One row per code of either year: code_from, code_to (NA = no counterpart), change, note.
-
-    ``mapping`` lists only what changed (columns code_from, code_to, change, note); a code present in both
-    trees and not claimed by a mapping row on either side is the same criterion ("same").
-    """
-    listed = mapping.assign(code_from=text_column(mapping["code_from"]), code_to=text_column(mapping["code_to"]))
-    problems = []
-    for side, tree, year_side in [("code_from", tree_from, "first"), ("code_to", tree_to, "second")]:
-        codes = listed[side].dropna()
-        problems += [f"code {c} is not in the {year_side} year's set" for c in codes[~codes.isin(tree["code"])]]
-        problems += [f"code {c} is listed more than once" for c in codes[codes.duplicated()].unique()]
-    if (listed["code_from"].isna() & listed["code_to"].isna()).any():
-        problems.append("a row names no code")
-    if problems:
-        raise CriteriaError("; ".join(problems))
-    same = tree_from.loc[tree_from["code"].isin(tree_to["code"]), ["code"]]
-    same = same[~same["code"].isin(listed["code_from"].dropna()) & ~same["code"].isin(listed["code_to"].dropna())]
-    same = pd.DataFrame({"code_from": same["code"], "code_to": same["code"], "change": "same", "note": pd.NA})
-    pairs = pd.concat([listed[["code_from", "code_to", "change", "note"]], same], ignore_index=True)
-    orphans_from = tree_from.loc[~tree_from["code"].isin(pairs["code_from"].dropna()), "code"]
-    orphans_to = tree_to.loc[~tree_to["code"].isin(pairs["code_to"].dropna()), "code"]
-    orphans = pd.concat([pd.DataFrame({"code_from": orphans_from, "code_to": pd.NA, "change": "dropped"}),
-                         pd.DataFrame({"code_from": pd.NA, "code_to": orphans_to, "change": "new"})])
-    pairs = pd.concat([pairs, orphans.assign(note="không có trong bảng đối chiếu")], ignore_index=True)
-    return pairs.astype("string").reset_index(drop=True)
-
-
 def read_mapping(year_from: int, year_to: int, sets: dict[int, CriteriaSet],
                  folder: Path | None = None) -> pd.DataFrame:
     """counterparts() of two years from mapping_<from>_<to>.csv (absent file = every code maps to itself)."""
     path = folder_of(folder) / f"mapping_{year_from}_{year_to}.csv"
     if path.exists():
-        raw = pd.read_csv(path, comment="#", dtype=str)
+        raw = checks.read_csv(path, (f"code_{year_from}", f"code_{year_to}")).drop(columns=checks.LINE)
         mapping = raw.rename(columns={f"code_{year_from}": "code_from", f"code_{year_to}": "code_to"})
-        missing = {"code_from", "code_to"} - set(mapping.columns)
-        if missing:
-            raise CriteriaError(f"{path.name}: columns code_{year_from} and code_{year_to} are required")
+        mapping = mapping.assign(code_from=text_column(mapping["code_from"]), code_to=text_column(mapping["code_to"]))
         for column in ("change", "note"):
             if column not in mapping:
                 mapping[column] = pd.NA
@@ -221,28 +158,39 @@ def read_mapping(year_from: int, year_to: int, sets: dict[int, CriteriaSet],
     try:
         return counterparts(mapping, sets[year_from].tree, sets[year_to].tree)
     except CriteriaError as exc:
-        raise CriteriaError(f"{path.name}: {exc}") from None
+        raise ReferenceFileError(checks.label(path), str(exc)) from None
 
 
 # ---------------------------------------------------------------- owners and ratings
 
 def read_owners(folder: Path | None = None) -> pd.DataFrame:
     """owners.csv: code, owner, plan_section, basis."""
-    return pd.read_csv(folder_of(folder) / "owners.csv", comment="#", dtype=str).fillna("").astype("string")
-
-
-def owner_of(tree: pd.DataFrame, owners: pd.DataFrame) -> pd.Series:
-    """code -> owner of its most specific listed ancestor (itself included); NA where none is listed."""
-    found = lineage(tree).merge(owners[["code", "owner"]].rename(columns={"code": "ancestor"}), on="ancestor")
-    best = found.sort_values(["code", "distance"]).drop_duplicates("code")
-    return tree["code"].map(best.set_index("code")["owner"]).astype("string").rename("owner")
+    path = folder_of(folder) / "owners.csv"
+    return checks.read_csv(path, ("code", "owner")).drop(columns=checks.LINE).fillna("").astype("string")
 
 
 def read_ratings(folder: Path | None = None) -> pd.DataFrame:
     """ratings.csv: rating, min_percent, source — highest band first."""
     path = folder_of(folder) / "ratings.csv"
-    frame = pd.read_csv(path, comment="#", dtype={"rating": str, "source": str})
-    frame["min_percent"] = pd.to_numeric(frame["min_percent"], errors="coerce")
-    if frame["min_percent"].isna().any() or frame.empty:
-        raise CriteriaError(f"{path.name}: every band needs a numeric min_percent")
+    frame = checks.read_csv(path, ("rating", "min_percent"))
+    if frame.empty:
+        raise ReferenceFileError(checks.label(path), "no rating band is listed")
+    frame["min_percent"] = checks.numbers(frame, "min_percent", path)
+    frame = frame.drop(columns=checks.LINE)
     return frame.sort_values("min_percent", ascending=False).reset_index(drop=True)
+
+
+def score_aliases(path: Path | None = None) -> AliasTable:
+    """How the columns of a PAR score sheet may be spelt (score_aliases.csv)."""
+    return aliases.read(path or folder_of(None) / SCORE_ALIASES)
+
+
+def province_results(folder: Path | None = None) -> pd.DataFrame:
+    """The published QĐ 2729 results of the province's wards and communes (as numbers where numeric)."""
+    path = folder_of(folder) / PROVINCE_FILE
+    frame = checks.read_csv(path, ("unit", "unit_type", "max_points", "appraised_points", "ratio_percent",
+                                   "rating", "rank_in_type"), dtype=None)
+    checks.numbers(frame, "ratio_percent", path)  # published for every unit; the points only for some
+    for column in ("max_points", "appraised_points", "rank_in_type"):
+        checks.numbers(frame, column, path, blank_ok=True)
+    return frame.drop(columns=checks.LINE)

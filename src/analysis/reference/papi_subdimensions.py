@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ingest.papi import CellProblems
-from analysis.ingest.papi_reference import (DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE, reference_path,
-                                            subdimensions)
-from analysis.ingest.tables import IngestError, decode_text
+from analysis.errors import ReferenceFileError
+from analysis.ingest.tables import decode_text
+from analysis.reference.papi import DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE, reference_path, subdimensions
+from analysis.reference.papi_official import CellProblems
 from analysis.text import fold, nfc
 
 REQUIRED = ("province", "year", "code", "score")
@@ -45,7 +45,7 @@ def read_subdimensions(path: Path, official: pd.DataFrame, subs: pd.DataFrame | 
     raw, lines = _read_lines(path)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
-        raise IngestError(f"{path.name}: missing column(s) {', '.join(missing)} (expected {', '.join(REQUIRED)})")
+        raise ReferenceFileError(path.name, f"missing column(s) {', '.join(missing)} (expected {', '.join(REQUIRED)})")
     labels = raw["province"] + " " + raw["year"] + " " + raw["code"]
     checker = CellProblems(path.name, raw, lines, labels)
     year = checker.whole_number("year")
@@ -78,12 +78,12 @@ def read_subdimensions(path: Path, official: pd.DataFrame, subs: pd.DataFrame | 
 def _read_lines(path: Path) -> tuple[pd.DataFrame, pd.Series]:
     """The CSV below its ``#`` comment header, as NFC text, with each record's line number in the file."""
     if not path.exists():
-        raise IngestError(f"{path.name}: file not found in {path.parent}")
+        raise ReferenceFileError(path.name, f"file not found in {path.parent}")
     text = decode_text(path.read_bytes(), path.name)
     kept = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
             if line.strip() and not line.lstrip().startswith("#")]
     if not kept:
-        raise IngestError(f"{path.name}: no header line (expected {', '.join(REQUIRED)})")
+        raise ReferenceFileError(path.name, f"no header line (expected {', '.join(REQUIRED)})")
     rows = list(csv.reader(io.StringIO("\n".join(line for _, line in kept))))
     header = [nfc(cell) for cell in rows[0]]
     body = [row + [""] * (len(header) - len(row)) for row in rows[1:]]
