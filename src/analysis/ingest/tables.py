@@ -507,7 +507,7 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
             group_at.append(offset)
             group_labels.append(label)
         elif _is_footer_cell(cells[0]):
-            kind_of[line], in_footer = KIND_FOOTER, line > last_data
+            kind, in_footer = KIND_FOOTER, offset > last_data
         elif in_footer:
             kind = KIND_AFTER
         if kind:
