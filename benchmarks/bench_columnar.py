@@ -1,16 +1,16 @@
-"""Columnar ingest, side by side in one run: this checkout against another one (``--before SRC``), and DuckDB.
+"""Columnar ingest, side by side in one run: this checkout against others (``--before NAME=SRC``), and DuckDB.
 
 Uses the province generator of ``bench_province.py`` (100 units, dossiers of 2024 as one system CSV, written
 vectorised) into ``--work`` (kept between runs: the data is built once). Each step runs in its own process and
 is measured from outside with ``wait4`` (wall time, peak RSS of that process); load averages are printed with
 every step (the machine is shared). Steps, in turns so that load changes hit both sides alike:
 
-- ingest of the CSV (``python -m analysis ingest``) by this checkout and by ``--before`` (when given);
+- ingest of the CSV (``python -m analysis ingest``) by this checkout and by each ``--before``;
 - indicators of the four quarters from the processed folder (``collect.all_rows``), by each;
 - DuckDB computing the core counts (received, on time, late, online per unit and quarter) from the same CSV;
 - ingest of a 100,000-row xlsx (the same dossiers, one sheet, text cells), by each: rows per second.
 
-    .venv/bin/python benchmarks/bench_columnar.py [--rows 1000000] [--before /path/to/old/src] [--work DIR]
+    .venv/bin/python benchmarks/bench_columnar.py [--rows 1000000] [--before old=/path/to/old/src] [--work DIR]
 """
 from __future__ import annotations
 
@@ -29,8 +29,19 @@ sys.path.insert(0, str(HERE))
 XLSX_ROWS = 100_000
 
 
+def root_for(work: Path, name: str, src: Path) -> Path:
+    """A CHISO_ROOT for one side: that checkout's reference files (their layout may differ), with 100 units."""
+    import bench_province as province
+
+    root = work / f"root_{name}"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(src.parent / "data" / "reference", root / "data" / "reference")
+    province.province_units(root / "data" / "reference")
+    return root
+
+
 def generate(work: Path, rows: int) -> None:
-    """The bench root (reference with 100 units) and raw folders: CSV of ``rows`` dossiers, 100,000-row xlsx."""
+    """The raw folders: a CSV of ``rows`` dossiers of 100 units, and a 100,000-row xlsx of the same dossiers."""
     import numpy as np
 
     import bench_province as province
@@ -38,9 +49,7 @@ def generate(work: Path, rows: int) -> None:
     if (work / "done").exists() and (work / "done").read_text() == str(rows):
         return
     shutil.rmtree(work, ignore_errors=True)
-    root = work / "root"
-    shutil.copytree(REPO / "data" / "reference", root / "data" / "reference")
-    units = province.province_units(root / "data" / "reference")
+    units = province.province_units(root_for(work, "after", REPO / "src") / "data" / "reference")
     table = province.dossiers(units, rows, np.random.default_rng(province.SEED))
     (work / "raw_csv" / "one_stop").mkdir(parents=True)
     import pyarrow.csv as pacsv
@@ -98,28 +107,31 @@ def run(argv: list[str], env: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--before", type=Path, help="src folder of the code to compare with (e.g. a git archive)")
+    parser.add_argument("--before", action="append", default=[], metavar="NAME=SRC",
+                        help="another checkout's src folder to compare with (e.g. a git archive), repeatable")
     parser.add_argument("--work", type=Path, default=Path("/tmp/chiso_bench_columnar"))
     args = parser.parse_args()
     generate(args.work, args.rows)
     python = sys.executable
     sides = {"after": str(REPO / "src")}
-    if args.before:
-        sides["before"] = str(args.before.resolve())
+    for named in args.before:
+        name, _, src = named.partition("=")
+        sides[name] = str(Path(src).resolve())
     results: dict = {"rows": args.rows, "cores": os.cpu_count(), "load_at_start": os.getloadavg()}
     for side, src in sides.items():
-        env = {**os.environ, "PYTHONPATH": src, "CHISO_ROOT": str(args.work / "root"), "PYTHONUTF8": "1"}
+        root = root_for(args.work, side, Path(src))
+        env = {**os.environ, "PYTHONPATH": src, "CHISO_ROOT": str(root), "PYTHONUTF8": "1"}
         for kind in ("csv", "xlsx"):
             out = args.work / f"processed_{kind}_{side}"
             shutil.rmtree(out, ignore_errors=True)
             step = run([python, "-m", "analysis", "ingest", "--raw", str(args.work / f"raw_{kind}"), "--out",
                         str(out)], env)
             results[f"ingest_{kind}_{side}"] = step
-            print(f"ingest {kind:4} {side:6} {step['wall_s']:7.2f} s  peak {step['peak_rss_mb']:5} MB  "
+            print(f"ingest {kind:4} {side:8} {step['wall_s']:7.2f} s  peak {step['peak_rss_mb']:5} MB  "
                   f"load {step['load_1m']}", flush=True)
         step = run([python, "-c", INDICATORS, str(args.work / f"processed_csv_{side}")], env)
         results[f"indicators_{side}"] = step
-        print(f"indicators  {side:6} {step['wall_s']:7.2f} s  (computation {step['seconds']} s)  "
+        print(f"indicators  {side:8} {step['wall_s']:7.2f} s  (computation {step['seconds']} s)  "
               f"peak {step['peak_rss_mb']:5} MB  load {step['load_1m']}", flush=True)
         step = run([python, "-c", DUCKDB, str(args.work / "raw_csv" / "one_stop" / "province.csv")], env)
         results[f"duckdb_{side}"] = step
