@@ -2,7 +2,7 @@
 
 Uses the province generator of ``bench_province.py`` (100 units, dossiers of 2024 as one system CSV, written
 vectorised) into ``--work`` (kept between runs: the data is built once). Each step runs in its own process and
-is measured from outside with ``wait4`` (wall time, peak RSS of that process); load averages are printed with
+is measured from outside (``bench_province.run_step``: wall time, peak RSS of that process); load averages are printed with
 every step (the machine is shared). Steps, in turns so that load changes hit both sides alike:
 
 - ingest of the CSV (``python -m analysis ingest``) by this checkout and by each ``--before``;
@@ -18,9 +18,7 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -42,9 +40,8 @@ def root_for(work: Path, name: str, src: Path) -> Path:
 
 def generate(work: Path, rows: int) -> None:
     """The raw folders: a CSV of ``rows`` dossiers of 100 units, and a 100,000-row xlsx of the same dossiers."""
-    import numpy as np
-
     import bench_province as province
+    import numpy as np
 
     if (work / "done").exists() and (work / "done").read_text() == str(rows):
         return
@@ -69,39 +66,14 @@ started = time.perf_counter()
 rows = sum(len(collect.all_rows(sys.argv[1], Period.parse(f"2024Q{q}"))) for q in range(1, 5))
 print('{"seconds": %.3f, "rows": %d}' % (time.perf_counter() - started, rows))
 """
-DUCKDB = """
-import sys, time, duckdb
-started = time.perf_counter()
-counts = duckdb.sql(f'''
-    with d as (
-      select TenDonVi as unit, KenhThucHien as channel,
-             strptime(NgayTiepNhan, '%d/%m/%Y %H:%M') as received, strptime(NgayHenTra, '%d/%m/%Y %H:%M') as due,
-             strptime(NgayTra, '%d/%m/%Y %H:%M') as returned
-      from read_csv('{sys.argv[1]}', all_varchar = true))
-    select unit, quarter(received) as quarter, count(*) as received,
-           count(*) filter (returned is not null and returned <= due) as on_time,
-           count(*) filter (returned is not null and returned > due) as late,
-           count(*) filter (channel = '2') as online
-    from d group by all order by all''').fetch_arrow_table()
-print('{"seconds": %.3f, "rows": %d}' % (time.perf_counter() - started, counts.num_rows))
-"""
 
 
-def run(argv: list[str], env: dict) -> dict:
-    """Wall seconds and peak RSS (MB) of one process, and the JSON its last line printed (if any)."""
-    load = os.getloadavg()
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=REPO)
-    out = process.stdout.read().decode("utf-8", "replace")
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(argv)}\n{out[-3000:]}")
-    result = {"wall_s": round(time.perf_counter() - started, 2), "peak_rss_mb": round(usage.ru_maxrss / 1024),
-              "load_1m": round(load[0], 2)}
-    last = out.strip().splitlines()[-1] if out.strip() else ""
-    if last.startswith("{"):
-        result.update(json.loads(last))
-    return result
+def run(argv: list[str], env: dict, log: Path) -> dict:
+    """``bench_province.run_step`` (wall time, peak RSS of the process, its JSON line) and the load before it."""
+    import bench_province as province
+
+    load = os.getloadavg()[0]
+    return {**province.run_step(argv, env, log), "load_1m": round(load, 2)}
 
 
 def main() -> None:
@@ -125,15 +97,17 @@ def main() -> None:
             out = args.work / f"processed_{kind}_{side}"
             shutil.rmtree(out, ignore_errors=True)
             step = run([python, "-m", "analysis", "ingest", "--raw", str(args.work / f"raw_{kind}"), "--out",
-                        str(out)], env)
+                        str(out)], env, args.work / f"ingest_{kind}_{side}.log")
             results[f"ingest_{kind}_{side}"] = step
             print(f"ingest {kind:4} {side:8} {step['wall_s']:7.2f} s  peak {step['peak_rss_mb']:5} MB  "
                   f"load {step['load_1m']}", flush=True)
-        step = run([python, "-c", INDICATORS, str(args.work / f"processed_csv_{side}")], env)
+        step = run([python, "-c", INDICATORS, str(args.work / f"processed_csv_{side}")], env,
+                   args.work / f"indicators_{side}.log")
         results[f"indicators_{side}"] = step
         print(f"indicators  {side:8} {step['wall_s']:7.2f} s  (computation {step['seconds']} s)  "
               f"peak {step['peak_rss_mb']:5} MB  load {step['load_1m']}", flush=True)
-        step = run([python, "-c", DUCKDB, str(args.work / "raw_csv" / "one_stop" / "province.csv")], env)
+        step = run([python, str(HERE / "bench_province.py"), "--step", "duckdb", "--work", str(args.work)], env,
+                   args.work / f"duckdb_{side}.log")  # the same query as make bench, on the same CSV
         results[f"duckdb_{side}"] = step
         print(f"duckdb      ({side:6}) {step['wall_s']:7.2f} s  (query {step['seconds']} s)  "
               f"peak {step['peak_rss_mb']:5} MB  load {step['load_1m']}", flush=True)

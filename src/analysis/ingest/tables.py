@@ -12,8 +12,8 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property, partial
 from datetime import date, datetime, time
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Callable, Iterable
 
