@@ -48,8 +48,8 @@ def main() -> None:
             if not path.exists():
                 continue
             frame = pd.read_parquet(path)
-            read = median_seconds(lambda: pd.read_parquet(path))
-            check = median_seconds(lambda: schemas.table(source).check(frame))
+            read = median_seconds(lambda path=path: pd.read_parquet(path))
+            check = median_seconds(lambda source=source, frame=frame: schemas.table(source).check(frame))
             lines.append(f"{source:<24}{len(frame):>10}{read:>10.4f}{check:>10.4f}{check / read:>11.1%}")
         big = pd.concat([pd.read_parquet(tables["one_stop"])] * 10, ignore_index=True)
         big_path = Path(tmp) / "one_stop_x10.parquet"

@@ -14,6 +14,8 @@ from analysis.ingest.tables import PERSONAL, AliasTable, list_files, read_sheets
 from analysis.periods import Period
 from analysis.units import find
 
+pytestmark = pytest.mark.e2e
+
 UNITS = ["Ninh Thạnh", "Phường 1"]
 PERIOD = Period.parse("2024Q2")
 

@@ -39,6 +39,7 @@ def notebooks(tmp_path):
     return folder
 
 
+@pytest.mark.e2e
 def test_failed_notebook_is_kept_without_html_and_the_batch_goes_on(tmp_path, notebooks):
     units = [find("Phường 1"), find("Ninh Thạnh")]
     period = Period.parse("2024Q1")

@@ -13,6 +13,8 @@ from analysis import units
 from analysis.demo import one_stop as demo
 from analysis.ingest import one_stop
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def demo_set(demo_export_set):

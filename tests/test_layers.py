@@ -14,10 +14,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # Pure helpers without project data: errors, text, paths, periods, number formatting, the processed-table
     # contracts and the store that checks them, the PAR criteria tree, and the table readers that both
-    # reference files and exports go through.
+    # reference files and exports go through, with the scrubber that masks what they quote.
     ("utilities", ("analysis.errors", "analysis.text", "analysis.paths", "analysis.periods", "analysis.values",
                    "analysis.fmt", "analysis.schemas", "analysis.store", "analysis.par_tree",
-                   "analysis.ingest.tables")),
+                   "analysis.ingest.tables", "analysis.ingest.scrub")),
     ("reference", ("analysis.reference", "analysis.units")),
     ("ingest", ("analysis.ingest",)),
     ("indicators", ("analysis.indicators",)),

@@ -30,13 +30,24 @@ def test_long_frame_has_every_column_and_refuses_others():
         long_frame([{"valu": 1}])
 
 
-def test_plan_targets_and_owners_are_read_from_the_reference_files():
-    targets = plan.targets().set_index(["index", "code"])
-    assert targets.loc[("service", "4.2"), "target"] == 90  # "Số hóa hồ sơ TTHC trên 90%"
-    assert targets.loc[("sipas", "overall"), "comparison"] == ">"
-    owners = plan.owners("papi")
-    assert sorted(owners) == [f"D{i}" for i in range(1, 9)]
-    assert "Tư pháp – Hộ tịch" in owners["D4"]
+def test_plan_targets_and_owners_are_read_from_the_reference_files(tmp_path):
+    targets_file = tmp_path / "targets.csv"
+    targets_file.write_text("# the plan's targets\nindex,code,target,comparison,plan_section,plan_text\n"
+                            "service,4.2,90,>,II.1.2,Số hóa hồ sơ TTHC trên 90%\nservice,1,80,>,II.1.2,x\n"
+                            "sipas,overall,95.5,>=,II.1.2,x\n", encoding="utf-8")
+    targets = plan.targets(targets_file).set_index(["index", "code"])
+    assert targets.loc[("service", "4.2"), "target"] == 90.0 and targets.loc[("service", "4.2"), "comparison"] == ">"
+    assert ("service", "1") in targets.index  # codes stay text: "1", not the number 1
+    assert targets.loc[("sipas", "overall"), "target"] == 95.5
+    tasks_file = tmp_path / "tasks.csv"
+    tasks_file.write_text("# areas\nsection,area,codes,owner,deadline\n"
+                          "II.2.1,A,papi:D1|papi:D4|service:2.1,Công chức Tư pháp – Hộ tịch,2024\n"
+                          "II.2.2,B,papi:D4|,Công chức Văn hóa – Xã hội,2024\n"
+                          "II.2.3,C,papi:D4,Công chức Tư pháp – Hộ tịch,2024\n", encoding="utf-8")
+    owners = plan.owners("papi", tasks_file)
+    assert owners == {"D1": "Công chức Tư pháp – Hộ tịch",  # each owner once, in the plan's order
+                      "D4": "Công chức Tư pháp – Hộ tịch; Công chức Văn hóa – Xã hội"}
+    assert plan.owners("service", tasks_file) == {"2.1": "Công chức Tư pháp – Hộ tịch"}
 
 
 def test_vietnamese_numbers_round_half_up_with_dot_thousands_and_decimal_comma():

@@ -7,7 +7,7 @@ from analysis.report import overview
 
 def _rows():
     return long_frame([
-        # Ninh Thạnh: late for the citizen is the service index's own row (7, 2023: 11), judged there on the plan's 0
+        # Ninh Thạnh: late for the citizen is the service index's own row (7, 2023: 11), judged on the plan's 0
         {"unit": "Ninh Thạnh", "index": "service", "code": "late.citizen", "value": 7, "baseline": 11, "target": 0,
          "baseline_period": "2023Q4", "status": "improving"},
         {"unit": "Ninh Thạnh", "index": "service", "code": "2.1", "value": 97.25, "baseline": 93.0, "target": 100,

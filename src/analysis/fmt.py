@@ -4,6 +4,7 @@ so a figure reads the same wherever it is shown."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import SupportsFloat, cast
 
 import pandas as pd
 
@@ -17,7 +18,8 @@ def number(value: object, digits: int = 0) -> str:
     if is_missing(value):
         return NO_DATA
     # Half up, as readers round by hand (97,25 -> 97,3); from the shortest repr so 0.1-style floats stay exact.
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    exact = Decimal(repr(float(cast(SupportsFloat, value))))
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     text = f"{rounded:,.{digits}f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
@@ -49,8 +51,9 @@ def signed(value: object, digits: int = 1, unit: str = "") -> str:
     """A change with its sign: +2,3 / −1,0 (a true minus sign); missing -> no data."""
     if is_missing(value):
         return NO_DATA
-    sign = "+" if value > 0 else ("−" if value < 0 else "±")
-    return f"{sign}{number(abs(value), digits)}{(' ' + unit) if unit else ''}"
+    number_ = float(cast(SupportsFloat, value))
+    sign = "+" if number_ > 0 else ("−" if number_ < 0 else "±")
+    return f"{sign}{number(abs(number_), digits)}{(' ' + unit) if unit else ''}"
 
 
 def day(value: object) -> str:

@@ -9,7 +9,7 @@ The files are read and checked by ``analysis.reference.par``; everything here ta
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 

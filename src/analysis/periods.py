@@ -25,7 +25,7 @@ class Period:
     number: int  # quarter 1-4, month 1-12, or 0 for a year
 
     @classmethod
-    def parse(cls, text: str) -> "Period":
+    def parse(cls, text: str) -> Period:
         label = str(text).strip()
         if m := _QUARTER.match(label):
             return cls("quarter", int(m[1]), int(m[2]))
@@ -71,11 +71,11 @@ class Period:
             month = 12
         return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
-    def in_year(self, year: int) -> "Period":
+    def in_year(self, year: int) -> Period:
         """The same quarter/month in another year: the baseline of 2024Q1 is 2023Q1."""
         return Period(self.kind, year, self.number)
 
-    def months(self) -> list["Period"]:
+    def months(self) -> list[Period]:
         first, last = self.first.month, self.last.month
         return [Period("month", self.year, m) for m in range(first, last + 1)]
 

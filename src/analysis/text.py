@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import overload
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@overload
+def nfc(value: str) -> str: ...
+@overload
+def nfc(value: object) -> object: ...
 def nfc(value: object) -> object:
     """NFC-normalise a string and trim it; other values pass through unchanged."""
     if isinstance(value, str):

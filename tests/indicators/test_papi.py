@@ -34,18 +34,15 @@ def eight():
     return papi.standings(papi.scores_long(EIGHT)).set_index("province")
 
 
-def test_group_bounds():
-    # group k ends at floor(k*n/4 + 1/2)
-    assert papi.group_bounds(63) == (16, 32, 47)  # 15.75 -> 16, 31.5 -> 32, 47.25 -> 47: sizes 16/16/15/16
-    assert papi.group_bounds(61) == (15, 31, 46)  # 15.25 -> 15, 30.5 -> 31, 45.75 -> 46: sizes 15/16/15/15
-    assert papi.group_bounds(8) == (2, 4, 6)  # 2/2/2/2
-
-
-def test_sizes_for_63_provinces_are_the_published_16_16_15_16():
+@pytest.mark.parametrize("n, sizes", [
+    (63, (16, 16, 15, 16)),  # bounds 15.75 -> 16, 31.5 -> 32, 47.25 -> 47: the published 16/16/15/16
+    (61, (15, 16, 15, 15)),  # bounds 15.25 -> 15, 30.5 -> 31 (half up), 45.75 -> 46
+])
+def test_group_sizes_end_at_the_rounded_quarters(n, sizes):
     frame = official_frame([{"province": f"P{i:02d}", "region": "R", "year": 2020, "total": 80 - i * 0.5}
-                            for i in range(63)])
+                            for i in range(n)])
     groups = papi.standings(papi.scores_long(frame))["group_vi"].value_counts()
-    assert groups.to_dict() == {"Cao": 16, "Trung bình cao": 16, "Trung bình thấp": 15, "Thấp": 16}
+    assert groups.to_dict() == dict(zip(("Cao", "Trung bình cao", "Trung bình thấp", "Thấp"), sizes))
 
 
 def test_ranks_ties_share_the_better_rank(eight):
@@ -124,8 +121,8 @@ def test_six_dimension_total_is_never_compared_with_an_eight_dimension_total():
 
 def test_status_from_target_and_baseline():
     # Two provinces so the median is known: 2024 median of D1 = (5 + 7) / 2 = 6.
-    rows = [{"province": "X", "region": "R", "year": 2023, "D1": 5.5}, {"province": "Y", "region": "R", "year": 2023, "D1": 7},
-            {"province": "X", "region": "R", "year": 2024, "D1": 5.0}, {"province": "Y", "region": "R", "year": 2024, "D1": 7}]
+    rows = [{"province": p, "region": "R", "year": year, "D1": d1}
+            for p, year, d1 in [("X", 2023, 5.5), ("Y", 2023, 7), ("X", 2024, 5.0), ("Y", 2024, 7)]]
     standing = papi.standings(papi.scores_long(official_frame(rows)))
     profile = papi.province_profile(standing, "X", 2023)
     out = papi.long_rows(profile, province="X", latest=2024, baseline_year=2023, rule="median", names={},

@@ -5,7 +5,6 @@ hand from the table, with the arithmetic in a comment; none is copied from the c
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

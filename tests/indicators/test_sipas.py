@@ -1,5 +1,4 @@
 """SIPAS indices on tiny hand-made form tables; every expected number is worked out in a comment."""
-from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -233,7 +232,8 @@ def test_weakest_skips_criteria_without_answers():
 
 def test_periods_pool_forms_by_survey_date():
     forms = forms_of({"A.1": [5, 4, 1, 5], "A.2": [5, 4, 1, 5], "B.1": [5, 4, 1, 5]})
-    forms["survey_date"] = pd.to_datetime(["2024-01-01 00:00", "2024-03-31 16:30", "2024-04-01 00:00", "2023-12-31 00:00"])
+    forms["survey_date"] = pd.to_datetime(["2024-01-01 00:00", "2024-03-31 16:30", "2024-04-01 00:00",
+                                           "2023-12-31 00:00"])
     assert len(sipas.in_period(forms, Period.parse("2024Q1"))) == 2  # 31/3 afternoon is still Q1
     assert len(sipas.in_period(forms, Period.parse("2024"))) == 3
     trend = sipas.trend(forms, SURVEY, settings(), [Period.parse("2023Q4"), Period.parse("2024Q1"),

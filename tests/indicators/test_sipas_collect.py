@@ -5,13 +5,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import schemas, store
+from analysis import schemas, store, units
 from analysis.collect import sipas as collect
 from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
 from analysis.errors import ReferenceFileError
 from analysis.periods import Period
+from analysis.reference import plan
 from analysis.reference import sipas as reference
 
 CODES = reference.questionnaire()["code"].tolist()
@@ -36,11 +37,30 @@ def write_processed(folder: Path, forms: pd.DataFrame, quarantine: list[dict] = 
     return folder
 
 
-def test_settings_take_the_target_from_the_plan():
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_settings_take_the_target_from_the_plan(tmp_path):
+    targets = write(tmp_path / "targets.csv", "# a comment line\nindex,code,target,comparison,plan_section,plan_text\n"
+                    "service,5.4,95,>,II.1.2,x\nsipas,E2,85,>,II.1.2,x\nsipas,overall,90,>=,II.1.2,x\n")
+    settings_file = write(tmp_path / "settings.yaml", "aggregation:\n  element: pooled_answers\n  overall: "
+                          "mean_of_criteria\ninterval:\n  bootstrap_replicates: 500\nmin_group_answers: 12\n"
+                          "target_code: overall\n")
+    settings = collect.settings(settings_file, plan.targets(targets))
+    assert (settings.target, settings.comparison) == (90.0, ">=")  # the sipas,overall row, not service 5.4
+    assert settings.element_rule == "pooled_answers" and settings.overall_rule == "mean_of_criteria"
+    assert settings.replicates == 500 and settings.min_group_answers == 12
+    write(settings_file, "target_code: E2\n")
+    assert collect.settings(settings_file, plan.targets(targets)).target == 85.0  # target_code picks the row
+
+
+def test_shipped_settings_and_plan_agree():
+    # whatever an analyst sets, settings.yaml's target_code must name a sipas row of plan/targets.csv
     settings = collect.settings()
-    assert (settings.target, settings.comparison) == (95.0, ">")  # plan/targets.csv: sipas,overall,95,>
-    assert settings.element_rule == "mean_of_criteria" and settings.overall_rule == "mean_of_elements"
-    assert settings.replicates == 2000 and settings.min_group_answers == 30
+    assert settings.target > 0 and settings.comparison in (">", ">=")
 
 
 def test_settings_refuse_a_plan_without_the_target():
@@ -50,35 +70,55 @@ def test_settings_refuse_a_plan_without_the_target():
         collect.settings(targets=empty)
 
 
-def test_the_demo_baseline_is_used_and_labelled_when_no_real_one_exists():
-    baseline = reference.baseline()
-    assert baseline.file == "baseline_2023_demo.csv" and baseline.demo
-    values = baseline.for_unit("Ninh Thạnh")
-    assert len(values) == 22 + 5 + 1 and set(CODES) <= set(values)
+def test_the_first_baseline_file_that_exists_is_used_and_a_demo_one_labelled(own_reference):
+    raw = {"baseline_files": ["baseline_mine.csv", "baseline_mine_demo.csv"]}
+    write(own_reference / "sipas" / "baseline_mine_demo.csv", "# demo\nunit,code,value\nNinh Thạnh,overall,70.5\n"
+          "phường ninh thạnh,E1,60\nNinh Sơn,overall,80\n")
+    demo = reference.baseline(raw)
+    assert demo.file == "baseline_mine_demo.csv" and demo.demo
+    assert demo.for_unit("Ninh Thạnh") == {"overall": 70.5, "E1": 60.0}  # a unit's spelling made canonical
+    write(own_reference / "sipas" / "baseline_mine.csv", "unit,code,value\nNinh Thạnh,overall,81\n")
+    real = reference.baseline(raw)
+    assert real.file == "baseline_mine.csv" and not real.demo and real.for_unit("Ninh Thạnh") == {"overall": 81.0}
+    none = reference.baseline({"baseline_files": ["nowhere.csv"]})
+    assert none.file == "" and none.values.empty
 
 
-def test_rows_for_every_unit_with_no_data_where_there_are_no_forms(tmp_path):
+def codes_per_unit() -> int:
+    """criteria + elements + the overall index, from the questionnaire (rows per unit of the long format)."""
+    survey = reference.questionnaire()
+    return len(survey) + survey["element"].nunique() + 1
+
+
+def test_rows_for_every_unit_with_no_data_where_there_are_no_forms(tmp_path, own_reference):
     # Ninh Thạnh: two forms in 2024Q1, one all "5", one all "2": every criterion 1 of 2 = 50 %,
     # elements and overall 50 %. A third form in April belongs to Q2. Phường Mới is not in units.csv.
+    # The test's own baseline (overall 60) and settings: sipas,overall target 95 (">"), baseline file below.
+    write(own_reference / "sipas" / "settings.yaml", "target_code: overall\nbaseline_files: [base.csv]\n")
+    write(own_reference / "plan" / "targets.csv", "index,code,target,comparison,plan_section,plan_text\n"
+          "sipas,overall,95,>,II.1.2,x\n")
+    write(own_reference / "sipas" / "base.csv", "unit,code,value\nNinh Thạnh,overall,60\n")
     rows = [{"unit": "Ninh Thạnh", "survey_date": "2024-02-01", **{c: 5 for c in CODES}},
             {"unit": "Ninh Thạnh", "survey_date": "2024-03-31", **{c: 2 for c in CODES}},
             {"unit": "Ninh Thạnh", "survey_date": "2024-04-01", **{c: 5 for c in CODES}},
             {"unit": "Phường Mới", "survey_date": "2024-01-15", **{c: 4 for c in CODES}}]
     processed = write_processed(tmp_path, forms_table(rows))
     long = collect.rows(processed, Period.parse("2024Q1"))
-    assert long["unit"].nunique() == 11 and len(long) == 11 * 28
+    n_units = len(units.all_units()) + 1
+    assert long["unit"].nunique() == n_units and len(long) == n_units * codes_per_unit()
     overall = long[long["code"] == "overall"].set_index("unit")
     assert overall.loc["Ninh Thạnh", "value"] == pytest.approx(50.0) and overall.loc["Ninh Thạnh", "n"] == 2
     assert overall.loc["Phường Mới", "value"] == pytest.approx(100.0)
     assert overall.loc["Tân Bình", "status"] == "no_data" and pd.isna(overall.loc["Tân Bình", "value"])
-    assert overall.loc["Ninh Thạnh", "baseline"] == pytest.approx(79.75)  # demo baseline file
-    assert overall.loc["Ninh Thạnh", "status"] == "flat"  # two forms: the interval holds 79.75
+    assert overall.loc["Ninh Thạnh", "baseline"] == pytest.approx(60.0)  # the test's baseline file
+    assert overall.loc["Ninh Thạnh", "status"] == "flat"  # two forms: the interval holds 60
+    assert overall.loc["Ninh Thạnh", "target"] == 95.0 and pd.isna(overall.loc["Ninh Sơn", "baseline"])
     assert set(long["index"]) == {"sipas"}
 
 
 def test_rows_without_any_sipas_export_are_all_no_data(tmp_path):
     long = collect.rows(tmp_path, Period.parse("2024Q1"))
-    assert len(long) == 10 * 28 and set(long["status"]) == {"no_data"}
+    assert len(long) == len(units.all_units()) * codes_per_unit() and set(long["status"]) == {"no_data"}
 
 
 def test_trend_periods_run_from_the_previous_year():

@@ -87,7 +87,8 @@ def test_cell_problems_are_named(official, tmp_path):
     path, first = filled(tmp_path, lines, "cells.csv")
     message = refused(path, official)
     assert "5 problem(s)" in message
-    assert f"row {first} (Hà Nội 2023 D6.1), column score: score 2.7029 is outside the range 1/k–10/k (0.25–2.5)" in message
+    assert (f"row {first} (Hà Nội 2023 D6.1), column score: score 2.7029 is outside the range 1/k–10/k (0.25–2.5)"
+            in message)
     assert f"row {first + 1} (Hà Nội 2019 D6.2), column year: the 28-sub-dimension structure starts in 2021" in message
     assert f"row {first + 2} (Hà Nội 2023 D6.9), column code: 'D6.9' is not a sub-dimension code" in message
     assert f"row {first + 3} (Hà Tây 2023 D6.4), column province: 'Hà Tây' is not a province" in message

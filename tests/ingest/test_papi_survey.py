@@ -125,6 +125,7 @@ def test_file_without_the_unit_column(tmp_path):
         papi_survey.ingest(tmp_path)
 
 
+@pytest.mark.e2e
 def test_demo_file(tmp_path):
     written = demo.write(tmp_path)
     assert [p.name for p in written] == ["demo_papi_survey_ninh_thanh_2024.xlsx"]

@@ -198,6 +198,7 @@ def test_files_that_cannot_be_used_stop_with_a_message(tmp_path):
         run(tmp_path)
 
 
+@pytest.mark.e2e
 def test_demo_files_ingest_whole_with_one_deliberate_subtotal_error(tmp_path):
     written = demo.write(tmp_path / "raw")
     again = demo.write(tmp_path / "again")

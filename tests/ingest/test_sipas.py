@@ -214,9 +214,9 @@ def test_repeated_form_numbers_duplicate_or_conflict(tmp_path):
     head = ["Số phiếu", "Đơn vị", "Ngày khảo sát", "Câu 1", "Câu 2"]
     write_csv(tmp_path / "sipas" / "a.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],
                                              ["2", "Ninh Thạnh", "06/02/2024", "3", "4"]])
-    write_csv(tmp_path / "sipas" / "b.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],   # same: duplicate
-                                             ["2", "Ninh Thạnh", "06/02/2024", "1", "4"],        # differs: conflict
-                                             ["1", "Ninh Thạnh", "05/05/2024", "2", "2"]])       # Q2: numbering restarts
+    write_csv(tmp_path / "sipas" / "b.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],  # same: duplicate
+                                             ["2", "Ninh Thạnh", "06/02/2024", "1", "4"],  # differs: conflict
+                                             ["1", "Ninh Thạnh", "05/05/2024", "2", "2"]])  # Q2: numbering restarts
     result = run(tmp_path)
     a, b = result.files
     assert (a.rows_read, a.rows_ingested, a.rows_quarantined, a.rows_duplicate) == (2, 1, 1, 0)
@@ -230,7 +230,8 @@ def test_repeated_form_numbers_duplicate_or_conflict(tmp_path):
 
 def test_forms_without_number_are_never_merged(tmp_path):
     head = ["Đơn vị", "Ngày khảo sát", "Câu 1"]
-    write_csv(tmp_path / "sipas" / "a.csv", [head, ["Ninh Thạnh", "05/02/2024", "5"], ["Ninh Thạnh", "05/02/2024", "5"]])
+    same = ["Ninh Thạnh", "05/02/2024", "5"]
+    write_csv(tmp_path / "sipas" / "a.csv", [head, same, same])
     result = run(tmp_path)
     assert len(result.table) == 2  # two citizens may answer alike on the same day
 
@@ -286,6 +287,7 @@ def test_a_header_given_to_two_criteria_is_refused(tmp_path):
 
 # ---------------------------------------------------------------- the demo exports
 
+@pytest.mark.e2e
 def test_demo_exports_ingest_with_every_row_accounted(tmp_path):
     from analysis.demo import sipas as demo
 

@@ -1,7 +1,6 @@
 """The generic readers of ingest/tables.py on files built here, in every shape analysts send."""
 from __future__ import annotations
 
-import codecs
 import hashlib
 import unicodedata
 from datetime import date, datetime, time
@@ -13,8 +12,8 @@ import xlwt
 
 from analysis.ingest.tables import (
     PERSONAL, AliasTable, IngestError, Sheet, coded_values, find_header, guess_delimiter, is_column_numbering,
-    is_footer, list_files, locate_table, locate_tables, map_distinct, parse_dates, parse_flags, read_sheets, records_under, sha256,
-    text_column)
+    is_footer, list_files, locate_table, locate_tables, map_distinct, parse_dates, parse_flags, read_sheets,
+    records_under, sha256, text_column)
 
 ALIASES_CSV = """# test aliases: field,alias
 field,alias
@@ -177,7 +176,8 @@ def test_single_table_sources_refuse_records_on_several_sheets_naming_them(tmp_p
 
 
 def test_missing_required_column_and_no_header_are_explained(tmp_path, aliases):
-    partial = write_xlsx(tmp_path / "partial.xlsx", {"DS": [["Mã hồ sơ", "Tên thủ tục", "Trạng thái"], ["H1", "x", "y"]]})
+    partial = write_xlsx(tmp_path / "partial.xlsx",
+                         {"DS": [["Mã hồ sơ", "Tên thủ tục", "Trạng thái"], ["H1", "x", "y"]]})
     with pytest.raises(IngestError) as missing:
         locate_table(partial, aliases, ["dossier_id", "received_at"])
     assert str(missing.value) == ("partial.xlsx (sheet 'DS'): required column(s) missing: "

@@ -44,6 +44,7 @@ def test_notebook_metadata():
     assert "context.start(" in nb.cells[1].source
 
 
+@pytest.mark.e2e
 def test_city_wide_report_from_the_official_file(tmp_path, processed):
     flat, nb = run(tmp_path, processed, unit="")
     # headline: 2024 against 2023, with rank and group (real file)
@@ -69,6 +70,7 @@ def test_city_wide_report_from_the_official_file(tmp_path, processed):
     assert not errors(nb)
 
 
+@pytest.mark.e2e
 def test_unit_report_shows_the_papi_like_survey_apart(tmp_path, processed):
     flat, nb = run(tmp_path, processed, unit="Ninh Thạnh")
     assert html.DEMO_TEXT in flat  # the survey is demo data
@@ -90,6 +92,7 @@ def test_rows_for_the_batch():
         assert subs["value"].isna().all() and set(subs["status"]) == {"no_data"}
 
 
+@pytest.mark.e2e
 def test_survey_rows_and_unknown_province(processed):
     rows = collect.survey_rows(processed, Period.parse("2024Q1"))
     assert set(rows["index"]) == {"papi_like"} and set(rows["unit"]) == {"Ninh Thạnh"}

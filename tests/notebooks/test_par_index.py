@@ -19,6 +19,8 @@ from analysis.periods import Period
 from analysis.report import par as report
 from . import helpers
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory):

@@ -61,6 +61,7 @@ def expected_overall(frame: pd.DataFrame) -> tuple[float, str]:
     return float(elements.mean()), min(shares, key=shares.get)
 
 
+@pytest.mark.e2e
 def test_quarter_report_on_demo_data(demo_data):
     nb = execute(demo_data, "2024Q1")
     text = output_text(nb)
@@ -88,6 +89,7 @@ def test_quarter_report_on_demo_data(demo_data):
     assert "processed_dir" in code
 
 
+@pytest.mark.e2e
 def test_a_period_without_forms_says_so_and_finishes(demo_data):
     nb = execute(demo_data, "2022Q1")
     text = output_text(nb)

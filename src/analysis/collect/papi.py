@@ -39,7 +39,7 @@ class Reference:
     owners: dict[str, str]
 
     @classmethod
-    def load(cls) -> "Reference":
+    def load(cls) -> Reference:
         dims = dimensions()
         return cls(read_official(dims=dims), dims, subdimensions(), settings(), plan.owners("papi"))
 

@@ -154,7 +154,8 @@ def unit_view(processed: Path | str | None, period: Period | str, unit: str) -> 
     base_tree = inputs.sets[found.baseline_year].tree if found.baseline_year in inputs.sets else None
     before = found.before[found.before["unit"] == unit]
     unmatched = without_counterpart(found.pairs, before, mine) if found.pairs is not None else empty
-    found_issues = issues(inputs.table[inputs.table["unit"] == unit], inputs.sets, inputs.quarantine)
+    table = inputs.table if inputs.table is not None else _empty_scores()  # never None here: found has scores
+    found_issues = issues(table[table["unit"] == unit], inputs.sets, inputs.quarantine)
     held = inputs.quarantine["record_id"].fillna("").str.startswith(f"{unit} |")
     return ParView(
         unit, period, found.year, found.baseline_year, True, not before_scores.empty, scores["basis"].iloc[0],

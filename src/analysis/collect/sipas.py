@@ -122,7 +122,7 @@ def unit_report(processed: Path, unit: str, period: Period) -> UnitReport:
     survey, config, base, owners = _reference()
     table = store.read_table(SOURCE, processed)
     has_source = table is not None
-    all_forms = table[table["unit"] == unit] if has_source else pd.DataFrame(columns=["unit", "survey_date"])
+    all_forms = table[table["unit"] == unit] if table is not None else pd.DataFrame(columns=["unit", "survey_date"])
     forms = index.in_period(all_forms, period) if has_source else all_forms
     result = index.estimate(forms, survey, config)
     if len(forms):
@@ -147,7 +147,8 @@ def _set_aside(processed: Path, forms: pd.DataFrame) -> int:
         return 0
     quarantine = store.read_quarantine(SOURCE, processed)
     kept = pd.MultiIndex.from_arrays([forms["source_file"].astype("string"), forms["source_row"].astype("int64")])
-    entries = pd.MultiIndex.from_arrays([quarantine["file"].astype("string"), quarantine["row"].fillna(-1).astype("int64")])
+    entries = pd.MultiIndex.from_arrays([quarantine["file"].astype("string"),
+                                         quarantine["row"].fillna(-1).astype("int64")])
     return int(entries.isin(kept).sum())
 
 

@@ -55,7 +55,7 @@ class Layout:
     summary_sheet: bool = False
     numbering_row: bool = False
 
-    def without(self, header: str) -> "Layout":
+    def without(self, header: str) -> Layout:
         return replace(self, columns=tuple(c for c in self.columns if c[0] != header))
 
 
@@ -90,7 +90,8 @@ TEXT_DATES = Layout((
 COMBINED = Layout((
     ("STT", "stt", "int"), ("Cơ quan tiếp nhận", "unit", "unit_vi"), ("Mã hồ sơ", "dossier_id", "text"),
     ("Mã TTHC", "procedure_code", "text"), ("Tên thủ tục", "procedure_name", "text"), ("Lĩnh vực", "field", "text"),
-    ("Chủ hồ sơ", "applicant", "text"), ("Số định danh", "id_number", "text"), ("Hình thức nộp", "channel", "channel_vi"),
+    ("Chủ hồ sơ", "applicant", "text"), ("Số định danh", "id_number", "text"),
+    ("Hình thức nộp", "channel", "channel_vi"),
     ("Ngày tiếp nhận", "received_at", "date"), ("Ngày hẹn trả", "due_at", "date"),
     ("Ngày kết thúc xử lý", "finished_at", "date"), ("Ngày trả kết quả", "returned_at", "date"),
     ("Trạng thái", "status_code", "status_vi"), ("Phiếu xin lỗi", "apology_issued", "co"),
@@ -177,10 +178,10 @@ def _ninh_thanh_halves(folder: Path, unit: units.Unit, frame: pd.DataFrame) -> l
     overlap = first.index[(first["received_at"] >= pd.Timestamp(2024, 6, 24)) & (first["status_code"] == 10)]
     changed = overlap[len(overlap) // 2]
     first.loc[changed, ["status_code", "returned_at"]] = [9, pd.NaT]
-    return [_xlsx(folder / "demo_ninh-thanh_2024-h1.xlsx", _title(unit.display, "Từ ngày 01/01/2024 đến ngày 30/06/2024"),
-                  first, FULL),
-            _xlsx(folder / "demo_ninh-thanh_2024-h2.xlsx", _title(unit.display, "Từ ngày 24/06/2024 đến ngày 31/12/2024"),
-                  second, FULL)]
+    return [_xlsx(folder / "demo_ninh-thanh_2024-h1.xlsx",
+                  _title(unit.display, "Từ ngày 01/01/2024 đến ngày 30/06/2024"), first, FULL),
+            _xlsx(folder / "demo_ninh-thanh_2024-h2.xlsx",
+                  _title(unit.display, "Từ ngày 24/06/2024 đến ngày 31/12/2024"), second, FULL)]
 
 
 def _exported_twice(unit: str, year: int, frame: pd.DataFrame) -> pd.DataFrame:
@@ -219,13 +220,14 @@ def _cells(frame: pd.DataFrame, column: str, style: str, dates: str) -> list[obj
         "rating_vi": lambda: values.map(RATING_VI),
         "unit_vi": lambda: "UBND xã " + values,
         "field_code": lambda: values.map(FIELD_CODE),
-        "co": lambda: pd.Series(np.where(values.astype(bool), "Có", None)),
-        "x": lambda: pd.Series(np.where(values.astype(bool), "x", None)),
+        "co": lambda: pd.Series(np.where(values.astype(bool), "Có", np.array(None))),
+        "x": lambda: pd.Series(np.where(values.astype(bool), "x", np.array(None))),
         "01": lambda: pd.Series(np.where(values.astype(bool), "1", "0")),
         "fee_co": lambda: pd.Series(np.where(values > 0, "Có", "Không")),
         "amount": lambda: values.map(lambda v: f"{v:,}".replace(",", ".") + " đ" if v else "0"),
         # 1 = paid on the national portal, 2 = on the province's gateway
-        "pay_code": lambda: pd.Series(np.where(values.astype(bool), np.where(np.arange(len(values)) % 3, "1", "2"), "0")),
+        "pay_code": lambda: pd.Series(np.where(values.astype(bool), np.where(np.arange(len(values)) % 3, "1", "2"),
+                                               "0")),
     }[style]()
     return _python_list(rendered)
 
@@ -256,9 +258,11 @@ def _printed(title: list[str], frame: pd.DataFrame, layout: Layout,
     Also returns the header's row and the first dossier's row (0-based)."""
     headers, rows = _rendered(frame, layout, defects)
     blank: list[object] = []
-    top = [[line, *[None] * 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" if n == 0 else None]
-           for n, line in enumerate(title)]
-    head = [blank, headers] + ([[f"({n})" for n in range(1, len(headers) + 1)]] if layout.numbering_row else [])
+    top: list[list[object]] = [[line, *[None] * 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" if n == 0 else None]
+                               for n, line in enumerate(title)]
+    head: list[list[object]] = [blank, [*headers]]
+    if layout.numbering_row:
+        head.append([f"({n})" for n in range(1, len(headers) + 1)])
     signature = [blank, [f"Tổng cộng: {len(rows)} hồ sơ"], blank,
                  [None, "NGƯỜI LẬP BIỂU", *[None] * 6, "THỦ TRƯỞNG ĐƠN VỊ"], [None, "(Ký, ghi rõ họ tên)"], blank,
                  blank, [None, "Nguyễn Thị Lập Biểu", *[None] * 6, "Trần Văn Thủ Trưởng"]]
@@ -284,9 +288,9 @@ def _xlsx(path: Path, title: list[str], frame: pd.DataFrame, layout: Layout,
         sheet.set_column(position, position, 18 if style == "date" else 14,
                          stamp if style == "date" and layout.dates == "excel" else None)
     for number, cells in enumerate(lines):
-        style = head if header_row <= number < first else bold if number < header_row or number > first + len(
+        row_format = head if header_row <= number < first else bold if number < header_row or number > first + len(
             frame) else None
-        sheet.write_row(number, 0, cells, style)
+        sheet.write_row(number, 0, cells, row_format)
     book.close()
     return path
 

@@ -120,7 +120,7 @@ def year_of_dossiers(unit: str, unit_number: int, year: int) -> pd.DataFrame:
         "digitised": ~refused & (rng.random(n) < (0.6, 0.88)[step]),
         "e_result": done & (rng.random(n) < (0.5, 0.82)[step]),
         "data_reused": ~refused & (rng.random(n) < (0.2, 0.45)[step]),
-        "rating": np.where(rated, RATINGS[mood], None),
+        "rating": np.where(rated, RATINGS[mood], np.array(None)),
         "complaint": rng.random(n) < np.where(late_for_citizen, 0.03, 0.002),
         **_fake_people(rng, n, unit_number, year),
     }).assign(dossier_id=lambda f: _ids(f, unit_number))

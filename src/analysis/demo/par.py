@@ -133,7 +133,7 @@ def generate() -> dict[str, pd.DataFrame]:
     back = pairs.dropna(subset=["code_to"]).set_index("code_to")["code_from"]
     leaves23, leaves24 = tree23[tree23["is_leaf"]], tree24[tree24["is_leaf"]]
     rng = np.random.default_rng(SEED)
-    years = {"2023": [], "2024": []}
+    years: dict[str, list[pd.DataFrame]] = {"2023": [], "2024": []}
     for unit in units.all_units():
         if unit.unit == SCRIPTED:
             first, second = _scripted_2023(leaves23), _scripted_2024(leaves24)
@@ -216,7 +216,9 @@ def write(out_dir: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     scores = generate()
     first = scores["2023"]
-    typo = (first["unit"] == units.find(TYPO[0]).display) & (first["code"] == TYPO[1])
+    typo_unit = units.find(TYPO[0])
+    assert typo_unit is not None, f"{TYPO[0]} is not in units.csv"
+    typo = (first["unit"] == typo_unit.display) & (first["code"] == TYPO[1])
     first.loc[typo, "appraised"] = first.loc[typo, "appraised"] + TYPO[2]
     written = [folder / "demo_par_2023.xlsx"]
     _write_2023(first, written[0])

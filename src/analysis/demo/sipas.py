@@ -136,6 +136,7 @@ def _answers(forms: pd.DataFrame, codes: list[str], rng: np.random.Generator, la
         scores = forms[code]
         if labels:
             styles = rng.choice(4, size=len(forms), p=[0.7, 0.1, 0.1, 0.1])
+            texts: list[str | int | None]
             texts = [_styled_label(LABELS[int(s)], st) if pd.notna(s) else None for s, st in zip(scores, styles)]
             silent = rng.choice(["Không ý kiến", "Không trả lời", ""], size=len(forms), p=[0.6, 0.2, 0.2])
             bad = rng.choice(["hài lòng lắm", "Tốt", "7"], size=len(forms))
@@ -188,7 +189,8 @@ def _layout_frame(unit: units.Unit, year: int, layout: str, survey: pd.DataFrame
         out["Ý kiến khác"] = rng.choice(["", "Cần thêm ghế ngồi chờ", "Nên trả lời góp ý sớm hơn", ""], len(out))
         return out
     stamps = [datetime.combine(d, datetime.min.time()) + timedelta(hours=int(h), minutes=int(m))
-              for d, h, m in zip(forms["survey_date"], rng.integers(7, 17, len(forms)), rng.integers(0, 60, len(forms)))]
+              for d, h, m in zip(forms["survey_date"], rng.integers(7, 17, len(forms)),
+                                 rng.integers(0, 60, len(forms)))]
     out = pd.DataFrame({"Dấu thời gian": stamps, "MaPhieu": forms["form_id"], "TenDonVi": unit.unit,
                         "Số CCCD": person["ids"], "TenLinhVuc": forms["field"], "TenTTHC": forms["procedure"],
                         "KenhThucHien": forms["channel"].map(channel_codes), "GioiTinh": forms["gender"],

@@ -5,7 +5,7 @@ component's own measure: positive = still short of the target, zero or negative 
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -85,7 +85,7 @@ COMPARISONS = {">": lambda v, t: v > t, ">=": lambda v, t: v >= t, "<": lambda v
 
 def gap_to_target(value: float | None, target: float | None, comparison: str = ">=") -> float | None:
     """Shortfall to the target in the value's own unit (positive = short); None when either is missing."""
-    if is_missing(value) or is_missing(target):
+    if value is None or target is None or is_missing(value) or is_missing(target):
         return None
     return float(target - value) if comparison in (">", ">=") else float(value - target)
 
@@ -98,9 +98,9 @@ def target_met(value: float | None, target: float | None, comparison: str = ">="
 
 def change_status(value: float | None, baseline: float | None, higher_is_better: bool = True) -> str:
     """improving / flat / worse against the baseline for exact (non-survey) figures."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return "no_data"
-    if is_missing(baseline):
+    if baseline is None or is_missing(baseline):
         return "no_baseline"
     delta = value - baseline
     if abs(delta) < 1e-9:

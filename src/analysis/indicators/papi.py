@@ -11,8 +11,7 @@ never compared with an 8-dimension total (8–80): such a change is NA and the r
 """
 from __future__ import annotations
 
-import math
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -33,11 +32,6 @@ SUBDIMENSION_HINT_VI = ("điểm nội dung thành phần được nhập tay t�
 QUARTILE_RULE_VI = ("xếp hạng theo điểm (1 = cao nhất, bằng điểm thì cùng hạng cao hơn); với n tỉnh có điểm, "
                     "nhóm thứ k (k = 1, 2, 3) kết thúc ở hạng làm tròn của k·n/4, nhóm 4 gồm các tỉnh còn lại "
                     "(63 tỉnh: 16/16/15/16)")
-
-
-def group_bounds(n: int) -> tuple[int, int, int]:
-    """Last rank of the groups Cao, Trung bình cao, Trung bình thấp for n scored provinces."""
-    return tuple(math.floor(k * n / 4 + 0.5) for k in (1, 2, 3))
 
 
 def scores_long(official: pd.DataFrame) -> pd.DataFrame:
@@ -164,9 +158,10 @@ def moved_most(profile: pd.DataFrame, year: int) -> pd.DataFrame:
     return dims.loc[order].reset_index(drop=True)
 
 
-def region_view(standing: pd.DataFrame, province: str, year: int, region: str | None = None) -> pd.DataFrame:
+def region_view(standing: pd.DataFrame, province: str, year: int | None, region: str | None = None) -> pd.DataFrame:
     """Every province of the region (default: the focus province's region that year) in ``year``: value, rank
-    and group per code, and the focus province's gap to it (focus − other; positive = the focus is ahead)."""
+    and group per code, and the focus province's gap to it (focus − other; positive = the focus is ahead).
+    ``year`` None (no PAPI year for the period): no rows."""
     year_rows = standing[standing["year"] == year]
     if region is None:
         found = year_rows.loc[year_rows["province"] == province, "region"]

@@ -12,7 +12,7 @@ The official indicator → sub-dimension formula is not public, so this module s
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import pandas as pd
 

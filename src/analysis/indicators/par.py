@@ -3,8 +3,8 @@
 Pure: frames in, frames out. Scores are the processed ``par_index`` table (one row per unit, year, as-of date
 and criterion code); trees are read by ``analysis.reference.par`` and summed by ``analysis.par_tree.rollup``.
 Only leaves carry points: every parent, field and the total is summed from its leaves (a subtotal written in a
-score file is checked by ``ingest.par_checks``, never used). A node with an unscored leaf has no points (NA, "no_data"), never a
-partial sum presented as its score; the scored part is kept beside it (scored_points / scored_max).
+score file is checked by ``ingest.par_checks``, never used). A node with an unscored leaf has no points (NA,
+"no_data"), never a partial sum presented as its score; the scored part is kept beside it (scored_points / scored_max).
 
 Status of a leaf, 2023 (baseline, via the code mapping) against now, on its lost points (max − points):
   full       — nothing lost in either year       recovered  — lost in 2023, nothing lost now
@@ -18,6 +18,7 @@ recovered, still lost and newly lost inside it are summed from its leaves; a lea
 than in 2023 counts the difference as recovered. Lost amounts below EPS are no loss (two-decimal points).
 """
 from __future__ import annotations
+
 
 import numpy as np
 import pandas as pd
@@ -173,8 +174,8 @@ def notes(frame: pd.DataFrame, baseline_year: int) -> pd.Series:
                           ("newly_lost_points", "mới mất")]:
         parts[column] = (words + " " + compact_series(frame[column]) + " điểm").where(frame[column] > EPS)
     unmatched = ~frame["is_leaf"].astype(bool) & (frame["unmatched_lost_points"] > EPS)
-    parts["unmatched"] = ("mất " + compact_series(frame["unmatched_lost_points"]) + f" điểm ở tiêu chí {NO_COUNTERPART_VI}"
-                          + f" năm {baseline_year}").where(unmatched)
+    parts["unmatched"] = ("mất " + compact_series(frame["unmatched_lost_points"])
+                          + f" điểm ở tiêu chí {NO_COUNTERPART_VI} năm {baseline_year}").where(unmatched)
     return join_notes(parts)
 
 

@@ -245,8 +245,8 @@ def _missing_columns(table: pd.DataFrame, needs: tuple[str, ...], any_of: bool) 
     carried = np.column_stack([table[f"known_{c}"].to_numpy() > 0 for c in needs])
     absent = ~carried.any(axis=1) if any_of else ~carried.all(axis=1)
     names = [" và cột ".join(COLUMN_VI[c] for c, ok in zip(needs, row) if any_of or not ok) for row in carried]
-    return np.array([f"Tệp xuất không có cột {n}: không có dữ liệu" if a else "" for n, a in zip(names, absent)],
-                    dtype=object)
+    return np.array([f"Tệp xuất không có cột {n}: không có dữ liệu" if a else ""
+                     for n, a in zip(names, np.asarray(absent).tolist())], dtype=object)
 
 
 def _join(*notes: np.ndarray) -> np.ndarray:

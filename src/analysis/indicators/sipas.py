@@ -10,13 +10,14 @@ one column per criterion code (E1.1 … E5.4) holding the score 1-5 or NA for no
   overall = mean of the elements), with a percentile bootstrap over respondents (whole forms).
 - Gap to the target in points and in answers ("how many more satisfied answers at this n").
 - Status: met only when the interval lies beyond the target (setting), else improving / worse only when the
-  interval excludes the baseline (the plan's baseline year), else flat; no_baseline without a baseline; no_data when n = 0.
+  interval excludes the baseline (the plan's baseline year), else flat; no_baseline without a baseline; no_data
+  when n = 0.
 Pure: frames in, frames out, no I/O.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -61,7 +62,7 @@ class Settings:
                 raise ValueError(f"SIPAS setting {name} = {value!r}: use one of {', '.join(allowed)}")
 
     @classmethod
-    def from_mapping(cls, raw: Mapping, target: float, comparison: str, baseline_period: str = "") -> "Settings":
+    def from_mapping(cls, raw: Mapping, target: float, comparison: str, baseline_period: str = "") -> Settings:
         aggregation = raw.get("aggregation", {})
         interval = raw.get("interval", {})
         return cls(target=float(target), comparison=comparison,
@@ -245,7 +246,7 @@ def long_rows(result: Estimate, *, unit: str, period: str, baseline: Mapping[str
     base = rows["code"].map(pd.Series(dict(baseline), dtype=float)).astype(float)
     rows = rows.assign(
         period=period, unit=unit, index=INDEX, measure="percent", target=settings.target,
-        baseline=base, baseline_period=np.where(base.notna(), settings.baseline_period, None),
+        baseline=base, baseline_period=np.where(base.notna(), settings.baseline_period, np.array(None)),
         gap_to_target=settings.target - rows["value"], change_vs_baseline=rows["value"] - base,
         status=survey_status(rows["value"], rows["ci_low"], rows["ci_high"], base, settings, rows["n"]),
         owner=rows["code"].map(pd.Series(dict(owners), dtype="string")),
@@ -348,7 +349,8 @@ def _clearly_lower(table: pd.DataFrame) -> np.ndarray:
 def group_labels(forms: pd.DataFrame, dimension: str, labels: Mapping[str, str] | None = None) -> pd.Series:
     """The attribute as group names: coded values translated (``labels``, default GROUP_LABELS), blanks ->
     "Không ghi"."""
-    values = forms[dimension].astype("string") if dimension in forms else pd.Series(pd.NA, index=forms.index, dtype="string")
+    values = (forms[dimension].astype("string") if dimension in forms
+              else pd.Series(pd.NA, index=forms.index, dtype="string"))
     labels = GROUP_LABELS.get(dimension) if labels is None else labels
     if labels:
         values = values.map(lambda v: labels.get(v, v) if isinstance(v, str) else v).astype("string")

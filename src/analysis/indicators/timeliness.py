@@ -180,7 +180,8 @@ def _may_count(dossiers: pd.DataFrame, certification: np.ndarray | None, first: 
     it that were finished and returned, or closed, before its first day (speed only: every population of
     ``classify`` lies inside), and less the dossiers ingest flagged ``date_doubtful`` (returned, finished or
     due before received, …): they count nowhere here, and the data-quality report gives their number."""
-    received, returned, end = _days(dossiers, "received_at"), _days(dossiers, "returned_at"), end_of_processing(dossiers)
+    received, returned = _days(dossiers, "received_at"), _days(dossiers, "returned_at")
+    end = end_of_processing(dossiers)
     closed = np.isin(_status(dossiers), CLOSED_WITHOUT_RESULT)
     gone = (received < first) & (end < first) & ((returned < first) | closed)
     doubtful, _ = _truth(dossiers, "date_doubtful")

@@ -6,7 +6,7 @@ Generic on purpose: any source with a record id (dossier code, form number) uses
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 

@@ -32,14 +32,34 @@ import pandas as pd
 
 from analysis import paths, units
 from analysis.ingest.accounting import (
-    FileAccount, RowProblems, SourceResult, is_demo_file, quarantine_frame, relative_name)
+    FileAccount,
+    RowProblems,
+    SourceResult,
+    is_demo_file,
+    quarantine_frame,
+    relative_name,
+)
 from analysis.ingest.duplicates import find_repeats
-from analysis.ingest.one_stop_values import (
-    FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes)
+from analysis.ingest.one_stop_values import FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes
 from analysis.ingest.scrub import mask_unknown, scrub_result
 from analysis.ingest.tables import (
-    MIXED, MONTH_FIRST, UNSETTLED, AliasTable, Header, IngestError, Sheet, date_cells, date_order, filled_cells,
-    list_files, locate_tables, parse_dates, records_under, sha256, text_column)
+    MIXED,
+    MONTH_FIRST,
+    UNSETTLED,
+    AliasTable,
+    Header,
+    IngestError,
+    Sheet,
+    date_cells,
+    date_order,
+    filled_cells,
+    list_files,
+    locate_tables,
+    parse_dates,
+    records_under,
+    sha256,
+    text_column,
+)
 from analysis.reference import aliases
 from analysis.schemas import ONE_STOP
 
@@ -278,7 +298,7 @@ def read_flags(raw: pd.DataFrame, vocabulary: Vocabulary, labels: dict[str, str]
 def file_unit(sheet: Sheet, header: Header, path: Path, raw_dir: Path, name: str, settings: Settings,
               account: FileAccount) -> str | None:
     """The unit of a whole file: named in its title rows, else its sub-folder of one_stop/; None if neither."""
-    named = {}
+    named: dict[str, object] = {}
     for row in sheet.head(header.row):
         for cell in row:
             for unit in units.named_in(cell):
@@ -328,8 +348,9 @@ def combine(parts: list[FilePart]) -> SourceResult:
     repeats = find_repeats(table, "dossier_id", COMPARED, origin="source_file",
                            carried={p.account.file: p.carried for p in parts})
     conflicts = conflict_quarantine(table, repeats.conflict, repeats.differing, accounts)
+    kept_at = repeats.kept_row[repeats.duplicate].astype("int64")
     copies = pd.DataFrame({"file": table.loc[repeats.duplicate, "source_file"],
-                           "kept_in": table["source_file"].to_numpy()[repeats.kept_row[repeats.duplicate].astype("int64")]})
+                           "kept_in": table["source_file"].to_numpy()[kept_at]})
     for (file, kept_in), n in copies.value_counts(sort=False).items():
         accounts[file].rows_duplicate += int(n)
         where = "trong cùng tệp" if kept_in == file else f"ở tệp {kept_in}"

@@ -44,7 +44,8 @@ class Vocabulary:
             if fieldname not in ALLOWED_CODES or code not in ALLOWED_CODES[fieldname]:
                 allowed = ", ".join(sorted(ALLOWED_CODES.get(fieldname, ALLOWED_CODES)))
                 raise ReferenceFileError(checks.label(path), f"({fieldname},{value},{code}): expected one of: "
-                                         f"{allowed}", row=line, column="code" if fieldname in ALLOWED_CODES else "field")
+                                         f"{allowed}", row=line,
+                                         column="code" if fieldname in ALLOWED_CODES else "field")
             if match == "exact":
                 exact.setdefault(fieldname, {})[fold(value)] = code
             elif match == "contains":

@@ -23,13 +23,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from analysis.ingest.accounting import SourceResult
 
 MASKS = {"email": "[đã ẩn email]", "id_number": "[đã ẩn số định danh]", "phone": "[đã ẩn số điện thoại]"}
 KIND_VI = {"email": "địa chỉ email", "id_number": "số CCCD/CMND", "phone": "số điện thoại"}
@@ -99,6 +97,14 @@ def quoted(values: pd.Series, categorical: bool = False) -> pd.Series:
 
 
 # ---------------------------------------------------------------- a whole source
+
+class SourceResult(Protocol):
+    """What ``scrub_result`` needs of ``ingest.accounting.SourceResult`` (this module sits below ingest, so the
+    readers in ``tables`` can use it too)."""
+    table: pd.DataFrame
+    quarantine: pd.DataFrame
+    files: list[Any]
+
 
 def scrub_result(result: SourceResult, kept_as_is: tuple[str, ...] = (), file_column: str = "source_file") -> None:
     """Mask personal values in place in a source's table (every text column but ``kept_as_is`` and the file

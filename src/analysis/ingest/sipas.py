@@ -137,7 +137,8 @@ def _bad_answers(account: FileAccount, codes: np.ndarray, block: pd.DataFrame, r
     reason = ("câu trả lời không hợp lệ cho " + pd.Series(criterion, dtype="string") + " (cần 1–5 hoặc Rất không "
               "hài lòng … Rất hài lòng) — chỉ bỏ câu này, các câu khác của phiếu vẫn được tính")
     return _entries(account, np.ones(len(row_at), dtype=bool), np.asarray(rows)[row_at],
-                    form_ids.iloc[row_at].reset_index(drop=True), pd.Series(np.asarray(labels, dtype=object)[column_at]),
+                    form_ids.iloc[row_at].reset_index(drop=True),
+                    pd.Series(np.asarray(labels, dtype=object)[column_at]),
                     quoted(cells.map(cell_text), categorical=True), reason)
 
 
@@ -170,7 +171,7 @@ def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     asked = [c for c in ref.codes if c in set(header.columns.values())]
     folder_unit = unit_from_folder(path, raw_dir / SOURCE)
     _check_usable(account, header, asked, folder_unit, path)
-    label = {}
+    label: dict[str, str] = {}
     for pos, f in sorted(header.columns.items()):
         label.setdefault(f, header.labels.get(pos, f))
     raw = _forms_under(sheet, header, account)
@@ -320,7 +321,9 @@ def ingest(raw_dir: Path, ref: Reference | None = None) -> SourceResult | None:
     files = list_files(raw_dir / SOURCE)
     if not files:
         return None
-    parts, accounts, entries, seen, carried = [], [], [], {}, {}
+    parts, accounts, entries = [], [], []
+    seen: dict[str, str] = {}
+    carried: dict[str, set[str]] = {}
     for path in files:
         result = read_file(path, raw_dir, ref)
         account = result.account

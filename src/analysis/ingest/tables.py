@@ -11,11 +11,11 @@ import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -239,12 +239,12 @@ class AliasTable:
     spellings: dict[str, list[str]] = field(default_factory=dict)  # field -> aliases as written, for messages
 
     @classmethod
-    def from_csv(cls, path: Path) -> "AliasTable":
+    def from_csv(cls, path: Path) -> AliasTable:
         """Read ``field,alias`` rows (``#`` lines are comments); one spelling naming two fields is refused."""
         table = pd.read_csv(path, dtype=str, comment="#", skipinitialspace=True).dropna()
         return cls({}).extended(zip(table["field"].map(nfc), table["alias"].map(nfc)), path.name)
 
-    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> "AliasTable":
+    def extended(self, pairs: Iterable[tuple[str, str]], origin: str) -> AliasTable:
         """A copy with more (field, alias) pairs; an alias already naming another field is refused, naming
         ``origin`` (the file the pairs come from)."""
         by_key = dict(self.by_key)
@@ -718,7 +718,7 @@ def _formats_by_fit(text: pd.Series, formats: tuple[str, ...], size: int = 50) -
     return sorted(formats, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
 
 
-def _as_datetime(cell: object) -> datetime:
+def _as_datetime(cell: date) -> datetime:
     return cell if isinstance(cell, datetime) else datetime.combine(cell, time())
 
 
@@ -741,7 +741,7 @@ def parse_flags(values: pd.Series, extra_true: Iterable[str] = (),
     return result, result.isna()
 
 
-def coded_values(values: pd.Series, mapping: dict[str, object]) -> tuple[pd.Series, pd.Series]:
+def coded_values(values: pd.Series, mapping: Mapping[str, object]) -> tuple[pd.Series, pd.Series]:
     """Map cells through ``mapping`` (keys folded); unknown non-blank cells are bad, blanks stay NA."""
     folded = {fold(k): v for k, v in mapping.items()}
     keys = map_distinct(values, _folded)

@@ -7,7 +7,8 @@ a setting gets the same kind of one-line message wherever the file is used.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 import pandas as pd
 import yaml

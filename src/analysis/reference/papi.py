@@ -55,11 +55,6 @@ def subdimensions(path: Path | None = None) -> pd.DataFrame:
     return frame.assign(k=frame.groupby("parent")["code"].transform("size").astype(int)).reset_index(drop=True)
 
 
-def expected_dimensions(year: int, dims: pd.DataFrame) -> list[str]:
-    """The dimensions PAPI scored in ``year``: D1–D6 before 2018, D1–D8 from 2018 (dimensions.csv first_year)."""
-    return dims.loc[dims["first_year"] <= year, "code"].tolist()
-
-
 @dataclass(frozen=True)
 class PapiSettings:
     focus_province: str

@@ -30,7 +30,7 @@ class ServiceSettings:
     certification: pd.DataFrame  # column, contains: how a certification dossier is recognised
 
     @classmethod
-    def from_reference(cls, reference: Path | None = None) -> "ServiceSettings":
+    def from_reference(cls, reference: Path | None = None) -> ServiceSettings:
         return _load(reference or paths.REFERENCE)
 
     def describe(self) -> list[str]:

@@ -26,19 +26,18 @@ def start(title: str, *, period: str, processed_dir: str = "", unit: str | None 
     header carries the demo banner that the HTML template repeats on every page.
     """
     parsed = Period.parse(period)
-    canonical = None
+    canonical, shown_unit = None, "Thành phố Tây Ninh"
     if unit:
         found = units.find(unit)
         if found is None:
             known = ", ".join(u.unit for u in units.all_units())
             raise ValueError(f"unknown unit {unit!r}; known units: {known}")
-        canonical = found.unit
+        canonical, shown_unit = found.unit, found.display
     processed = store.processed_dir(processed_dir)
     demo = store.is_demo(list(sources), processed)
     context = ReportContext(title, canonical, parsed, processed, demo)
     charts.setup()
     if show:
         from IPython.display import HTML, display
-        shown_unit = units.find(canonical).display if canonical else "Thành phố Tây Ninh"
         display(HTML(html.header(title, shown_unit, parsed.label_vi, demo)))
     return context

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from html import escape
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 

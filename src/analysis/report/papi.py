@@ -63,7 +63,8 @@ def headline(view: PapiView) -> str:
     if papi.TOTAL not in now.index:
         return html.no_data(f"Tổng điểm PAPI {view.latest} của {view.province}")
     total = now.loc[papi.TOTAL]
-    parts = [f"PAPI {view.latest} của {view.province}: {score(total['value'])}/{int(total['scale_dims']) * 10} điểm, hạng "
+    parts = [f"PAPI {view.latest} của {view.province}: {score(total['value'])}/{int(total['scale_dims']) * 10} điểm, "
+             "hạng "
              f"{int(total['rank'])}/{int(total['n_scored'])}, nhóm {total['group_vi']}; trung vị toàn quốc "
              f"{score(total['median'])} ({change(total['gap_median'])})."]
     if view.latest > view.baseline_year and papi.TOTAL not in base.index:
@@ -176,10 +177,12 @@ def subdimension_section(view: PapiView) -> str:
     frame = view.ref.subs.join(now[["value", "value_base", "change_baseline"]], on="code")
     frame["owner"] = frame["parent"].map(view.ref.owners)
     frame["range"] = frame["k"].map(lambda k: f"{fmt.number(1 / k, 2)}–{fmt.number(10 / k, 2)}")
-    columns = {"code": "Mã", "name_vi": "Nội dung thành phần", "range": "Thang", "value_base": f"Năm {view.baseline_year}",
+    columns = {"code": "Mã", "name_vi": "Nội dung thành phần", "range": "Thang",
+               "value_base": f"Năm {view.baseline_year}",
                "value": f"Năm {view.latest}", "change_baseline": "Thay đổi", "owner": "Phụ trách (theo nội dung)"}
+    path = view.sub_file.path
     source = (demo_label(DEMO_SUBDIMENSIONS_VI) if view.sub_file.demo
-              else html.paragraph(f"Nguồn: {view.sub_file.path.name} (nhập từ báo cáo PAPI)."))
+              else html.paragraph(f"Nguồn: {path.name} (nhập từ báo cáo PAPI).") if path else "")
     return source + html.table(frame, columns, {"value_base": score, "value": score, "change_baseline": change})
 
 
@@ -198,7 +201,8 @@ def survey_section(view: PapiView) -> str:
                          level_vi=frame["level"].map({"dimension": "Nội dung", "subdimension": "Nội dung thành phần",
                                                       "indicator": "Chỉ tiêu (% mức tối đa)"}))
     columns = {"code": "Mã", "name": "Tên", "level_vi": "Cấp", "shown": "Điểm PAPI-like",
-               "interval": f"Khoảng tin cậy {fmt.number(view.ref.settings.survey_confidence * 100)} %", "n": "Số người trả lời (n)", "note": "Ghi chú"}
+               "interval": f"Khoảng tin cậy {fmt.number(view.ref.settings.survey_confidence * 100)} %",
+               "n": "Số người trả lời (n)", "note": "Ghi chú"}
     intro = html.paragraph(f"{PAPI_LIKE_VI} Khảo sát năm {view.survey_year} tại {view.unit}.")
     general = papi_like_note(view.ref.settings.survey_confidence)
     frame = frame.assign(note=frame["note"].str.replace(general, "", regex=False).str.strip())

@@ -27,7 +27,7 @@ NO_PAR = "Chưa có điểm Chỉ số cải cách hành chính (PAR INDEX) củ
 
 
 def load(ctx: ReportContext) -> ParView:
-    return unit_view(ctx.processed, ctx.period, ctx.unit)
+    return unit_view(ctx.processed, ctx.period, ctx.unit or "")  # no unit: the no-data view
 
 
 def show(item: str | Figure) -> None:

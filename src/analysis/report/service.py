@@ -8,6 +8,7 @@ Every text that comes from data goes through analysis.report.html (escaped).
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -61,7 +62,7 @@ def _difference(value: object, measure: object) -> str:
     return fmt.signed(value, 1 if measure == "percent" else 0, "điểm %" if measure == "percent" else "hồ sơ")
 
 
-def _gap(gap: object, status: object, measure: object) -> str:
+def _gap(gap: float, status: str, measure: str) -> str:
     if is_missing(gap):
         return "—"
     if gap <= 0:
@@ -69,11 +70,11 @@ def _gap(gap: object, status: object, measure: object) -> str:
     return "còn " + _difference(gap, measure).lstrip("+")
 
 
-def _target(target: object, comparison: object, measure: object) -> str:
+def _target(target: float, comparison: str | None, measure: str) -> str:
     """As the plan words it: "trên 80,0 %" for ">", "0" for "no late dossier"."""
     if is_missing(target):
         return "—"
-    words = {">": "trên ", "<": "dưới ", ">=": "", "<=": "tối đa "}.get(comparison, "")
+    words = {">": "trên ", "<": "dưới ", ">=": "", "<=": "tối đa "}.get(comparison or "", "")
     return ("" if target == 0 and comparison == "<=" else words) + _value(target, measure)
 
 
@@ -111,7 +112,8 @@ def _comparison_columns(baseline_label: str) -> dict[str, str]:
 
 # ------------------------------------------------------------------ the first screen
 
-def _count(rows: pd.DataFrame, code: str) -> object:
+def _count(rows: pd.DataFrame, code: str) -> Any:
+    """The unit's value of ``code``: a number, or NA."""
     found = rows.loc[rows["code"] == code, "value"]
     return found.iloc[0] if len(found) else pd.NA
 

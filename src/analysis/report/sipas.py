@@ -386,7 +386,8 @@ def trend_chart(rep: UnitReport):
     lows, highs = trend["ci_low"].to_numpy(float), trend["ci_high"].to_numpy(float)
     ax.errorbar(x, values, yerr=[values - lows, highs - values], fmt="o", color=charts.NEUTRAL, capsize=4,
                 label="Chỉ số chung và khoảng tin cậy 95 %")
-    ax.axhline(rep.settings.target, color=charts.TARGET, linestyle="--", label=f"Chỉ tiêu {fmt.number(rep.settings.target)} %")
+    ax.axhline(rep.settings.target, color=charts.TARGET, linestyle="--",
+               label=f"Chỉ tiêu {fmt.number(rep.settings.target)} %")
     baseline = rep.overall["baseline"]
     if not is_missing(baseline):
         ax.axhline(float(baseline), color=charts.BASELINE, linestyle=":", label=f"Năm {rep.settings.baseline_period}")
