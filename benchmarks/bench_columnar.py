@@ -1,9 +1,9 @@
 """Columnar ingest, side by side in one run: this checkout against others (``--before NAME=SRC``), and DuckDB.
 
 Uses the province generator of ``bench_province.py`` (100 units, dossiers of 2024 as one system CSV, written
-vectorised) into ``--work`` (kept between runs: the data is built once). Each step runs in its own process and
-is measured from outside (``bench_province.run_step``: wall time, peak RSS of that process); load averages are printed with
-every step (the machine is shared). Steps, in turns so that load changes hit both sides alike:
+vectorised) into ``--work`` (kept between runs: the data is built once). Each step runs in its own process,
+measured from outside (``bench_province.run_step``: wall time, peak RSS of that process); load averages are
+printed with every step (the machine is shared). Steps, in turns so that load changes hit both sides alike:
 
 - ingest of the CSV (``python -m analysis ingest``) by this checkout and by each ``--before``;
 - indicators of the four quarters from the processed folder (``collect.all_rows``), by each;

@@ -55,8 +55,8 @@ def check_slug(unit: Unit, taken: dict[str, str], path: Path, row: int) -> None:
     """A unit's report folder is its slug: it must be non-empty and its own (not the city folder, not another
     unit's). Refused by name, with the file and row, before any report is written."""
     if not unit.slug:
-        raise ReferenceFileError(checks.label(path), f"the unit name {unit.unit!r} gives an empty folder name (no letter or "
-                                 "digit); write the unit's name", row=row, column="unit")
+        raise ReferenceFileError(checks.label(path), f"the unit name {unit.unit!r} gives an empty folder name "
+                                 "(no letter or digit); write the unit's name", row=row, column="unit")
     if unit.slug in taken:
         raise ReferenceFileError(checks.label(path), f"the unit {unit.unit!r} would write its reports into the folder "
                                  f"{unit.slug!r}, already used by {taken[unit.slug]!r}; rename the unit",
@@ -77,7 +77,8 @@ def canonical(names: pd.Series, path: Path | None = None) -> pd.Series:
     """Export spellings -> the unit names of units.csv; unknown names stay as written (NFC) and are listed by ingest."""
     keys = _load(path or paths.reference("units.csv"))[1]
     codes, spellings = pd.factorize(names.to_numpy(dtype=object))  # once per distinct spelling, not per row
-    found = np.array([*(keys.get(unit_key(n), n) if isinstance(n, str) else n for n in spellings), pd.NA], dtype=object)
+    found = np.array([*(keys.get(unit_key(n), n) if isinstance(n, str) else n for n in spellings), pd.NA],
+                     dtype=object)
     return pd.Series(found[codes], index=names.index, dtype="string")
 
 

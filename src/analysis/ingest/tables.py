@@ -212,7 +212,7 @@ def _string_cells(values) -> tuple[np.ndarray, np.ndarray]:
     import pyarrow.compute as pc
 
     encoded = pc.dictionary_encode(values).combine_chunks()
-    texts = np.append(encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), None)
+    texts = np.concatenate([encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), [None]])
     blank = np.array([_blank_cell(text) for text in texts], dtype=bool)
     codes = encoded.indices.fill_null(len(texts) - 1).to_numpy()
     return texts[codes], blank[codes]
@@ -507,7 +507,7 @@ def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
             group_at.append(offset)
             group_labels.append(label)
         elif _is_footer_cell(cells[0]):
-            kind, in_footer = KIND_FOOTER, offset > last_data
+            kind, in_footer = KIND_FOOTER, bool(offset > last_data)
         elif in_footer:
             kind = KIND_AFTER
         if kind:
@@ -571,7 +571,7 @@ def distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     as the text "TRUE"/"FALSE" (see ``map_distinct``)."""
     cells = values.to_numpy(dtype=object)
     codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    suspects = np.flatnonzero((uniques == 0) | (uniques == 1)) if len(uniques) else []  # "1" is not 1
+    suspects = np.flatnonzero((uniques == 0) | (uniques == 1)) if len(uniques) else np.array([], dtype=int)  # not "1"
     if len(suspects):
         at = np.flatnonzero(np.isin(codes, suspects))
         booleans = at[[type(cell) is bool for cell in cells[at]]]
@@ -631,7 +631,7 @@ def date_order(columns: Iterable[pd.Series]) -> str | None:
     return UNSETTLED if bool((parts[0] != parts[1]).any()) else None
 
 
-def _date_parts(values: pd.Series) -> np.ndarray:
+def _date_parts(values: pd.Series) -> list[str]:
     """The distinct first ten characters of the text cells of a column (none when it holds no text)."""
     return list({value[:10] for value in values.to_numpy(dtype=object) if value.__class__ is str})
 
@@ -646,7 +646,7 @@ def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series
     """
     codes, uniques = distinct(values)
     dates, bad = _parse_distinct(pd.Series(uniques, dtype=object), month_first)
-    dates = np.append(dates.to_numpy(), np.datetime64("NaT", "us"))[codes]
+    dates = np.concatenate([dates.to_numpy(), np.array(["NaT"], dtype="datetime64[us]")])[codes]
     return (pd.Series(dates, index=values.index, dtype="datetime64[us]"),
             pd.Series(np.append(bad.to_numpy(dtype=bool), False)[codes], index=values.index))
 
