@@ -10,7 +10,7 @@ JOBS   ?= 2
 export PYTHONUTF8 := 1
 export JUPYTER_PREFER_ENV_PATH := 1
 
-.PHONY: install reports test test-fast lint format lab demo ingest bench clean
+.PHONY: install reports test test-fast lint format lab screenshots demo ingest bench clean
 
 install: $(VENV)/.installed
 
@@ -56,9 +56,17 @@ format: install
 	$(VENV)/bin/ruff check --fix --select I .
 	$(VENV)/bin/ruff format .
 
-## lab: JupyterLab on notebooks/ with the project's kernel
+## lab: JupyterLab on notebooks/ with the project's kernel (as root too, as in many containers)
+LAB_PORT ?= 8888
 lab: install
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@root=""; if [ "$$(id -u)" = 0 ]; then root="--allow-root"; fi; \
+	echo "JupyterLab starts on notebooks/. Open in your browser the address it prints below that starts with"; \
+	echo "  http://127.0.0.1:$(LAB_PORT)/lab?token=   (Ctrl+C twice to stop)"; \
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser $$root
+
+## screenshots: first screen of every report kind of a demo batch -> docs/screenshots/*.png (needs chromium)
+screenshots: install
+	$(PY) docs/screenshots/take.py
 
 demo: install
 	$(PY) -m analysis demo

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import collect, paths
+from analysis import collect, paths, workbook
 from analysis.batch import run_reports, select_notebooks
 from analysis.demo import write_all
 from analysis.ingest import runner
@@ -34,7 +34,7 @@ def main() -> None:
         t1 = time.perf_counter()
         manifest = runner.run(root / "raw", root / "processed")
         t2 = time.perf_counter()
-        collect.write_indicators(collect.all_rows(root / "processed", period), root / "out")
+        workbook.write(collect.all_rows(root / "processed", period), root / "out")
         t3 = time.perf_counter()
         dossiers = manifest["sources"]["one_stop"]["rows"]
         lines += [f"demo export set written: {t1 - t0:.1f} s",

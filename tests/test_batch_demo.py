@@ -55,7 +55,12 @@ def test_indicator_tables_cover_every_index_and_unit(batch):
     service = table[table["index"] == "service"]
     assert set(UNITS) <= set(service["unit"])
     assert set(service["period"].astype(str)) == {"2024Q2"}
-    assert pd.read_excel(out / "indicators.xlsx", sheet_name="chi_tieu", engine="calamine").shape == table.shape
+    sheets = pd.read_excel(out / "indicators.xlsx", sheet_name=None, engine="calamine")
+    from analysis.workbook import SHEETS
+
+    for index, name in SHEETS.items():  # one sheet per index, every row of the CSV
+        assert len(sheets[name]) == int((table["index"] == index).sum()), name
+    assert len(sheets["Kế hoạch 23"]) == int(((table["index"] == "plan") | table["projected"].notna()).sum())
 
 
 def test_reports_follow_the_html_contract(batch):
@@ -110,4 +115,40 @@ def test_rebuilding_from_the_same_inputs_gives_identical_html(batch, tmp_path):
                         reports=tmp_path, jobs=1, notebooks_dir=paths.NOTEBOOKS, demo=True, log=lambda *_: None)
     first = root / "reports" / PERIOD.label / "ninh-thanh" / "10_service_index.html"
     second = Path(again.results[0].html)
-    assert first.read_bytes() == second.read_bytes()
+    # the navigation header lists the reports each batch built (here the whole batch, there one report)
+    nav = re.compile(rb'<nav class="chiso-nav".*?</nav>', re.S)
+    assert nav.search(first.read_bytes()) and nav.search(second.read_bytes())
+    assert nav.sub(b"", first.read_bytes()) == nav.sub(b"", second.read_bytes())
+
+
+def test_city_page_is_the_scorecard_and_every_unit_has_its_plan_scorecard(batch):
+    root, _, result = batch
+    out = root / "reports" / PERIOD.label
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Đơn vị × chỉ tiêu của Kế hoạch" in index and "Xếp hạng" in index and "chệch hướng nhiều nhất" in index
+    assert "Số liệu chính của từng đơn vị" in index
+    for unit in UNITS:
+        card = out / find(unit).slug / "05_plan_scorecard.html"
+        assert card.exists() and f'href="{find(unit).slug}/05_plan_scorecard.html"' in index
+        text = card.read_text(encoding="utf-8")
+        assert "Dự báo cuối năm" in text and "Mười phần điểm đáng lấy lại nhất" in text
+    table = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig", dtype={"code": str})
+    tasks = table[(table["index"] == "plan") & (table["unit"] == "Ninh Thạnh")]
+    assert len(tasks) == 28 and tasks["owner"].notna().all() and tasks["deadline"].notna().all()
+    on_time = table[(table["index"] == "service") & (table["code"] == "2.1") & (table["unit"] == "Ninh Thạnh")]
+    row = on_time.iloc[0]
+    assert row["projected_low"] <= row["projected"] <= row["projected_high"]
+
+
+def test_one_units_rows_are_all_rows_for_that_unit(batch):
+    from pandas.testing import assert_frame_equal
+
+    from analysis import collect
+    from analysis.collect import plan
+
+    root, _, _ = batch
+    key = ["unit", "index", "code"]
+    every = collect.all_rows(root / "processed", PERIOD)
+    every = every[every["unit"].isin(["Ninh Thạnh", "Tây Ninh"])].sort_values(key).reset_index(drop=True)
+    mine = plan.unit_rows(root / "processed", PERIOD, "Ninh Thạnh").sort_values(key).reset_index(drop=True)
+    assert_frame_equal(every, mine)

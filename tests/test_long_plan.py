@@ -39,11 +39,13 @@ def test_plan_targets_and_owners_are_read_from_the_reference_files(tmp_path):
     assert targets.loc[("service", "4.2"), "target"] == 90.0 and targets.loc[("service", "4.2"), "comparison"] == ">"
     assert ("service", "1") in targets.index  # codes stay text: "1", not the number 1
     assert targets.loc[("sipas", "overall"), "target"] == 95.5
+    (tmp_path / "owners.csv").write_text("id,name,spellings\ntp,Công chức Tư pháp – Hộ tịch,tư pháp\n"
+                                         "vh,Công chức Văn hóa – Xã hội,VH – XH\n", encoding="utf-8")
     tasks_file = tmp_path / "tasks.csv"
-    tasks_file.write_text("# areas\nsection,area,codes,owner,deadline\n"
-                          "II.2.1,A,papi:D1|papi:D4|service:2.1,Công chức Tư pháp – Hộ tịch,2024\n"
-                          "II.2.2,B,papi:D4|,Công chức Văn hóa – Xã hội,2024\n"
-                          "II.2.3,C,papi:D4,Công chức Tư pháp – Hộ tịch,2024\n", encoding="utf-8")
+    tasks_file.write_text("# tasks\nid,section,quote,text,owners,deadline,codes\n"
+                          "II.2.1.a,II.2.1,q,A,tp,Trong năm 2024,papi:D1|papi:D4|service:2.1\n"
+                          "II.2.2.a,II.2.2,q,B,vh,Trong năm 2024,papi:D4|\n"
+                          "II.2.3.a,II.2.3,q,C,tp,Trong năm 2024,papi:D4\n", encoding="utf-8")
     owners = plan.owners("papi", tasks_file)
     assert owners == {"D1": "Công chức Tư pháp – Hộ tịch",  # each owner once, in the plan's order
                       "D4": "Công chức Tư pháp – Hộ tịch; Công chức Văn hóa – Xã hội"}

@@ -58,6 +58,13 @@ CASES: dict[str, tuple[Callable[[str], str], str | None, Callable[[Path], object
     "plan/targets.csv": (replace("service,1,80,>", "service,1,80%,>"), "80%",
                          lambda ref: plan.targets(ref / "plan" / "targets.csv"),
                          r"^plan/targets.csv: row {row}, column 'target': '80%' is not a number"),
+    "plan/owners.csv": (append("vp-tk,Văn phòng – Thống kê,VP"), "vp-tk,Văn phòng – Thống kê,VP\n",
+                        lambda ref: plan.owners_table(ref / "plan" / "owners.csv"),
+                        r"^plan/owners.csv: row {row}, column 'id': id 'vp-tk' appears twice"),
+    "plan/public_holidays.csv": (replace("2024-01-01,", "01/01/2024,"), "01/01/2024",
+                                 lambda ref: plan.public_holidays(ref / "plan" / "public_holidays.csv"),
+                                 r"^plan/public_holidays.csv: row {row}, column 'date': date '01/01/2024' is not "
+                                 r"YYYY-MM-DD"),
     "plan/settings.yaml": (replace("baseline_year: 2023", "baseline_year: năm 2023"), None,
                            lambda ref: plan.baseline_year(ref / "plan" / "settings.yaml"),
                            r"settings.yaml: baseline_year must be a year such as 2023, not 'năm 2023'"),

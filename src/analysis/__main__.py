@@ -1,4 +1,4 @@
-"""Command line: python -m analysis demo | ingest | indicators | batch.
+"""Command line: python -m analysis demo | ingest | indicators | template | batch.
 
 User errors (a file that cannot be read, an unknown period, unit or notebook) print one clear message and
 exit with status 2; no traceback.
@@ -35,14 +35,31 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from analysis import collect
+    from analysis import collect, workbook
     from analysis.periods import Period
 
-    frame = collect.with_status_vi(collect.all_rows(Path(args.processed), Period.parse(args.period)))
+    frame = collect.all_rows(Path(args.processed), Period.parse(args.period))
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(out, index=False, encoding="utf-8-sig")
+    workbook.write_csv(frame, out)
     print(f"Wrote {len(frame)} indicator rows to {out}")
+    return 0
+
+
+TEMPLATES = {"plan-progress": "analysis.ingest.plan_progress", "manual-figures": "analysis.ingest.manual_figures"}
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    """An empty analyst sheet with the column titles the reader expects, in data/raw/<source>/ by default."""
+    import importlib
+
+    from analysis.ingest.analyst_sheet import write_template
+
+    spec = importlib.import_module(TEMPLATES[args.kind]).SPEC
+    out = Path(args.out) if args.out else paths.RAW / spec.source / f"mau_{spec.source}.xlsx"
+    if out.exists():
+        from analysis.errors import UserError
+        raise UserError(f"{out} already exists; fill it in, or give another --out")
+    print(f"Wrote the {args.kind} template to {write_template(spec, out)}")
     return 0
 
 
@@ -88,6 +105,11 @@ def parser() -> argparse.ArgumentParser:
     ind.add_argument("--period", required=True, help="2024Q1, 2024 or 2024-03")
     ind.add_argument("--out", required=True)
     ind.set_defaults(run=_cmd_indicators)
+
+    template = sub.add_parser("template", help="write an empty analyst sheet (plan-progress, manual-figures)")
+    template.add_argument("kind", choices=sorted(TEMPLATES))
+    template.add_argument("--out", help="file to write (default data/raw/<source>/mau_<source>.xlsx)")
+    template.set_defaults(run=_cmd_template)
 
     batch = sub.add_parser("batch", help="ingest, indicators and every report for a period")
     reports = sub.add_parser("reports", help="like batch; without exports in data/raw, on the demo set of data/demo")

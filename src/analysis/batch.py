@@ -199,7 +199,11 @@ def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list
 
     t0 = time.perf_counter()
     indicators = collect.all_rows(processed, period)
-    collect.write_indicators(indicators, out)
+    from analysis import workbook
+    from analysis.collect import plan
+
+    actions = plan.action_lists(processed, [u.unit for u in chosen_units])
+    workbook.write(indicators, out, actions, plan.verdicts(indicators))
     log(f"Indicators: {len(indicators)} rows -> {out / 'indicators.csv'}, indicators.xlsx")
     indicator_seconds = time.perf_counter() - t0
 
@@ -235,8 +239,17 @@ def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, pro
             log(f"  [{done}/{len(planned)}] {mark} {job_result.notebook} · {where} ({job_result.seconds:.1f} s)"
                 + (f" — {job_result.error}" if job_result.error else ""))
     result.results.sort(key=lambda r: (r.notebook, r.slug))
+    add_navigation(result.results, out, units)
     index_page.write(out / "index.html", period, result.results, units, demo)
     return result
+
+
+def add_navigation(results: list[JobResult], out: Path, units: list[Unit]) -> None:
+    """Every built report gets its navigation header (index, the unit's other reports, city overview)."""
+    from analysis import nav
+
+    built = [nav.Built(r.slug, Path(r.notebook).stem, Path(r.html), r.title or "") for r in results if r.ok and r.html]
+    nav.add_headers(built, out / "index.html", {u.slug: u.display for u in units})
 
 
 def write_manifest(out: Path, period: Period, result: BatchResult, ingest_manifest: dict, jobs: int,

@@ -3,6 +3,7 @@
 so a figure reads the same wherever it is shown."""
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import SupportsFloat, cast
 
@@ -61,3 +62,13 @@ def day(value: object) -> str:
     if is_missing(value):
         return NO_DATA
     return pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+NBSP = "\u00a0"
+# A number and its unit stay on one line: "31,3 điểm %", "97,3 %", "27 hồ sơ".
+_UNIT_GAP = re.compile(r"(?<=\d) (?=(?:%|điểm|hồ sơ|ngày|phiếu|tiêu chí|người)(?![\w]))|(?<=điểm) (?=%)")
+
+
+def keep_units(text: str) -> str:
+    """Non-breaking spaces between a number and its unit, for text shown to readers (render applies it)."""
+    return _UNIT_GAP.sub(NBSP, text)

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import nbformat
 
+from analysis import fmt
 from analysis.report.html import DEMO_TEXT
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove_cell"}
 _TITLE = re.compile(r'<h1 class="chiso-title">(.*?)</h1>', re.S)
+_HEADING = re.compile(r"^#{1,4}\s+(.+)$", re.M)
 
 
 def _html_outputs(nb: nbformat.NotebookNode):
@@ -41,6 +43,32 @@ def clean_for_report(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def keep_units_together(nb: nbformat.NotebookNode) -> None:
+    """Non-breaking space between every number and its unit, in HTML outputs and markdown text."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = fmt.keep_units(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "text/html" in data:
+                html = data["text/html"]
+                data["text/html"] = fmt.keep_units("".join(html) if isinstance(html, list) else html)
+
+
+def describe_images(nb: nbformat.NotebookNode) -> None:
+    """Give every chart a Vietnamese alt text: "Biểu đồ: " and the heading of the section it is in."""
+    section = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            headings = _HEADING.findall(cell.source)
+            section = headings[-1].strip() if headings else section
+            continue
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                meta = output.setdefault("metadata", {}).setdefault("image/png", {})
+                meta["alt"] = f"Biểu đồ: {section}" if section else "Biểu đồ"
+
+
 def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     from nbconvert import HTMLExporter
 
@@ -55,6 +83,8 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     )
     cleaned = clean_for_report(nb)
     cleaned.metadata["title"] = title
+    describe_images(cleaned)
+    keep_units_together(cleaned)
     # A demo report also gets the banner as a repeating table header for print, where a fixed element would
     # cover the first lines of every page.
     demo_text = DEMO_TEXT if any('class="chiso-demo"' in html for html in _html_outputs(cleaned)) else ""

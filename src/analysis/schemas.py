@@ -109,7 +109,8 @@ LONG = Schema("long", {
     "level": "string", "value": "Float64", "measure": "string", "max_points": "Float64", "points": "Float64",
     "baseline": "Float64", "baseline_period": "string", "target": "Float64", "gap_to_target": "Float64",
     "change_vs_baseline": "Float64", "status": "string", "n": "Float64", "ci_low": "Float64",
-    "ci_high": "Float64", "owner": "string", "note": "string",
+    "ci_high": "Float64", "owner": "string", "note": "string", "projected": "Float64", "projected_low": "Float64",
+    "projected_high": "Float64", "deadline": "string",
 }, not_null=("period", "unit", "index", "code"))  # counts (form II.06a) carry no status
 
 

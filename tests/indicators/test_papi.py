@@ -214,7 +214,7 @@ def test_long_rows_for_2024q1(real):
     # 47.35 >= the national median: a benchmark the project chose, not a plan target
     assert total["status"] == "above_median" and total["measure"] == "score_8_80" and total["level"] == "index"
     assert rows.loc["D1", "measure"] == "score_1_10" and rows.loc["D1", "level"] == "dimension"
-    assert rows.loc["D1", "owner"] == "Công chức Văn hóa – Xã hội, Trạm truyền thanh"  # plan II.2.1
+    assert rows.loc["D1", "owner"] == "Công chức Văn hóa – Xã hội; Trạm truyền thanh phường"  # plan II.2.1
     # sub-dimensions without scores: no_data, never a number, owner inherited from D6
     assert rows.loc["D6.2", "status"] == "no_data" and pd.isna(rows.loc["D6.2", "value"])
     assert rows.loc["D6.2", "owner"] == owners["D6"] and rows.loc["D6.2", "level"] == "subdimension"

@@ -82,7 +82,7 @@ def test_partly_covered_dimension_is_no_data(rows):
 
 def test_every_row_says_papi_like(rows):
     assert set(rows["index"]) == {"papi_like"} and set(rows["period"]) == {"2024"}
-    assert rows["note"].str.contains("PAPI-like").all()
+    assert rows["note"].str.contains("Khảo sát kiểu PAPI").all()
     assert rows["note"].str.contains("không phải điểm PAPI chính thức").all()
 
 

@@ -55,17 +55,19 @@ def test_city_wide_report_from_the_official_file(tmp_path, processed):
     assert "Thay đổi so với 2023: +8,1089 điểm" in flat
     # the weakest three named with their owners (plan II.2.6, II.2.1, II.2.7)
     assert "D6 Cung ứng dịch vụ công : 7,8219 điểm, hạng 18/61" in flat
-    assert "Công an phường, công chức Tư pháp – Hộ tịch" in flat
+    assert "Công an phường; Công chức Tư pháp – Hộ tịch" in flat
     # trend table: the 6 -> 8 dimension break said plainly
     assert "không so sánh được" in flat
     assert "Bà Rịa - Vũng Tàu" in flat and "(tỉnh đang xem)" in flat
     # sub-dimensions: labelled demo (the only file shipped) or from the analyst's file
     if choose_file().demo:
         assert "DỮ LIỆU MẪU (DEMO): điểm nội dung thành phần" in flat
-    # the official report carries no demo banner: no demo data in the official part
-    assert html.DEMO_TEXT not in flat
+    # demo sub-dimension scores make it a demo report: the banner says so (issue 11); real ones do not
+    assert (html.DEMO_TEXT in flat) == choose_file().demo
     assert "Báo cáo toàn thành phố chỉ gồm kết quả PAPI chính thức" in flat
-    assert "target_rule = median" in flat and "quartile_rule = nearest_rank" in flat
+    # settings said in words, not as their keys
+    assert "Mốc so sánh: trung vị toàn quốc năm 2024" in flat and "Nhóm xếp hạng: xếp hạng theo điểm" in flat
+    assert "target_rule" not in flat and "focus_province" not in flat and "data/reference" not in flat
     assert images(nb) == 5  # dimensions, total trend, dimension trends, region, sub-dimensions
     assert not errors(nb)
 
@@ -74,7 +76,7 @@ def test_city_wide_report_from_the_official_file(tmp_path, processed):
 def test_unit_report_shows_the_papi_like_survey_apart(tmp_path, processed):
     flat, nb = run(tmp_path, processed, unit="Ninh Thạnh")
     assert html.DEMO_TEXT in flat  # the survey is demo data
-    assert "PAPI-like: khảo sát tại địa phương" in flat and "KHÔNG phải điểm PAPI chính thức" in flat
+    assert "Khảo sát kiểu PAPI: khảo sát tại địa phương" in flat and "KHÔNG phải điểm PAPI chính thức" in flat
     assert "Khảo sát năm 2024 tại Ninh Thạnh" in flat
     assert "Số người trả lời (n)" in flat and "Khoảng tin cậy 95 %" in flat
     assert "Khảo sát chỉ có 2/4 nội dung thành phần" in flat  # D1: q01, q02 cover D1.1 and D1.2 only

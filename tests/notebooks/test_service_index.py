@@ -240,9 +240,13 @@ def test_notebook_has_charts_tables_and_notes(executed):
     assert helpers.images(executed) == 3  # late share by field, handling time, monthly trend
     text = helpers.output_text(executed)
     for heading in ("Biểu II.06a", "Đang giải quyết: quá hạn", "Điểm tối đa", "Theo thủ tục", "Trung vị (ngày lịch)",
-                    "Phiếu xin lỗi", "không được tiếp nhận (trạng thái 3)", "certification.csv",
+                    "Phiếu xin lỗi", "không được tiếp nhận (trạng thái 3)",
+                    "thiết lập của Chỉ số, không phải quy định chính thức",
                     "Đã có kết quả, chờ công dân nhận", "Ghi riêng", "hai cách đo", "cách đọc của dự án"):
         assert heading in text, heading
+    # no developer text: form rows by column number, settings in words, no file paths (issue 11)
+    for code in ("06a.13", "06a.closed", "06a.no_due", "certification.csv", "data/reference"):
+        assert code not in text, code
 
 
 @pytest.mark.e2e

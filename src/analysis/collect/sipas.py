@@ -48,14 +48,15 @@ def forms_in(processed: Path, period: Period) -> pd.DataFrame | None:
     return None if table is None else index.in_period(table, period)
 
 
-def rows(processed: Path, period: Period) -> pd.DataFrame:
+def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
     """Long rows of every unit of units.csv (no_data where a unit has no forms) and of any other unit named
-    in the forms."""
+    in the forms; of the units in ``only`` when given (one unit's scorecard)."""
     survey, config, base, owners = _reference()
     forms = forms_in(processed, period)
     forms = forms if forms is not None else pd.DataFrame(columns=["unit"])
     names = [u.unit for u in units.all_units()]
     names += sorted(set(forms["unit"].dropna()) - set(names))
+    names = names if only is None else [n for n in names if n in only]
     out, no_data = [], None
     for unit in names:
         part = forms[forms["unit"] == unit]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from collections.abc import Callable
 
-from analysis.demo import one_stop, papi_survey, par, sipas
+from analysis.demo import one_stop, papi_survey, par, plan, sipas
 
 # Source -> its ``write(out) -> files written``; each writes under ``<out>/<source>/``.
 WRITERS: dict[str, Callable[[Path], list[Path]]] = {
@@ -12,6 +12,7 @@ WRITERS: dict[str, Callable[[Path], list[Path]]] = {
     "sipas": sipas.write,
     "par_index": par.write,
     "papi_survey": papi_survey.write,
+    "plan": plan.write,
 }
 
 

@@ -158,7 +158,7 @@ def _evidence_2024(frame: pd.DataFrame, column: str, quarter: Period) -> pd.Seri
     short = frame[column] < frame["max_points"] - 1e-9
     note[short] = "Chưa đủ tài liệu kiểm chứng"
     note[short & frame["code"].isin(YEAR_LONG)] = f"Đang thực hiện; tài liệu kiểm chứng đến {quarter.last:%d/%m/%Y}"
-    note[frame["method"] == "survey"] = f"Tự đánh giá theo khảo sát SIPAS của phường, {quarter.label_vi.lower()}"
+    note[frame["method"] == "survey"] = f"Tự đánh giá theo khảo sát SIPAS của phường, {quarter.label_vi}"
     return note.where(frame["is_leaf"], "")
 
 

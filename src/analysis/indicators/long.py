@@ -1,7 +1,10 @@
 """The one long format every index produces, and the rules for gaps and status shared by all of them.
 
-A row is one component of one index for one unit and period. ``gap_to_target`` is the shortfall in the
-component's own measure: positive = still short of the target, zero or negative = target met (by that margin).
+A row is one component of one index for one unit and period (a task of the plan: ``index = plan``).
+``projected``/``projected_low``/``projected_high`` are the year-end projection of a targeted row and its
+interval (indicators/projection.py); ``deadline`` is the plan's deadline for the row's component or task.
+``gap_to_target`` is the shortfall in the component's own measure: positive = still short of the target, zero
+or negative = target met (by that margin).
 """
 from __future__ import annotations
 
@@ -34,9 +37,14 @@ STATUS_VI = {
     "above_median": "Trên trung vị toàn quốc",
     "above_p75": "Trên phân vị 75 toàn quốc",
     "above_next_group": "Đạt ngưỡng nhóm xếp hạng cao hơn",
+    # tasks of the plan (index "plan"), see indicators/plan_tasks.py
+    "done": "Đã thực hiện",
+    "in_progress": "Đang thực hiện",
+    "not_started": "Chưa thực hiện",
+    "overdue": "Quá hạn",
 }
 STATUS_MEANING_VI = {
-    "met": "giá trị đạt chỉ tiêu số của Kế hoạch 23/KH-UBND (data/reference/plan/targets.csv); với số liệu khảo "
+    "met": "giá trị đạt chỉ tiêu số của Kế hoạch 23/KH-UBND; với số liệu khảo "
            "sát, chỉ khi cả khoảng tin cậy vượt chỉ tiêu và đủ cỡ mẫu tối thiểu",
     "improving": "chưa đạt chỉ tiêu (hoặc không có chỉ tiêu), nhưng tốt hơn cùng kỳ năm gốc; với số liệu khảo "
                  "sát, khi cả khoảng tin cậy nằm về phía tốt hơn",
@@ -54,6 +62,10 @@ STATUS_MEANING_VI = {
     "above_p75": "PAPI: điểm từ phân vị 75 toàn quốc trở lên — mốc so sánh dự án tự chọn, không phải chỉ tiêu",
     "above_next_group": "PAPI: điểm từ ngưỡng của nhóm xếp hạng cao hơn trở lên — mốc so sánh dự án tự chọn, "
                         "không phải chỉ tiêu",
+    "done": "nhiệm vụ của Kế hoạch: đơn vị báo cáo đã thực hiện (sổ theo dõi tiến độ)",
+    "in_progress": "nhiệm vụ của Kế hoạch: đang thực hiện, chưa đến thời hạn",
+    "not_started": "nhiệm vụ của Kế hoạch: chưa thực hiện, chưa đến thời hạn",
+    "overdue": "nhiệm vụ của Kế hoạch: đã qua thời hạn mà chưa thực hiện xong",
 }
 
 

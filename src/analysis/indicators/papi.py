@@ -28,7 +28,7 @@ TARGET_RULES_VI = {
 }
 BENCHMARK_STATUS = {"median": "above_median", "p75": "above_p75", "next_group": "above_next_group"}
 SUBDIMENSION_HINT_VI = ("điểm nội dung thành phần được nhập tay từ báo cáo PAPI vào "
-                        "data/reference/papi/subdimension_scores.csv (theo tệp mẫu)")
+                        "bảng điểm nội dung thành phần của dữ liệu tham chiếu (theo tệp mẫu)")
 QUARTILE_RULE_VI = ("xếp hạng theo điểm (1 = cao nhất, bằng điểm thì cùng hạng cao hơn); với n tỉnh có điểm, "
                     "nhóm thứ k (k = 1, 2, 3) kết thúc ở hạng làm tròn của k·n/4, nhóm 4 gồm các tỉnh còn lại "
                     "(63 tỉnh: 16/16/15/16)")

@@ -25,7 +25,7 @@ KEY = ["unit", "respondent_id"]
 
 def papi_like_note(confidence: float) -> str:
     """The note every PAPI-like row carries, so the figure is never read as an official PAPI score."""
-    return ("PAPI-like: khảo sát tại địa phương theo cách tính riêng (không phải điểm PAPI chính thức); "
+    return ("Khảo sát kiểu PAPI: khảo sát tại địa phương theo cách tính riêng (không phải điểm PAPI chính thức); "
             f"khoảng tin cậy {confidence * 100:g} % theo xấp xỉ chuẩn.")
 
 

@@ -52,6 +52,17 @@ class SourceResult:
     files: list[FileAccount]
 
 
+def settle(accounts: list[FileAccount], files: pd.Series, held: pd.Series, duplicate: pd.Series) -> None:
+    """Each file's rows ingested, quarantined (``held``) and duplicate, from the source's combined frame
+    (``files`` = each row's file), checked against rows_read."""
+    for account in accounts:
+        mine = files == account.file
+        account.rows_quarantined = int((mine & held).sum())
+        account.rows_duplicate = int((mine & ~held & duplicate).sum())
+        account.rows_ingested = int((mine & ~held & ~duplicate).sum())
+        account.check()
+
+
 def is_demo_file(path: Path) -> bool:
     """Demo exports are written as ``demo_*``; a report built from any of them says so on every page."""
     return path.name.lower().startswith("demo")

@@ -24,7 +24,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import units
-from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
+from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name,
+                                        settle)
 from analysis.fmt import compact_series
 from analysis.ingest.par_checks import NO_DATE, issues, record_id
 from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
@@ -215,12 +216,7 @@ def ingest(raw_dir: Path, sets: dict[int, CriteriaSet] | None = None,
     table = frame.loc[~held & ~frame["duplicate"], TABLE_COLUMNS].astype({
         "year": "Int64", "as_of": "datetime64[us]", "source_file": "string", "sheet": "string",
         "source_row": "int64"}).reset_index(drop=True)
-    for account in accounts:
-        mine = frame["source_file"] == account.file
-        account.rows_quarantined = int((mine & held).sum())
-        account.rows_duplicate = int((mine & ~held & frame["duplicate"]).sum())
-        account.rows_ingested = int((mine & ~held & ~frame["duplicate"]).sum())
-        account.check()
+    settle(accounts, frame["source_file"], held, frame["duplicate"])
     found = issues(table, sets, quarantine)
     for account in accounts:
         account.notes += found.loc[found["file"] == account.file, "message"].tolist()

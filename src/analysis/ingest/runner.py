@@ -5,7 +5,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from analysis import store
-from analysis.ingest import one_stop, papi_survey, par, sipas
+from analysis.ingest import manual_figures, one_stop, papi_survey, par, plan_progress, sipas
 from analysis.ingest.accounting import SourceResult
 from analysis.ingest.tables import list_files
 
@@ -15,6 +15,8 @@ SOURCES: dict[str, Callable[[Path], SourceResult | None]] = {
     "sipas": sipas.ingest,
     "par_index": par.ingest,
     "papi_survey": papi_survey.ingest,
+    "plan_progress": plan_progress.ingest,
+    "manual_figures": manual_figures.ingest,
 }
 
 

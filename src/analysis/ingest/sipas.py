@@ -343,6 +343,6 @@ def ingest(raw_dir: Path, ref: Reference | None = None) -> SourceResult | None:
         account.check()
     found = [e for e in entries + conflicts if len(e)]
     quarantine = quarantine_frame(pd.concat(found, ignore_index=True) if found else [])
-    result = SourceResult(SOURCE, finish(forms, ref.codes), quarantine, accounts)
-    scrub_result(result, kept_as_is=("form_id",))
-    return result
+    source_result = SourceResult(SOURCE, finish(forms, ref.codes), quarantine, accounts)
+    scrub_result(source_result, kept_as_is=("form_id",))
+    return source_result

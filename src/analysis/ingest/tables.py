@@ -538,7 +538,8 @@ def _skipped_text(kind: str, cells: list[object]) -> str:
     if kind == KIND_AFTER:
         first = str(unknown_value(first))
     elif kind == KIND_FOOTER:  # "Người lập biểu: <name>": the phrase, and the rest only if it is not words
-        end = FOOTER_LINE.match(strip_accents(first).lower()).end()
+        footer = FOOTER_LINE.match(strip_accents(first).lower())
+        end = footer.end() if footer else 0
         rest = first[end:]
         first = first[:end] + (rest if len(re.findall(r"[^\W\d_]+", rest)) < 2 else str(unknown_value(rest)))
     elif kind == KIND_NUMBERS:

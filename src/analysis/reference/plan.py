@@ -1,6 +1,10 @@
-"""Kế hoạch 23/KH-UBND as data: its numeric targets and who owns each content area (data/reference/plan/)."""
+"""Kế hoạch 23/KH-UBND as data: its numeric targets, every task with its owners and deadline
+(data/reference/plan/), the officials and bodies who own them, and the year it compares with."""
 from __future__ import annotations
 
+import calendar
+import re
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +13,17 @@ import yaml
 from analysis import paths
 from analysis.errors import ReferenceFileError
 from analysis.reference import checks
+from analysis.text import fold
+
+TASK_COLUMNS = ["id", "section", "quote", "text", "owners", "deadline", "codes"]
+OWNER_COLUMNS = ["id", "name", "spellings"]
+# Deadlines that recur: judged quarter by quarter, never "past".
+RECURRING = {"thuongxuyen": "Thường xuyên", "hangngay": "Hằng ngày"}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QUARTER = re.compile(r"^quy(iv|iii|ii|i|[1-4])(?:nam)?(\d{4})$")
+_MONTH = re.compile(r"^thang(\d{1,2})(?:nam)?(\d{4})$")
+_YEAR = re.compile(r"^(?:trong)?nam(\d{4})$")
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
 def targets(path: Path | None = None) -> pd.DataFrame:
@@ -20,8 +35,79 @@ def targets(path: Path | None = None) -> pd.DataFrame:
     return frame.drop(columns=checks.LINE)
 
 
-def tasks(path: Path | None = None) -> pd.DataFrame:
-    return pd.read_csv(path or paths.reference("plan", "tasks.csv"), comment="#", dtype=str).fillna("")
+def _read(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A plan CSV as stripped text, every required column present, indexed by its line in the file."""
+    frame = checks.read_csv(path, columns, keep_default_na=False).set_index(checks.LINE)
+    return frame[columns].apply(lambda c: c.str.strip())
+
+
+def owners_table(path: Path | None = None) -> pd.DataFrame:
+    """id, name, spellings — one row per official or body the plan makes responsible."""
+    path = path or paths.reference("plan", "owners.csv")
+    frame = _read(path, OWNER_COLUMNS)
+    for line, row in frame.iterrows():
+        for column in ("id", "name"):
+            if not row[column]:
+                raise ReferenceFileError(checks.label(path), f"{column} is blank", row=line, column=column)
+    repeated = frame[frame["id"].duplicated()]
+    if len(repeated):
+        raise ReferenceFileError(checks.label(path), f"id {repeated['id'].iloc[0]!r} appears twice",
+                                 row=repeated.index[0], column="id")
+    return frame.reset_index(drop=True)
+
+
+def tasks(path: Path | None = None, owners_path: Path | None = None) -> pd.DataFrame:
+    """Every task of the plan: id, section, quote, text, owners (ids, "|"), deadline, codes, plus
+    ``owner`` (the owners' names, "; ") and ``due`` (the deadline's last day; NaT for a recurring task)."""
+    path = path or paths.reference("plan", "tasks.csv")
+    known = owners_table(owners_path or path.parent / "owners.csv").set_index("id")["name"]
+    frame = _read(path, TASK_COLUMNS)
+    repeated = frame[frame["id"].duplicated()]
+    if len(repeated):
+        raise ReferenceFileError(checks.label(path), f"task id {repeated['id'].iloc[0]!r} appears twice",
+                                 row=repeated.index[0], column="id")
+    names, dues = [], []
+    for line, row in frame.iterrows():
+        if not row["id"] or not row["section"]:
+            raise ReferenceFileError(checks.label(path), "id and section are required", row=line, column="id")
+        ids = [i for i in row["owners"].split("|") if i]
+        unknown = [i for i in ids if i not in known.index]
+        if not ids or unknown:
+            problem = f"owner id {unknown[0]!r} is not in owners.csv" if unknown else "no owner"
+            raise ReferenceFileError(checks.label(path), problem, row=line, column="owners")
+        for entry in filter(None, row["codes"].split("|")):
+            if ":" not in entry:
+                raise ReferenceFileError(checks.label(path), f"code {entry!r} is not index:code", row=line,
+                                         column="codes")
+        try:
+            dues.append(deadline_date(row["deadline"]))
+        except ValueError as exc:
+            raise ReferenceFileError(checks.label(path), str(exc), row=line, column="deadline") from None
+        names.append("; ".join(known[i] for i in ids))
+    frame["owner"] = names
+    frame["due"] = pd.to_datetime(pd.Series(dues, index=frame.index, dtype=object)).astype("datetime64[us]")
+    return frame.reset_index(drop=True)
+
+
+def deadline_date(text: str) -> date | None:
+    """The last day a deadline allows ("Quý I/2024" -> 2024-03-31, "Tháng 02/2024" -> 2024-02-29,
+    "Trong năm 2024" -> 2024-12-31, "15/03/2024"); None for a recurring one ("Thường xuyên", "Hằng ngày")."""
+    key = fold(text)
+    if key in RECURRING:
+        return None
+    if m := _QUARTER.match(key):
+        year, quarter = int(m[2]), _ROMAN.get(m[1]) or int(m[1])
+        return date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
+    if m := _MONTH.match(key):
+        year, month = int(m[2]), int(m[1])
+        if 1 <= month <= 12:
+            return date(year, month, calendar.monthrange(year, month)[1])
+    if m := _YEAR.match(key):
+        return date(int(m[1]), 12, 31)
+    if m := _DATE.match(str(text).strip()):
+        return date(int(m[3]), int(m[2]), int(m[1]))
+    raise ValueError(f"deadline {text!r} is not a quarter ('Quý I/2024'), a month ('Tháng 02/2024'), a year "
+                     "('Trong năm 2024'), a date (dd/mm/yyyy) or 'Thường xuyên' / 'Hằng ngày'")
 
 
 def owners(index: str, path: Path | None = None) -> dict[str, str]:
@@ -30,16 +116,40 @@ def owners(index: str, path: Path | None = None) -> dict[str, str]:
     for row in tasks(path).itertuples(index=False):
         for entry in filter(None, row.codes.split("|")):
             entry_index, _, code = entry.partition(":")
-            if entry_index == index and row.owner not in found.setdefault(code, []):
-                found[code].append(row.owner)
+            if entry_index != index:
+                continue
+            for name in row.owner.split("; "):
+                if name not in found.setdefault(code, []):
+                    found[code].append(name)
     return {code: "; ".join(names) for code, names in found.items()}
+
+
+def _setting(key: str, path: Path | None, low: int, high: int, example: str) -> int:
+    path = path or paths.reference("plan", "settings.yaml")
+    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    value = settings.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ReferenceFileError(checks.label(path), f"{key} must be {example}, not {value!r}")
+    return value
 
 
 def baseline_year(path: Path | None = None) -> int:
     """The year every index compares with (the plan's "năm 2023"), from plan/settings.yaml."""
-    path = path or paths.reference("plan", "settings.yaml")
-    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    year = settings.get("baseline_year")
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise ReferenceFileError(path.name, f"baseline_year must be a year such as 2023, not {year!r}")
-    return year
+    return _setting("baseline_year", path, 2000, 2100, "a year such as 2023")
+
+
+def due_soon_working_days(path: Path | None = None) -> int:
+    """N of the one-stop desk's action list: open dossiers due within N working days (plan/settings.yaml)."""
+    return _setting("due_soon_working_days", path, 0, 60, "a number of working days such as 3")
+
+
+def public_holidays(path: Path | None = None) -> pd.DataFrame:
+    """date, name — weekdays off for public servants (plan/public_holidays.csv)."""
+    path = path or paths.reference("plan", "public_holidays.csv")
+    frame = _read(path, ["date", "name"])
+    dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
+    if dates.isna().any():
+        line = dates[dates.isna()].index[0]
+        raise ReferenceFileError(checks.label(path), f"date {frame.loc[line, 'date']!r} is not YYYY-MM-DD",
+                                 row=line, column="date")
+    return pd.DataFrame({"date": dates.dt.date.to_numpy(), "name": frame["name"].to_numpy()})

@@ -41,12 +41,13 @@ class ServiceSettings:
                            zip(self.scoring["code"], self.scoring["max_points"], self.scoring["full_at_pct"]))
         return [
             f"Hồ sơ chứng thực được nhận diện khi {rules} "
-            f"(thiết lập data/reference/{'/'.join(CERTIFICATION_FILE)}, không phải quy định chính thức).",
-            f"Điểm các chỉ số thành phần ({scored}; data/reference/{'/'.join(SCORING_FILE)}): tỷ lệ và mức đủ "
-            "điểm của 2.1, 4.2, 4.3, 5.4 theo công thức kỹ thuật của Cổng DVCQG; 3.6 và 4.1 tính điểm tỷ lệ "
-            "thuận (đủ điểm ở 100 %) là cách đọc của dự án, vì công thức của Cổng không công bố mức đủ điểm.",
+            "(thiết lập của Chỉ số, không phải quy định chính thức).",
+            f"Điểm các chỉ số thành phần ({scored}): tỷ lệ và mức đủ "
+            "điểm của 2.1, 4.2, 4.3, 5.4 theo công thức kỹ thuật của Cổng Dịch vụ công quốc gia; 3.6 và 4.1 tính "
+            "điểm tỷ lệ thuận (đủ điểm ở 100 %) là cách đọc của dự án, vì công thức của Cổng không công bố mức đủ "
+            "điểm.",
             *PROJECT_READINGS_VI,
-            "Chỉ tiêu và người phụ trách theo Kế hoạch 23/KH-UBND (data/reference/plan/).",
+            "Chỉ tiêu và người phụ trách theo Kế hoạch 23/KH-UBND.",
         ]
 
 

@@ -35,7 +35,7 @@ NOTES = [
     SATISFACTION_TARGET_VI,
     "PAR INDEX: điểm kỳ này so với năm gốc (Cải thiện / Kém đi / Không đổi), và riêng số điểm vẫn đang mất so "
     "với điểm tối đa.",
-    "Chỉ tiêu KH 23: số chỉ tiêu định lượng của Kế hoạch 23/KH-UBND (data/reference/plan/targets.csv, mỗi chỉ "
+    "Chỉ tiêu KH 23: số chỉ tiêu định lượng của Kế hoạch 23/KH-UBND (mỗi chỉ "
     "tiêu đếm một lần) mà đơn vị đạt; chỉ tiêu chưa có số liệu được ghi là không có dữ liệu, không bị bỏ qua.",
 ]
 

@@ -18,12 +18,18 @@ from analysis.report import html
 
 DEMO_SUBDIMENSIONS_VI = ("DỮ LIỆU MẪU (DEMO): điểm nội dung thành phần dưới đây được chia tùy ý từ điểm nội dung "
                          "chính thức — tổng khớp với số liệu công bố, nhưng từng nội dung thành phần KHÔNG phải số "
-                         "liệu thật. Thay bằng số liệu trong báo cáo PAPI (data/reference/papi/"
-                         "subdimension_scores.csv).")
+                         "liệu thật. Thay bằng số liệu trong báo cáo PAPI (bảng điểm nội "
+                         "dung thành phần trong dữ liệu tham chiếu).")
 DEMO_SURVEY_VI = "DỮ LIỆU MẪU (DEMO): khảo sát dưới đây là dữ liệu mô phỏng, không phải ý kiến thật của người dân."
-PAPI_LIKE_VI = ("PAPI-like: khảo sát tại địa phương, quy đổi theo cách tính riêng của Chỉ số "
-                "(data/reference/papi/survey_map.csv) vì công thức chỉ tiêu của PAPI không được công bố. Đây "
+PAPI_LIKE_VI = ("Khảo sát kiểu PAPI: khảo sát tại địa phương, quy đổi theo cách tính riêng của Chỉ số "
+                "(bảng quy đổi câu hỏi trong dữ liệu tham chiếu) vì công thức chỉ tiêu của PAPI không được công bố. "
+                "Đây "
                 "KHÔNG phải điểm PAPI chính thức và không so trực tiếp với điểm chính thức.")
+
+
+def page_banner(view: PapiView, banner_shown: bool) -> str:
+    """The page's demo banner when the report uses demo sub-dimension scores (the city-wide report too)."""
+    return html.demo_banner() if view.sub_file.demo and not banner_shown else ""
 
 
 def demo_label(text: str) -> str:
@@ -108,7 +114,7 @@ def dimension_table(view: PapiView) -> str:
                "owner": "Phụ trách (KH 23/KH-UBND)", "status_html": "Trạng thái"}
     formats = {"value_base": score, "value": score, "median": score, "gap_median": change,
                "points_to_next_group": _points_needed}
-    return html.table(frame, columns, formats, html_columns=("status_html",))
+    return html.table(frame, columns, formats, html_columns=("status_html",), print_hide=("gap_median", "best_text"))
 
 
 def _points_needed(value: object) -> str:
@@ -182,7 +188,7 @@ def subdimension_section(view: PapiView) -> str:
                "value": f"Năm {view.latest}", "change_baseline": "Thay đổi", "owner": "Phụ trách (theo nội dung)"}
     path = view.sub_file.path
     source = (demo_label(DEMO_SUBDIMENSIONS_VI) if view.sub_file.demo
-              else html.paragraph(f"Nguồn: {path.name} (nhập từ báo cáo PAPI).") if path else "")
+              else html.paragraph("Nguồn: nhập từ báo cáo PAPI cấp tỉnh đã công bố.") if path else "")
     return source + html.table(frame, columns, {"value_base": score, "value": score, "change_baseline": change})
 
 
@@ -190,9 +196,9 @@ def survey_section(view: PapiView) -> str:
     """The local PAPI-like survey of the unit: figures with n and intervals, apart from the official scores."""
     if view.unit is None:
         return html.paragraph("Báo cáo toàn thành phố chỉ gồm kết quả PAPI chính thức. Kết quả khảo sát kiểu PAPI "
-                              "tại từng phường, xã (PAPI-like) có trong báo cáo riêng của đơn vị có khảo sát.")
+                              "tại từng phường, xã (khảo sát kiểu PAPI) có trong báo cáo riêng của đơn vị có khảo sát.")
     if view.survey is None:
-        return html.no_data(f"Khảo sát PAPI-like tại {view.unit} đến năm {view.period.year}")
+        return html.no_data(f"Khảo sát kiểu PAPI tại {view.unit} đến năm {view.period.year}")
     label = demo_label(DEMO_SURVEY_VI) if view.survey_demo else ""
     frame = view.survey.assign(interval=[
         f"{_survey_value(lo, m)} – {_survey_value(hi, m)}" if pd.notna(lo) else fmt.NO_DATA
@@ -200,7 +206,7 @@ def survey_section(view: PapiView) -> str:
     frame = frame.assign(shown=[_survey_value(v, m) for v, m in zip(frame["value"], frame["measure"])],
                          level_vi=frame["level"].map({"dimension": "Nội dung", "subdimension": "Nội dung thành phần",
                                                       "indicator": "Chỉ tiêu (% mức tối đa)"}))
-    columns = {"code": "Mã", "name": "Tên", "level_vi": "Cấp", "shown": "Điểm PAPI-like",
+    columns = {"code": "Mã", "name": "Tên", "level_vi": "Cấp", "shown": "Điểm khảo sát kiểu PAPI",
                "interval": f"Khoảng tin cậy {fmt.number(view.ref.settings.survey_confidence * 100)} %",
                "n": "Số người trả lời (n)", "note": "Ghi chú"}
     intro = html.paragraph(f"{PAPI_LIKE_VI} Khảo sát năm {view.survey_year} tại {view.unit}.")
@@ -219,23 +225,23 @@ def method_notes(view: PapiView) -> str:
     """Which settings and sources this report used (settings.csv), said in the report itself."""
     s = view.ref.settings
     sub = ("không có" if view.sub_file.path is None else
-           f"{view.sub_file.path.name} ({'dữ liệu mẫu' if view.sub_file.demo else 'nhập từ báo cáo PAPI'})")
+           ("dữ liệu mẫu (chia tùy ý từ điểm nội dung chính thức)" if view.sub_file.demo
+            else "nhập từ báo cáo PAPI cấp tỉnh đã công bố"))
     items = [
-        "Nguồn điểm chính thức: data/reference/papi/papi_provincial_dimensions.csv (kết quả PAPI cấp tỉnh "
-        "2011–2024 công bố trên papi.org.vn; xem SOURCE.md). Ô trống = tỉnh không được chấm điểm năm đó.",
-        f"Tỉnh đang xem: {view.province} (thiết lập focus_province = {s.focus_province}); năm gốc: "
-        f"{s.baseline_year}.",
-        f"Mốc so sánh (target_rule = {s.target_rule}): {papi.TARGET_RULES_VI[s.target_rule].format(year=view.latest)}"
+        "Nguồn điểm chính thức: kết quả PAPI cấp tỉnh 2011–2024 công bố trên "
+        "papi.org.vn. Ô trống = tỉnh không được chấm điểm năm đó.",
+        f"Tỉnh đang xem: {view.province}; năm gốc: {s.baseline_year}.",
+        f"Mốc so sánh: {papi.TARGET_RULES_VI[s.target_rule].format(year=view.latest)}"
         ". Kế hoạch 23/KH-UBND không đặt chỉ tiêu số cho PAPI: mốc này do dự án chọn, nên trạng thái ghi "
         f"“{STATUS_VI[papi.BENCHMARK_STATUS[s.target_rule]]}”, không bao giờ ghi “đạt chỉ tiêu”.",
         *status_notes(papi.BENCHMARK_STATUS[s.target_rule], "improving", "flat", "worse", "no_baseline", "no_data"),
-        f"Nhóm xếp hạng (quartile_rule = {s.quartile_rule}): {papi.QUARTILE_RULE_VI}.",
+        f"Nhóm xếp hạng: {papi.QUARTILE_RULE_VI}.",
         "Trước 2018 PAPI có 6 nội dung (tổng 6–60), từ 2018 có 8 nội dung (tổng 8–80): tổng điểm của hai giai đoạn "
         f"{papi.NOT_COMPARABLE_VI}.",
         f"Điểm nội dung thành phần: {sub}.",
         "Tỉnh Tây Ninh và Long An hợp nhất từ 01/7/2025: số liệu trên là của tỉnh Tây Ninh cũ.",
     ]
     if view.unit:
-        items.append(f"Khảo sát PAPI-like: khoảng tin cậy {fmt.number(s.survey_confidence * 100)} % theo xấp xỉ "
-                     "chuẩn trên điểm của từng người trả lời; cách quy đổi ghi trong survey_map.csv.")
+        items.append(f"Khảo sát kiểu PAPI: khoảng tin cậy {fmt.number(s.survey_confidence * 100)} % theo xấp xỉ "
+                     "chuẩn trên điểm của từng người trả lời; cách quy đổi ghi trong bảng quy đổi câu hỏi.")
     return "<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>"

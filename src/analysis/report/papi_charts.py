@@ -166,8 +166,8 @@ def survey(view: PapiView):
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xlim(1, 10)
     confidence = round(view.ref.settings.survey_confidence * 100)
-    ax.set_xlabel(f"Điểm PAPI-like quy về thang 1–10 (điểm × k), khoảng tin cậy {confidence} %")
+    ax.set_xlabel(f"Điểm khảo sát kiểu PAPI quy về thang 1–10 (điểm × k), khoảng tin cậy {confidence} %")
     demo = " — DỮ LIỆU MẪU (DEMO)" if view.survey_demo else ""
-    ax.set_title(f"PAPI-like tại {view.unit}, khảo sát {view.survey_year}{demo}")
+    ax.set_title(f"Khảo sát kiểu PAPI tại {view.unit}, khảo sát {view.survey_year}{demo}")
     return fig
 

@@ -372,17 +372,17 @@ def settings(view: ParView) -> str:
     bands = ", ".join(f"{b.rating} ≥ {fmt.number(b.min_percent)} %" if b.min_percent > 0 or i == 0
                       else f"{b.rating} < {fmt.number(limits[i - 1])} %" for i, b in enumerate(view.bands.itertuples()))
     lines = [
-        f"Bộ tiêu chí (data/reference/par/criteria_sets.csv): {sets}.",
-        f"Xếp loại (data/reference/par/ratings.csv, theo QĐ 2729/QĐ-UBND của tỉnh): {bands}; không có mức "
+        f"Bộ tiêu chí: {sets}.",
+        f"Xếp loại (theo Quyết định 2729/QĐ-UBND ngày 25/12/2023 của UBND tỉnh Tây Ninh): {bands}; không có mức "
         "“Trung bình” trong các mức tỉnh công bố. Tỷ lệ = điểm / điểm tối đa, làm tròn 2 chữ số.",
         f"So sánh năm {view.baseline_year} với năm {view.year} qua bảng đối chiếu mã tiêu chí "
-        f"(mapping_{view.baseline_year}_{view.year}.csv); tiêu chí không có tiêu chí tương ứng được nêu tên, "
+        f"giữa hai năm; tiêu chí không có tiêu chí tương ứng được nêu tên, "
         "không so sánh.",
         "Trạng thái: " + " ".join(status_notes("recovered", "still_lost", "newly_lost", "full", "no_baseline",
                                                 "no_data")) + " Lĩnh vực và tổng: vẫn mất điểm nếu có tiêu chí "
         "thành phần vẫn mất điểm, sau đó mới mất điểm, đã khắc phục, đạt tối đa. “Vẫn mất điểm” nói về điểm còn "
         "mất, không nói về xu hướng: tổng điểm tăng hay giảm so với năm gốc là dòng “thay đổi” ở đầu báo cáo.",
         "Điểm của tiêu chí cha, lĩnh vực và tổng luôn cộng từ tiêu chí thành phần; tổng ghi sẵn trong tệp chỉ dùng để "
-        "kiểm tra. Người phụ trách theo data/reference/par/owners.csv (Kế hoạch 23/KH-UBND).",
+        "kiểm tra. Người phụ trách theo Kế hoạch 23/KH-UBND.",
     ]
     return "".join(html.paragraph(line) for line in lines)

@@ -1,12 +1,78 @@
-"""Tables of the data-quality report: row accounting per file, quarantine reasons, recognised columns."""
+"""Tables of the data-quality report: a one-screen summary per source and the files that need attention first,
+then the details (row accounting per file, quarantine reasons, recognised columns) with Vietnamese names."""
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
+from analysis import fmt
 from analysis.ingest.scrub import KIND_VI
 
 SOURCE_VI = {"one_stop": "Hồ sơ một cửa", "sipas": "Phiếu khảo sát SIPAS", "par_index": "Điểm PAR INDEX",
              "papi_survey": "Khảo sát kiểu PAPI tại địa phương"}
+
+
+# What each field the exports are read into means, for readers (never the internal name).
+FIELD_VI = {
+    "row_number": "số thứ tự", "dossier_id": "mã hồ sơ", "procedure_name": "tên thủ tục",
+    "procedure_code": "mã thủ tục", "procedure": "thủ tục", "field": "lĩnh vực", "unit": "đơn vị",
+    "channel": "hình thức nộp", "received_at": "ngày tiếp nhận", "due_at": "ngày hẹn trả",
+    "finished_at": "ngày kết thúc xử lý", "returned_at": "ngày trả kết quả", "status": "trạng thái",
+    "apology_issued": "phiếu xin lỗi", "supplement_requests": "số lần yêu cầu bổ sung",
+    "fee_required": "có thu phí", "paid_online": "thanh toán trực tuyến", "e_result": "kết quả điện tử",
+    "digitised": "số hóa hồ sơ", "data_reused": "tái sử dụng dữ liệu", "complaint": "phản ánh, kiến nghị",
+    "rating": "đánh giá", "form_id": "mã phiếu", "respondent_id": "mã người trả lời", "survey_date": "ngày khảo sát",
+    "surveyed_on": "ngày khảo sát", "gender": "giới tính", "age_group": "nhóm tuổi", "education": "trình độ học vấn",
+    "occupation": "nghề nghiệp", "year": "năm", "code": "mã tiêu chí", "name": "tên tiêu chí",
+    "max_points": "điểm tối đa", "self_points": "điểm tự đánh giá", "appraised_points": "điểm thẩm định",
+    "evidence": "tài liệu kiểm chứng", "as_of": "ngày chấm",
+}
+_CRITERION = re.compile(r"^E\d\.\d+$")
+_QUESTION = re.compile(r"^q(\d+)$")
+
+
+def field_label(field: object) -> str:
+    """The Vietnamese name of a field read from an export (SIPAS criteria and survey questions by number)."""
+    key = "" if pd.isna(field) else str(field)
+    if key in FIELD_VI:
+        return FIELD_VI[key]
+    if _CRITERION.match(key):
+        return f"tiêu chí SIPAS {key[1:]}"
+    if match := _QUESTION.match(key):
+        return f"câu hỏi số {int(match.group(1))}"
+    return key
+
+
+def source_summary(manifest: dict, quarantines: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per source: rows read, ingested, set aside and duplicates, and the main reasons rows were set aside."""
+    frame = totals(manifest)
+    reasons = {}
+    for source, quarantined in quarantines.items():
+        summary = quarantine_summary(quarantined)
+        counted = summary.assign(reason=summary["reason"].map(reason_kind)).groupby("reason", sort=False)["rows"].sum()
+        top = counted.sort_values(ascending=False, kind="stable").head(3)
+        reasons[SOURCE_VI.get(source, source)] = "; ".join(f"{reason} ({fmt.number(n)})" for reason, n in top.items())
+    frame["reasons"] = frame["source"].map(reasons).fillna("")
+    return frame
+
+
+_DETAIL = re.compile(r"\s*(?::|\(|—).*$", re.S)
+_CODE = re.compile(r"\s+cho\s+[A-Za-z]+\d[\w.]*")
+
+
+def reason_kind(reason: str) -> str:
+    """A quarantine reason without its particulars (value, file, question), so like reasons count together."""
+    kind = _CODE.sub("", _DETAIL.sub("", str(reason))).strip().removesuffix(" ở")  # "khác nhau ở: …"
+    return kind or str(reason)
+
+
+def attention(manifest: dict) -> pd.DataFrame:
+    """Files with rows set aside, duplicates or unrecognised headers, the most rows set aside first."""
+    frame = accounting(manifest)
+    frame["unknown"] = [len(f.get("unknown_columns", [])) for f in manifest.get("files", [])]
+    flagged = frame.loc[(frame["rows_quarantined"] > 0) | (frame["rows_duplicate"] > 0) | (frame["unknown"] > 0)]
+    return flagged.sort_values(["rows_quarantined", "rows_duplicate", "unknown"], ascending=False, kind="stable")
 
 
 def accounting(manifest: dict) -> pd.DataFrame:
@@ -28,7 +94,7 @@ def totals(manifest: dict) -> pd.DataFrame:
 def recognised_columns(manifest: dict) -> pd.DataFrame:
     """Which header, as written in each file, was read as which field; personal columns are dropped."""
     rows = [{"source": SOURCE_VI.get(f["source"], f["source"]), "file": f["file"], "header": header,
-             "field": "(dữ liệu cá nhân — bỏ, không lưu)" if field == "personal" else field}
+             "field": "(dữ liệu cá nhân — bỏ, không lưu)" if field == "personal" else field_label(field)}
             for f in manifest.get("files", []) for header, field in f.get("columns", {}).items()]
     return pd.DataFrame(rows, columns=["source", "file", "header", "field"])
 
@@ -49,7 +115,8 @@ def quarantine_summary(quarantine: pd.DataFrame) -> pd.DataFrame:
     """Quarantined rows counted by file, column and reason."""
     if quarantine.empty:
         return pd.DataFrame(columns=["file", "column", "reason", "rows"])
-    return (quarantine.fillna({"column": "", "reason": ""})
+    labelled = quarantine.assign(column=quarantine["column"].map(field_label))
+    return (labelled.fillna({"column": "", "reason": ""})
             .groupby(["file", "column", "reason"], as_index=False).size()
             .rename(columns={"size": "rows"}).sort_values("rows", ascending=False, kind="stable"))
 

@@ -98,6 +98,7 @@ def _figures_table(rows: pd.DataFrame, codes: list[str], comparisons: dict[str, 
         "gap": [_gap(g, s, m) for g, s, m in zip(picked["gap_to_target"], picked["status"], measures)],
         "status": ["" if is_missing(s) else html.status_badge(s) for s in picked["status"]],
         "note": picked["note"].fillna("").to_numpy(),
+        "owner": picked["owner"].fillna("").to_numpy(),  # the plan's owner of the gap (plan/tasks.csv)
     })
     if with_points:
         shown["points"] = [fmt.points(p) if not is_missing(p) else "—" for p in picked["points"]]
@@ -133,7 +134,7 @@ def headline(rows: pd.DataFrame, targets: pd.DataFrame | None = None) -> str:
         first_sentence = f"{when}, {where} không có hồ sơ trễ hạn với người dân (theo ngày trả kết quả)"
     else:
         first_sentence = (f"{when}, {where} có {citizen} hồ sơ trễ hạn với người dân (theo ngày trả kết quả: "
-                          f"{int(late_returned)} đã trả quá hạn, {int(overdue)} đang giải quyết quá hạn)")
+                          f"{fmt.number(late_returned)} đã trả quá hạn, {fmt.number(overdue)} đang giải quyết quá hạn)")
         missing = _count(rows, "apology.missing")
         if is_missing(missing):
             first_sentence += "; tệp xuất không cho biết đã lập phiếu xin lỗi hay chưa"
@@ -217,7 +218,7 @@ def form_06a(view: ServiceView) -> str:
 
 def scored_indicators(view: ServiceView) -> str:
     columns = {"code": "Mã", "name": "Chỉ số thành phần", **_comparison_columns(view.baseline_period.label_vi),
-               "points": "Điểm", "max_points": "Điểm tối đa", "note": "Ghi chú"}
+               "points": "Điểm", "max_points": "Điểm tối đa", "owner": "Người phụ trách", "note": "Ghi chú"}
     return html.table(_figures_table(view.rows, SCORED_CODES, view.comparisons, with_points=True), columns,
                       html_columns=("status",))
 
@@ -239,6 +240,7 @@ def handling_table(summary_table: pd.DataFrame) -> str:
                       {"mean_days": lambda v: fmt.number(v, 1), "median_days": lambda v: fmt.number(v, 1)})
 
 
+PRINTED_LATE_ROWS = 40  # the printed report lists this many late dossiers; the HTML has all of them
 RESUPPLIED_VI = "0 (trễ vì yêu cầu bổ sung quá một lần)"
 
 
@@ -257,7 +259,9 @@ def late_list(late: pd.DataFrame, short: bool = False) -> str:
         days["days_late_766"] = lambda v: v if isinstance(v, str) else ("—" if is_missing(v) else fmt.number(v))
     returned = {"returned": lambda v: "chưa trả" if is_missing(v) else fmt.day(v)}
     return html.table(late, columns, {**dates, **days, **returned, "apology": _yes_no},
-                      empty="Không có hồ sơ trễ hạn.")
+                      empty="Không có hồ sơ trễ hạn.", print_rows=None if short else PRINTED_LATE_ROWS,
+                      print_hide=("received", "judged_on"),
+                      full_list="bản HTML của báo cáo này và sổ đã chạy (.ipynb) cùng thư mục")
 
 
 def _yes_no(value: object) -> str:
@@ -276,7 +280,7 @@ def late_share_figure(by_field: pd.DataFrame) -> Figure:
     colours = [charts.BAD if s > 0 else charts.GOOD for s in shares]
     ax.barh(table["field"].astype(str), shares, color=colours)
     for y, (share, late, judged) in enumerate(zip(shares, table["late"], table["judged"])):
-        ax.text(share, y, f" {fmt.percent(share)} ({int(late)}/{int(judged)})", va="center", fontsize=9)
+        ax.text(share, y, f" {fmt.percent(share)} ({fmt.number(late)}/{fmt.number(judged)})", va="center", fontsize=9)
     ax.set_xlim(0, max(10.0, shares.max() * 1.3 if len(shares) else 10.0))
     ax.set_title("Tỷ lệ hồ sơ trễ hạn theo lĩnh vực (cách tính QĐ 766)")
     ax.set_xlabel("Tỷ lệ trễ hạn (%) — số trễ / số hồ sơ được xét")
@@ -381,8 +385,8 @@ def satisfaction_side_by_side(view: ServiceView) -> str:
 def notes(view: ServiceView) -> str:
     lines = list(METHOD_NOTES)
     year = view.baseline_period.year
-    lines.append(f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND, data/reference/plan/"
-                 f"settings.yaml), tính từ dữ liệu năm {year} theo đúng các quy tắc trên.")
+    lines.append(f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND), tính từ dữ liệu năm "
+                 f"{year} theo đúng các quy tắc trên.")
     lines.append(SATISFACTION_TARGET_VI)
     if view.missing_columns:
         absent = ", ".join(NOTE_COLUMNS_VI[c] for c in OPTIONAL_COLUMNS if c in view.missing_columns)

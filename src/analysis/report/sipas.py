@@ -5,6 +5,7 @@ charts have Vietnamese titles and axis labels, a 95 % line and the baseline-year
 """
 from __future__ import annotations
 
+import textwrap
 from html import escape
 
 import matplotlib.pyplot as plt
@@ -132,13 +133,15 @@ def weakest_table(rep: UnitReport) -> str:
     if not _has_forms(rep):
         return no_forms(rep)
     weak = rep.weakest.merge(rep.long[["code", "baseline", "status"]], on="code", how="left")
+    owners = rep.long.loc[rep.long["code"] == "overall", "owner"].dropna()  # the plan names one owner for SIPAS
     weak = weak.assign(label=weak["code"] + " " + weak["name"], range=[interval(a, b) for a, b in
                                                                         zip(weak["ci_low"], weak["ci_high"])],
-                       badge=weak["status"].map(html.status_badge))
+                       badge=weak["status"].map(html.status_badge), owner=owners.iloc[0] if len(owners) else "")
     return html.table(weak, {"label": "Tiêu chí", "value": "Tỷ lệ hài lòng", "range": "Khoảng tin cậy 95 %",
                              "n": "Số câu trả lời", "baseline": f"Năm {rep.settings.baseline_period}",
                              "gap_points": "Cách chỉ tiêu (điểm)",
-                             "gap_answers": "Cần thêm câu trả lời hài lòng", "badge": "Đánh giá"},
+                             "gap_answers": "Cần thêm câu trả lời hài lòng", "owner": "Người phụ trách",
+                             "badge": "Đánh giá"},
                       formats={"value": fmt.percent, "n": fmt.number, "baseline": fmt.percent,
                                "gap_points": lambda v: fmt.number(v, 1), "gap_answers": fmt.number},
                       html_columns=("badge",))
@@ -231,6 +234,9 @@ def breakdown_tables(rep: UnitReport) -> str:
         if (part["group"] == "Không ghi").all():
             parts.append(html.paragraph(f"{title}: các phiếu không ghi thông tin này."))
             continue
+        if part["shown"].sum() <= 1:  # nothing to compare: one sentence instead of a table of "too small"
+            parts.append(html.paragraph(_too_small_sentence(title, part, rep.settings.min_group_answers)))
+            continue
         part = part.assign(
             range=np.where(part["shown"], [interval(a, b) for a, b in zip(part["ci_low"], part["ci_high"])], ""),
             shown_value=np.where(part["shown"], [fmt.percent(v) for v in part["value"]], too_small),
@@ -240,6 +246,17 @@ def breakdown_tables(rep: UnitReport) -> str:
                                        "range": "Khoảng tin cậy 95 %", "verdict": "So với những người còn lại"},
                                 formats={"n": fmt.number}))
     return "\n".join(parts)
+
+
+def _too_small_sentence(title: str, part: pd.DataFrame, minimum: int) -> str:
+    """A breakdown whose groups are (all but one) under the minimum, said in one sentence."""
+    small = part.loc[~part["shown"]]
+    listed = ", ".join(f"{g} ({fmt.number(n)})" for g, n in zip(small["group"], small["n"]))
+    text = f"{title}: các nhóm quá nhỏ để so sánh (dưới {fmt.number(minimum)} phiếu): {listed}."
+    for row in part.loc[part["shown"]].itertuples():
+        text += (f" Chỉ nhóm {row.group} đủ phiếu ({fmt.number(row.n)}): chỉ số chung {fmt.percent(row.value)}, "
+                 f"khoảng tin cậy 95 % {interval(row.ci_low, row.ci_high)}.")
+    return text
 
 
 def service_comparison(rep: UnitReport) -> str:
@@ -270,7 +287,8 @@ def published_table(rep: UnitReport) -> str:
                           "khác, với mẫu và cách chọn mẫu khác phiếu của đơn vị; chỉ dùng để tham khảo mức độ, "
                           "không so sánh trực tiếp.")
     return note + html.table(table, {"scope": "Phạm vi", "year": "Năm", "value": "SIPAS", "rank_text": "Xếp hạng",
-                                     "source": "Nguồn"}, formats={"value": fmt.percent})
+                                     "source": "Nguồn"},
+                             formats={"value": fmt.percent, "source": html.without_file_notes})
 
 
 def _floor_text(s: index.Settings) -> str:
@@ -287,13 +305,15 @@ def _floor_text(s: index.Settings) -> str:
 def method_notes(rep: UnitReport) -> str:
     """Which settings this report used (none of them is official) and how answers were read."""
     s = rep.settings
-    baseline = (f"{rep.baseline.file} (số liệu mẫu — demo, không phải kết quả thật)" if rep.baseline.demo
-                else rep.baseline.file or f"không có tệp mốc năm {rep.settings.baseline_period}")
+    year = rep.settings.baseline_period
+    baseline = (f"bảng kết quả SIPAS năm {year} của các đơn vị (số liệu mẫu — demo, không phải kết quả thật)"
+                if rep.baseline.demo else f"bảng kết quả SIPAS năm {year} của các đơn vị" if rep.baseline.file
+                else f"không có số liệu năm {year}")
     items = [
         "Tỷ lệ hài lòng của một tiêu chí = số câu trả lời “Hài lòng” hoặc “Rất hài lòng” / số câu trả lời hợp lệ. "
         "Không trả lời, “Không ý kiến”, mã 0 và 9 không được tính vào mẫu số.",
         f"Yếu tố = {AGGREGATION_VI[s.element_rule]}; chỉ số chung = {OVERALL_AGGREGATION_VI[s.overall_rule]}. "
-        "Văn bản chính thức về cách cộng gộp chưa tìm thấy: đây là thiết lập trong data/reference/sipas/settings.yaml.",
+        "Văn bản chính thức về cách cộng gộp chưa tìm thấy: đây là thiết lập của Chỉ số, phân tích viên có thể đổi.",
         f"Khoảng tin cậy {fmt.number(s.confidence * 100)} %: tiêu chí theo phương pháp Wilson; yếu tố và chỉ số "
         f"chung theo bootstrap lấy mẫu lại cả phiếu ({fmt.number(s.replicates)} lần, hạt giống {s.seed}, "
         "nên báo cáo chạy lại cho cùng kết quả).",
@@ -301,7 +321,7 @@ def method_notes(rep: UnitReport) -> str:
         f"từng tiêu chí. “Đạt chỉ tiêu” khi {MET_RULE_VI[s.met_rule]}{_floor_text(s)}. “Cần thêm câu trả lời hài "
         "lòng” = số câu trả lời hài lòng tối thiểu cần có thêm, với cùng số câu trả lời, để vượt chỉ tiêu.",
         *status_notes("met", "improving", "flat", "worse", "no_baseline", "no_data"),
-        f"Mốc năm {s.baseline_period} (năm gốc của Kế hoạch 23/KH-UBND, data/reference/plan/settings.yaml): "
+        f"Mốc năm {s.baseline_period} (năm gốc của Kế hoạch 23/KH-UBND): "
         f"{baseline}. “Cải thiện”/“Kém đi” chỉ khi cả khoảng tin cậy nằm hẳn trên/dưới mốc; "
         "ngược lại là “Không đổi”.",
         f"Nhóm người trả lời chỉ được tính khi có từ {s.min_group_answers} câu trả lời trở lên; nhóm nhỏ hơn được "
@@ -362,16 +382,12 @@ def criteria_chart(rep: UnitReport):
         display(HTML(no_forms(rep)))
         return None
     rows = rep.long[rep.long["level"] == "criterion"]
-    labels = [f"{c} {_short(n)}" for c, n in zip(rows["code"], rows["name"])]
-    fig, ax = plt.subplots(figsize=(8.5, 8))
+    labels = [textwrap.fill(f"{c} {n}", 40) for c, n in zip(rows["code"], rows["name"])]  # whole, never cut
+    fig, ax = plt.subplots(figsize=(8.5, 9.5))
     _whiskers(ax, labels, rows["value"], rows["ci_low"], rows["ci_high"], rows["baseline"], rep.settings.target,
               rep.settings.baseline_period)
     ax.set_title(f"22 tiêu chí: tỷ lệ hài lòng và khoảng tin cậy 95 % — {rep.period.label_vi}")
     return fig
-
-
-def _short(text: str, width: int = 44) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip(" ,") + "…"
 
 
 def trend_chart(rep: UnitReport):
