@@ -150,12 +150,24 @@ def test_a_broken_mapping_is_refused(mapping, message):
 
 def test_owner_is_the_most_specific_listed_code():
     tree = pc.read_set(2024).tree
-    owners = par_tree.owner_of(tree, pc.read_owners()).set_axis(tree["code"])
-    assert owners["3.4.1"] == "Bộ phận một cửa và công chức chuyên môn"  # from field 3
-    assert owners["3.2.1"] == "Bộ phận một cửa UBND phường và công chức chuyên môn liên quan"  # from 3.2
-    assert owners["8.3.3"] == "Công an phường, công chức Tư pháp – Hộ tịch"  # its own row
-    assert owners["6.3"] == "Công chức tài chính – kế toán"
-    assert owners.notna().all()
+    listed = pd.DataFrame({"code": ["3", "3.2", "8.3.3"], "owner": ["Một cửa", "Văn phòng", "Công an"]})
+    owners = par_tree.owner_of(tree, listed).set_axis(tree["code"])
+    assert owners["3.4.1"] == "Một cửa"  # from field 3
+    assert owners["3.2.1"] == "Văn phòng"  # from 3.2, more specific than 3
+    assert owners["8.3.3"] == "Công an"  # its own row
+    assert pd.isna(owners["6.3"])  # nothing listed above it
+
+
+def test_par_owners_are_the_plans_officials_spelt_once(tmp_path):
+    """PAR owners are ids of plan/owners.csv: "points per owner" cannot split one official over two spellings."""
+    (tmp_path / "owners.csv").write_text("code,owners,plan_section,basis\n3,mot-cua|chuyen-mon,II.1.1,plan\n"
+                                         "3.1,chuyen-mon|mot-cua,II.1.2,plan\n", encoding="utf-8")
+    plan_owners = tmp_path / "plan_owners.csv"
+    plan_owners.write_text("id,name,spellings\nmot-cua,Bộ phận một cửa,một cửa\n"
+                           "chuyen-mon,Công chức chuyên môn,chuyên môn\n", encoding="utf-8")
+    owners = pc.read_owners(tmp_path, plan_owners).set_index("code")["owner"]
+    assert owners["3"] == "Bộ phận một cửa; Công chức chuyên môn"
+    assert set(owners["3.1"].split("; ")) == set(owners["3"].split("; "))
 
 
 def test_ratings_are_read_highest_first():

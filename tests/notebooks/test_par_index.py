@@ -121,7 +121,7 @@ def test_long_rows_for_every_unit_take_the_assessment_of_the_period(folders):
         assert round(total["points"], 2) == demo_2024(folders["raw"], quarter, "phường Ninh Thạnh")
         assert round(total["baseline"], 2) == demo_2023(folders["raw"], "phường Ninh Thạnh")
     leaf = q2[(q2["unit"] == "Ninh Thạnh") & (q2["code"] == "7.1.2")].iloc[0]
-    assert (leaf["status"], leaf["owner"]) == ("newly_lost", "Văn phòng UBND phường, văn thư lưu trữ")
+    assert (leaf["status"], leaf["owner"]) == ("newly_lost", "Văn phòng UBND phường; Văn thư lưu trữ")
 
 
 def test_long_rows_without_data(folders):

@@ -14,7 +14,7 @@ from analysis import paths
 from analysis.errors import ReferenceFileError
 from analysis.ingest.tables import AliasTable, find_header, read_sheets, records_under, text_column
 from analysis.par_tree import CriteriaError, CriteriaSet, counterparts, lineage
-from analysis.reference import aliases, checks
+from analysis.reference import aliases, checks, plan
 from analysis.text import fold
 
 CRITERIA_COLUMNS = ("code", "parent", "name", "max_points", "method", "evidence")
@@ -163,10 +163,15 @@ def read_mapping(year_from: int, year_to: int, sets: dict[int, CriteriaSet],
 
 # ---------------------------------------------------------------- owners and ratings
 
-def read_owners(folder: Path | None = None) -> pd.DataFrame:
-    """owners.csv: code, owner, plan_section, basis."""
+def read_owners(folder: Path | None = None, plan_owners: Path | None = None) -> pd.DataFrame:
+    """owners.csv: code, owners (ids of plan/owners.csv), plan_section, basis -> plus ``owner``, their names as
+    every other report spells them (one official is one row in "points per owner")."""
     path = folder_of(folder) / "owners.csv"
-    return checks.read_csv(path, ("code", "owner")).drop(columns=checks.LINE).fillna("").astype("string")
+    frame = checks.read_csv(path, ("code", "owners")).fillna("")
+    known = plan.owners_table(plan_owners).set_index("id")["name"]
+    frame["owner"] = [plan.owner_names(ids, known, path, line) for ids, line in zip(frame["owners"],
+                                                                                     frame[checks.LINE])]
+    return frame.drop(columns=checks.LINE).astype("string")
 
 
 def read_ratings(folder: Path | None = None) -> pd.DataFrame:

@@ -70,11 +70,7 @@ def tasks(path: Path | None = None, owners_path: Path | None = None) -> pd.DataF
     for line, row in frame.iterrows():
         if not row["id"] or not row["section"]:
             raise ReferenceFileError(checks.label(path), "id and section are required", row=line, column="id")
-        ids = [i for i in row["owners"].split("|") if i]
-        unknown = [i for i in ids if i not in known.index]
-        if not ids or unknown:
-            problem = f"owner id {unknown[0]!r} is not in owners.csv" if unknown else "no owner"
-            raise ReferenceFileError(checks.label(path), problem, row=line, column="owners")
+        owner = owner_names(row["owners"], known, path, line)
         for entry in filter(None, row["codes"].split("|")):
             if ":" not in entry:
                 raise ReferenceFileError(checks.label(path), f"code {entry!r} is not index:code", row=line,
@@ -83,10 +79,21 @@ def tasks(path: Path | None = None, owners_path: Path | None = None) -> pd.DataF
             dues.append(deadline_date(row["deadline"]))
         except ValueError as exc:
             raise ReferenceFileError(checks.label(path), str(exc), row=line, column="deadline") from None
-        names.append("; ".join(known[i] for i in ids))
+        names.append(owner)
     frame["owner"] = names
     frame["due"] = pd.to_datetime(pd.Series(dues, index=frame.index, dtype=object)).astype("datetime64[us]")
     return frame.reset_index(drop=True)
+
+
+def owner_names(ids_text: str, known: pd.Series, path: Path, line: int) -> str:
+    """Owner ids ("mot-cua|chuyen-mon") -> their names as the reports show them ("; "), checked against
+    owners.csv (``known``: id -> name); a blank or unknown id names the file, row and column."""
+    ids = [i.strip() for i in ids_text.split("|") if i.strip()]
+    unknown = [i for i in ids if i not in known.index]
+    if not ids or unknown:
+        problem = f"owner id {unknown[0]!r} is not in plan/owners.csv" if unknown else "no owner"
+        raise ReferenceFileError(checks.label(path), problem, row=line, column="owners")
+    return "; ".join(known[i] for i in ids)
 
 
 def deadline_date(text: str) -> date | None:
