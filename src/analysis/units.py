@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import paths
@@ -75,7 +76,10 @@ def known_names(path: Path | None = None) -> set[str]:
 def canonical(names: pd.Series, path: Path | None = None) -> pd.Series:
     """Export spellings -> the unit names of units.csv; unknown names stay as written (NFC) and are listed by ingest."""
     keys = _load(path or paths.reference("units.csv"))[1]
-    return names.map(lambda n: keys.get(unit_key(n), n) if isinstance(n, str) else n).astype("string")
+    codes, spellings = pd.factorize(names.to_numpy(dtype=object))  # once per distinct spelling, not per row
+    found = np.array([*(keys.get(unit_key(n), n) if isinstance(n, str) else n for n in spellings), pd.NA],
+                     dtype=object)
+    return pd.Series(found[codes], index=names.index, dtype="string")
 
 
 def find(name: str, path: Path | None = None) -> Unit | None:

@@ -31,7 +31,7 @@ def rows(processed: Path, period: Period) -> pd.DataFrame:
     if dossiers is None:
         dossiers = pd.DataFrame({"unit": pd.Series(dtype="string"), "status_code": pd.Series(dtype="Int8")})
     known = [u.unit for u in units.all_units()]
-    present = sorted(set(dossiers["unit"].dropna()) - set(known))
+    present = sorted(set(dossiers["unit"].dropna().unique()) - set(known))
     return service_rows(dossiers, period, plan.baseline_year(), units=known + present,
                         manual=store.read_table(MANUAL_SOURCE, processed))
 

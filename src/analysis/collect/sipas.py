@@ -57,11 +57,13 @@ def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.D
     names = [u.unit for u in units.all_units()]
     names += sorted(set(forms["unit"].dropna()) - set(names))
     names = names if only is None else [n for n in names if n in only]
-    out = []
+    out, no_data = [], None
     for unit in names:
         part = forms[forms["unit"] == unit]
-        if part.empty:
-            out.append(index.no_data_rows(survey, unit=unit, period=period.label, settings=config))
+        if part.empty:  # the same rows for every unit without forms but for the unit: computed once
+            no_data = no_data if no_data is not None else index.no_data_rows(
+                survey, unit="", period=period.label, settings=config)
+            out.append(no_data.assign(unit=unit))
             continue
         result = index.estimate(part, survey, config)
         out.append(index.long_rows(result, unit=unit, period=period.label, baseline=base.for_unit(unit),

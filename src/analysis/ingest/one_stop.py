@@ -32,14 +32,34 @@ import pandas as pd
 
 from analysis import paths, units
 from analysis.ingest.accounting import (
-    FileAccount, RowProblems, SourceResult, is_demo_file, quarantine_frame, relative_name)
+    FileAccount,
+    RowProblems,
+    SourceResult,
+    is_demo_file,
+    quarantine_frame,
+    relative_name,
+)
 from analysis.ingest.duplicates import find_repeats
-from analysis.ingest.one_stop_values import (
-    FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes)
+from analysis.ingest.one_stop_values import FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes
 from analysis.ingest.scrub import mask_unknown, scrub_result
 from analysis.ingest.tables import (
-    MIXED, MONTH_FIRST, UNSETTLED, AliasTable, Header, IngestError, Sheet, date_order, is_date, is_filled,
-    list_files, locate_tables, parse_dates, records_under, sha256, text_column)
+    MIXED,
+    MONTH_FIRST,
+    UNSETTLED,
+    AliasTable,
+    Header,
+    IngestError,
+    Sheet,
+    date_cells,
+    date_order,
+    filled_cells,
+    list_files,
+    locate_tables,
+    parse_dates,
+    records_under,
+    sha256,
+    text_column,
+)
 from analysis.reference import aliases
 from analysis.schemas import ONE_STOP
 
@@ -126,7 +146,7 @@ def merge_sheets(parts: list[FilePart]) -> FilePart:
 
 
 def read_sheet(path: Path, raw_dir: Path, name: str, sheet: Sheet, header: Header, settings: Settings) -> FilePart:
-    records = records_under(sheet, header, key_checks={"dossier_id": is_filled, "received_at": is_date})
+    records = records_under(sheet, header, key_checks={"dossier_id": filled_cells, "received_at": date_cells})
     raw = records.frame
     labels = {f: header.labels.get(pos, f) for pos, f in sorted(header.columns.items(), reverse=True)}
     account = FileAccount(
@@ -279,7 +299,7 @@ def file_unit(sheet: Sheet, header: Header, path: Path, raw_dir: Path, name: str
               account: FileAccount) -> str | None:
     """The unit of a whole file: named in its title rows, else its sub-folder of one_stop/; None if neither."""
     named: dict[str, object] = {}
-    for row in sheet.rows[:header.row]:
+    for row in sheet.head(header.row):
         for cell in row:
             for unit in units.named_in(cell):
                 named.setdefault(unit, cell)

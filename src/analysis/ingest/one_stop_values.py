@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import ReferenceFileError
-from analysis.ingest.tables import parse_flags, text_column
+from analysis.ingest.tables import map_distinct, parse_flags, text_column
 from analysis.reference import checks
 from analysis.text import fold, nfc
 
@@ -103,7 +103,7 @@ def counts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
 def procedure_codes(cells: pd.Series) -> pd.Series:
     """Procedure codes as written ("1.001230"); a code Excel stored as the number 1.00123 gets its six decimals
     back (national codes are d.dddddd), other numbers and text pass through ``text_column``."""
-    numeric = cells.map(lambda c: isinstance(c, float) and 0 < c < 10 and not c.is_integer())
+    numeric = map_distinct(cells, lambda c: isinstance(c, float) and 0 < c < 10 and not c.is_integer(), "bool")
     text = text_column(cells)
     if numeric.any():
         text[numeric] = cells[numeric].map(lambda c: f"{c:.6f}").astype("string")

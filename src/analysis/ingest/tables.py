@@ -11,11 +11,11 @@ import hashlib
 import io
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cached_property, partial
 from pathlib import Path
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,10 +47,39 @@ class IngestError(UserError):
 
 @dataclass
 class Sheet:
-    """The raw cells of one sheet (or one text file), rows as lists, as the reader saw them."""
-    file: Path
+    """The cells of one sheet (or one text file) as columns, as the reader saw them: ``cells`` has one object
+    column per sheet column (named 0, 1, …) and a row per line, short lines padded with None. Built from rows
+    (a list of lists) too. Header finding looks at ``head(n)``; records are cut out column by column."""
+    file: Path | None
     name: str
-    rows: list[list[Any]]  # cells as the reader gives them (str, numbers, dates, None)
+    cells: pd.DataFrame
+    known_blank: pd.DataFrame | None = field(default=None, repr=False)  # ``blank`` when the reader knows it
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.cells, pd.DataFrame):
+            rows = list(self.cells)
+            width = max((len(row) for row in rows), default=0)
+            grid = np.array(rows, dtype=object) if rows and all(len(row) == width for row in rows) else None
+            if grid is None or grid.ndim != 2:  # ragged lines (or none): padded with None
+                grid = np.full((len(rows), width), None, dtype=object)
+                for i, row in enumerate(rows):
+                    grid[i, :len(row)] = row
+            self.cells = pd.DataFrame(grid, columns=range(width), dtype=object)
+
+    def head(self, n: int) -> list[list[object]]:
+        """The first ``n`` rows as lists (for header and title rows: never the whole sheet)."""
+        return self.cells.iloc[:n].to_numpy(dtype=object).tolist()
+
+    @property
+    def rows(self) -> list[list[object]]:
+        return self.head(len(self.cells))
+
+    @cached_property
+    def blank(self) -> pd.DataFrame:
+        """Per cell: blank (None, NaN, empty or spaces only), computed once per distinct value of each column."""
+        if self.known_blank is not None:
+            return self.known_blank
+        return pd.DataFrame({pos: blank_cells(self.cells[pos]) for pos in self.cells.columns}, index=self.cells.index)
 
 
 # ---------------------------------------------------------------- reading files
@@ -90,7 +119,7 @@ def read_sheets(path: Path) -> list[Sheet]:
         if suffix in EXCEL_SUFFIXES:
             return _read_workbook(path)
         if suffix in TEXT_SUFFIXES:
-            return [Sheet(path, "", _read_text(path))]
+            return [Sheet(path, "", *_read_text(path))]
     except OSError as exc:
         raise unreadable(path, exc) from None
     raise IngestError(f"{path.name}: unsupported file type {suffix!r} (use xlsx, xls, csv or txt)")
@@ -123,11 +152,70 @@ def decode_text(raw: bytes, name: str) -> str:
                           "'CSV UTF-8' or 'Unicode Text' from Excel") from None
 
 
-def _read_text(path: Path) -> list[list[object]]:
-    text = decode_text(path.read_bytes(), path.name)
-    delimiter = guess_delimiter("\n".join(text.splitlines()[:HEADER_SCAN_ROWS * 2]))
-    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [[cell or None for cell in row] for row in rows]  # empty -> None; spaces-only count as blank later
+def utf8_bytes(raw: bytes, name: str) -> bytes:
+    """The file as UTF-8 bytes without a BOM: UTF-16 is transcoded (``decode_text``), UTF-8 passed as it is
+    (the CSV reader checks it; ``decode_text`` names the bad byte when it fails)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):]
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+            len(raw) >= 4 and raw[1:4:2] == b"\x00\x00" and raw[0] and raw[2]):
+        return decode_text(raw, name).encode("utf-8")
+    return raw
+
+
+def _read_text(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A CSV/TXT file as string columns (pyarrow's reader, no type inference; empty cells None), and which cells
+    are blank. Lines with another number of fields than most (title, footer and blank lines) are read by ``csv``
+    and put back in place."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    data = utf8_bytes(path.read_bytes(), path.name)
+    sample = data[:1 << 16].decode("utf-8", errors="ignore").splitlines()[:HEADER_SCAN_ROWS * 2]
+    delimiter = guess_delimiter("\n".join(sample))
+    widths = Counter(len(row) for row in csv.reader(sample, delimiter=delimiter) if len(row) > 1)
+    names = [str(i) for i in range(widths.most_common(1)[0][0] if widths else 1)]
+    odd: list[tuple[int, str]] = []  # (1-based row number, text) of lines with another number of fields
+
+    def keep_odd(row: pacsv.InvalidRow) -> str:
+        odd.append((row.number, row.text))
+        return "skip"
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(data), read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=keep_odd),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
+    except pa.ArrowInvalid as exc:
+        decode_text(data, path.name)  # names the byte when the text is not UTF-8
+        raise IngestError(f"{path.name}: cannot be read as text ({exc})") from None
+    odd_rows = [next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), []) for _, text in odd]
+    width = max([len(names), *(len(row) for row in odd_rows)])
+    total = table.num_rows + len(odd)
+    at_odd = np.array([number - 1 for number, _ in odd], dtype=np.int64)
+    at_table = np.setdiff1d(np.arange(total), at_odd, assume_unique=True)
+    columns, blank = {}, {}
+    for pos in range(width):
+        columns[pos], blank[pos] = np.full(total, None, dtype=object), np.ones(total, dtype=bool)
+        if pos < len(names):
+            columns[pos][at_table], blank[pos][at_table] = _string_cells(table.column(pos))
+        columns[pos][at_odd] = [row[pos] or None if pos < len(row) else None for row in odd_rows]
+        blank[pos][at_odd] = [_blank_cell(cell) for cell in columns[pos][at_odd]]
+    return (pd.DataFrame(columns, columns=range(width), dtype=object),
+            pd.DataFrame(blank, columns=range(width), dtype=bool))
+
+
+def _string_cells(values) -> tuple[np.ndarray, np.ndarray]:
+    """An Arrow string column as Python strings (None for null) and which are blank, each distinct text made and
+    looked at once (dictionary)."""
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(values).combine_chunks()
+    texts = np.concatenate([encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), [None]])
+    blank = np.array([_blank_cell(text) for text in texts], dtype=bool)
+    codes = encoded.indices.fill_null(len(texts) - 1).to_numpy()
+    return texts[codes], blank[codes]
 
 
 def guess_delimiter(sample: str) -> str:
@@ -193,7 +281,7 @@ def find_header(sheet: Sheet, aliases: AliasTable, required: Iterable[str]) -> H
     (``two_row_labels``) when that names more fields than either row alone."""
     required = set(required)
     best: Header | None = None
-    rows = sheet.rows[:HEADER_SCAN_ROWS + 1]
+    rows = sheet.head(HEADER_SCAN_ROWS + 1)
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         tries = [(index, row)]
         if index + 1 < len(rows):
@@ -233,9 +321,9 @@ def two_row_labels(upper: list[object], lower: list[object]) -> list[object]:
 def sub_header_cells(sheet: Sheet, header: Header) -> list[str]:
     """Text under blank header cells in the row right below the header, while every recognised column of that
     row is blank: the second row of a two-row header that could not be read as one (columns would be lost)."""
-    if header.row + 1 >= len(sheet.rows):
+    if header.row + 1 >= len(sheet.cells):
         return []
-    below = sheet.rows[header.row + 1]
+    below = sheet.head(header.row + 2)[-1]
     if any(pos < len(below) and not _blank_cell(below[pos]) for pos in header.columns):
         return []
     return [nfc(cell) for pos, cell in enumerate(below)
@@ -246,7 +334,7 @@ def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet
     """For error messages: the sheet and row that came closest to a header."""
     best = None
     for sheet in sheets:
-        for row in sheet.rows[:HEADER_SCAN_ROWS]:
+        for row in sheet.head(HEADER_SCAN_ROWS):
             found = {f for cell in row if (f := aliases.field_for(cell)) and f != PERSONAL}
             if best is None or len(found) > len(best[1]):
                 best = (sheet, found)
@@ -266,7 +354,7 @@ def locate_tables(path: Path, aliases: AliasTable, required: Iterable[str],
         sheets = read_sheets(path)
     except IngestError as exc:
         raise IngestError(str(exc).replace(path.name, label, 1)) from None
-    if not any(any(not _blank_cell(cell) for cell in row) for sheet in sheets for row in sheet.rows):
+    if all(sheet.blank.all(axis=None) for sheet in sheets):
         raise IngestError(f"{label}: the file has no data")
     candidates = [(sheet, header) for sheet in sheets if (header := find_header(sheet, aliases, required))]
     for sheet, header in candidates:
@@ -297,9 +385,6 @@ def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
         raise IngestError(f"{label or path.name}: records on several sheets ({names}); save each sheet as its "
                           "own file")
     return found[0]
-
-
-_NOTHING = object()  # "no non-blank cell in this row"
 
 
 def _blank_cell(cell: object) -> bool:
@@ -360,98 +445,89 @@ def group_label(first: object) -> str | None:
     return (text[match.end():].strip(" :-\u2013") or None) if match else None
 
 
-KeyChecks = dict[str, Callable[[object], bool]]  # field -> "this cell is a valid value of the field"
+# field -> which cells of a column are valid values of the field (a boolean per cell)
+KeyChecks = dict[str, Callable[[pd.Series], np.ndarray]]
 
 
-def blank_cells(grid: pd.DataFrame) -> np.ndarray:
-    """Empty cells of a grid (None, NaN, ""), vectorised, as a rows x columns mask. Text of spaces only is not
-    caught here (that would cost a look at every cell); ``records_under`` catches it on the sparse lines."""
-    cells = grid.to_numpy(dtype=object)
-    return pd.isna(cells) | (cells == "")
+def filled_cells(values: pd.Series) -> np.ndarray:
+    return ~blank_cells(values)
 
 
-def looks_like_data(grid: pd.DataFrame, blank: np.ndarray, header: Header, key_checks: KeyChecks | None,
-                    dense: int) -> np.ndarray:
-    """Per line: fills at least ``dense`` recognised columns, or holds a valid value in every key column (for a
-    dossier: an id and a received date that reads as a date; checked only on the sparse lines)."""
-    positions = [pos for pos in header.columns if pos < grid.shape[1]]
-    result = (~blank[:, positions]).sum(axis=1) >= dense
-    keys = {pos: check for pos, f in header.columns.items() if (check := (key_checks or {}).get(f))}
-    if keys and all(pos < grid.shape[1] for pos in keys):
-        for line in np.flatnonzero(~result & ~blank.all(axis=1)):
-            result[line] = all(valid(grid.iat[line, pos]) for pos, valid in keys.items())
-    return result
+def date_cells(values: pd.Series) -> np.ndarray:
+    """Cells that ``parse_dates`` reads as a date."""
+    return parse_dates(values)[0].notna().to_numpy()
 
 
-def is_filled(cell: object) -> bool:
-    return not _blank_cell(cell)
-
-
-def is_date(cell: object) -> bool:
-    """One cell that ``parse_dates`` reads as a date (for key checks of a few sparse lines, not for columns)."""
-    return bool(parse_dates(pd.Series([cell], dtype=object))[0].notna().iloc[0])
+def blank_cells(values: pd.Series) -> np.ndarray:
+    return map_distinct(values, _blank_cell, "bool").to_numpy()
 
 
 def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
                   key_checks: KeyChecks | None = None) -> Records:
     """Cut the records out of a sheet; personal columns are never copied unless asked (for hashing).
 
-    A line that looks like data (``looks_like_data``) is always a record, whatever its first cell says.
-    Not records (counted, and listed in ``skipped``): a column-numbering row right under the header;
-    sparse totals lines ("Tổng cộng lĩnh vực …", "Cộng: 25") anywhere; group lines ("Lĩnh vực: Hộ tịch"),
-    whose label is carried down to the records under them (``groups``); and the footer — a signature or
-    totals line *after the last line that looks like data*, and the sparse lines after it. Blank lines are
+    A line that looks like data — fills at least ``dense`` recognised columns, or holds a valid value in every
+    key column (for a dossier: an id and a received date that reads as a date) — is always a record, whatever
+    its first cell says. Not records (counted, and listed in ``skipped``): a column-numbering row right under
+    the header; sparse totals lines ("Tổng cộng lĩnh vực …", "Cộng: 25") anywhere; group lines ("Lĩnh vực: Hộ
+    tịch"), whose label is carried down to the records under them (``groups``); and the footer — a signature
+    or totals line *after the last line that looks like data*, and the sparse lines after it. Blank lines are
     counted apart. Any other sparse line is a record (its checks will say what it lacks).
+
+    Column by column: only the sparse lines (and the first) are looked at one by one.
     """
+    first = header.row + 1
+    body, blank = sheet.cells.iloc[first:], sheet.blank.iloc[first:]
     width = max(header.columns, default=-1) + 1
-    body = pd.DataFrame(_same_length(sheet.rows[header.row + 1:]), dtype=object)
-    body = body.reindex(columns=range(max(width, body.shape[1])))
-    blank = blank_cells(body)
-    data_like = looks_like_data(body, blank, header, key_checks, max(3, len(header.columns) // 2 + 1))
-    empty: np.ndarray = np.asarray(blank.all(axis=1))
-    kind_of: dict[int, str] = {}
-    if len(body) and is_column_numbering(list(body.iloc[0])):
-        kind_of[0], data_like[0] = KIND_NUMBERS, False
-    last_data = int(np.flatnonzero(data_like).max()) if data_like.any() else -1
-    group_at: dict[int, str] = {}
+    dense = max(3, len(header.columns) // 2 + 1)
+    checks = key_checks or {}
+    keys = {pos: checks[f] for pos, f in header.columns.items() if f in checks}
+    data_like = (~blank[list(header.columns)]).sum(axis=1).to_numpy() >= dense
+    if keys and not data_like.all():
+        sparse = np.flatnonzero(~data_like)
+        valid = np.ones(len(sparse), dtype=bool)
+        for pos, check in keys.items():
+            valid &= check(body[pos].iloc[sparse])
+        data_like[sparse] = valid
+    filled = ~blank.all(axis=1).to_numpy()
+    last_data = np.flatnonzero(data_like)[-1] if data_like.any() else -1
+    looked_at = np.flatnonzero(filled & ~data_like | (np.arange(len(body)) == 0) & filled)
+    skip = np.zeros(len(body), dtype=bool)
+    skipped, group_at, group_labels = [], [], []
     in_footer = False
-    for line in map(int, np.flatnonzero(~data_like & ~empty)):  # sparse lines only: few, read one by one
-        cells = [cell for cell in body.iloc[line].to_numpy()[~blank[line]] if not _blank_cell(cell)]
-        if not cells:  # spaces only
-            empty[line] = True
-        if line in kind_of or not cells:
-            continue
-        if (label := group_label(cells[0])) is not None and len(cells) <= 2:
-            kind_of[line], group_at[line] = KIND_GROUP, label
+    for offset, row in zip(looked_at, body.iloc[looked_at].to_numpy(dtype=object).tolist()):
+        cells = [cell for cell in row if not _blank_cell(cell)]
+        kind = None
+        if offset == 0 and is_column_numbering(row):
+            kind = KIND_NUMBERS
+        elif data_like[offset]:
+            pass
+        elif (label := group_label(cells[0])) is not None and len(cells) <= 2:
+            kind = KIND_GROUP
+            group_at.append(offset)
+            group_labels.append(label)
         elif _is_footer_cell(cells[0]):
-            kind_of[line], in_footer = KIND_FOOTER, bool(line > last_data)
+            kind, in_footer = KIND_FOOTER, bool(offset > last_data)
         elif in_footer:
-            kind_of[line] = KIND_AFTER
-    skipped = [{"row": int(header.row + line + 2), "kind": kind,
-                "text": _skipped_text(kind, [c for c in body.iloc[line].to_numpy()[~blank[line]]
-                                             if not _blank_cell(c)])}
-               for line, kind in sorted(kind_of.items())]
-    kept = np.flatnonzero(~empty & ~np.isin(np.arange(len(body)), list(kind_of)))
-    grid = body.iloc[kept, :width].reset_index(drop=True)
-    groups = pd.Series(group_at, dtype="string").reindex(range(len(body))).ffill().iloc[kept].reset_index(
-        drop=True) if group_at else None
-    numbers = header.row + kept + 2
+            kind = KIND_AFTER
+        if kind:
+            skip[offset] = True
+            skipped.append({"row": first + int(offset) + 1, "kind": kind, "text": _skipped_text(kind, cells)})
+    kept = np.flatnonzero(filled & ~skip)
     frame = pd.DataFrame(index=range(len(kept)))
     for pos, fieldname in header.columns.items():
         if fieldname == PERSONAL and not keep_personal:
             continue
-        values = grid[pos]
+        values = pd.Series(body[pos].to_numpy(dtype=object)[kept], dtype=object) if pos < width else None
         if fieldname in frame:  # two headers for one field: keep the first non-empty cell
-            values = frame[fieldname].where(~frame[fieldname].map(_blank_cell), values)
+            values = frame[fieldname].where(~blank_cells(frame[fieldname]), values)
         frame[fieldname] = values
-    frame["source_row"] = pd.Series(numbers, dtype="int64")
-    return Records(frame, len(skipped), int(empty.sum()), skipped[:SKIPPED_LISTED], groups)
-
-
-def _same_length(rows: list[list[object]]) -> list[list[object]]:
-    """Rows padded with None to the longest (a CSV line may stop early)."""
-    longest = max(map(len, rows), default=0)
-    return [row if len(row) == longest else [*row, *[None] * (longest - len(row))] for row in rows]
+    frame["source_row"] = pd.Series(first + kept + 1, dtype="int64")
+    found_groups = None
+    if group_at:
+        above = np.searchsorted(np.array(group_at), kept, side="right") - 1  # the last group line above each record
+        found_groups = pd.Series(np.array([None, *group_labels], dtype=object)[above + 1], dtype="string")
+    return Records(frame, len(skipped), int((~filled).sum()), skipped[:SKIPPED_LISTED], found_groups)
 
 
 def _skipped_text(kind: str, cells: list[object]) -> str:
@@ -480,28 +556,31 @@ def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str
     Cells equal in Python (1 and 1.0) share one result; an Excel TRUE/FALSE (Python's True == 1, False == 0)
     is given to ``func`` as the text "TRUE"/"FALSE", so it is never read as the number 1 or 0, nor a 1 as TRUE.
     """
-    cells = values.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    booleans = bool_cells(cells, codes, uniques)
-    if booleans.any():
-        cells = cells.copy()
-        cells[booleans] = np.where(cells[booleans].astype(bool), "TRUE", "FALSE")
-        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    codes, uniques = distinct(values)
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:] = [func(u) for u in uniques] + [func(None)]  # code -1 (blank) takes the last
+    if dtype == "string" and all(isinstance(r, str) or r is None for r in results):  # built from the distinct
+        import pyarrow as pa
+
+        texts = pa.array(results, type=pa.large_string()).take(pa.array(np.where(codes < 0, len(uniques), codes)))
+        return pd.Series(pd.arrays.ArrowStringArray(texts), index=values.index)
     return pd.Series(results[codes], index=values.index, dtype=dtype)
 
 
-def bool_cells(cells: np.ndarray, codes: np.ndarray, uniques: np.ndarray) -> np.ndarray:
-    """Which cells (factorized as ``codes``, ``uniques``) Excel stored as TRUE/FALSE; looked at one by one only
-    where the value equals 0 or 1."""
-    suspects: np.ndarray | list[int] = (np.flatnonzero((uniques == 0) | (uniques == 1))  # "1" is not 1
-                                        if len(uniques) else [])
-    mask = np.isin(codes, suspects)
-    if mask.any():
-        at = np.flatnonzero(mask)
-        mask[at] = [type(cell) is bool for cell in cells[at]]
-    return mask
+def distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct cells) of a column as ``pd.factorize`` gives them (blank: code -1), an Excel TRUE/FALSE
+    as the text "TRUE"/"FALSE" (see ``map_distinct``)."""
+    cells = values.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    suspects = np.flatnonzero((uniques == 0) | (uniques == 1)) if len(uniques) else np.array([], dtype=int)  # not "1"
+    if len(suspects):
+        at = np.flatnonzero(np.isin(codes, suspects))
+        booleans = at[[type(cell) is bool for cell in cells[at]]]
+        if len(booleans):
+            cells = cells.copy()
+            cells[booleans] = np.where(cells[booleans].astype(bool), "TRUE", "FALSE")
+            codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def cell_text(cell: object) -> str | None:
@@ -563,8 +642,17 @@ def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series
     (mm/dd/yyyy instead when ``month_first``: a file ``date_order`` found written in US order).
 
     Blank cells give NaT and are not bad; a cell that is present but cannot be read is bad.
-    Text is parsed one explicit format at a time, vectorised, each on what the previous ones left.
+    Each distinct cell is read once; text one explicit format at a time, vectorised, each on what the previous
+    ones left.
     """
+    codes, uniques = distinct(values)
+    dates, bad = _parse_distinct(pd.Series(uniques, dtype=object), month_first)
+    dates = np.concatenate([dates.to_numpy(), np.array(["NaT"], dtype="datetime64[us]")])[codes]
+    return (pd.Series(dates, index=values.index, dtype="datetime64[us]"),
+            pd.Series(np.append(bad.to_numpy(dtype=bool), False)[codes], index=values.index))
+
+
+def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd.Series]:
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     bad = pd.Series(False, index=values.index)
     kinds = values.astype(object).map(type).map(_KIND_OF_TYPE).fillna("bad")
@@ -590,10 +678,13 @@ def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series
     for fmt in _formats_by_fit(text, MONTH_FIRST_FORMATS if month_first else TEXT_DATE_FORMATS):
         if remaining.empty:
             break
-        parsed = pd.to_datetime(remaining, format=fmt, errors="coerce")
-        ok = parsed.notna()
-        result[parsed.index[ok]] = parsed[ok]
-        remaining = remaining[~ok]
+        for parse in (_strptime_exact, partial(pd.to_datetime, errors="coerce")):
+            parsed = parse(remaining, format=fmt)
+            ok = parsed.notna()
+            result[parsed.index[ok]] = parsed[ok]
+            remaining = remaining[~ok]
+            if remaining.empty:
+                break
     bad[remaining.index] = True
     result[bad] = pd.NaT
     return result.dt.round("s"), bad
@@ -603,6 +694,20 @@ def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series
 _KIND_OF_TYPE = {str: "text", float: "number", int: "number", np.float64: "number", np.int64: "number",
                  datetime: "datetime", date: "datetime", pd.Timestamp: "datetime", type(None): "blank",
                  type(pd.NA): "blank", type(pd.NaT): "blank"}
+
+
+def _strptime_exact(text: pd.Series, format: str) -> pd.Series:
+    """Arrow's strptime, kept only where the date written back in ``format`` is the text itself: what it keeps,
+    ``pd.to_datetime`` reads the same, and what it leaves (unpadded "5/3/2024", impossible "31/02/2024", which
+    Arrow would roll over to 2 March) is left to ``pd.to_datetime``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    parsed = pc.strptime(cells, format=format, unit="s", error_is_null=True)
+    same = pc.fill_null(pc.equal(pc.strftime(parsed, format=format), cells), False)
+    return pd.Series(pc.if_else(same, parsed, None).to_numpy(zero_copy_only=False), index=text.index,
+                     dtype="datetime64[us]")
 
 
 def _formats_by_fit(text: pd.Series, formats: tuple[str, ...], size: int = 50) -> list[str]:
