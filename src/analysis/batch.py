@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import platform
 import signal
@@ -346,7 +347,10 @@ def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, pro
     log(f"Notebooks: {len(planned)} job(s) on {jobs} worker(s)")
     result = BatchResult(period.label, out)
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_init)
+    # Spawned, not forked: the batch may run inside a process with threads (a dask client, a browser driver in
+    # the tests, a Jupyter front end), and a fork taken while another thread holds a lock hangs the worker.
+    pool = executor or ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_init,
+                                           mp_context=multiprocessing.get_context("spawn"))
     futures: list[Future] = []
     try:
         futures = [pool.submit(run_job, job) for job in planned]
