@@ -3,6 +3,7 @@ side by side in one run (the ratio is the pool's gain). Writes results/batch.txt
 
     .venv/bin/python benchmarks/bench_batch.py [--period 2024Q4]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--period", default="2024Q4")
     period = Period.parse(parser.parse_args().period)
-    lines = [f"batch benchmark, period {period.label}, {len(all_units())} units, {os.cpu_count()} cores, "
-             f"load average {os.getloadavg()[0]:.1f} at start"]
+    lines = [
+        f"batch benchmark, period {period.label}, {len(all_units())} units, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f} at start"
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t0 = time.perf_counter()
@@ -37,23 +40,34 @@ def main() -> None:
         workbook.write(collect.all_rows(root / "processed", period), root / "out")
         t3 = time.perf_counter()
         dossiers = manifest["sources"]["one_stop"]["rows"]
-        lines += [f"demo export set written: {t1 - t0:.1f} s",
-                  f"ingest, all sources: {t2 - t1:.1f} s ({dossiers} dossiers, {dossiers / (t2 - t1):,.0f} per s)",
-                  f"indicators of every unit and index (csv + xlsx): {t3 - t2:.1f} s"]
+        lines += [
+            f"demo export set written: {t1 - t0:.1f} s",
+            f"ingest, all sources: {t2 - t1:.1f} s ({dossiers} dossiers, {dossiers / (t2 - t1):,.0f} per s)",
+            f"indicators of every unit and index (csv + xlsx): {t3 - t2:.1f} s",
+        ]
         notebooks = select_notebooks(paths.NOTEBOOKS, None)
         seconds = {}
         for jobs in (1, 2):
             started = time.perf_counter()
-            result = run_reports(period, all_units(), notebooks, processed=root / "processed",
-                                 reports=root / f"reports{jobs}", jobs=jobs, notebooks_dir=paths.NOTEBOOKS,
-                                 demo=True, log=lambda *_: None)
+            result = run_reports(
+                period,
+                all_units(),
+                notebooks,
+                processed=root / "processed",
+                reports=root / f"reports{jobs}",
+                jobs=jobs,
+                notebooks_dir=paths.NOTEBOOKS,
+                demo=True,
+                log=lambda *_: None,
+            )
             seconds[jobs] = time.perf_counter() - started
             ok = sum(r.ok for r in result.results)
-            lines.append(f"reports with {jobs} worker(s): {seconds[jobs]:.1f} s for {len(result.results)} "
-                         f"notebooks ({ok} ok), {seconds[jobs] / len(result.results):.2f} s each")
+            lines.append(
+                f"reports with {jobs} worker(s): {seconds[jobs]:.1f} s for {len(result.results)} "
+                f"notebooks ({ok} ok), {seconds[jobs] / len(result.results):.2f} s each"
+            )
         lines.append(f"ratio 1 worker / 2 workers: {seconds[1] / seconds[2]:.2f}x")
-        lines.append(f"whole batch with 2 workers (ingest + indicators + reports): "
-                     f"{t3 - t1 + seconds[2]:.1f} s")
+        lines.append(f"whole batch with 2 workers (ingest + indicators + reports): {t3 - t1 + seconds[2]:.1f} s")
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

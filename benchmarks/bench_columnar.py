@@ -12,6 +12,7 @@ printed with every step (the machine is shared). Steps, in turns so that load ch
 
     .venv/bin/python benchmarks/bench_columnar.py [--rows 1000000] [--before old=/path/to/old/src] [--work DIR]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,7 @@ def generate(work: Path, rows: int) -> None:
     (work / "raw_csv" / "one_stop").mkdir(parents=True)
     import pyarrow.csv as pacsv
 
-    pacsv.write_csv(table, work / "raw_csv" / "one_stop" / "province.csv",
-                    pacsv.WriteOptions(quoting_style="needed"))
+    pacsv.write_csv(table, work / "raw_csv" / "one_stop" / "province.csv", pacsv.WriteOptions(quoting_style="needed"))
     (work / "raw_xlsx" / "one_stop").mkdir(parents=True)
     province.write_xlsx(work / "raw_xlsx" / "one_stop" / "dossiers.xlsx", table.slice(0, XLSX_ROWS))
     (work / "done").write_text(str(rows))
@@ -79,8 +79,13 @@ def run(argv: list[str], env: dict, log: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--before", action="append", default=[], metavar="NAME=SRC",
-                        help="another checkout's src folder to compare with (e.g. a git archive), repeatable")
+    parser.add_argument(
+        "--before",
+        action="append",
+        default=[],
+        metavar="NAME=SRC",
+        help="another checkout's src folder to compare with (e.g. a git archive), repeatable",
+    )
     parser.add_argument("--work", type=Path, default=Path("/tmp/chiso_bench_columnar"))
     args = parser.parse_args()
     generate(args.work, args.rows)
@@ -96,28 +101,48 @@ def main() -> None:
         for kind in ("csv", "xlsx"):
             out = args.work / f"processed_{kind}_{side}"
             shutil.rmtree(out, ignore_errors=True)
-            step = run([python, "-m", "analysis", "ingest", "--raw", str(args.work / f"raw_{kind}"), "--out",
-                        str(out)], env, args.work / f"ingest_{kind}_{side}.log")
+            step = run(
+                [python, "-m", "analysis", "ingest", "--raw", str(args.work / f"raw_{kind}"), "--out", str(out)],
+                env,
+                args.work / f"ingest_{kind}_{side}.log",
+            )
             results[f"ingest_{kind}_{side}"] = step
-            print(f"ingest {kind:4} {side:8} {step['wall_s']:7.2f} s  peak {step['peak_rss_mb']:5} MB  "
-                  f"load {step['load_1m']}", flush=True)
-        step = run([python, "-c", INDICATORS, str(args.work / f"processed_csv_{side}")], env,
-                   args.work / f"indicators_{side}.log")
+            print(
+                f"ingest {kind:4} {side:8} {step['wall_s']:7.2f} s  peak {step['peak_rss_mb']:5} MB  "
+                f"load {step['load_1m']}",
+                flush=True,
+            )
+        step = run(
+            [python, "-c", INDICATORS, str(args.work / f"processed_csv_{side}")],
+            env,
+            args.work / f"indicators_{side}.log",
+        )
         results[f"indicators_{side}"] = step
-        print(f"indicators  {side:8} {step['wall_s']:7.2f} s  (computation {step['seconds']} s)  "
-              f"peak {step['peak_rss_mb']:5} MB  load {step['load_1m']}", flush=True)
-        step = run([python, str(HERE / "bench_province.py"), "--step", "duckdb", "--work", str(args.work)], env,
-                   args.work / f"duckdb_{side}.log")  # the same query as make bench, on the same CSV
+        print(
+            f"indicators  {side:8} {step['wall_s']:7.2f} s  (computation {step['seconds']} s)  "
+            f"peak {step['peak_rss_mb']:5} MB  load {step['load_1m']}",
+            flush=True,
+        )
+        step = run(
+            [python, str(HERE / "bench_province.py"), "--step", "duckdb", "--work", str(args.work)],
+            env,
+            args.work / f"duckdb_{side}.log",
+        )  # the same query as make bench, on the same CSV
         results[f"duckdb_{side}"] = step
-        print(f"duckdb      ({side:6}) {step['wall_s']:7.2f} s  (query {step['seconds']} s)  "
-              f"peak {step['peak_rss_mb']:5} MB  load {step['load_1m']}", flush=True)
+        print(
+            f"duckdb      ({side:6}) {step['wall_s']:7.2f} s  (query {step['seconds']} s)  "
+            f"peak {step['peak_rss_mb']:5} MB  load {step['load_1m']}",
+            flush=True,
+        )
     for side in sides:
         duck = results[f"duckdb_{side}"]["wall_s"]
         ours = results[f"ingest_csv_{side}"]["wall_s"] + results[f"indicators_{side}"]["wall_s"]
         results[f"ratio_vs_duckdb_{side}"] = round(ours / duck, 1)
         results[f"xlsx_rows_per_s_{side}"] = round(XLSX_ROWS / results[f"ingest_xlsx_{side}"]["wall_s"])
-        print(f"{side}: (ingest + indicators) / duckdb = {ours:.1f} / {duck:.1f} s = {ours / duck:.1f}x; "
-              f"xlsx {results[f'xlsx_rows_per_s_{side}']:,} rows/s (whole CLI process)")
+        print(
+            f"{side}: (ingest + indicators) / duckdb = {ours:.1f} / {duck:.1f} s = {ours / duck:.1f}x; "
+            f"xlsx {results[f'xlsx_rows_per_s_{side}']:,} rows/s (whole CLI process)"
+        )
     results["load_at_end"] = os.getloadavg()
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "columnar.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

@@ -14,6 +14,7 @@ Prints dossiers per second and the ratio, and writes benchmarks/results/ingest.t
 
     .venv/bin/python benchmarks/bench_ingest.py [--rows 100000] [--repeat 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,12 @@ from analysis.demo.one_stop_sim import year_of_dossiers
 from analysis.ingest import one_stop
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ingest.txt"
-TITLE = ["UBND PHƯỜNG NINH THẠNH", "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
-         "DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", "Từ ngày 01/01/2023 đến ngày 31/12/2024"]
+TITLE = [
+    "UBND PHƯỜNG NINH THẠNH",
+    "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
+    "DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
+    "Từ ngày 01/01/2023 đến ngày 31/12/2024",
+]
 HEADER_ROW = len(TITLE) + 1  # rows above the header: the title lines and a blank line
 DATE_HEADERS = ["Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý", "Ngày trả kết quả"]
 
@@ -81,35 +86,40 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=1, help="runs per variant; the best is reported")
     args = parser.parse_args()
-    lines = [f"one-stop ingest benchmark — {args.rows:,} dossiers, best of {args.repeat}",
-             f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-             f"pandas {pd.__version__}, load average at start {os.getloadavg()[0]:.1f} (shared machine)", ""]
+    lines = [
+        f"one-stop ingest benchmark — {args.rows:,} dossiers, best of {args.repeat}",
+        f"machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"pandas {pd.__version__}, load average at start {os.getloadavg()[0]:.1f} (shared machine)",
+        "",
+    ]
     with tempfile.TemporaryDirectory() as temp:
         temp = Path(temp)
         frame = dossiers(args.rows)
-        for kind, name, text_dates in (("xlsx, Excel dates", "bench.xlsx", ""),
-                                       ("csv, text dates dd/mm/yyyy HH:MM", "bench.csv", "%d/%m/%Y %H:%M")):
+        for kind, name, text_dates in (
+            ("xlsx, Excel dates", "bench.xlsx", ""),
+            ("csv, text dates dd/mm/yyyy HH:MM", "bench.csv", "%d/%m/%Y %H:%M"),
+        ):
             raw = temp / kind.split(",")[0] / "raw"
             path = raw / "one_stop" / name
             path.parent.mkdir(parents=True)
             start = time.perf_counter()
             demo.write_printed(path, frame, TITLE, text_dates)
-            lines.append(f"{kind}: built in {time.perf_counter() - start:.1f} s, "
-                         f"{path.stat().st_size / 1e6:.1f} MB")
+            lines.append(f"{kind}: built in {time.perf_counter() - start:.1f} s, {path.stat().st_size / 1e6:.1f} MB")
             ours_s, ours_rows = best_of(args.repeat, ours, raw)
             variants = [("ours: one_stop.ingest (whole step)", ours_s, ours_rows)]
-            engines = [("openpyxl", "openpyxl"), ("calamine", "calamine")] if path.suffix == ".xlsx" else [
-                ("read_csv", None)]
+            engines = (
+                [("openpyxl", "openpyxl"), ("calamine", "calamine")] if path.suffix == ".xlsx" else [("read_csv", None)]
+            )
             for label, engine in engines:
                 seconds, rows = best_of(args.repeat, naive, path, engine)
                 variants.append((f"naive: {label} + to_datetime(mixed)", seconds, rows))
             for label, seconds, rows in variants:
-                lines.append(f"  {label:<44} {seconds:7.2f} s  {rows / seconds:10,.0f} dossiers/s  "
-                             f"({rows:,} rows)")
-            lines.append(f"  ratio naive ({variants[1][0].split(': ')[1].split(' +')[0]}) / ours: "
-                         f"{variants[1][1] / ours_s:.1f}x")
+                lines.append(f"  {label:<44} {seconds:7.2f} s  {rows / seconds:10,.0f} dossiers/s  ({rows:,} rows)")
+            lines.append(
+                f"  ratio naive ({variants[1][0].split(': ')[1].split(' +')[0]}) / ours: {variants[1][1] / ours_s:.1f}x"
+            )
             lines.append("")
-            print("\n".join(lines[-len(variants) - 3:]), flush=True)
+            print("\n".join(lines[-len(variants) - 3 :]), flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"written: {RESULTS}")

@@ -16,6 +16,7 @@ Prints a table and writes benchmarks/results.json (its "scale" says which run wr
 
     .venv/bin/python benchmarks/bench_province.py [--quick] [--keep]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,15 +38,30 @@ DOSSIERS = 1_000_000
 FORMS = 50_000
 YEAR = 2024
 SEED = 766
-PROCEDURES = [("1.001234", "Chứng thực chữ ký", 0), ("2.000908", "Đăng ký kết hôn", 3),
-              ("1.004227", "Đăng ký khai sinh", 1), ("2.002161", "Cấp giấy chứng nhận quyền sử dụng đất", 15),
-              ("1.003572", "Cấp giấy phép xây dựng", 10), ("2.001263", "Đăng ký hộ kinh doanh", 3)]
-HEADER = ["MaHoSo", "TenDonVi", "MaTTHC", "TenTTHC", "KenhThucHien", "NgayTiepNhan", "NgayHenTra", "NgayTra",
-          "TrangThaiHoSo"]
+PROCEDURES = [
+    ("1.001234", "Chứng thực chữ ký", 0),
+    ("2.000908", "Đăng ký kết hôn", 3),
+    ("1.004227", "Đăng ký khai sinh", 1),
+    ("2.002161", "Cấp giấy chứng nhận quyền sử dụng đất", 15),
+    ("1.003572", "Cấp giấy phép xây dựng", 10),
+    ("2.001263", "Đăng ký hộ kinh doanh", 3),
+]
+HEADER = [
+    "MaHoSo",
+    "TenDonVi",
+    "MaTTHC",
+    "TenTTHC",
+    "KenhThucHien",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayTra",
+    "TrangThaiHoSo",
+]
 DATE_FORMAT = "%d/%m/%Y %H:%M"
 
 
 # ---------------------------------------------------------------- data (vectorised)
+
 
 def province_units(reference: Path) -> list[str]:
     """The ten units of units.csv plus generated ones up to 100, appended to the bench root's units.csv."""
@@ -83,15 +99,19 @@ def dossiers(units: list[str], n: int, rng):
         return pc.strftime(pa.array(values.astype("datetime64[s]")), format=DATE_FORMAT)
 
     returned_text = pc.if_else(pa.array(pending), pa.scalar(None, pa.string()), text(returned))
-    return pa.table({
-        "MaHoSo": pc.binary_join_element_wise("BENCH-", pa.array(np.arange(n).astype(str)), ""),
-        "TenDonVi": pa.array(np.array(units, dtype=object)[unit]),
-        "MaTTHC": pa.array(np.array([p[0] for p in PROCEDURES], dtype=object)[procedure]),
-        "TenTTHC": pa.array(np.array([p[1] for p in PROCEDURES], dtype=object)[procedure]),
-        "KenhThucHien": pa.array(rng.choice(["1", "2", "3"], n, p=[0.55, 0.4, 0.05])),
-        "NgayTiepNhan": text(received), "NgayHenTra": text(due), "NgayTra": returned_text,
-        "TrangThaiHoSo": pa.array(np.where(pending, "4", "10")),
-    })
+    return pa.table(
+        {
+            "MaHoSo": pc.binary_join_element_wise("BENCH-", pa.array(np.arange(n).astype(str)), ""),
+            "TenDonVi": pa.array(np.array(units, dtype=object)[unit]),
+            "MaTTHC": pa.array(np.array([p[0] for p in PROCEDURES], dtype=object)[procedure]),
+            "TenTTHC": pa.array(np.array([p[1] for p in PROCEDURES], dtype=object)[procedure]),
+            "KenhThucHien": pa.array(rng.choice(["1", "2", "3"], n, p=[0.55, 0.4, 0.05])),
+            "NgayTiepNhan": text(received),
+            "NgayHenTra": text(due),
+            "NgayTra": returned_text,
+            "TrangThaiHoSo": pa.array(np.where(pending, "4", "10")),
+        }
+    )
 
 
 def write_xlsx(path: Path, table) -> None:
@@ -104,34 +124,56 @@ def write_xlsx(path: Path, table) -> None:
     columns = table.column_names
     letters = [chr(ord("A") + i) for i in range(len(columns))]
     rows = np.arange(2, table.num_rows + 2).astype(str)
-    parts = ["<row r=\"1\">" + "".join(f'<c r="{L}1" t="inlineStr"><is><t>{c}</t></is></c>'
-                                        for L, c in zip(letters, columns)) + "</row>"]
+    parts = [
+        '<row r="1">'
+        + "".join(f'<c r="{L}1" t="inlineStr"><is><t>{c}</t></is></c>' for L, c in zip(letters, columns))
+        + "</row>"
+    ]
     cells = None
     for letter, name in zip(letters, columns):
         values = pd.Series(table.column(name).to_numpy(zero_copy_only=False), dtype=object)
-        cell = (f'<c r="{letter}' + pd.Series(rows) + '" t="inlineStr"><is><t>' + values.fillna("").astype(str)
-                + "</t></is></c>").where(values.notna(), "")
+        cell = (
+            f'<c r="{letter}'
+            + pd.Series(rows)
+            + '" t="inlineStr"><is><t>'
+            + values.fillna("").astype(str)
+            + "</t></is></c>"
+        ).where(values.notna(), "")
         cells = cell if cells is None else cells + cell
     body = ('<row r="' + pd.Series(rows) + '">' + cells + "</row>").str.cat()
-    sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxml'
-             'formats.org/spreadsheetml/2006/main"><sheetData>' + parts[0] + body + "</sheetData></worksheet>")
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxml'
+        'formats.org/spreadsheetml/2006/main"><sheetData>' + parts[0] + body + "</sheetData></worksheet>"
+    )
     ns = "http://schemas.openxmlformats.org"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        z.writestr("[Content_Types].xml", f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/'
-                   'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                   'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-                   '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                   'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-                   'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-        z.writestr("_rels/.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
-                   f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/'
-                   'officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        z.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/'
-                   f'2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="DS" '
-                   'sheetId="1" r:id="rId1"/></sheets></workbook>')
-        z.writestr("xl/_rels/workbook.xml.rels", f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="'
-                   f'{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/'
-                   'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr(
+            "[Content_Types].xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="{ns}/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+            'sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+        )
+        z.writestr(
+            "_rels/.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{ns}/package/2006/'
+            f'relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        z.writestr(
+            "xl/workbook.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{ns}/spreadsheetml/'
+            f'2006/main" xmlns:r="{ns}/officeDocument/2006/relationships"><sheets><sheet name="DS" '
+            'sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        z.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="'
+            f'{ns}/package/2006/relationships"><Relationship Id="rId1" Type="{ns}/officeDocument/2006/'
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
         z.writestr("xl/worksheets/sheet1.xml", sheet)
 
 
@@ -140,15 +182,18 @@ def sipas_forms(units: list[str], n: int, rng):
     import numpy as np
     import pandas as pd
 
-    codes = pd.read_csv(REPO / "data" / "reference" / "sipas" / "questionnaire.csv", comment="#",
-                        dtype=str)["code"].tolist()
+    codes = pd.read_csv(REPO / "data" / "reference" / "sipas" / "questionnaire.csv", comment="#", dtype=str)[
+        "code"
+    ].tolist()
     day = rng.integers(0, 366, n).astype("timedelta64[D]")
-    frame = pd.DataFrame({
-        "MaPhieu": [f"SP-{i:06d}" for i in range(n)],
-        "TenDonVi": np.array(units, dtype=object)[rng.integers(0, len(units), n)],
-        "Ngày khảo sát": pd.Series(np.datetime64(f"{YEAR}-01-01") + day).dt.strftime("%d/%m/%Y"),
-        "KenhThucHien": rng.choice(["1", "2", "3"], n, p=[0.6, 0.35, 0.05]),
-    })
+    frame = pd.DataFrame(
+        {
+            "MaPhieu": [f"SP-{i:06d}" for i in range(n)],
+            "TenDonVi": np.array(units, dtype=object)[rng.integers(0, len(units), n)],
+            "Ngày khảo sát": pd.Series(np.datetime64(f"{YEAR}-01-01") + day).dt.strftime("%d/%m/%Y"),
+            "KenhThucHien": rng.choice(["1", "2", "3"], n, p=[0.6, 0.35, 0.05]),
+        }
+    )
     for code in codes:
         frame[code] = rng.choice(["1", "2", "3", "4", "5", "0"], n, p=[0.02, 0.04, 0.08, 0.46, 0.38, 0.02])
     return frame
@@ -182,16 +227,22 @@ def step_generate(work: Path) -> dict:
     (province_raw / "one_stop").mkdir(parents=True)
     os.link(csv_raw / "province.csv", province_raw / "one_stop" / "province.csv")
     (province_raw / "sipas").mkdir()
-    sipas_forms(units, int(FORMS * scale), rng).to_csv(province_raw / "sipas" / "sipas.csv", index=False,
-                                                       encoding="utf-8")
+    sipas_forms(units, int(FORMS * scale), rng).to_csv(
+        province_raw / "sipas" / "sipas.csv", index=False, encoding="utf-8"
+    )
     from analysis.demo import write_all  # the city batch's input: the demo export set of the ten units
 
     write_all(work / "raw_demo")
-    return {"seconds": time.perf_counter() - started, "dossiers": table.num_rows, "units": len(units),
-            "csv_mb": (csv_raw / "province.csv").stat().st_size / 1e6}
+    return {
+        "seconds": time.perf_counter() - started,
+        "dossiers": table.num_rows,
+        "units": len(units),
+        "csv_mb": (csv_raw / "province.csv").stat().st_size / 1e6,
+    }
 
 
 # ---------------------------------------------------------------- steps (each in its own process)
+
 
 def step_duckdb(work: Path) -> dict:
     import duckdb
@@ -210,8 +261,11 @@ def step_duckdb(work: Path) -> dict:
                count(*) filter (returned is not null and returned > due) as late,
                count(*) filter (channel = '2') as online
         from d group by all order by all""").fetch_arrow_table()
-    return {"seconds": time.perf_counter() - started, "rows": counts.num_rows,
-            "received": int(pc.sum(counts.column("received")).as_py())}
+    return {
+        "seconds": time.perf_counter() - started,
+        "rows": counts.num_rows,
+        "received": int(pc.sum(counts.column("received")).as_py()),
+    }
 
 
 def step_indicators(work: Path) -> dict:
@@ -277,10 +331,14 @@ def bench(work: Path, scale: float) -> dict:
     py = sys.executable
     print(f"Generating the province at scale {scale} in {work} …", flush=True)
     (work / "scale").write_text(str(scale))
-    generated = run_step([py, __file__, "--step", "generate", "--work", str(work)], dict(os.environ),
-                         work / "generate.log")
-    print(f"  {generated['dossiers']:,} dossiers, {generated['units']} units, CSV {generated['csv_mb']:.0f} MB, "
-          f"in {generated['seconds']:.1f} s", flush=True)
+    generated = run_step(
+        [py, __file__, "--step", "generate", "--work", str(work)], dict(os.environ), work / "generate.log"
+    )
+    print(
+        f"  {generated['dossiers']:,} dossiers, {generated['units']} units, CSV {generated['csv_mb']:.0f} MB, "
+        f"in {generated['seconds']:.1f} s",
+        flush=True,
+    )
     root_env = {**os.environ, "CHISO_ROOT": str(work / "root"), "PYTHONUTF8": "1"}
     repo_env = {**os.environ, "PYTHONUTF8": "1"}
     cli = [py, "-m", "analysis"]
@@ -296,30 +354,58 @@ def bench(work: Path, scale: float) -> dict:
         return steps[name]
 
     step("ingest_csv", cli + ["ingest", "--raw", str(work / "raw_csv"), "--out", str(work / "p_csv")], root_env)
-    step("ingest_xlsx", cli + ["ingest", "--raw", str(work / "raw_xlsx"), "--out", str(work / "p_xlsx")],
-         root_env)
+    step("ingest_xlsx", cli + ["ingest", "--raw", str(work / "raw_xlsx"), "--out", str(work / "p_xlsx")], root_env)
     step("duckdb", [py, __file__, "--step", "duckdb", "--work", str(work)], root_env)
-    step("province_batch", cli + ["batch", "--period", f"{YEAR}Q4", "--notebooks", "10", "--jobs", "2",
-                                  "--units", *unit_names, "--raw", str(work / "raw_province"),
-                                  "--processed", str(work / "processed_province"),
-                                  "--reports", str(work / "reports_province")], root_env)
+    step(
+        "province_batch",
+        cli
+        + [
+            "batch",
+            "--period",
+            f"{YEAR}Q4",
+            "--notebooks",
+            "10",
+            "--jobs",
+            "2",
+            "--units",
+            *unit_names,
+            "--raw",
+            str(work / "raw_province"),
+            "--processed",
+            str(work / "processed_province"),
+            "--reports",
+            str(work / "reports_province"),
+        ],
+        root_env,
+    )
     step("indicators", [py, __file__, "--step", "indicators", "--work", str(work)], root_env)
     city = ["batch", "--period", f"{YEAR}Q4", "--jobs", "2", "--raw", str(work / "raw_demo")]
-    step("city_batch", cli + city + ["--processed", str(work / "p_city"), "--reports", str(work / "r_city")],
-         repo_env)
-    step("city_batch_kernel_per_notebook", cli + city + ["--processed", str(work / "p_city1"), "--reports",
-                                                         str(work / "r_city1"), "--notebooks-per-kernel", "1"],
-         repo_env)
-    notebooks = {name: _notebooks(work / folder, ok=None) for name, folder in
-                 (("province_batch", "reports_province"), ("city_batch", "r_city"),
-                  ("city_batch_kernel_per_notebook", "r_city1"))}
+    step("city_batch", cli + city + ["--processed", str(work / "p_city"), "--reports", str(work / "r_city")], repo_env)
+    step(
+        "city_batch_kernel_per_notebook",
+        cli
+        + city
+        + ["--processed", str(work / "p_city1"), "--reports", str(work / "r_city1"), "--notebooks-per-kernel", "1"],
+        repo_env,
+    )
+    notebooks = {
+        name: _notebooks(work / folder, ok=None)
+        for name, folder in (
+            ("province_batch", "reports_province"),
+            ("city_batch", "r_city"),
+            ("city_batch_kernel_per_notebook", "r_city1"),
+        )
+    }
     rows = generated["dossiers"]
     ingest_csv = steps["ingest_csv"]["wall_s"]
     indicators = steps["indicators"]["seconds"]
     duck = steps["duckdb"]["seconds"]
     per_million = 1_000_000 / rows
     return {
-        "scale": scale, "dossiers": rows, "units": generated["units"], "survey_forms": int(FORMS * scale),
+        "scale": scale,
+        "dossiers": rows,
+        "units": generated["units"],
+        "survey_forms": int(FORMS * scale),
         "generate_s": round(generated["seconds"], 2),
         "ingest_csv_1m_s": round(ingest_csv * per_million, 2),
         "indicators_1m_s": round(indicators * per_million, 2),
@@ -332,22 +418,34 @@ def bench(work: Path, scale: float) -> dict:
         "province_batch_units": province_units,
         "notebooks_run": sum(notebooks.values()),
         "notebooks_per_batch": notebooks,
-        "notebooks_failed": {name: _notebooks(work / folder, ok=False) for name, folder in
-                             (("province_batch", "reports_province"), ("city_batch", "r_city"),
-                              ("city_batch_kernel_per_notebook", "r_city1"))},
+        "notebooks_failed": {
+            name: _notebooks(work / folder, ok=False)
+            for name, folder in (
+                ("province_batch", "reports_province"),
+                ("city_batch", "r_city"),
+                ("city_batch_kernel_per_notebook", "r_city1"),
+            )
+        },
         "peak_rss_mb": round(max(s["peak_rss_mb"] for s in steps.values())),
-        "steps": {name: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in s.items()}
-                  for name, s in steps.items()},
-        "note": ("*_1m_s are measured at this scale and scaled linearly to 1,000,000 dossiers; ingest_csv_1m_s is "
-                 "the whole `python -m analysis ingest` (process start, imports, parquet write); duckdb_1m_s is "
-                 "the query alone, in process; the city batch with one kernel per notebook is papermill's way."),
+        "steps": {
+            name: {k: (round(v, 3) if isinstance(v, float) else v) for k, v in s.items()} for name, s in steps.items()
+        },
+        "note": (
+            "*_1m_s are measured at this scale and scaled linearly to 1,000,000 dossiers; ingest_csv_1m_s is "
+            "the whole `python -m analysis ingest` (process start, imports, parquet write); duckdb_1m_s is "
+            "the query alone, in process; the city batch with one kernel per notebook is papermill's way."
+        ),
     }
 
 
 def _notebooks(reports: Path, ok: bool | None) -> int:
     """Reports of the batch's published run (all, or only those that passed / failed)."""
-    return sum(1 for m in reports.glob("*/manifest.json")
-               for r in json.loads(m.read_text(encoding="utf-8"))["reports"] if ok is None or r["ok"] == ok)
+    return sum(
+        1
+        for m in reports.glob("*/manifest.json")
+        for r in json.loads(m.read_text(encoding="utf-8"))["reports"]
+        if ok is None or r["ok"] == ok
+    )
 
 
 def machine(load_start: tuple[float, float, float]) -> dict:
@@ -357,36 +455,63 @@ def machine(load_start: tuple[float, float, float]) -> dict:
         except metadata.PackageNotFoundError:
             return "not installed"
 
-    return {"cores": os.cpu_count(), "load_average_start": [round(x, 2) for x in load_start],
-            "load_average_end": [round(x, 2) for x in os.getloadavg()], "platform": platform.platform(),
-            "python": platform.python_version(),
-            "versions": {n: version(n) for n in ("chiso-analysis", "pandas", "pyarrow", "python-calamine", "duckdb",
-                                                 "papermill", "nbclient", "jupyter_client", "ipykernel")}}
+    return {
+        "cores": os.cpu_count(),
+        "load_average_start": [round(x, 2) for x in load_start],
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "versions": {
+            n: version(n)
+            for n in (
+                "chiso-analysis",
+                "pandas",
+                "pyarrow",
+                "python-calamine",
+                "duckdb",
+                "papermill",
+                "nbclient",
+                "jupyter_client",
+                "ipykernel",
+            )
+        },
+    }
 
 
 def table(results: dict) -> str:
     s = results["steps"]
-    lines = [f"Province benchmark, scale {results['scale']} ({results['dossiers']:,} dossiers, {results['units']} "
-             f"units, {results['survey_forms']:,} survey forms); {results['machine']['cores']} cores, load "
-             f"{results['machine']['load_average_start'][0]} at start, {results['machine']['load_average_end'][0]} "
-             "at end", "",
-             f"{'step':<44}{'seconds':>10}{'peak MB':>10}", "-" * 64]
-    labels = {"ingest_csv": "ingest, one CSV (CLI)", "ingest_xlsx": "ingest, one xlsx per unit (CLI)",
-              "duckdb": "DuckDB core counts from the CSV (query)", "indicators": "indicators, every unit × 4 quarters",
-              "province_batch": f"batch of the service report, {results['province_batch_units']} units",
-              "city_batch": "city batch, 10 units, warm kernel",
-              "city_batch_kernel_per_notebook": "city batch, kernel per notebook (papermill)"}
+    lines = [
+        f"Province benchmark, scale {results['scale']} ({results['dossiers']:,} dossiers, {results['units']} "
+        f"units, {results['survey_forms']:,} survey forms); {results['machine']['cores']} cores, load "
+        f"{results['machine']['load_average_start'][0]} at start, {results['machine']['load_average_end'][0]} "
+        "at end",
+        "",
+        f"{'step':<44}{'seconds':>10}{'peak MB':>10}",
+        "-" * 64,
+    ]
+    labels = {
+        "ingest_csv": "ingest, one CSV (CLI)",
+        "ingest_xlsx": "ingest, one xlsx per unit (CLI)",
+        "duckdb": "DuckDB core counts from the CSV (query)",
+        "indicators": "indicators, every unit × 4 quarters",
+        "province_batch": f"batch of the service report, {results['province_batch_units']} units",
+        "city_batch": "city batch, 10 units, warm kernel",
+        "city_batch_kernel_per_notebook": "city batch, kernel per notebook (papermill)",
+    }
     for name, label in labels.items():
         seconds = s[name].get("seconds", s[name]["wall_s"])
         lines.append(f"{label:<44}{seconds:>10.2f}{s[name]['peak_rss_mb']:>10.0f}")
-    lines += ["", f"per 1,000,000 dossiers: ingest {results['ingest_csv_1m_s']} s + indicators "
-              f"{results['indicators_1m_s']} s vs DuckDB {results['duckdb_1m_s']} s → ratio "
-              f"{results['ratio_vs_duckdb']}× (target ≤ 1.5×)",
-              f"xlsx ingest: {results['ingest_xlsx_rows_per_s']:,} rows/s (target ≥ 50,000)",
-              f"city batch: {results['city_batch_s']} s warm vs {results['city_batch_kernel_per_notebook_s']} s "
-              f"kernel per notebook (target ≤ 45 s); province batch {results['province_batch_s']} s "
-              "(target ≤ 300 s at 100 units)",
-              f"notebooks run: {results['notebooks_run']}; peak RSS {results['peak_rss_mb']} MB"]
+    lines += [
+        "",
+        f"per 1,000,000 dossiers: ingest {results['ingest_csv_1m_s']} s + indicators "
+        f"{results['indicators_1m_s']} s vs DuckDB {results['duckdb_1m_s']} s → ratio "
+        f"{results['ratio_vs_duckdb']}× (target ≤ 1.5×)",
+        f"xlsx ingest: {results['ingest_xlsx_rows_per_s']:,} rows/s (target ≥ 50,000)",
+        f"city batch: {results['city_batch_s']} s warm vs {results['city_batch_kernel_per_notebook_s']} s "
+        f"kernel per notebook (target ≤ 45 s); province batch {results['province_batch_s']} s "
+        "(target ≤ 300 s at 100 units)",
+        f"notebooks run: {results['notebooks_run']}; peak RSS {results['peak_rss_mb']} MB",
+    ]
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ that filters unit by unit would do). Both must give the same rows. Results: benc
 
     .venv/bin/python benchmarks/bench_service.py [--rows 1000000] [--units 100]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,12 +17,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.indicators.service import service_rows
-from analysis.reference.service import ServiceSettings
 from analysis.periods import Period
+from analysis.reference.service import ServiceSettings
 
-FIELDS = {"Chứng thực": ["Chứng thực bản sao từ bản chính", "Chứng thực chữ ký"],
-          "Hộ tịch": ["Đăng ký khai sinh", "Đăng ký kết hôn", "Trích lục hộ tịch"],
-          "Đất đai": ["Xác nhận tình trạng đất"], "Bảo trợ xã hội": ["Trợ cấp xã hội hằng tháng"]}
+FIELDS = {
+    "Chứng thực": ["Chứng thực bản sao từ bản chính", "Chứng thực chữ ký"],
+    "Hộ tịch": ["Đăng ký khai sinh", "Đăng ký kết hôn", "Trích lục hộ tịch"],
+    "Đất đai": ["Xác nhận tình trạng đất"],
+    "Bảo trợ xã hội": ["Trợ cấp xã hội hằng tháng"],
+}
 RATINGS = np.array(["very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied"])
 
 
@@ -45,30 +49,36 @@ def synthetic_dossiers(rows: int, units: int, seed: int = 7) -> pd.DataFrame:
     def flags(p: float) -> pd.Series:
         return pd.Series(rng.random(rows) < p, dtype="boolean")
 
-    return pd.DataFrame({
-        "dossier_id": pd.Series(np.char.add("HS-", np.arange(rows).astype(str)), dtype="string"),
-        "unit": pd.Series(np.char.add("Đơn vị ", (np.arange(rows) % units).astype(str)), dtype="string"),
-        "procedure_code": pd.Series(np.char.add("TT", pick.astype(str)), dtype="string"),
-        "procedure_name": pd.Series([procedures[i][1] for i in range(len(procedures))], dtype="string")
-        .take(pick).reset_index(drop=True),
-        "field": pd.Series([procedures[i][0] for i in range(len(procedures))], dtype="string")
-        .take(pick).reset_index(drop=True),
-        "channel": pd.Series(rng.choice(["direct", "online", "post"], rows, p=[0.5, 0.45, 0.05]), dtype="string"),
-        "received_at": pd.Series(received).astype("datetime64[us]"),
-        "due_at": pd.Series(due).astype("datetime64[us]"),
-        "finished_at": pd.Series(finished).astype("datetime64[us]"),
-        "returned_at": pd.Series(returned).astype("datetime64[us]"),
-        "status_code": pd.Series(status, dtype="Int8"),
-        "paid_online": pd.Series(fee & (rng.random(rows) < 0.6), dtype="boolean"),
-        "apology_issued": flags(0.5),
-        "supplement_requests": pd.Series(rng.integers(0, 2, rows), dtype="Int16"),
-        "digitised": flags(0.7), "e_result": flags(0.8), "data_reused": flags(0.3),
-        "fee_required": pd.Series(fee, dtype="boolean"),
-        "rating": pd.Series(rng.choice(RATINGS, rows, p=[0.3, 0.5, 0.12, 0.05, 0.03]), dtype="string"),
-        "complaint": flags(0.01),
-        "source_file": pd.Series("synthetic.csv", index=range(rows), dtype="string"),
-        "source_row": pd.Series(np.arange(rows) + 2, dtype="int64"),
-    })
+    return pd.DataFrame(
+        {
+            "dossier_id": pd.Series(np.char.add("HS-", np.arange(rows).astype(str)), dtype="string"),
+            "unit": pd.Series(np.char.add("Đơn vị ", (np.arange(rows) % units).astype(str)), dtype="string"),
+            "procedure_code": pd.Series(np.char.add("TT", pick.astype(str)), dtype="string"),
+            "procedure_name": pd.Series([procedures[i][1] for i in range(len(procedures))], dtype="string")
+            .take(pick)
+            .reset_index(drop=True),
+            "field": pd.Series([procedures[i][0] for i in range(len(procedures))], dtype="string")
+            .take(pick)
+            .reset_index(drop=True),
+            "channel": pd.Series(rng.choice(["direct", "online", "post"], rows, p=[0.5, 0.45, 0.05]), dtype="string"),
+            "received_at": pd.Series(received).astype("datetime64[us]"),
+            "due_at": pd.Series(due).astype("datetime64[us]"),
+            "finished_at": pd.Series(finished).astype("datetime64[us]"),
+            "returned_at": pd.Series(returned).astype("datetime64[us]"),
+            "status_code": pd.Series(status, dtype="Int8"),
+            "paid_online": pd.Series(fee & (rng.random(rows) < 0.6), dtype="boolean"),
+            "apology_issued": flags(0.5),
+            "supplement_requests": pd.Series(rng.integers(0, 2, rows), dtype="Int16"),
+            "digitised": flags(0.7),
+            "e_result": flags(0.8),
+            "data_reused": flags(0.3),
+            "fee_required": pd.Series(fee, dtype="boolean"),
+            "rating": pd.Series(rng.choice(RATINGS, rows, p=[0.3, 0.5, 0.12, 0.05, 0.03]), dtype="string"),
+            "complaint": flags(0.01),
+            "source_file": pd.Series("synthetic.csv", index=range(rows), dtype="string"),
+            "source_row": pd.Series(np.arange(rows) + 2, dtype="int64"),
+        }
+    )
 
 
 def timed(function, *args, repeat: int = 3, **kwargs) -> tuple[float, object]:

@@ -9,6 +9,7 @@ pool of 2 processes, and the HTML of each with nbconvert; last, the real command
 
     .venv/bin/python benchmarks/bench_sipas.py [--period 2024Q1] [--jobs 2] [--skip-province]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,11 +44,17 @@ def run_notebook(job: tuple[str, str, str, str]) -> float:
 
     unit, period, processed, out = job
     start = time.perf_counter()
-    papermill.execute_notebook(str(NOTEBOOK), out, kernel_name="python3", progress_bar=False,
-                               shutdown_kernel="immediate",
-                               parameters={"unit": unit, "period": period, "processed_dir": processed})
-    body, _ = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-                           ).from_notebook_node(nbformat.read(out, as_version=4))
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        out,
+        kernel_name="python3",
+        progress_bar=False,
+        shutdown_kernel="immediate",
+        parameters={"unit": unit, "period": period, "processed_dir": processed},
+    )
+    body, _ = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    ).from_notebook_node(nbformat.read(out, as_version=4))
     Path(out).with_suffix(".html").write_text(body, encoding="utf-8")
     return time.perf_counter() - start
 
@@ -70,9 +77,15 @@ def province_forms(table: pd.DataFrame, copies: int = 10) -> pd.DataFrame:
         part["unit"] = part["unit"] + f" {copy:02d}"
         frames.append(part)
     forms = pd.concat(frames, ignore_index=True)
-    out = pd.DataFrame({"Mã phiếu": forms["unit"].str.slice(0, 3) + forms.index.astype(str),
-                        "Đơn vị": forms["unit"], "Ngày khảo sát": forms["survey_date"].dt.strftime("%d/%m/%Y"),
-                        "Lĩnh vực": forms["field"], "Giới tính": forms["gender"]})
+    out = pd.DataFrame(
+        {
+            "Mã phiếu": forms["unit"].str.slice(0, 3) + forms.index.astype(str),
+            "Đơn vị": forms["unit"],
+            "Ngày khảo sát": forms["survey_date"].dt.strftime("%d/%m/%Y"),
+            "Lĩnh vực": forms["field"],
+            "Giới tính": forms["gender"],
+        }
+    )
     for code in codes:
         out[code] = forms[code].astype("Float64").astype("Int64").astype("string").fillna("")
     return out
@@ -85,10 +98,12 @@ def main() -> None:
     parser.add_argument("--skip-province", action="store_true")
     args = parser.parse_args()
     period = Period.parse(args.period)
-    lines = [f"SIPAS benchmark — {time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
-             f"Python {platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}, "
-             f"{os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.1f} (other work on the machine "
-             "slows every step)"]
+    lines = [
+        f"SIPAS benchmark — {time.strftime('%Y-%m-%d')}, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}, pandas {pd.__version__}, numpy {np.__version__}, "
+        f"{os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.1f} (other work on the machine "
+        "slows every step)"
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         raw, processed, reports = root / "raw", root / "processed", root / "reports"
@@ -106,8 +121,10 @@ def main() -> None:
         start = time.perf_counter()
         each = [run_notebook(job) for job in jobs]
         sequential = time.perf_counter() - start
-        lines.append(f"{'notebook + HTML, 10 units, one at a time':<58} {sequential:8.2f} s"
-                     f"   (per unit {min(each):.2f}–{max(each):.2f} s)")
+        lines.append(
+            f"{'notebook + HTML, 10 units, one at a time':<58} {sequential:8.2f} s"
+            f"   (per unit {min(each):.2f}–{max(each):.2f} s)"
+        )
         print(lines[-1], flush=True)
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
@@ -117,21 +134,48 @@ def main() -> None:
         print(lines[-1], flush=True)
         sizes = [Path(j[3]).with_suffix(".html").stat().st_size for j in jobs]
         lines.append(f"  HTML size per report {min(sizes) / 1e6:.2f}–{max(sizes) / 1e6:.2f} MB")
-        ingest_and_indicators = sum(float(line.split()[-2]) for line in lines
-                                    if line.startswith(("ingest of", "write processed", "indicators (long rows) for "
-                                                        + period.label)))
-        lines.append(f"SIPAS part of the batch for 10 units, {args.jobs} processes: "
-                     f"{ingest_and_indicators + pooled:.1f} s (ingest + indicators {ingest_and_indicators:.1f} s "
-                     f"+ notebooks {pooled:.1f} s)")
+        ingest_and_indicators = sum(
+            float(line.split()[-2])
+            for line in lines
+            if line.startswith(("ingest of", "write processed", "indicators (long rows) for " + period.label))
+        )
+        lines.append(
+            f"SIPAS part of the batch for 10 units, {args.jobs} processes: "
+            f"{ingest_and_indicators + pooled:.1f} s (ingest + indicators {ingest_and_indicators:.1f} s "
+            f"+ notebooks {pooled:.1f} s)"
+        )
         print(lines[-1], flush=True)
 
-        command = [sys.executable, "-m", "analysis", "batch", "--period", period.label, "--notebooks", "20",
-                   "--jobs", str(args.jobs), "--raw", str(raw), "--processed", str(root / "batch_processed"),
-                   "--reports", str(root / "batch_reports")]
-        done = timed(f"python -m analysis batch --notebooks 20 ({args.jobs} workers, ingest included)", lines,
-                     subprocess.run, command, capture_output=True, text=True)
-        lines.append(f"  exit status {done.returncode}; "
-                     f"{done.stdout.strip().splitlines()[-1].split('. Open')[0] if done.stdout else ''}")
+        command = [
+            sys.executable,
+            "-m",
+            "analysis",
+            "batch",
+            "--period",
+            period.label,
+            "--notebooks",
+            "20",
+            "--jobs",
+            str(args.jobs),
+            "--raw",
+            str(raw),
+            "--processed",
+            str(root / "batch_processed"),
+            "--reports",
+            str(root / "batch_reports"),
+        ]
+        done = timed(
+            f"python -m analysis batch --notebooks 20 ({args.jobs} workers, ingest included)",
+            lines,
+            subprocess.run,
+            command,
+            capture_output=True,
+            text=True,
+        )
+        lines.append(
+            f"  exit status {done.returncode}; "
+            f"{done.stdout.strip().splitlines()[-1].split('. Open')[0] if done.stdout else ''}"
+        )
 
         if not args.skip_province:
             big = root / "province"

@@ -5,6 +5,7 @@ Results: benchmarks/results/store.txt.
 
     .venv/bin/python benchmarks/bench_store.py [--processed DIR]   (default: ingest the demo set into a temp dir)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,11 @@ def main() -> None:
         if not args.processed:
             write_all(Path(tmp) / "raw")
             runner.run(Path(tmp) / "raw", processed)
-        lines = [f"# bench_store.py on {platform.platform()}, pandas {pd.__version__}", "",
-                 f"{'table':<24}{'rows':>10}{'read s':>10}{'check s':>10}{'check/read':>12}"]
+        lines = [
+            f"# bench_store.py on {platform.platform()}, pandas {pd.__version__}",
+            "",
+            f"{'table':<24}{'rows':>10}{'read s':>10}{'check s':>10}{'check/read':>12}",
+        ]
         tables = {source: processed / f"{source}.parquet" for source in schemas.TABLES}
         for source, path in tables.items():
             if not path.exists():

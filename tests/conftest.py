@@ -1,5 +1,6 @@
 """Shared fixtures: the demo export set, written once per test session (it takes ~15-40 s); a reference
 folder of the test's own."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """The batch on a dask.distributed cluster (--scheduler): a small LocalCluster in this process."""
+
 from __future__ import annotations
 
 import json
@@ -17,13 +18,23 @@ distributed = pytest.importorskip("distributed")
 
 def test_a_batch_runs_on_a_local_dask_cluster(tmp_path):
     _tiny_raw(tmp_path / "raw")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                  dashboard_address=None) as cluster:
-        result = run_batch(Period.parse("2024Q2"), units=UNITS, notebooks=["10"], raw=tmp_path / "raw",
-                           processed=tmp_path / "processed", reports=tmp_path / "reports",
-                           notebooks_dir=paths.NOTEBOOKS, scheduler=cluster.scheduler_address, log=lambda *_: None)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        result = run_batch(
+            Period.parse("2024Q2"),
+            units=UNITS,
+            notebooks=["10"],
+            raw=tmp_path / "raw",
+            processed=tmp_path / "processed",
+            reports=tmp_path / "reports",
+            notebooks_dir=paths.NOTEBOOKS,
+            scheduler=cluster.scheduler_address,
+            log=lambda *_: None,
+        )
         # the batch shut its warm kernels down on the workers when it ended
         from analysis import kernel
+
         assert kernel.shutdown_all() == 0
     assert result.ok, [(r.notebook, r.unit, r.error) for r in result.results if not r.ok]
     assert sorted(r.unit for r in result.results) == sorted(UNITS)

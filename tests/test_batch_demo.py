@@ -2,6 +2,7 @@
 
 Runs the batch once for two units (module fixture) and checks what a reader of the reports relies on.
 """
+
 import re
 from pathlib import Path
 
@@ -24,8 +25,15 @@ PERIOD = Period.parse("2024Q2")
 def batch(tmp_path_factory, demo_export_set):
     root = tmp_path_factory.mktemp("batch")
     raw = demo_export_set[0]
-    result = run_batch(PERIOD, units=UNITS, jobs=2, raw=raw, processed=root / "processed",
-                       reports=root / "reports", log=lambda *_: None)
+    result = run_batch(
+        PERIOD,
+        units=UNITS,
+        jobs=2,
+        raw=raw,
+        processed=root / "processed",
+        reports=root / "reports",
+        log=lambda *_: None,
+    )
     return root, raw, result
 
 
@@ -85,7 +93,7 @@ def _personal_values(raw: Path) -> set[str]:
             for row_index, row in enumerate(sheet.rows[:40]):
                 personal = [i for i, cell in enumerate(row) if aliases.field_for(cell) == PERSONAL]
                 if len(personal) >= 2:
-                    for data_row in sheet.rows[row_index + 1:]:
+                    for data_row in sheet.rows[row_index + 1 :]:
                         values |= {str(data_row[i]).strip() for i in personal if i < len(data_row) and data_row[i]}
                     break
     return {v for v in values if len(v) >= 6}
@@ -111,8 +119,17 @@ def test_no_personal_data_reaches_processed_data_or_reports(batch):
 def test_rebuilding_from_the_same_inputs_gives_identical_html(batch, tmp_path):
     root, raw, _ = batch
     notebook = select_notebooks(paths.NOTEBOOKS, ["10"])
-    again = run_reports(PERIOD, [find("Ninh Thạnh")], notebook, processed=root / "processed",
-                        reports=tmp_path, jobs=1, notebooks_dir=paths.NOTEBOOKS, demo=True, log=lambda *_: None)
+    again = run_reports(
+        PERIOD,
+        [find("Ninh Thạnh")],
+        notebook,
+        processed=root / "processed",
+        reports=tmp_path,
+        jobs=1,
+        notebooks_dir=paths.NOTEBOOKS,
+        demo=True,
+        log=lambda *_: None,
+    )
     first = root / "reports" / PERIOD.label / "ninh-thanh" / "10_service_index.html"
     second = Path(again.results[0].html)
     # the navigation header lists the reports each batch built (here the whole batch, there one report)

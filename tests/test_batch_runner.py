@@ -1,4 +1,5 @@
 """The batch's contract on notebooks made here: failures kept and listed, parameters refused, HTML written."""
+
 import json
 from pathlib import Path
 
@@ -16,18 +17,22 @@ def _notebook(path: Path, body: str, scope: str = "unit", params: str | None = N
     nb = new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["chiso"] = {"scope": scope}
-    cell = new_code_cell(params if params is not None else
-                         'unit: str = "Ninh Thạnh"  # unit\nperiod: str = "2024Q1"  # period\n'
-                         'processed_dir: str = ""  # folder')
+    cell = new_code_cell(
+        params
+        if params is not None
+        else 'unit: str = "Ninh Thạnh"  # unit\nperiod: str = "2024Q1"  # period\nprocessed_dir: str = ""  # folder'
+    )
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell, new_code_cell(body)]
     nbformat.write(nb, path)
     return path
 
 
-HEADER = ('from analysis.report import context\n'
-          'ctx = context.start("Báo cáo thử", unit=unit, period=period, processed_dir=processed_dir)\n'
-          'print("ĐƠN VỊ", ctx.unit)\n')
+HEADER = (
+    "from analysis.report import context\n"
+    'ctx = context.start("Báo cáo thử", unit=unit, period=period, processed_dir=processed_dir)\n'
+    'print("ĐƠN VỊ", ctx.unit)\n'
+)
 
 
 @pytest.fixture
@@ -43,9 +48,17 @@ def notebooks(tmp_path):
 def test_failed_notebook_is_kept_without_html_and_the_batch_goes_on(tmp_path, notebooks):
     units = [find("Phường 1"), find("Ninh Thạnh")]
     period = Period.parse("2024Q1")
-    result = run_reports(period, units, sorted(notebooks.glob("*.ipynb")), processed=tmp_path / "processed",
-                         reports=tmp_path / "reports", jobs=2, notebooks_dir=notebooks, demo=False,
-                         log=lambda *_: None)
+    result = run_reports(
+        period,
+        units,
+        sorted(notebooks.glob("*.ipynb")),
+        processed=tmp_path / "processed",
+        reports=tmp_path / "reports",
+        jobs=2,
+        notebooks_dir=notebooks,
+        demo=False,
+        log=lambda *_: None,
+    )
     out = tmp_path / "reports" / "2024Q1"
     assert not result.ok
     by = {(r.notebook, r.slug): r for r in result.results}
@@ -68,8 +81,12 @@ def test_failed_notebook_is_kept_without_html_and_the_batch_goes_on(tmp_path, no
 def test_unknown_parameter_is_refused_before_running(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
-    path = _notebook(folder / "10_city.ipynb", "pass", scope="unit",
-                     params='period: str = "2024Q1"  # p\nprocessed_dir: str = ""  # d')
+    path = _notebook(
+        folder / "10_city.ipynb",
+        "pass",
+        scope="unit",
+        params='period: str = "2024Q1"  # p\nprocessed_dir: str = ""  # d',
+    )
     with pytest.raises(BatchError, match="unit.*not declared"):
         plan_jobs(Period.parse("2024Q1"), [find("Ninh Thạnh")], [path], tmp_path, tmp_path)
 
@@ -85,8 +102,16 @@ def test_city_notebook_runs_once_and_per_unit_where_its_source_has_rows(tmp_path
     nbformat.write(nb, path)
     processed = tmp_path / "processed"
     processed.mkdir()
-    table = schemas.PAPI_SURVEY.conform(pd.DataFrame({"respondent_id": ["1", "2"], "unit": ["Ninh Thạnh"] * 2,
-                                                      "source_file": "papi_survey/x.csv", "source_row": [2, 3]}))
+    table = schemas.PAPI_SURVEY.conform(
+        pd.DataFrame(
+            {
+                "respondent_id": ["1", "2"],
+                "unit": ["Ninh Thạnh"] * 2,
+                "source_file": "papi_survey/x.csv",
+                "source_row": [2, 3],
+            }
+        )
+    )
     store.write_table("papi_survey", table, schemas.QUARANTINE.empty(), processed)
     jobs = plan_jobs(Period.parse("2024Q1"), [find("Phường 1"), find("Ninh Thạnh")], [path], processed, tmp_path)
     assert [(j.slug, j.parameters["unit"]) for j in jobs] == [("thanh-pho", ""), ("ninh-thanh", "Ninh Thạnh")]
@@ -99,17 +124,34 @@ def test_longest_jobs_start_first_by_the_previous_runs_durations(tmp_path):
     def job(notebook, slug, unit="x"):
         return Job(notebook, unit, slug, {}, f"{slug}/{notebook}", f"{slug}/{notebook}.html")
 
-    jobs = [job("10_a.ipynb", "p1"), job("10_a.ipynb", "p2"), job("20_b.ipynb", "p1"), job("20_b.ipynb", "new"),
-            job("90_c.ipynb", "thanh-pho", unit=None)]
+    jobs = [
+        job("10_a.ipynb", "p1"),
+        job("10_a.ipynb", "p2"),
+        job("20_b.ipynb", "p1"),
+        job("20_b.ipynb", "new"),
+        job("90_c.ipynb", "thanh-pho", unit=None),
+    ]
     assert [(j.notebook, j.slug) for j in longest_first(jobs, None)][0] == ("90_c.ipynb", "thanh-pho")
     previous = tmp_path / "manifest.json"
-    previous.write_text(json.dumps({"reports": [
-        {"notebook": "10_a.ipynb", "slug": "p1", "seconds": 1.0}, {"notebook": "10_a.ipynb", "slug": "p2",
-                                                                     "seconds": 9.0},
-        {"notebook": "20_b.ipynb", "slug": "p1", "seconds": 4.0}, {"notebook": "20_b.ipynb", "slug": "p2",
-                                                                     "seconds": 6.0},
-        {"notebook": "90_c.ipynb", "slug": "thanh-pho", "seconds": 3.0}]}), encoding="utf-8")
+    previous.write_text(
+        json.dumps(
+            {
+                "reports": [
+                    {"notebook": "10_a.ipynb", "slug": "p1", "seconds": 1.0},
+                    {"notebook": "10_a.ipynb", "slug": "p2", "seconds": 9.0},
+                    {"notebook": "20_b.ipynb", "slug": "p1", "seconds": 4.0},
+                    {"notebook": "20_b.ipynb", "slug": "p2", "seconds": 6.0},
+                    {"notebook": "90_c.ipynb", "slug": "thanh-pho", "seconds": 3.0},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     # 20_b for the new unit: that notebook's mean, (4 + 6) / 2 = 5
     assert [(j.notebook, j.slug) for j in longest_first(jobs, previous)] == [
-        ("10_a.ipynb", "p2"), ("20_b.ipynb", "new"), ("20_b.ipynb", "p1"), ("90_c.ipynb", "thanh-pho"),
-        ("10_a.ipynb", "p1")]
+        ("10_a.ipynb", "p2"),
+        ("20_b.ipynb", "new"),
+        ("20_b.ipynb", "p1"),
+        ("90_c.ipynb", "thanh-pho"),
+        ("10_a.ipynb", "p1"),
+    ]

@@ -3,6 +3,7 @@
 The file-level rules are checked on folders made here; the end-to-end tests run the real command line in a
 subprocess on a tiny one-stop export and interrupt it with SIGTERM / SIGINT.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,21 +34,32 @@ def _run_folder(period_dir: Path, name: str, files: dict[str, str], complete: bo
 
 
 def _top_level(period_dir: Path) -> dict[str, str]:
-    return {p.relative_to(period_dir).as_posix(): p.read_text(encoding="utf-8")
-            for p in period_dir.rglob("*") if p.is_file() and p.relative_to(period_dir).parts[0] != runs.RUNS}
+    return {
+        p.relative_to(period_dir).as_posix(): p.read_text(encoding="utf-8")
+        for p in period_dir.rglob("*")
+        if p.is_file() and p.relative_to(period_dir).parts[0] != runs.RUNS
+    }
 
 
 def test_publish_replaces_the_top_level_with_exactly_the_new_run(tmp_path):
-    first = _run_folder(tmp_path, "20240101T000000Z", {"index.html": "old index", "a/10.html": "old a",
-                                                      "b/10.html": "old b"})
+    first = _run_folder(
+        tmp_path, "20240101T000000Z", {"index.html": "old index", "a/10.html": "old a", "b/10.html": "old b"}
+    )
     runs.publish(first)
-    assert _top_level(tmp_path) == {"index.html": "old index", "a/10.html": "old a", "b/10.html": "old b",
-                                    "manifest.json": '{"run": "20240101T000000Z"}'}
+    assert _top_level(tmp_path) == {
+        "index.html": "old index",
+        "a/10.html": "old a",
+        "b/10.html": "old b",
+        "manifest.json": '{"run": "20240101T000000Z"}',
+    }
     second = _run_folder(tmp_path, "20240102T000000Z", {"index.html": "new index", "a/10.html": "new a"})
     runs.publish(second)
     # b/ is gone (the new run has no b), nothing of the old run is left at the top, the old run is kept
-    assert _top_level(tmp_path) == {"index.html": "new index", "a/10.html": "new a",
-                                    "manifest.json": '{"run": "20240102T000000Z"}'}
+    assert _top_level(tmp_path) == {
+        "index.html": "new index",
+        "a/10.html": "new a",
+        "manifest.json": '{"run": "20240102T000000Z"}',
+    }
     assert not (tmp_path / "b").exists()
     assert (first / "b" / "10.html").read_text(encoding="utf-8") == "old b"
     assert not (tmp_path / runs.PUBLISHING).exists()
@@ -61,8 +73,11 @@ def test_recover_finishes_a_cut_publish_and_drops_unfinished_runs(tmp_path):
     (tmp_path / runs.PUBLISHING).write_text(new.name, encoding="utf-8")
     unfinished = _run_folder(tmp_path, "20240103T000000Z", {"a/10.html": "half"}, complete=False)
     runs.recover(tmp_path)
-    assert _top_level(tmp_path) == {"index.html": "new", "a/10.html": "new a",
-                                    "manifest.json": '{"run": "20240102T000000Z"}'}
+    assert _top_level(tmp_path) == {
+        "index.html": "new",
+        "a/10.html": "new a",
+        "manifest.json": '{"run": "20240102T000000Z"}',
+    }
     assert not unfinished.exists() and old.exists()
 
 
@@ -71,7 +86,7 @@ def test_only_the_last_complete_runs_are_kept(tmp_path):
     for i in range(1, 6):
         made.append(_run_folder(tmp_path, f"2024010{i}T000000Z", {"index.html": str(i)}))
         runs.publish(made[-1])
-    assert [p.name for p in runs.complete_runs(tmp_path)] == [p.name for p in made[-runs.KEEP_RUNS:]]
+    assert [p.name for p in runs.complete_runs(tmp_path)] == [p.name for p in made[-runs.KEEP_RUNS :]]
 
 
 def test_a_second_lock_on_the_same_folder_is_refused_with_a_clear_message(tmp_path):
@@ -99,8 +114,17 @@ def test_with_wait_the_second_lock_is_taken_when_the_first_is_released(tmp_path)
 # ---- end to end: the command line on a tiny export, in a subprocess ---------------------------------------
 
 UNITS = ["Ninh Thạnh", "Phường 1"]
-HEADER = ["MaHoSo", "TenDonVi", "MaTTHC", "TenTTHC", "KenhThucHien", "NgayTiepNhan", "NgayHenTra", "NgayTra",
-          "TrangThaiHoSo"]
+HEADER = [
+    "MaHoSo",
+    "TenDonVi",
+    "MaTTHC",
+    "TenTTHC",
+    "KenhThucHien",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayTra",
+    "TrangThaiHoSo",
+]
 
 
 def _tiny_raw(folder: Path) -> Path:
@@ -109,8 +133,19 @@ def _tiny_raw(folder: Path) -> Path:
     for i in range(40):
         day = 1 + i % 28
         returned = f"202405{day:02d}150000" if i % 4 else ""
-        rows.append([f"T{i:03d}", UNITS[i % 2], "1.001234", "Chứng thực chữ ký", "1 2"[i % 3 == 0],
-                     f"202405{day:02d}080000", f"202405{day:02d}170000", returned, "10" if returned else "4"])
+        rows.append(
+            [
+                f"T{i:03d}",
+                UNITS[i % 2],
+                "1.001234",
+                "Chứng thực chữ ký",
+                "1 2"[i % 3 == 0],
+                f"202405{day:02d}080000",
+                f"202405{day:02d}170000",
+                returned,
+                "10" if returned else "4",
+            ]
+        )
     path = folder / "one_stop" / "tiny.csv"
     path.parent.mkdir(parents=True)
     path.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
@@ -118,9 +153,28 @@ def _tiny_raw(folder: Path) -> Path:
 
 
 def _batch(tmp_path: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "analysis", "batch", "--period", "2024Q2", "--units", *UNITS,
-            "--notebooks", "10", "00", "--jobs", "2", "--raw", str(tmp_path / "raw"),
-            "--processed", str(tmp_path / "processed"), "--reports", str(tmp_path / "reports"), *extra]
+    return [
+        sys.executable,
+        "-m",
+        "analysis",
+        "batch",
+        "--period",
+        "2024Q2",
+        "--units",
+        *UNITS,
+        "--notebooks",
+        "10",
+        "00",
+        "--jobs",
+        "2",
+        "--raw",
+        str(tmp_path / "raw"),
+        "--processed",
+        str(tmp_path / "processed"),
+        "--reports",
+        str(tmp_path / "reports"),
+        *extra,
+    ]
 
 
 def _env() -> dict:
@@ -132,8 +186,11 @@ def _consistent(period_dir: Path) -> str:
     manifest = json.loads((period_dir / runs.MANIFEST).read_text(encoding="utf-8"))
     run = period_dir / runs.RUNS / manifest["run"]
     in_run = {p.relative_to(run).as_posix() for p in run.rglob("*") if p.is_file()}
-    top = {p.relative_to(period_dir).as_posix() for p in period_dir.rglob("*") if p.is_file()
-           and p.relative_to(period_dir).parts[0] != runs.RUNS and p.name != runs.LOCK}
+    top = {
+        p.relative_to(period_dir).as_posix()
+        for p in period_dir.rglob("*")
+        if p.is_file() and p.relative_to(period_dir).parts[0] != runs.RUNS and p.name != runs.LOCK
+    }
     assert top == in_run
     for rel in in_run:
         assert (period_dir / rel).read_bytes() == (run / rel).read_bytes(), rel
@@ -171,8 +228,9 @@ def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(pu
 
     period_dir = published / "reports" / "2024Q2"
     before = _consistent(period_dir)
-    process = subprocess.Popen(_batch(published), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(
+        _batch(published), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     seen = []
     for line in process.stdout:  # wait until notebooks are running in the workers' kernels
         seen.append(line)
@@ -185,8 +243,9 @@ def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(pu
     assert process.wait(timeout=60) == 130, output
     assert "interrupted" in output and "Traceback" not in output
     deadline = time.time() + 10
-    while time.time() < deadline and any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"
-                                         for p in children):
+    while time.time() < deadline and any(
+        psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in children
+    ):
         time.sleep(0.2)
     alive = [p for p in children if psutil.pid_exists(p) and psutil.Process(p).status() != "zombie"]
     assert not alive, f"left running: {alive}"
@@ -222,8 +281,11 @@ def test_the_manifest_records_reference_files_package_version_and_commit(publish
     from analysis import paths
 
     manifest = json.loads((published / "reports" / "2024Q2" / runs.MANIFEST).read_text(encoding="utf-8"))
-    reference = {p.relative_to(paths.REFERENCE).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                 for p in paths.REFERENCE.rglob("*") if p.is_file()}
+    reference = {
+        p.relative_to(paths.REFERENCE).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in paths.REFERENCE.rglob("*")
+        if p.is_file()
+    }
     assert manifest["reference"] == reference and "units.csv" in reference
     assert manifest["package_version"] == metadata.version("chiso-analysis")
     head = subprocess.run(["git", "-C", str(paths.ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)

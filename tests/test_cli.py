@@ -1,4 +1,5 @@
 """User errors end with one clear message and exit status 2 — never a traceback."""
+
 import os
 import subprocess
 import sys
@@ -7,8 +8,9 @@ from pathlib import Path
 
 def _run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONUTF8": "1"}
-    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300
+    )
 
 
 def test_bad_period_is_named():
@@ -18,8 +20,19 @@ def test_bad_period_is_named():
 
 
 def test_unknown_unit_is_named(tmp_path):
-    done = _run("batch", "--period", "2024Q1", "--units", "Phường Không Có", "--raw", str(tmp_path / "raw"),
-                "--processed", str(tmp_path / "p"), "--reports", str(tmp_path / "r"))
+    done = _run(
+        "batch",
+        "--period",
+        "2024Q1",
+        "--units",
+        "Phường Không Có",
+        "--raw",
+        str(tmp_path / "raw"),
+        "--processed",
+        str(tmp_path / "p"),
+        "--reports",
+        str(tmp_path / "r"),
+    )
     assert done.returncode == 2
     assert "Phường Không Có" in done.stderr and "Traceback" not in done.stderr
 

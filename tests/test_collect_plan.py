@@ -1,4 +1,5 @@
 """collect.plan wiring: which projection each targeted row gets, its deadline, and the year-end verdict."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,5 +1,6 @@
 """The one-stop demo export set: deterministic, every unit and quarter, realistic shapes, and the planted defects
 surface in ingest exactly as planted."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,10 +9,9 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.ingest import runner
 from analysis import units
 from analysis.demo import one_stop as demo
-from analysis.ingest import one_stop
+from analysis.ingest import one_stop, runner
 
 pytestmark = pytest.mark.e2e
 
@@ -101,15 +101,19 @@ def test_planted_defects_show_up_as_planted(demo_set):
     reasons = q["reason"].tolist()
     assert len(q) == 4
     assert q.loc[q["file"] == "one_stop/demo_phuong-2_2024.xlsx", "reason"].tolist() == [
-        "thiếu mã hồ sơ (cột 'Số hồ sơ')"]
+        "thiếu mã hồ sơ (cột 'Số hồ sơ')"
+    ]
     assert q.loc[q["file"] == "one_stop/demo_phuong-iv_2024.txt", "reason"].tolist() == [
-        "ngày tiếp nhận không đọc được: '31/02/2024 08:00:00' (cột 'Ngày nhận\nhồ sơ')"]
+        "ngày tiếp nhận không đọc được: '31/02/2024 08:00:00' (cột 'Ngày nhận\nhồ sơ')"
+    ]
     conflict = [r for r in reasons if r.startswith("mã hồ sơ trùng nhưng khác nhau ở: Ngày trả kết quả, Trạng thái")]
     assert len(conflict) == 2
     accounts = {a.file: a for a in result.files}
     assert accounts["one_stop/demo_phuong-3_2024.xlsx"].rows_duplicate == 1
-    assert "1 dòng trùng hoàn toàn với hồ sơ đã có trong cùng tệp (chỉ giữ một bản)" in accounts[
-        "one_stop/demo_phuong-3_2024.xlsx"].notes
+    assert (
+        "1 dòng trùng hoàn toàn với hồ sơ đã có trong cùng tệp (chỉ giữ một bản)"
+        in accounts["one_stop/demo_phuong-3_2024.xlsx"].notes
+    )
     second_half = accounts["one_stop/demo_ninh-thanh_2024-h2.xlsx"]
     assert second_half.rows_duplicate > 100  # the overlapping week, read once
     assert any("ở tệp one_stop/demo_ninh-thanh_2024-h1.xlsx" in note for note in second_half.notes)

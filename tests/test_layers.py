@@ -1,6 +1,7 @@
 """Data flows one way: no module imports a module of a later layer (raw utilities → reference → ingest →
 indicators → collect → report → batch, render, index page, CLI, demo). Read from the source with ``ast``, so an
 import inside a function counts as much as one at the top."""
+
 from __future__ import annotations
 
 import ast
@@ -15,22 +16,41 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # Pure helpers without project data: errors, text, paths, periods, number formatting, the processed-table
     # contracts and the store that checks them, the PAR criteria tree, and the table readers that both
     # reference files and exports go through, with the scrubber that masks what they quote.
-    ("utilities", ("analysis.errors", "analysis.text", "analysis.paths", "analysis.periods", "analysis.values",
-                   "analysis.fmt", "analysis.schemas", "analysis.store", "analysis.par_tree",
-                   "analysis.ingest.tables", "analysis.ingest.scrub")),
+    (
+        "utilities",
+        (
+            "analysis.errors",
+            "analysis.text",
+            "analysis.paths",
+            "analysis.periods",
+            "analysis.values",
+            "analysis.fmt",
+            "analysis.schemas",
+            "analysis.store",
+            "analysis.par_tree",
+            "analysis.ingest.tables",
+            "analysis.ingest.scrub",
+        ),
+    ),
     ("reference", ("analysis.reference", "analysis.units")),
     ("ingest", ("analysis.ingest",)),
     ("indicators", ("analysis.indicators",)),
     ("collect", ("analysis.collect",)),
     ("report", ("analysis.report",)),
-    ("top", ("analysis.batch", "analysis.render", "analysis.index_page", "analysis.__main__", "analysis.demo",
-             "analysis")),
+    (
+        "top",
+        ("analysis.batch", "analysis.render", "analysis.index_page", "analysis.__main__", "analysis.demo", "analysis"),
+    ),
 ]
 
 
 def layer_of(module: str) -> int:
-    matches = [(len(prefix), rank) for rank, (_, prefixes) in enumerate(LAYERS) for prefix in prefixes
-               if module == prefix or module.startswith(prefix + ".")]
+    matches = [
+        (len(prefix), rank)
+        for rank, (_, prefixes) in enumerate(LAYERS)
+        for prefix in prefixes
+        if module == prefix or module.startswith(prefix + ".")
+    ]
     if not matches:
         raise AssertionError(f"{module} is in no layer; add it to LAYERS")
     return max(matches)[1]
@@ -70,8 +90,7 @@ def test_every_module_has_a_layer():
 @pytest.mark.parametrize("module", sorted(modules()))
 def test_no_import_against_the_flow(module):
     path, rank = modules()[module], layer_of(module)
-    against = sorted(f"{name} ({LAYERS[layer_of(name)][0]})" for name in imports(path, module)
-                     if layer_of(name) > rank)
+    against = sorted(f"{name} ({LAYERS[layer_of(name)][0]})" for name in imports(path, module) if layer_of(name) > rank)
     assert not against, f"{module} ({LAYERS[rank][0]}) imports a later layer: {', '.join(against)}"
 
 

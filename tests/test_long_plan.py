@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from analysis.reference import plan
 from analysis.indicators.long import LONG_COLUMNS, gap_to_target, long_frame, status_for
+from analysis.reference import plan
 
 
 def test_gap_is_the_shortfall_in_the_value_unit():
@@ -32,23 +32,33 @@ def test_long_frame_has_every_column_and_refuses_others():
 
 def test_plan_targets_and_owners_are_read_from_the_reference_files(tmp_path):
     targets_file = tmp_path / "targets.csv"
-    targets_file.write_text("# the plan's targets\nindex,code,target,comparison,plan_section,plan_text\n"
-                            "service,4.2,90,>,II.1.2,Số hóa hồ sơ TTHC trên 90%\nservice,1,80,>,II.1.2,x\n"
-                            "sipas,overall,95.5,>=,II.1.2,x\n", encoding="utf-8")
+    targets_file.write_text(
+        "# the plan's targets\nindex,code,target,comparison,plan_section,plan_text\n"
+        "service,4.2,90,>,II.1.2,Số hóa hồ sơ TTHC trên 90%\nservice,1,80,>,II.1.2,x\n"
+        "sipas,overall,95.5,>=,II.1.2,x\n",
+        encoding="utf-8",
+    )
     targets = plan.targets(targets_file).set_index(["index", "code"])
     assert targets.loc[("service", "4.2"), "target"] == 90.0 and targets.loc[("service", "4.2"), "comparison"] == ">"
     assert ("service", "1") in targets.index  # codes stay text: "1", not the number 1
     assert targets.loc[("sipas", "overall"), "target"] == 95.5
-    (tmp_path / "owners.csv").write_text("id,name,spellings\ntp,Công chức Tư pháp – Hộ tịch,tư pháp\n"
-                                         "vh,Công chức Văn hóa – Xã hội,VH – XH\n", encoding="utf-8")
+    (tmp_path / "owners.csv").write_text(
+        "id,name,spellings\ntp,Công chức Tư pháp – Hộ tịch,tư pháp\nvh,Công chức Văn hóa – Xã hội,VH – XH\n",
+        encoding="utf-8",
+    )
     tasks_file = tmp_path / "tasks.csv"
-    tasks_file.write_text("# tasks\nid,section,quote,text,owners,deadline,codes\n"
-                          "II.2.1.a,II.2.1,q,A,tp,Trong năm 2024,papi:D1|papi:D4|service:2.1\n"
-                          "II.2.2.a,II.2.2,q,B,vh,Trong năm 2024,papi:D4|\n"
-                          "II.2.3.a,II.2.3,q,C,tp,Trong năm 2024,papi:D4\n", encoding="utf-8")
+    tasks_file.write_text(
+        "# tasks\nid,section,quote,text,owners,deadline,codes\n"
+        "II.2.1.a,II.2.1,q,A,tp,Trong năm 2024,papi:D1|papi:D4|service:2.1\n"
+        "II.2.2.a,II.2.2,q,B,vh,Trong năm 2024,papi:D4|\n"
+        "II.2.3.a,II.2.3,q,C,tp,Trong năm 2024,papi:D4\n",
+        encoding="utf-8",
+    )
     owners = plan.owners("papi", tasks_file)
-    assert owners == {"D1": "Công chức Tư pháp – Hộ tịch",  # each owner once, in the plan's order
-                      "D4": "Công chức Tư pháp – Hộ tịch; Công chức Văn hóa – Xã hội"}
+    assert owners == {
+        "D1": "Công chức Tư pháp – Hộ tịch",  # each owner once, in the plan's order
+        "D4": "Công chức Tư pháp – Hộ tịch; Công chức Văn hóa – Xã hội",
+    }
     assert plan.owners("service", tasks_file) == {"2.1": "Công chức Tư pháp – Hộ tịch"}
 
 

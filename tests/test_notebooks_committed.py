@@ -1,4 +1,5 @@
 """Notebooks are committed clean, with a parameters cell the batch can inspect and a known scope."""
+
 from pathlib import Path
 
 import nbformat

@@ -1,4 +1,5 @@
 """The HTML contract of notebook-practice.md, checked on a notebook built here."""
+
 import copy
 import re
 
@@ -15,16 +16,37 @@ def _executed_notebook():
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     params = new_code_cell('unit: str = "Ninh Thạnh"')
     params.metadata["tags"] = ["parameters"]
-    injected = new_code_cell('unit = "SECRET_INJECTED"',
-                             outputs=[new_output("stream", name="stdout", text="SECRET_INJECTED\n")])
+    injected = new_code_cell(
+        'unit = "SECRET_INJECTED"', outputs=[new_output("stream", name="stdout", text="SECRET_INJECTED\n")]
+    )
     injected.metadata["tags"] = ["injected-parameters"]
-    header = new_code_cell("ctx = context.start(...)  # CODE_MARKER", execution_count=2, outputs=[
-        new_output("display_data",
-                   data={"text/html": html.header("Báo cáo <thử>", "phường Ninh Thạnh", "Quý I/2024", demo=True)})])
-    table = new_code_cell("show()", execution_count=3, outputs=[new_output("display_data", data={
-        "text/html": html.table(__import__("pandas").DataFrame({"x": ["<script>alert(1)</script>"]}), {"x": "Cột"})})])
-    image = new_code_cell("plot()", execution_count=4, outputs=[new_output("display_data", data={
-        "image/png": ONE_PIXEL_PNG})])
+    header = new_code_cell(
+        "ctx = context.start(...)  # CODE_MARKER",
+        execution_count=2,
+        outputs=[
+            new_output(
+                "display_data",
+                data={"text/html": html.header("Báo cáo <thử>", "phường Ninh Thạnh", "Quý I/2024", demo=True)},
+            )
+        ],
+    )
+    table = new_code_cell(
+        "show()",
+        execution_count=3,
+        outputs=[
+            new_output(
+                "display_data",
+                data={
+                    "text/html": html.table(
+                        __import__("pandas").DataFrame({"x": ["<script>alert(1)</script>"]}), {"x": "Cột"}
+                    )
+                },
+            )
+        ],
+    )
+    image = new_code_cell(
+        "plot()", execution_count=4, outputs=[new_output("display_data", data={"image/png": ONE_PIXEL_PNG})]
+    )
     nb.cells = [params, injected, header, new_markdown_cell("## Phần một"), table, image]
     return nb
 
@@ -59,7 +81,8 @@ def test_demo_banner_is_a_repeating_print_header_and_absent_from_real_reports():
     demo_page = to_html(_executed_notebook(), "Báo cáo thử")
     assert re.search(r'<table class="chiso-page"><thead><tr><td><div class="chiso-demo-print">DỮ LIỆU MẪU', demo_page)
     real = _executed_notebook()
-    real.cells[2].outputs[0]["data"]["text/html"] = html.header("Báo cáo", "phường Ninh Thạnh", "Quý I/2024",
-                                                                demo=False)
+    real.cells[2].outputs[0]["data"]["text/html"] = html.header(
+        "Báo cáo", "phường Ninh Thạnh", "Quý I/2024", demo=False
+    )
     real_page = to_html(real, "Báo cáo thật")
     assert '<table class="chiso-page">' not in real_page and "DỮ LIỆU MẪU" not in real_page

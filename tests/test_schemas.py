@@ -1,5 +1,6 @@
 """The contracts at the store: a table that does not match its schema is refused on write and on read, naming
 the table and every mismatched column; a matching one passes unchanged."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -24,8 +25,12 @@ def test_a_matching_table_passes_with_its_item_columns():
 def test_every_difference_is_named():
     frame = small(q01=[1, 2], extra=["a", "b"]).drop(columns="n")
     frame.loc[1, "unit"] = None
-    assert SMALL.problems(frame) == ["column 'n' is missing", "column 'q01' is int64, expected Float64",
-                                     "column 'extra' is not in the schema", "column 'unit' has 1 missing value(s)"]
+    assert SMALL.problems(frame) == [
+        "column 'n' is missing",
+        "column 'q01' is int64, expected Float64",
+        "column 'extra' is not in the schema",
+        "column 'unit' has 1 missing value(s)",
+    ]
 
 
 def test_conform_builds_the_declared_columns_in_order():
@@ -34,11 +39,13 @@ def test_conform_builds_the_declared_columns_in_order():
 
 
 def test_the_store_refuses_a_wrong_table_on_write_and_on_read(tmp_path):
-    table = schemas.PAPI_SURVEY.conform(pd.DataFrame({"respondent_id": ["1"], "unit": ["Phường 1"],
-                                                      "source_file": ["papi_survey/x.csv"], "source_row": [2]}))
+    table = schemas.PAPI_SURVEY.conform(
+        pd.DataFrame(
+            {"respondent_id": ["1"], "unit": ["Phường 1"], "source_file": ["papi_survey/x.csv"], "source_row": [2]}
+        )
+    )
     with pytest.raises(SchemaError, match=r"papi_survey: column 'surveyed_on' is string, expected datetime64\[us\]"):
-        store.write_table("papi_survey", table.astype({"surveyed_on": "string"}), schemas.QUARANTINE.empty(),
-                          tmp_path)
+        store.write_table("papi_survey", table.astype({"surveyed_on": "string"}), schemas.QUARANTINE.empty(), tmp_path)
     store.write_table("papi_survey", table, schemas.QUARANTINE.empty(), tmp_path)
     pd.testing.assert_frame_equal(store.read_table("papi_survey", tmp_path), table)
     table.drop(columns="unit").to_parquet(tmp_path / "papi_survey.parquet", index=False)  # written around the store

@@ -22,11 +22,30 @@ def test_nfc_and_slug():
 
 
 def test_unit_spellings_map_to_the_reference_names():
-    spelled = pd.Series(["UBND phường Ninh Thạnh", "PHƯỜNG NINH THẠNH", "ninh thanh", "Phường 01", "Phường 4",
-                         "Xã Tân Bình", "Ủy ban nhân dân xã Thạnh Tân", "Nơi khác", None])
+    spelled = pd.Series(
+        [
+            "UBND phường Ninh Thạnh",
+            "PHƯỜNG NINH THẠNH",
+            "ninh thanh",
+            "Phường 01",
+            "Phường 4",
+            "Xã Tân Bình",
+            "Ủy ban nhân dân xã Thạnh Tân",
+            "Nơi khác",
+            None,
+        ]
+    )
     assert units.canonical(spelled).tolist() == [
-        "Ninh Thạnh", "Ninh Thạnh", "Ninh Thạnh", "Phường 1", "Phường IV", "Tân Bình", "Thạnh Tân", "Nơi khác",
-        pd.NA]
+        "Ninh Thạnh",
+        "Ninh Thạnh",
+        "Ninh Thạnh",
+        "Phường 1",
+        "Phường IV",
+        "Tân Bình",
+        "Thạnh Tân",
+        "Nơi khác",
+        pd.NA,
+    ]
 
 
 def test_ten_units_with_unique_slugs():

@@ -5,6 +5,7 @@ and again each with ``papermill.execute_notebook`` in its own fresh kernel. The 
 executed notebooks identical except the run's timestamps and paths and the random ids papermill gives the
 cells it inserts (two plain papermill runs differ there too).
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,17 @@ def processed(tmp_path_factory, demo_export_set):
 def test_warm_kernel_reports_are_byte_identical_to_fresh_kernel_reports(tmp_path, processed):
     notebooks = select_notebooks(paths.NOTEBOOKS, None)
     units = [find("Ninh Thạnh")]
-    warm = run_reports(PERIOD, units, notebooks, processed=processed, reports=tmp_path / "warm", jobs=1,
-                       notebooks_dir=paths.NOTEBOOKS, demo=True, log=lambda *_: None)
+    warm = run_reports(
+        PERIOD,
+        units,
+        notebooks,
+        processed=processed,
+        reports=tmp_path / "warm",
+        jobs=1,
+        notebooks_dir=paths.NOTEBOOKS,
+        demo=True,
+        log=lambda *_: None,
+    )
     assert len(warm.results) >= 6  # several notebooks ran one after the other in the same kernel
     assert sum(r.ok for r in warm.results) >= 5
     fresh_out = tmp_path / "fresh"
@@ -62,9 +72,14 @@ def test_warm_kernel_reports_are_byte_identical_to_fresh_kernel_reports(tmp_path
     for job in plan_jobs(PERIOD, units, notebooks, processed, fresh_out):
         Path(job.executed).parent.mkdir(parents=True, exist_ok=True)
         try:
-            papermill.execute_notebook(str(paths.NOTEBOOKS / job.notebook), job.executed,
-                                       parameters=job.parameters, kernel_name=kernel.KERNEL, progress_bar=False,
-                                       cwd=str(paths.NOTEBOOKS))
+            papermill.execute_notebook(
+                str(paths.NOTEBOOKS / job.notebook),
+                job.executed,
+                parameters=job.parameters,
+                kernel_name=kernel.KERNEL,
+                progress_bar=False,
+                cwd=str(paths.NOTEBOOKS),
+            )
         except papermill.PapermillExecutionError:
             fresh_ok[(job.notebook, job.slug)] = False
             continue
@@ -88,16 +103,29 @@ def test_a_failing_notebook_fails_alone_and_the_next_one_in_the_same_kernel_is_c
     folder = tmp_path / "nb"
     folder.mkdir()
     show = "print(sorted(k for k in globals() if not k.startswith('_')))"
-    for name, body in [("10_sets.ipynb", "leaked = 1"), ("15_clean.ipynb", show),
-                       ("20_fails.ipynb", "leaked = 2\nraise ValueError('hỏng')"), ("30_clean.ipynb", show)]:
+    for name, body in [
+        ("10_sets.ipynb", "leaked = 1"),
+        ("15_clean.ipynb", show),
+        ("20_fails.ipynb", "leaked = 2\nraise ValueError('hỏng')"),
+        ("30_clean.ipynb", show),
+    ]:
         nb = new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         params = new_code_cell('period: str = "2024Q1"\nprocessed_dir: str = ""\nunit: str = ""')
         params.metadata["tags"] = ["parameters"]
         nb.cells = [params, new_code_cell(body)]
         nbformat.write(nb, folder / name)
-    result = run_reports(PERIOD, [find("Ninh Thạnh")], sorted(folder.glob("*.ipynb")), processed=tmp_path,
-                         reports=tmp_path / "out", jobs=1, notebooks_dir=folder, demo=False, log=lambda *_: None)
+    result = run_reports(
+        PERIOD,
+        [find("Ninh Thạnh")],
+        sorted(folder.glob("*.ipynb")),
+        processed=tmp_path,
+        reports=tmp_path / "out",
+        jobs=1,
+        notebooks_dir=folder,
+        demo=False,
+        log=lambda *_: None,
+    )
     by = {r.notebook: r for r in result.results}
     assert [r.notebook for r in result.results if not r.ok] == ["20_fails.ipynb"]
     assert "hỏng" in by["20_fails.ipynb"].error

@@ -1,4 +1,5 @@
 """indicators.csv / indicators.xlsx: the formatted workbook, and no formula ever reaches either file."""
+
 from __future__ import annotations
 
 import csv
@@ -13,22 +14,62 @@ PLANTED = '=HYPERLINK("http://x","x")'
 
 
 def frame() -> pd.DataFrame:
-    return long_frame([
-        {"period": "2024Q4", "unit": PLANTED, "index": "service", "code": "2.1", "name": "+cmd|' /C calc'!A0",
-         "value": 97.3, "target": 100, "status": "improving", "projected": 97.5, "projected_low": 97.5,
-         "projected_high": 97.5, "owner": "@SUM(1+1)", "deadline": "Hằng ngày"},
-        {"period": "2024Q4", "unit": "Ninh Thạnh", "index": "plan", "code": "II.2.3.a", "name": "-2+3",
-         "status": "done", "owner": "Công chức Văn phòng – Thống kê", "note": "\t=1+1"},
-        {"period": "2024Q4", "unit": "Ninh Thạnh", "index": "par", "code": "5.4.2", "value": 83.3, "points": 1.25,
-         "max_points": 1.5, "status": "still_lost", "change_vs_baseline": -1.5},
-    ])
+    return long_frame(
+        [
+            {
+                "period": "2024Q4",
+                "unit": PLANTED,
+                "index": "service",
+                "code": "2.1",
+                "name": "+cmd|' /C calc'!A0",
+                "value": 97.3,
+                "target": 100,
+                "status": "improving",
+                "projected": 97.5,
+                "projected_low": 97.5,
+                "projected_high": 97.5,
+                "owner": "@SUM(1+1)",
+                "deadline": "Hằng ngày",
+            },
+            {
+                "period": "2024Q4",
+                "unit": "Ninh Thạnh",
+                "index": "plan",
+                "code": "II.2.3.a",
+                "name": "-2+3",
+                "status": "done",
+                "owner": "Công chức Văn phòng – Thống kê",
+                "note": "\t=1+1",
+            },
+            {
+                "period": "2024Q4",
+                "unit": "Ninh Thạnh",
+                "index": "par",
+                "code": "5.4.2",
+                "value": 83.3,
+                "points": 1.25,
+                "max_points": 1.5,
+                "status": "still_lost",
+                "change_vs_baseline": -1.5,
+            },
+        ]
+    )
 
 
 def actions() -> pd.DataFrame:
-    return pd.DataFrame({"unit": ["Ninh Thạnh"], "dossier_id": ["=1+2"], "procedure_name": [PLANTED],
-                         "received_at": [pd.Timestamp("2024-12-20")], "due_at": [pd.Timestamp("2025-01-06")],
-                         "situation": ["due_soon"], "working_days_left": [1], "days_overdue": [pd.NA],
-                         "as_of": [pd.Timestamp("2025-01-03")]})
+    return pd.DataFrame(
+        {
+            "unit": ["Ninh Thạnh"],
+            "dossier_id": ["=1+2"],
+            "procedure_name": [PLANTED],
+            "received_at": [pd.Timestamp("2024-12-20")],
+            "due_at": [pd.Timestamp("2025-01-06")],
+            "situation": ["due_soon"],
+            "working_days_left": [1],
+            "days_overdue": [pd.NA],
+            "as_of": [pd.Timestamp("2025-01-03")],
+        }
+    )
 
 
 def test_no_cell_of_the_workbook_is_a_formula_and_planted_text_stays_text(tmp_path):
@@ -38,8 +79,15 @@ def test_no_cell_of_the_workbook_is_a_formula_and_planted_text_stays_text(tmp_pa
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     texts = {c.value for c in cells if c.data_type == "s"}
     assert {PLANTED, "+cmd|' /C calc'!A0", "@SUM(1+1)", "=1+2", "-2+3"} <= texts
-    assert book.sheetnames == ["Kế hoạch 23", "Phục vụ người dân (766)", "SIPAS", "PAPI", "PAR INDEX",
-                               "Hồ sơ sắp trễ hạn", "Giải thích"]
+    assert book.sheetnames == [
+        "Kế hoạch 23",
+        "Phục vụ người dân (766)",
+        "SIPAS",
+        "PAPI",
+        "PAR INDEX",
+        "Hồ sơ sắp trễ hạn",
+        "Giải thích",
+    ]
     service = book["Phục vụ người dân (766)"]
     assert service.freeze_panes == "A2" and service.auto_filter.ref
     assert service["A1"].value == "Kỳ" and service["A1"].font.b
@@ -74,7 +122,9 @@ def test_planted_formulas_in_an_export_never_become_formula_cells(tmp_path):
         "Mã hồ sơ,Đơn vị,Tên thủ tục,Ngày tiếp nhận,Ngày hẹn trả,Ngày trả kết quả,Trạng thái\n"
         f'H1,Ninh Thạnh,"{PLANTED.replace(chr(34), chr(34) * 2)}",02/12/2024,24/12/2024,,4\n'
         f'H2,"{PLANTED.replace(chr(34), chr(34) * 2)}",Đăng ký khai sinh,02/12/2024,05/12/2024,04/12/2024,10\n'
-        "H3,Ninh Thạnh,@SUM(1+1),20/12/2024,30/12/2024,,4\n", encoding="utf-8")
+        "H3,Ninh Thạnh,@SUM(1+1),20/12/2024,30/12/2024,,4\n",
+        encoding="utf-8",
+    )
     runner.run(tmp_path / "raw", tmp_path / "processed")
     rows = collect.all_rows(tmp_path / "processed", Period.parse("2024Q4"))
     actions = plan.action_lists(tmp_path / "processed", ["Ninh Thạnh"])

@@ -4,6 +4,7 @@ Runs the batch on the demo export set for one unit in a temporary folder (nothin
 touched), opens each report offline in Debian's chromium through Playwright and keeps the first 1200x800 screen,
 reduced to a 256-colour palette so the committed pictures stay small.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -29,8 +30,14 @@ SHOTS = {  # picture name -> report, relative to reports/<period>/
     "par_index": "ninh-thanh/40_par_index.html",
     "overview": "thanh-pho/90_overview.html",
 }
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def main() -> int:
@@ -42,8 +49,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         write_all(root / "raw")
-        result = run_batch(period, units=["Ninh Thạnh"], raw=root / "raw", processed=root / "processed",
-                           reports=root / "reports", log=lambda *_: None)
+        result = run_batch(
+            period,
+            units=["Ninh Thạnh"],
+            raw=root / "raw",
+            processed=root / "processed",
+            reports=root / "reports",
+            log=lambda *_: None,
+        )
         if not result.ok:
             print("the demo batch failed; no screenshots taken", file=sys.stderr)
             return 1

@@ -3,6 +3,7 @@
 User errors (a file that cannot be read, an unknown period, unit or notebook) print one clear message and
 exit with status 2; no traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     with runs.locked([Path(args.out)]):  # not while a batch writes the same processed folder
         manifest = runner.run(Path(args.raw), Path(args.out))
     for entry in manifest["files"]:
-        print(f"{entry['source']:<12} {entry['file']}: read {entry['rows_read']}, ingested {entry['rows_ingested']}, "
-              f"quarantined {entry['rows_quarantined']}, duplicate {entry['rows_duplicate']}")
+        print(
+            f"{entry['source']:<12} {entry['file']}: read {entry['rows_read']}, ingested {entry['rows_ingested']}, "
+            f"quarantined {entry['rows_quarantined']}, duplicate {entry['rows_duplicate']}"
+        )
     if not manifest["files"]:
         print(f"No exports under {args.raw}: nothing ingested (python -m analysis demo writes demo data)")
     return 0
@@ -60,6 +63,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else paths.RAW / spec.source / f"mau_{spec.source}.xlsx"
     if out.exists():
         from analysis.errors import UserError
+
         raise UserError(f"{out} already exists; fill it in, or give another --out")
     print(f"Wrote the {args.kind} template to {write_template(spec, out)}")
     return 0
@@ -69,10 +73,18 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from analysis.batch import run_batch
     from analysis.periods import Period
 
-    result = run_batch(Period.parse(args.period), units=args.units, notebooks=args.notebooks, jobs=args.jobs,
-                       raw=Path(args.raw), processed=Path(args.processed), reports=Path(args.reports),
-                       scheduler=args.scheduler, wait=args.wait,
-                       **({"notebooks_per_kernel": args.notebooks_per_kernel} if args.notebooks_per_kernel else {}))
+    result = run_batch(
+        Period.parse(args.period),
+        units=args.units,
+        notebooks=args.notebooks,
+        jobs=args.jobs,
+        raw=Path(args.raw),
+        processed=Path(args.processed),
+        reports=Path(args.reports),
+        scheduler=args.scheduler,
+        wait=args.wait,
+        **({"notebooks_per_kernel": args.notebooks_per_kernel} if args.notebooks_per_kernel else {}),
+    )
     return 0 if result.ok else 1
 
 
@@ -119,8 +131,9 @@ def parser() -> argparse.ArgumentParser:
     reports = sub.add_parser("reports", help="like batch; without exports in data/raw, on the demo set of data/demo")
     for command in (batch, reports):
         _batch_options(command)
-    reports.add_argument("--demo", default=str(paths.DEMO),
-                         help="demo export set used when --raw holds no export (default data/demo)")
+    reports.add_argument(
+        "--demo", default=str(paths.DEMO), help="demo export set used when --raw holds no export (default data/demo)"
+    )
     batch.set_defaults(run=_cmd_batch)
     reports.set_defaults(run=_cmd_reports)
     return p
@@ -134,13 +147,21 @@ def _batch_options(batch: argparse.ArgumentParser) -> None:
     batch.add_argument("--raw", default=str(paths.RAW))
     batch.add_argument("--processed", default=str(paths.PROCESSED))
     batch.add_argument("--reports", default=str(paths.REPORTS))
-    batch.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run the notebooks on a running dask.distributed cluster, e.g. tcp://10.0.0.5:8786 "
-                            "(needs the 'distributed' extra; --jobs is then the cluster's)")
-    batch.add_argument("--notebooks-per-kernel", type=int, metavar="N",
-                       help="restart each worker's kernel after N notebooks (default 20; 1: a new kernel each time)")
-    batch.add_argument("--wait", action="store_true",
-                       help="wait for another batch using the same folders instead of stopping")
+    batch.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the notebooks on a running dask.distributed cluster, e.g. tcp://10.0.0.5:8786 "
+        "(needs the 'distributed' extra; --jobs is then the cluster's)",
+    )
+    batch.add_argument(
+        "--notebooks-per-kernel",
+        type=int,
+        metavar="N",
+        help="restart each worker's kernel after N notebooks (default 20; 1: a new kernel each time)",
+    )
+    batch.add_argument(
+        "--wait", action="store_true", help="wait for another batch using the same folders instead of stopping"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

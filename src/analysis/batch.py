@@ -6,6 +6,7 @@ Each worker runs its notebooks in one warm kernel (``analysis.kernel``); a faile
 debugging, gets no HTML, and the batch goes on. Everything is written into a run folder first and published
 when complete (``analysis.runs``), under a lock on the processed and reports folders.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -98,12 +99,13 @@ def check_parameters(path: Path, parameters: dict, declared: dict) -> None:
     """papermill only warns on an unknown parameter: refuse it here, before anything runs."""
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
-        raise BatchError(f"{path.name}: parameter(s) {', '.join(unknown)} not declared in its parameters cell "
-                         f"(declared: {', '.join(declared) or 'none'})")
+        raise BatchError(
+            f"{path.name}: parameter(s) {', '.join(unknown)} not declared in its parameters cell "
+            f"(declared: {', '.join(declared) or 'none'})"
+        )
 
 
-def plan_jobs(period: Period, units: list[Unit], notebooks: list[Path], processed: Path,
-              out: Path) -> list[Job]:
+def plan_jobs(period: Period, units: list[Unit], notebooks: list[Path], processed: Path, out: Path) -> list[Job]:
     """One job per notebook and unit; ``out`` is the folder that gets one sub-folder per unit slug."""
     jobs = []
     for path in notebooks:
@@ -128,9 +130,18 @@ def plan_jobs(period: Period, units: list[Unit], notebooks: list[Path], processe
                 parameters["unit"] = ""
             check_parameters(path, parameters, declared)
             folder = out / slug
-            jobs.append(Job(path.name, unit.unit if unit else None, slug, parameters,
-                            str(folder / f"{path.stem}.ipynb"), str(folder / f"{path.stem}.html"),
-                            notebooks_dir=str(path.parent), kernel_log=str(out / "logs" / "kernel.log")))
+            jobs.append(
+                Job(
+                    path.name,
+                    unit.unit if unit else None,
+                    slug,
+                    parameters,
+                    str(folder / f"{path.stem}.ipynb"),
+                    str(folder / f"{path.stem}.html"),
+                    notebooks_dir=str(path.parent),
+                    kernel_log=str(out / "logs" / "kernel.log"),
+                )
+            )
     return jobs
 
 
@@ -174,13 +185,20 @@ def run_job(job: Job) -> JobResult:
     warm = kernel.for_this_thread(job.notebooks_dir, job.kernel_log, job.notebooks_per_kernel)
 
     def failed(error: str) -> JobResult:
-        return JobResult(job.notebook, job.unit, job.slug, False, time.perf_counter() - started, error=error,
-                         executed=job.executed)
+        return JobResult(
+            job.notebook, job.unit, job.slug, False, time.perf_counter() - started, error=error, executed=job.executed
+        )
 
     for attempt in range(3):
         try:
-            kernel.execute(warm, str(Path(job.notebooks_dir) / job.notebook), job.executed, job.parameters,
-                           start_timeout=180, execution_timeout=900)
+            kernel.execute(
+                warm,
+                str(Path(job.notebooks_dir) / job.notebook),
+                job.executed,
+                job.parameters,
+                start_timeout=180,
+                execution_timeout=900,
+            )
             break
         except PapermillExecutionError as exc:
             return failed(f"{exc.ename}: {exc.evalue}")
@@ -188,8 +206,16 @@ def run_job(job: Job) -> JobResult:
             if attempt == 2 or not any(m in str(exc) for m in KERNEL_START_ERRORS):
                 return failed(f"{type(exc).__name__}: {exc}")
     title = render_file(Path(job.executed), Path(job.html), Path(job.notebook).stem)
-    return JobResult(job.notebook, job.unit, job.slug, True, time.perf_counter() - started,
-                     html=job.html, title=title, executed=job.executed)
+    return JobResult(
+        job.notebook,
+        job.unit,
+        job.slug,
+        True,
+        time.perf_counter() - started,
+        html=job.html,
+        title=title,
+        executed=job.executed,
+    )
 
 
 def select_units(names: list[str] | None) -> list[Unit]:
@@ -197,6 +223,7 @@ def select_units(names: list[str] | None) -> list[Unit]:
     if not names:
         return known
     from analysis.units import find
+
     chosen = []
     for name in names:
         unit = find(name)
@@ -219,10 +246,21 @@ def select_notebooks(folder: Path, names: list[str] | None) -> list[Path]:
     return chosen
 
 
-def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list[str] | None = None,
-              jobs: int = 2, raw: Path = paths.RAW, processed: Path = paths.PROCESSED,
-              reports: Path = paths.REPORTS, notebooks_dir: Path = paths.NOTEBOOKS, scheduler: str | None = None,
-              notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL, wait: bool = False, log=print) -> BatchResult:
+def run_batch(
+    period: Period,
+    *,
+    units: list[str] | None = None,
+    notebooks: list[str] | None = None,
+    jobs: int = 2,
+    raw: Path = paths.RAW,
+    processed: Path = paths.PROCESSED,
+    reports: Path = paths.REPORTS,
+    notebooks_dir: Path = paths.NOTEBOOKS,
+    scheduler: str | None = None,
+    notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL,
+    wait: bool = False,
+    log=print,
+) -> BatchResult:
     """The whole batch under the folder locks: ingest, indicators, reports into a new run folder, then publish.
 
     Interrupted (Ctrl-C, SIGTERM) or failing before the end, it stops its workers, deletes the unfinished run
@@ -241,8 +279,7 @@ def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list
             t0 = time.perf_counter()
             ingest_manifest = runner.run(raw, processed)
             for source, info in ingest_manifest["sources"].items():
-                log(f"  {source}: {info['rows']} rows from {info['files']} file(s)"
-                    f"{' (demo)' if info['demo'] else ''}")
+                log(f"  {source}: {info['rows']} rows from {info['files']} file(s){' (demo)' if info['demo'] else ''}")
             ingest_seconds = time.perf_counter() - t0
 
             t0 = time.perf_counter()
@@ -254,21 +291,41 @@ def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list
 
             demo = any(info["demo"] for info in ingest_manifest["sources"].values())
             with _executor(jobs, scheduler) as (executor, workers):
-                result = run_reports(period, chosen_units, chosen_notebooks, processed=processed, reports=reports,
-                                     jobs=workers, notebooks_dir=notebooks_dir, demo=demo, log=log, into=stage,
-                                     executor=executor, notebooks_per_kernel=notebooks_per_kernel,
-                                     previous=previous)
-            write_manifest(stage, period, result, ingest_manifest, workers, {
-                "ingest": ingest_seconds, "indicators": indicator_seconds,
-                "total": time.perf_counter() - started}, scheduler=scheduler, previous=previous)
+                result = run_reports(
+                    period,
+                    chosen_units,
+                    chosen_notebooks,
+                    processed=processed,
+                    reports=reports,
+                    jobs=workers,
+                    notebooks_dir=notebooks_dir,
+                    demo=demo,
+                    log=log,
+                    into=stage,
+                    executor=executor,
+                    notebooks_per_kernel=notebooks_per_kernel,
+                    previous=previous,
+                )
+            write_manifest(
+                stage,
+                period,
+                result,
+                ingest_manifest,
+                workers,
+                {"ingest": ingest_seconds, "indicators": indicator_seconds, "total": time.perf_counter() - started},
+                scheduler=scheduler,
+                previous=previous,
+            )
             runs.publish(stage)
         except BaseException:
             runs.discard(stage)
             raise
     result = at_top_level(result, stage, period_dir)
     failed = [r for r in result.results if not r.ok]
-    log(f"Done in {time.perf_counter() - started:.1f} s: {len(result.results) - len(failed)} report(s) ok, "
-        f"{len(failed)} failed. Open {period_dir / runs.INDEX} (this run is kept in {stage})")
+    log(
+        f"Done in {time.perf_counter() - started:.1f} s: {len(result.results) - len(failed)} report(s) ok, "
+        f"{len(failed)} failed. Open {period_dir / runs.INDEX} (this run is kept in {stage})"
+    )
     for r in failed:
         log(f"  FAILED {r.notebook} · {r.unit or 'toàn thành phố'}: {r.error} (kept: {r.executed})")
     return result
@@ -276,6 +333,7 @@ def run_batch(period: Period, *, units: list[str] | None = None, notebooks: list
 
 def at_top_level(result: BatchResult, stage: Path, period_dir: Path) -> BatchResult:
     """The published copies' paths (what a reader opens), not the run folder's."""
+
     def moved(path: str | None) -> str | None:
         return str(period_dir / Path(path).relative_to(stage)) if path else path
 
@@ -327,10 +385,22 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, processed: Path, reports: Path,
-                jobs: int, notebooks_dir: Path, demo: bool, log=print, into: Path | None = None,
-                executor: Executor | None = None, notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL,
-                previous: Path | None = None) -> BatchResult:
+def run_reports(
+    period: Period,
+    units: list[Unit],
+    notebooks: list[Path],
+    *,
+    processed: Path,
+    reports: Path,
+    jobs: int,
+    notebooks_dir: Path,
+    demo: bool,
+    log=print,
+    into: Path | None = None,
+    executor: Executor | None = None,
+    notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL,
+    previous: Path | None = None,
+) -> BatchResult:
     """Every notebook for every unit, then the index page; failures do not stop the rest.
 
     Writes into ``into`` (default ``reports/<P>``, directly: ``run_batch`` passes its run folder). Jobs go to
@@ -340,8 +410,10 @@ def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, pro
 
     out = into if into is not None else reports / period.label
     planned = plan_jobs(period, units, notebooks, processed, out)
-    planned = longest_first([replace(j, notebooks_per_kernel=notebooks_per_kernel) for j in planned],
-                            previous if previous is not None else out / runs.MANIFEST)
+    planned = longest_first(
+        [replace(j, notebooks_per_kernel=notebooks_per_kernel) for j in planned],
+        previous if previous is not None else out / runs.MANIFEST,
+    )
     for folder in sorted({Path(j.executed).parent for j in planned} | {out / "logs"}):
         folder.mkdir(parents=True, exist_ok=True)
     log(f"Notebooks: {len(planned)} job(s) on {jobs} worker(s)")
@@ -349,8 +421,9 @@ def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, pro
     own = executor is None
     # Spawned, not forked: the batch may run inside a process with threads (a dask client, a browser driver in
     # the tests, a Jupyter front end), and a fork taken while another thread holds a lock hangs the worker.
-    pool = executor or ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_worker_init,
-                                           mp_context=multiprocessing.get_context("spawn"))
+    pool = executor or ProcessPoolExecutor(
+        max_workers=max(1, jobs), initializer=_worker_init, mp_context=multiprocessing.get_context("spawn")
+    )
     futures: list[Future] = []
     try:
         futures = [pool.submit(run_job, job) for job in planned]
@@ -359,8 +432,10 @@ def run_reports(period: Period, units: list[Unit], notebooks: list[Path], *, pro
             result.results.append(job_result)
             mark = "ok  " if job_result.ok else "FAIL"
             where = job_result.unit or "toàn thành phố"
-            log(f"  [{done}/{len(planned)}] {mark} {job_result.notebook} · {where} ({job_result.seconds:.1f} s)"
-                + (f" — {job_result.error}" if job_result.error else ""))
+            log(
+                f"  [{done}/{len(planned)}] {mark} {job_result.notebook} · {where} ({job_result.seconds:.1f} s)"
+                + (f" — {job_result.error}" if job_result.error else "")
+            )
     except BaseException:
         for future in futures:
             future.cancel()
@@ -414,13 +489,33 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=10)
 
 
-def write_manifest(out: Path, period: Period, result: BatchResult, ingest_manifest: dict, jobs: int,
-                   seconds: dict, *, scheduler: str | None = None, previous: Path | None = None) -> None:
+def write_manifest(
+    out: Path,
+    period: Period,
+    result: BatchResult,
+    ingest_manifest: dict,
+    jobs: int,
+    seconds: dict,
+    *,
+    scheduler: str | None = None,
+    previous: Path | None = None,
+) -> None:
     """The run's record: code and reference versions, parameters, input hashes and durations. Written last:
     a run folder with a manifest is complete (``analysis.runs``)."""
-    versions = {name: _version(name) for name in
-                ("chiso-analysis", "pandas", "pyarrow", "python-calamine", "papermill", "nbclient", "nbconvert",
-                 "matplotlib", "seaborn")}
+    versions = {
+        name: _version(name)
+        for name in (
+            "chiso-analysis",
+            "pandas",
+            "pyarrow",
+            "python-calamine",
+            "papermill",
+            "nbclient",
+            "nbconvert",
+            "matplotlib",
+            "seaborn",
+        )
+    }
     previous_run = None
     if previous is not None and previous.is_file():
         try:
@@ -439,12 +534,19 @@ def write_manifest(out: Path, period: Period, result: BatchResult, ingest_manife
         "jobs": jobs,
         "scheduler": scheduler,
         "seconds": {k: round(v, 3) for k, v in seconds.items()},
-        "inputs": [{k: f[k] for k in ("file", "source", "sha256", "rows_read", "demo")}
-                   for f in ingest_manifest["files"]],
+        "inputs": [
+            {k: f[k] for k in ("file", "source", "sha256", "rows_read", "demo")} for f in ingest_manifest["files"]
+        ],
         "reference": reference_hashes(paths.REFERENCE),
-        "reports": [{**asdict(r), "seconds": round(r.seconds, 3),
-                     "html": _relative(r.html, out), "executed": _relative(r.executed, out)}
-                    for r in result.results],
+        "reports": [
+            {
+                **asdict(r),
+                "seconds": round(r.seconds, 3),
+                "html": _relative(r.html, out),
+                "executed": _relative(r.executed, out),
+            }
+            for r in result.results
+        ],
     }
     temporary = out / f".{runs.MANIFEST}.new"
     temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -453,8 +555,11 @@ def write_manifest(out: Path, period: Period, result: BatchResult, ingest_manife
 
 def reference_hashes(folder: Path) -> dict[str, str]:
     """sha256 of every file under data/reference/, by path relative to it: a changed target changes the record."""
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file() and "__pycache__" not in path.parts}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def git_commit(root: Path) -> str | None:
@@ -462,10 +567,15 @@ def git_commit(root: Path) -> str | None:
     if not (root / ".git").exists():
         return None
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return f"{head}-dirty" if dirty else head

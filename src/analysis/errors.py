@@ -3,6 +3,7 @@
 Every layer raises a subclass (an unreadable export, a broken reference file, an unknown period, unit or
 notebook); the message names the file, the row or column and what is wrong.
 """
+
 from __future__ import annotations
 
 
@@ -14,7 +15,8 @@ class ReferenceFileError(UserError):
     """A reference file under data/reference/ that cannot be used: names file, row, column and the problem."""
 
     def __init__(self, file: object, problem: str, *, row: int | None = None, column: str | None = None):
-        where = ", ".join(part for part in (f"row {row}" if row is not None else "",
-                                            f"column {column!r}" if column else "") if part)
+        where = ", ".join(
+            part for part in (f"row {row}" if row is not None else "", f"column {column!r}" if column else "") if part
+        )
         super().__init__(f"{file}{': ' + where if where else ''}: {problem}")
         self.file, self.row, self.column, self.problem = file, row, column, problem

@@ -1,6 +1,7 @@
 """The one Vietnamese formatter of the package: decimal comma, dot for thousands, half-up rounding, and
 "không có dữ liệu" for missing. Reports, notes written by the indicator code and the Excel legend all use it,
 so a figure reads the same wherever it is shown."""
+
 from __future__ import annotations
 
 import re

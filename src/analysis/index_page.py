@@ -5,6 +5,7 @@ failures listed with their reason, and the indicator files.
 Its figures are read from the period's ``indicators.csv`` (written by the batch before the reports), so the
 page shows exactly what the Interior Department's files say. Every colour is paired with a symbol and words.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,18 +24,26 @@ from analysis.report.scorecard import SYMBOL, badge
 from analysis.units import Unit
 
 # The reports' own stylesheet (tables, demo banner), plus what this page needs without JupyterLab's CSS.
-STYLE = ("body{font-family:\"DejaVu Sans\",\"Segoe UI\",Arial,sans-serif;max-width:1200px;margin:1em auto;"
-         "padding:0 1em}th{text-align:left}.fail{color:#b71c1c;font-weight:bold}"
-         ".chiso-grid td{white-space:nowrap;font-size:.9em}.chiso-grid th{font-size:.8em;vertical-align:bottom}"
-         "@media print{.chiso-grid td,.chiso-grid th{font-size:7pt;padding:1px 3px}}\n"
-         + (Path(__file__).parent / "templates" / "chiso" / "chiso.css").read_text(encoding="utf-8"))
+STYLE = (
+    'body{font-family:"DejaVu Sans","Segoe UI",Arial,sans-serif;max-width:1200px;margin:1em auto;'
+    "padding:0 1em}th{text-align:left}.fail{color:#b71c1c;font-weight:bold}"
+    ".chiso-grid td{white-space:nowrap;font-size:.9em}.chiso-grid th{font-size:.8em;vertical-align:bottom}"
+    "@media print{.chiso-grid td,.chiso-grid th{font-size:7pt;padding:1px 3px}}\n"
+    + (Path(__file__).parent / "templates" / "chiso" / "chiso.css").read_text(encoding="utf-8")
+)
 SHORT = {  # column headings of the units × targets table
-    ("service", "2.1"): "Đúng hạn (2.1)", ("service", "2.1.late"): "Trễ hạn (766)",
+    ("service", "2.1"): "Đúng hạn (2.1)",
+    ("service", "2.1.late"): "Trễ hạn (766)",
     ("service", "late.citizen"): "Trễ với người dân",
-    ("service", "apology.missing"): "Thiếu phiếu xin lỗi", ("service", "3.3"): "Trực tuyến",
-    ("service", "3.3.chung_thuc"): "Chứng thực ĐT", ("service", "3.6"): "Thanh toán TT",
-    ("service", "4.1"): "Kết quả ĐT", ("service", "4.2"): "Số hóa", ("service", "5.4"): "Hài lòng (766)",
-    ("service", "1"): "Công khai", ("sipas", "overall"): "SIPAS",
+    ("service", "apology.missing"): "Thiếu phiếu xin lỗi",
+    ("service", "3.3"): "Trực tuyến",
+    ("service", "3.3.chung_thuc"): "Chứng thực ĐT",
+    ("service", "3.6"): "Thanh toán TT",
+    ("service", "4.1"): "Kết quả ĐT",
+    ("service", "4.2"): "Số hóa",
+    ("service", "5.4"): "Hài lòng (766)",
+    ("service", "1"): "Công khai",
+    ("sipas", "overall"): "SIPAS",
 }
 
 
@@ -64,10 +73,16 @@ def ranking(targeted: pd.DataFrame, rows: pd.DataFrame, units: list[Unit]) -> pd
     for unit in units:
         mine = targeted[targeted["unit"] == unit.unit]
         verdicts = mine["verdict"].value_counts()
-        out.append({"unit": unit.unit, "display": unit.display,
-                    **{v: int(verdicts.get(v, 0)) for v in VERDICT_VI},
-                    "met": int((mine["status"] == "met").sum()), "judged": int(mine["value"].notna().sum()),
-                    "overdue": int(((tasks["unit"] == unit.unit) & (tasks["status"] == "overdue")).sum())})
+        out.append(
+            {
+                "unit": unit.unit,
+                "display": unit.display,
+                **{v: int(verdicts.get(v, 0)) for v in VERDICT_VI},
+                "met": int((mine["status"] == "met").sum()),
+                "judged": int(mine["value"].notna().sum()),
+                "overdue": int(((tasks["unit"] == unit.unit) & (tasks["status"] == "overdue")).sum()),
+            }
+        )
     table = pd.DataFrame(out)
     table = table.sort_values(["on_track", "off_track", "overdue", "display"], ascending=[False, True, True, True])
     table["rank"] = range(1, len(table) + 1)
@@ -79,8 +94,10 @@ def _cell(row: pd.Series | None) -> str:
         return f'<td class="chiso-no_data" title="{escape(VERDICT_VI["no_data"])}">–</td>'
     value = fmt.percent(row["value"]) if row["measure"] == "percent" else fmt.number(row["value"])
     verdict = str(row["verdict"])
-    return (f'<td class="chiso-status chiso-{escape(verdict)}" title="{escape(VERDICT_VI.get(verdict, verdict))}">'
-            f'{SYMBOL.get(verdict, "!")} {escape(value)}</td>')
+    return (
+        f'<td class="chiso-status chiso-{escape(verdict)}" title="{escape(VERDICT_VI.get(verdict, verdict))}">'
+        f"{SYMBOL.get(verdict, '!')} {escape(value)}</td>"
+    )
 
 
 def scorecard_html(rows: pd.DataFrame, units: list[Unit], links: dict[str, str]) -> str:
@@ -93,43 +110,50 @@ def scorecard_html(rows: pd.DataFrame, units: list[Unit], links: dict[str, str])
         name = escape(unit.display)
         link = links.get(unit.slug)
         label = f'<a href="{escape(link)}">{name}</a>' if link else name
-        cells = "".join(_cell(pd.Series(by_key[(unit.unit, *k)]._asdict()) if (unit.unit, *k) in by_key else None)
-                        for k in keys)
+        cells = "".join(
+            _cell(pd.Series(by_key[(unit.unit, *k)]._asdict()) if (unit.unit, *k) in by_key else None) for k in keys
+        )
         body.append(f"<tr><th>{label}</th>{cells}</tr>")
     legend = " · ".join(f"{SYMBOL[v]} {escape(words)}" for v, words in VERDICT_VI.items())
-    grid = (f'<table class="chiso-table chiso-grid"><thead><tr><th>Đơn vị</th>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    grid = (
+        f'<table class="chiso-table chiso-grid"><thead><tr><th>Đơn vị</th>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
     rank = ranking(targeted, rows, units)
     rank_rows = "".join(
         f"<tr><td class=num>{r.rank}</td><th>{escape(r.display)}</th><td class=num>{r.on_track}</td>"
         f"<td class=num>{r.at_risk}</td><td class=num>{r.off_track}</td><td class=num>{r.met}/{r.judged}</td>"
-        f"<td class=num>{r.overdue}</td></tr>" for r in rank.itertuples())
+        f"<td class=num>{r.overdue}</td></tr>"
+        for r in rank.itertuples()
+    )
     worst = rank.sort_values(["off_track", "overdue", "on_track"], ascending=[False, False, True]).head(3)
     worst_items = []
     for r in worst.itertuples():
         missed = targeted[(targeted["unit"] == r.unit) & (targeted["verdict"] == "off_track")]
         names = [SHORT.get((i, c), c) for i, c in zip(missed["index"], missed["code"])]
-        worst_items.append(f"<li><b>{escape(r.display)}</b>: {r.off_track} chỉ tiêu chệch hướng"
-                           + (f" ({escape(', '.join(names))})" if names else "")
-                           + f", {r.overdue} nhiệm vụ quá hạn</li>")
+        worst_items.append(
+            f"<li><b>{escape(r.display)}</b>: {r.off_track} chỉ tiêu chệch hướng"
+            + (f" ({escape(', '.join(names))})" if names else "")
+            + f", {r.overdue} nhiệm vụ quá hạn</li>"
+        )
     return f"""<h2>Đơn vị × chỉ tiêu của Kế hoạch: đến cuối năm</h2>
 <p>Mỗi ô: giá trị của kỳ và dự báo cuối năm so với chỉ tiêu — {legend}. Cách dự báo: xem báo cáo “Kế hoạch
 23/KH-UBND” của từng đơn vị.</p>
 {grid}
 <h2>Xếp hạng</h2>
-<table class="chiso-table"><thead><tr><th>Hạng</th><th>Đơn vị</th><th>{badge('on_track')}</th>
-<th>{badge('at_risk')}</th><th>{badge('off_track')}</th><th>Đạt trong kỳ</th><th>Nhiệm vụ quá hạn</th></tr></thead>
+<table class="chiso-table"><thead><tr><th>Hạng</th><th>Đơn vị</th><th>{badge("on_track")}</th>
+<th>{badge("at_risk")}</th><th>{badge("off_track")}</th><th>Đạt trong kỳ</th><th>Nhiệm vụ quá hạn</th></tr></thead>
 <tbody>{rank_rows}</tbody></table>
-<h2>Đơn vị chệch hướng nhiều nhất</h2><ul>{''.join(worst_items)}</ul>"""
+<h2>Đơn vị chệch hướng nhiều nhất</h2><ul>{"".join(worst_items)}</ul>"""
 
 
 def headline_html(rows: pd.DataFrame) -> str:
     """Per unit, the overview's headline figures with status badges."""
     from analysis.report import html
 
-    return ("<h2>Số liệu chính của từng đơn vị</h2>"
-            + html.table(overview.units_table(rows, plan.targets()), overview.columns(),
-                         html_columns=overview.html_columns()))
+    return "<h2>Số liệu chính của từng đơn vị</h2>" + html.table(
+        overview.units_table(rows, plan.targets()), overview.columns(), html_columns=overview.html_columns()
+    )
 
 
 def write(target: Path, period: Period, results: list, units: list[Unit], demo: bool) -> None:
@@ -152,8 +176,11 @@ def write(target: Path, period: Period, results: list, units: list[Unit], demo: 
                 cells.append('<td class="fail">Lỗi — xem danh sách bên dưới</td>')
         if any(c != "<td>—</td>" for c in cells):
             rows.append(f"<tr><th>{escape(label)}</th>{''.join(cells)}</tr>")
-    scorecards = {r.slug: Path(os.path.relpath(r.html, folder)).as_posix() for r in results
-                  if r.ok and r.notebook.startswith("05_")}
+    scorecards = {
+        r.slug: Path(os.path.relpath(r.html, folder)).as_posix()
+        for r in results
+        if r.ok and r.notebook.startswith("05_")
+    }
     links = {**first_link, **scorecards}
     titles = {r.notebook: r.title for r in sorted(results, key=lambda r: r.slug) if r.ok and r.title}
     heads = "".join(f"<th>{escape(titles.get(n, Path(n).stem))}</th>" for n in notebooks)
@@ -161,7 +188,8 @@ def write(target: Path, period: Period, results: list, units: list[Unit], demo: 
     failures = "".join(
         f"<li>{escape(Path(r.notebook).stem)} · {escape(r.unit or 'toàn thành phố')}: {escape(r.error or '')} "
         f"(sổ đã chạy được giữ lại: {escape(Path(os.path.relpath(r.executed, folder)).as_posix())})</li>"
-        for r in failed)
+        for r in failed
+    )
     figures = read_rows(folder)
     city = "" if figures is None else scorecard_html(figures, units, links) + headline_html(figures)
     html = f"""<!DOCTYPE html>
@@ -175,8 +203,8 @@ def write(target: Path, period: Period, results: list, units: list[Unit], demo: 
 <p>Bảng tất cả chỉ tiêu: <a href="indicators.xlsx">indicators.xlsx</a> · <a href="indicators.csv">indicators.csv</a></p>
 {city}
 <h2>Báo cáo của từng đơn vị</h2>
-<table class="chiso-table"><thead><tr><th>Đơn vị</th>{heads}</tr></thead><tbody>{''.join(rows)}</tbody></table>
-{f'<h2>Báo cáo bị lỗi</h2><ul>{failures}</ul>' if failed else ''}
+<table class="chiso-table"><thead><tr><th>Đơn vị</th>{heads}</tr></thead><tbody>{"".join(rows)}</tbody></table>
+{f"<h2>Báo cáo bị lỗi</h2><ul>{failures}</ul>" if failed else ""}
 </main>
 </body></html>
 """

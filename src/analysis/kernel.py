@@ -10,6 +10,7 @@ Papermill still does everything else (parameter injection, the executed notebook
 handed the running kernel's manager instead of starting its own (nbclient's ``km``), through a small engine that
 also closes its kernel client afterwards.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -61,12 +62,10 @@ class WarmKernel:
 
     def ready(self, start_timeout: float) -> None:
         """A kernel with a clean namespace, as a fresh kernel starts."""
-        if (self.km is None or self.needs_restart or self.runs >= self.max_runs
-                or not self.km.is_alive()):
+        if self.km is None or self.needs_restart or self.runs >= self.max_runs or not self.km.is_alive():
             self._start(start_timeout)
         elif self.runs:
-            reply = self._client(lambda kc: kc.execute_interactive(RESET, silent=True, store_history=False,
-                                                                   timeout=60))
+            reply = self._client(lambda kc: kc.execute_interactive(RESET, silent=True, store_history=False, timeout=60))
             if reply["content"]["status"] != "ok":
                 self._start(start_timeout)
         self.runs += 1
@@ -127,8 +126,9 @@ def kill_all() -> None:
         kernel.kill()
 
 
-def execute(kernel: WarmKernel, source: str, output: str, parameters: dict, *, start_timeout: float,
-            execution_timeout: float) -> None:
+def execute(
+    kernel: WarmKernel, source: str, output: str, parameters: dict, *, start_timeout: float, execution_timeout: float
+) -> None:
     """papermill.execute_notebook in the warm kernel; raises PapermillExecutionError when a cell fails.
 
     Runs in this thread's own context: jupyter_core keeps its event loop in a context variable, and a dask
@@ -139,16 +139,25 @@ def execute(kernel: WarmKernel, source: str, output: str, parameters: dict, *, s
     context.run(_execute, kernel, source, output, parameters, start_timeout, execution_timeout)
 
 
-def _execute(kernel: WarmKernel, source: str, output: str, parameters: dict, start_timeout: float,
-             execution_timeout: float) -> None:
+def _execute(
+    kernel: WarmKernel, source: str, output: str, parameters: dict, start_timeout: float, execution_timeout: float
+) -> None:
     import papermill
 
     _register_engine()
     kernel.ready(start_timeout)
     try:
-        papermill.execute_notebook(source, output, parameters=parameters, kernel_name=KERNEL, engine_name=ENGINE,
-                                   progress_bar=False, start_timeout=start_timeout,
-                                   execution_timeout=execution_timeout, km=kernel.km)
+        papermill.execute_notebook(
+            source,
+            output,
+            parameters=parameters,
+            kernel_name=KERNEL,
+            engine_name=ENGINE,
+            progress_bar=False,
+            start_timeout=start_timeout,
+            execution_timeout=execution_timeout,
+            km=kernel.km,
+        )
     except BaseException:
         kernel.needs_restart = True  # a failed notebook never leaves its state to the next one
         raise
@@ -176,12 +185,29 @@ def _register_engine() -> None:
 
     class WarmEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
             kwargs.pop("input_path", None)
-            return WarmClient(nb_man, kernel_name=kernel_name, timeout=execution_timeout,
-                              startup_timeout=start_timeout, log=logger, log_output=log_output,
-                              stdout_file=stdout_file, stderr_file=stderr_file, **kwargs).execute()
+            return WarmClient(
+                nb_man,
+                kernel_name=kernel_name,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            ).execute()
 
     papermill_engines.register(ENGINE, WarmEngine)
     _registered = True

@@ -3,11 +3,12 @@
 Filled in after the batch, when it is known which reports were built: the renderer leaves a marker where the
 header goes, and a report rendered on its own (outside a batch) simply has none.
 """
+
 from __future__ import annotations
 
 import os
-from html import escape
 from collections.abc import Iterable
+from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +29,7 @@ SHORT_NAMES = {
 
 class Built(NamedTuple):
     """One report the batch built: its folder slug, notebook stem, HTML path and title."""
+
     slug: str
     stem: str
     html: Path

@@ -6,10 +6,11 @@ carry the points; everything above is computed from them. Sets change between ye
 years goes through ``counterparts`` — a criterion without one is named, never compared by its code alone.
 The files are read and checked by ``analysis.reference.par``; everything here takes and returns frames.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -44,22 +45,35 @@ def lineage(tree: pd.DataFrame) -> pd.DataFrame:
         distance += 1
     if not pairs:  # an empty tree (no scores yet in the period) has no pairs
         return pd.DataFrame({"ancestor": [], "code": [], "distance": []}).astype(
-            {"ancestor": "string", "code": "string", "distance": "int64"})
+            {"ancestor": "string", "code": "string", "distance": "int64"}
+        )
     return pd.concat(pairs, ignore_index=True).astype({"ancestor": "string", "code": "string"})
 
 
 def with_total(tree: pd.DataFrame) -> pd.DataFrame:
     """The tree under one root node ``total`` (depth 0, level "index") whose children are the fields."""
-    root = pd.DataFrame({"code": [TOTAL], "parent": [pd.NA], "name": ["Tổng điểm"],
-                         "max_points": [tree.loc[tree["depth"] == 1, "max_points"].sum()], "method": [pd.NA],
-                         "evidence": [pd.NA], "line": [0], "depth": [0], "level": ["index"], "is_leaf": [False],
-                         "field": [pd.NA]})
+    root = pd.DataFrame(
+        {
+            "code": [TOTAL],
+            "parent": [pd.NA],
+            "name": ["Tổng điểm"],
+            "max_points": [tree.loc[tree["depth"] == 1, "max_points"].sum()],
+            "method": [pd.NA],
+            "evidence": [pd.NA],
+            "line": [0],
+            "depth": [0],
+            "level": ["index"],
+            "is_leaf": [False],
+            "field": [pd.NA],
+        }
+    )
     children = tree.assign(parent=tree["parent"].fillna(TOTAL))
     return pd.concat([root.astype(tree.dtypes.to_dict()), children], ignore_index=True)
 
 
-def rollup(scores: pd.DataFrame, tree: pd.DataFrame, column: str = "points",
-           keys: Sequence[str] = ("unit",)) -> pd.DataFrame:
+def rollup(
+    scores: pd.DataFrame, tree: pd.DataFrame, column: str = "points", keys: Sequence[str] = ("unit",)
+) -> pd.DataFrame:
     """Per unit (or per ``keys``) and node of the tree, total included: max_points, points, lost, share
     (percent) and the scored part. ``scores`` holds the keys, code and ``column``; non-leaf codes are ignored."""
     keys = list(keys)
@@ -67,13 +81,17 @@ def rollup(scores: pd.DataFrame, tree: pd.DataFrame, column: str = "points",
     leaves = full.loc[full["is_leaf"], ["code", "max_points"]]
     units = scores[keys].drop_duplicates()
     given = scores.loc[scores["code"].isin(leaves["code"]), [*keys, "code", column]].rename(
-        columns={column: "leaf_points"})
+        columns={column: "leaf_points"}
+    )
     grid = units.merge(leaves, how="cross").merge(given, on=[*keys, "code"], how="left")
     grid["scored_max"] = grid["max_points"].where(grid["leaf_points"].notna(), 0.0)
     pairs = lineage(full)[["ancestor", "code"]].merge(grid, on="code")
     sums = pairs.groupby([*keys, "ancestor"], as_index=False).agg(
-        n_leaves=("code", "size"), n_scored=("leaf_points", "count"),
-        scored_points=("leaf_points", "sum"), scored_max=("scored_max", "sum"))
+        n_leaves=("code", "size"),
+        n_scored=("leaf_points", "count"),
+        scored_points=("leaf_points", "sum"),
+        scored_max=("scored_max", "sum"),
+    )
     nodes = full.drop(columns=["line"]).rename(columns={"code": "ancestor"})
     out = sums.merge(nodes, on="ancestor").rename(columns={"ancestor": "code"})
     complete = out["n_scored"] == out["n_leaves"]
@@ -91,10 +109,11 @@ def rollup(scores: pd.DataFrame, tree: pd.DataFrame, column: str = "points",
 
 def share(points: pd.Series, maximum: pd.Series) -> pd.Series:
     """Points as a percent of the maximum (the published "tỷ lệ"), NA where points are missing."""
-    return (pd.to_numeric(points).astype("Float64") / pd.to_numeric(maximum).astype("Float64") * 100)
+    return pd.to_numeric(points).astype("Float64") / pd.to_numeric(maximum).astype("Float64") * 100
 
 
 # ---------------------------------------------------------------- between years
+
 
 def counterparts(mapping: pd.DataFrame, tree_from: pd.DataFrame, tree_to: pd.DataFrame) -> pd.DataFrame:
     """One row per code of either year: code_from, code_to (NA = no counterpart), change, note.
@@ -118,8 +137,12 @@ def counterparts(mapping: pd.DataFrame, tree_from: pd.DataFrame, tree_to: pd.Dat
     pairs = pd.concat([listed[["code_from", "code_to", "change", "note"]], same], ignore_index=True)
     orphans_from = tree_from.loc[~tree_from["code"].isin(pairs["code_from"].dropna()), "code"]
     orphans_to = tree_to.loc[~tree_to["code"].isin(pairs["code_to"].dropna()), "code"]
-    orphans = pd.concat([pd.DataFrame({"code_from": orphans_from, "code_to": pd.NA, "change": "dropped"}),
-                         pd.DataFrame({"code_from": pd.NA, "code_to": orphans_to, "change": "new"})])
+    orphans = pd.concat(
+        [
+            pd.DataFrame({"code_from": orphans_from, "code_to": pd.NA, "change": "dropped"}),
+            pd.DataFrame({"code_from": pd.NA, "code_to": orphans_to, "change": "new"}),
+        ]
+    )
     pairs = pd.concat([pairs, orphans.assign(note="không có trong bảng đối chiếu")], ignore_index=True)
     return pairs.astype("string").reset_index(drop=True)
 

@@ -2,6 +2,7 @@
 
 The root is the checkout that holds ``src/analysis``; ``CHISO_ROOT`` overrides it (tests, other layouts).
 """
+
 from __future__ import annotations
 
 import os

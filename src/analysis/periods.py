@@ -1,4 +1,5 @@
 """Reporting periods: "2024Q1" (a quarter), "2024" (a year) or "2024-03" (a month) -> first and last day."""
+
 from __future__ import annotations
 
 import calendar

@@ -1,5 +1,6 @@
 """Executed notebook -> one self-contained Vietnamese HTML report: no code, no prompts, no parameters cell,
 images embedded, no remote script or stylesheet. Same notebook in, same bytes out."""
+
 from __future__ import annotations
 
 import re
@@ -88,8 +89,9 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     # A demo report also gets the banner as a repeating table header for print, where a fixed element would
     # cover the first lines of every page.
     demo_text = DEMO_TEXT if any('class="chiso-demo"' in html for html in _html_outputs(cleaned)) else ""
-    body, _ = exporter.from_notebook_node(cleaned, resources={"metadata": {"name": title},
-                                                              "chiso_demo_text": demo_text})
+    body, _ = exporter.from_notebook_node(
+        cleaned, resources={"metadata": {"name": title}, "chiso_demo_text": demo_text}
+    )
     return body
 
 

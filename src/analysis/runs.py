@@ -10,6 +10,7 @@ analyst can say what was sent last time.
 A batch holds a lock on the processed and reports folders for its whole length: a second batch on the same
 folders stops with one message (or waits, when asked to).
 """
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,11 @@ def is_complete(run: Path) -> bool:
 def complete_runs(period_dir: Path) -> list[Path]:
     """Complete runs, oldest first."""
     runs = period_dir / RUNS
-    return sorted((p for p in runs.iterdir() if p.is_dir() and is_complete(p)), key=lambda p: p.name) \
-        if runs.is_dir() else []
+    return (
+        sorted((p for p in runs.iterdir() if p.is_dir() and is_complete(p)), key=lambda p: p.name)
+        if runs.is_dir()
+        else []
+    )
 
 
 def recover(period_dir: Path) -> None:
@@ -89,8 +93,10 @@ def publish(run: Path) -> None:
     period_dir = run.parent.parent
     with _signals_deferred():
         (period_dir / PUBLISHING).write_text(run.name, encoding="utf-8")
-        files = sorted((p.relative_to(run) for p in run.rglob("*") if p.is_file()),
-                       key=lambda rel: (rel.as_posix() == INDEX, rel.as_posix()))
+        files = sorted(
+            (p.relative_to(run) for p in run.rglob("*") if p.is_file()),
+            key=lambda rel: (rel.as_posix() == INDEX, rel.as_posix()),
+        )
         for rel in files:
             _replace(run / rel, period_dir / rel)
         keep = {rel.as_posix() for rel in files}
@@ -156,8 +162,10 @@ def locked(folders: list[Path], *, wait: bool = False, log=print) -> Iterator[No
             if not _try_lock(handle):
                 holder = _holder(path)
                 if not wait:
-                    raise FolderBusy(f"another batch is using {folder} ({holder}); wait for it to finish or "
-                                     f"use other --processed/--reports folders (--wait waits for it)")
+                    raise FolderBusy(
+                        f"another batch is using {folder} ({holder}); wait for it to finish or "
+                        f"use other --processed/--reports folders (--wait waits for it)"
+                    )
                 log(f"Waiting for the batch using {folder} ({holder}) to finish…")
                 while not _try_lock(handle):
                     time.sleep(0.5)

@@ -4,6 +4,7 @@ Every table is checked against its schema (``analysis.schemas``) when it is writ
 contract between ingest and the indicators is enforced in one place. What goes into the manifest is decided
 by the ingest runner; this module only stores it.
 """
+
 from __future__ import annotations
 
 import json

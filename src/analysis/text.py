@@ -1,4 +1,5 @@
 """Text normalisation shared by every reader and report: NFC, accent-folded keys, ASCII slugs."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The units reported on (wards and communes of thành phố Tây Ninh) and how export spellings map to them."""
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,7 @@ _PREFIX = re.compile(r"^(uybannhandan|ubnd|bophanmotcua|bophantiepnhanvatraketqu
 
 
 def unit_key(name: object) -> str:
-    """"UBND phường Ninh Thạnh", "Phường Ninh Thạnh", "ninh thanh" -> "ninhthanh"; "Phường 01" -> "1"."""
+    """ "UBND phường Ninh Thạnh", "Phường Ninh Thạnh", "ninh thanh" -> "ninhthanh"; "Phường 01" -> "1"."""
     key = _PREFIX.sub("", fold(name), count=1)
     return key.lstrip("0") or key
 
@@ -55,12 +56,20 @@ def check_slug(unit: Unit, taken: dict[str, str], path: Path, row: int) -> None:
     """A unit's report folder is its slug: it must be non-empty and its own (not the city folder, not another
     unit's). Refused by name, with the file and row, before any report is written."""
     if not unit.slug:
-        raise ReferenceFileError(checks.label(path), f"the unit name {unit.unit!r} gives an empty folder name "
-                                 "(no letter or digit); write the unit's name", row=row, column="unit")
+        raise ReferenceFileError(
+            checks.label(path),
+            f"the unit name {unit.unit!r} gives an empty folder name (no letter or digit); write the unit's name",
+            row=row,
+            column="unit",
+        )
     if unit.slug in taken:
-        raise ReferenceFileError(checks.label(path), f"the unit {unit.unit!r} would write its reports into the folder "
-                                 f"{unit.slug!r}, already used by {taken[unit.slug]!r}; rename the unit",
-                                 row=row, column="unit")
+        raise ReferenceFileError(
+            checks.label(path),
+            f"the unit {unit.unit!r} would write its reports into the folder "
+            f"{unit.slug!r}, already used by {taken[unit.slug]!r}; rename the unit",
+            row=row,
+            column="unit",
+        )
     taken[unit.slug] = unit.unit
 
 
@@ -77,8 +86,7 @@ def canonical(names: pd.Series, path: Path | None = None) -> pd.Series:
     """Export spellings -> the unit names of units.csv; unknown names stay as written (NFC) and are listed by ingest."""
     keys = _load(path or paths.reference("units.csv"))[1]
     codes, spellings = pd.factorize(names.to_numpy(dtype=object))  # once per distinct spelling, not per row
-    found = np.array([*(keys.get(unit_key(n), n) if isinstance(n, str) else n for n in spellings), pd.NA],
-                     dtype=object)
+    found = np.array([*(keys.get(unit_key(n), n) if isinstance(n, str) else n for n in spellings), pd.NA], dtype=object)
     return pd.Series(found[codes], index=names.index, dtype="string")
 
 
@@ -99,6 +107,9 @@ def named_in(text: object, path: Path | None = None) -> set[str]:
     folded = fold(text)
     for match in re.finditer(r"(?:phuong|xa)(?=([0-9a-z]+))", folded):  # overlapping: every kind word
         tail = match[1]
-        found.update(unit for key, unit in keys.items()
-                     if tail.startswith(key) and not (key[-1:].isdigit() and tail[len(key):len(key) + 1].isdigit()))
+        found.update(
+            unit
+            for key, unit in keys.items()
+            if tail.startswith(key) and not (key[-1:].isdigit() and tail[len(key) : len(key) + 1].isdigit())
+        )
     return found

@@ -1,4 +1,5 @@
 """What counts as "no value": the one test that indicators, formatting and reports share."""
+
 from __future__ import annotations
 
 import pandas as pd

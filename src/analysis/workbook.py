@@ -8,6 +8,7 @@ Nothing from the data is ever written as a formula: the workbook stores every te
 read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading
 apostrophe, as OWASP recommends for CSV injection.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,30 +21,70 @@ from analysis.indicators.long import LONG_COLUMNS, STATUS_VI, TEXT_COLUMNS
 from analysis.indicators.projection import VERDICT_VI
 
 COLUMN_VI = {
-    "period": "Kỳ", "unit": "Đơn vị", "index": "Chỉ số", "code": "Mã", "name": "Tên chỉ tiêu", "level": "Cấp",
-    "value": "Giá trị", "measure": "Đơn vị đo", "max_points": "Điểm tối đa", "points": "Điểm",
-    "baseline": "Số liệu năm gốc", "baseline_period": "Kỳ gốc", "target": "Chỉ tiêu kế hoạch",
-    "gap_to_target": "Còn thiếu so với chỉ tiêu", "change_vs_baseline": "Thay đổi so với gốc",
-    "status": "Trạng thái (mã)", "status_vi": "Trạng thái", "n": "Số quan sát (n)",
-    "ci_low": "Khoảng tin cậy 95% - dưới", "ci_high": "Khoảng tin cậy 95% - trên",
-    "owner": "Người phụ trách (theo KH 23/KH-UBND)", "note": "Ghi chú",
-    "projected": "Dự báo cuối năm", "projected_low": "Dự báo cuối năm - cận dưới",
-    "projected_high": "Dự báo cuối năm - cận trên", "deadline": "Thời hạn (theo KH 23/KH-UBND)",
+    "period": "Kỳ",
+    "unit": "Đơn vị",
+    "index": "Chỉ số",
+    "code": "Mã",
+    "name": "Tên chỉ tiêu",
+    "level": "Cấp",
+    "value": "Giá trị",
+    "measure": "Đơn vị đo",
+    "max_points": "Điểm tối đa",
+    "points": "Điểm",
+    "baseline": "Số liệu năm gốc",
+    "baseline_period": "Kỳ gốc",
+    "target": "Chỉ tiêu kế hoạch",
+    "gap_to_target": "Còn thiếu so với chỉ tiêu",
+    "change_vs_baseline": "Thay đổi so với gốc",
+    "status": "Trạng thái (mã)",
+    "status_vi": "Trạng thái",
+    "n": "Số quan sát (n)",
+    "ci_low": "Khoảng tin cậy 95% - dưới",
+    "ci_high": "Khoảng tin cậy 95% - trên",
+    "owner": "Người phụ trách (theo KH 23/KH-UBND)",
+    "note": "Ghi chú",
+    "projected": "Dự báo cuối năm",
+    "projected_low": "Dự báo cuối năm - cận dưới",
+    "projected_high": "Dự báo cuối năm - cận trên",
+    "deadline": "Thời hạn (theo KH 23/KH-UBND)",
     "verdict": "Đến cuối năm",
 }
-ACTION_VI = {"unit": "Đơn vị", "dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "received_at": "Ngày tiếp nhận",
-             "due_at": "Ngày hẹn trả", "situation": "Tình trạng", "working_days_left": "Số ngày làm việc còn lại",
-             "days_overdue": "Số ngày đã trễ (ngày lịch)", "as_of": "Tính đến ngày"}
+ACTION_VI = {
+    "unit": "Đơn vị",
+    "dossier_id": "Mã hồ sơ",
+    "procedure_name": "Thủ tục",
+    "received_at": "Ngày tiếp nhận",
+    "due_at": "Ngày hẹn trả",
+    "situation": "Tình trạng",
+    "working_days_left": "Số ngày làm việc còn lại",
+    "days_overdue": "Số ngày đã trễ (ngày lịch)",
+    "as_of": "Tính đến ngày",
+}
 SHEETS = {"service": "Phục vụ người dân (766)", "sipas": "SIPAS", "papi": "PAPI", "par": "PAR INDEX"}
 PLAN_SHEET, ACTION_SHEET, LEGEND_SHEET = "Kế hoạch 23", "Hồ sơ sắp trễ hạn", "Giải thích"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Colour per status, always beside the status in words (readable in black and white and by colour-blind readers).
 GOOD, BAD, WARN, GREY = "#c8e6c9", "#ffcdd2", "#fff3c4", "#eeeeee"
 STATUS_FILL = {
-    "met": GOOD, "full": GOOD, "recovered": GOOD, "improving": GOOD, "done": GOOD, "on_track": GOOD,
-    "worse": BAD, "still_lost": BAD, "newly_lost": BAD, "overdue": BAD, "off_track": BAD, "late_no_apology": BAD,
-    "flat": WARN, "in_progress": WARN, "not_started": WARN, "at_risk": WARN, "due_soon": WARN,
-    "no_data": GREY, "no_baseline": GREY,
+    "met": GOOD,
+    "full": GOOD,
+    "recovered": GOOD,
+    "improving": GOOD,
+    "done": GOOD,
+    "on_track": GOOD,
+    "worse": BAD,
+    "still_lost": BAD,
+    "newly_lost": BAD,
+    "overdue": BAD,
+    "off_track": BAD,
+    "late_no_apology": BAD,
+    "flat": WARN,
+    "in_progress": WARN,
+    "not_started": WARN,
+    "at_risk": WARN,
+    "due_soon": WARN,
+    "no_data": GREY,
+    "no_baseline": GREY,
 }
 WORDS = {**STATUS_VI, **VERDICT_VI, **SITUATION_VI}
 
@@ -73,8 +114,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     csv_frame(frame).to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def write(frame: pd.DataFrame, folder: Path, actions: pd.DataFrame | None = None,
-          verdicts: pd.Series | None = None) -> None:
+def write(
+    frame: pd.DataFrame, folder: Path, actions: pd.DataFrame | None = None, verdicts: pd.Series | None = None
+) -> None:
     """indicators.csv and indicators.xlsx for the period in ``folder``; ``actions`` = the action lists of
     every unit (indicators/due_soon.py, with ``as_of``); ``verdicts`` = year-end verdicts of targeted rows."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -86,8 +128,11 @@ def write(frame: pd.DataFrame, folder: Path, actions: pd.DataFrame | None = None
         w.book.set_properties({"title": "Chỉ số — bảng chỉ tiêu", "created": datetime(2024, 1, 1)})
         plan_rows = table[(table["index"] == "plan") | table["projected"].notna()].copy()
         if verdicts is not None:
-            plan_rows.insert(plan_rows.columns.get_loc("projected_high") + 1, "verdict",
-                             verdicts.reindex(plan_rows.index).map(VERDICT_VI).astype("string"))
+            plan_rows.insert(
+                plan_rows.columns.get_loc("projected_high") + 1,
+                "verdict",
+                verdicts.reindex(plan_rows.index).map(VERDICT_VI).astype("string"),
+            )
         _sheet(w, PLAN_SHEET, _plan_columns(plan_rows), COLUMN_VI, "status")
         for index, name in SHEETS.items():
             _sheet(w, name, table[table["index"] == index], COLUMN_VI, "status")
@@ -98,8 +143,23 @@ def write(frame: pd.DataFrame, folder: Path, actions: pd.DataFrame | None = None
 
 
 def _plan_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    keep = ["period", "unit", "index", "code", "name", "value", "target", "status_vi", "projected", "projected_low",
-            "projected_high", "verdict", "owner", "deadline", "note"]
+    keep = [
+        "period",
+        "unit",
+        "index",
+        "code",
+        "name",
+        "value",
+        "target",
+        "status_vi",
+        "projected",
+        "projected_low",
+        "projected_high",
+        "verdict",
+        "owner",
+        "deadline",
+        "note",
+    ]
     return frame[[c for c in keep if c in frame]]
 
 
@@ -128,9 +188,18 @@ def _sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, titles: dict[
     for code, colour in STATUS_FILL.items():
         words = WORDS.get(code)
         if words:
-            sheet.conditional_format(1, pos, len(frame), pos, {"type": "cell", "criteria": "==",
-                                                                "value": f'"{words}"',
-                                                                "format": book.add_format({"bg_color": colour})})
+            sheet.conditional_format(
+                1,
+                pos,
+                len(frame),
+                pos,
+                {
+                    "type": "cell",
+                    "criteria": "==",
+                    "value": f'"{words}"',
+                    "format": book.add_format({"bg_color": colour}),
+                },
+            )
 
 
 def _legend(writer: pd.ExcelWriter) -> None:
@@ -144,5 +213,6 @@ def _legend(writer: pd.ExcelWriter) -> None:
         if code in STATUS_FILL:
             fill = book.add_format({"bg_color": STATUS_FILL[code]})
             sheet.write_string(len(columns) + 3 + offset, 0, WORDS[code], fill)
-    sheet.write_string(len(columns) + len(WORDS) + 5, 0,
-                       "Màu chỉ nhắc lại trạng thái đã ghi bằng chữ; in đen trắng vẫn đọc được.")
+    sheet.write_string(
+        len(columns) + len(WORDS) + 5, 0, "Màu chỉ nhắc lại trạng thái đã ghi bằng chữ; in đen trắng vẫn đọc được."
+    )

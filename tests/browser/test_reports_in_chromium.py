@@ -1,4 +1,5 @@
 """Every report kind opened as a reader would: offline in Chromium, on screen and printed on A4."""
+
 from __future__ import annotations
 
 import re
@@ -8,10 +9,17 @@ import pytest
 pytestmark = pytest.mark.e2e  # a demo batch and a browser: left out of `make test-fast`
 
 # Every report kind the batch writes, as (folder, file): the unit's six reports, the city's three, the index.
-REPORTS = [("thanh-pho", "00_data_quality.html"), ("ninh-thanh", "05_plan_scorecard.html"),
-           ("ninh-thanh", "10_service_index.html"),
-           ("ninh-thanh", "20_sipas.html"), ("ninh-thanh", "30_papi.html"), ("thanh-pho", "30_papi.html"),
-           ("ninh-thanh", "40_par_index.html"), ("thanh-pho", "90_overview.html"), ("", "index.html")]
+REPORTS = [
+    ("thanh-pho", "00_data_quality.html"),
+    ("ninh-thanh", "05_plan_scorecard.html"),
+    ("ninh-thanh", "10_service_index.html"),
+    ("ninh-thanh", "20_sipas.html"),
+    ("ninh-thanh", "30_papi.html"),
+    ("thanh-pho", "30_papi.html"),
+    ("ninh-thanh", "40_par_index.html"),
+    ("thanh-pho", "90_overview.html"),
+    ("", "index.html"),
+]
 A4_POINTS = (595.28, 841.89)
 # The width of an A4 page inside the stylesheet's 12 mm side margins, in CSS pixels (96 per inch).
 A4_CONTENT_PX = int((210 - 24) / 25.4 * 96)
@@ -86,8 +94,10 @@ def test_report_prints_on_a4_without_clipping(browser, demo_reports, folder, nam
     pdf = tmp_path / "printed.pdf"
     page.pdf(path=str(pdf), prefer_css_page_size=True)
     data = pdf.read_bytes()
-    boxes = {tuple(round(float(v), 0) for v in m.groups())
-             for m in re.finditer(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)}
+    boxes = {
+        tuple(round(float(v), 0) for v in m.groups())
+        for m in re.finditer(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    }
     assert boxes == {tuple(round(v, 0) for v in A4_POINTS)}, f"{folder}/{name} printed on {boxes}, not A4"
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", data))
     assert 1 <= pages <= MAX_PAGES, f"{folder}/{name} prints on {pages} pages"

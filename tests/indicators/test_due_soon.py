@@ -4,6 +4,7 @@ Working days after Fri 26/04: Sat 27, Sun 28 off; Mon 29, Tue 30, Wed 01/05 publ
 Fri 03/05 = 2, Mon 06/05 = 3, Tue 07/05 = 4. With N = 3: due 26/04 (0 left), 29/04 (0), 02/05 (1), 06/05 (3)
 are listed, 07/05 (4) is not.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -29,8 +30,9 @@ def export() -> pd.DataFrame:
         ("D9", 10, "2024-04-12", "2024-04-25", "2024-04-26", False),
         ("D10", 3, "2024-04-19", "2024-04-29", None, None),
     ]
-    frame = pd.DataFrame(rows, columns=["dossier_id", "status_code", "received_at", "due_at", "returned_at",
-                                        "apology_issued"])
+    frame = pd.DataFrame(
+        rows, columns=["dossier_id", "status_code", "received_at", "due_at", "returned_at", "apology_issued"]
+    )
     for column in ("received_at", "due_at", "returned_at"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
     frame["finished_at"] = frame["returned_at"]

@@ -1,11 +1,12 @@
 """PAPI analysis: rank and quartile rules on a hand-made table, then the published figures of the real file."""
+
 import statistics
 
 import pandas as pd
 import pytest
 
-from analysis.reference import plan
 from analysis.indicators import papi
+from analysis.reference import plan
 from analysis.reference.papi_official import read_official
 
 DIMS = papi.DIMENSIONS
@@ -22,11 +23,21 @@ def official_frame(rows: list[dict]) -> pd.DataFrame:
 
 
 # Eight provinces, totals only, one year. Descending: A 50, B 48, C 45, D 45, E 42, F 40, G 38, H 35.
-EIGHT = official_frame([
-    {"province": p, "region": region, "year": 2023, "total": t}
-    for p, region, t in [("A", "Vùng 1", 50), ("B", "Vùng 2", 48), ("C", "Vùng 1", 45), ("D", "Vùng 2", 45),
-                         ("E", "Vùng 1", 42), ("F", "Vùng 2", 40), ("G", "Vùng 1", 38), ("H", "Vùng 2", 35)]
-])
+EIGHT = official_frame(
+    [
+        {"province": p, "region": region, "year": 2023, "total": t}
+        for p, region, t in [
+            ("A", "Vùng 1", 50),
+            ("B", "Vùng 2", 48),
+            ("C", "Vùng 1", 45),
+            ("D", "Vùng 2", 45),
+            ("E", "Vùng 1", 42),
+            ("F", "Vùng 2", 40),
+            ("G", "Vùng 1", 38),
+            ("H", "Vùng 2", 35),
+        ]
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,13 +45,17 @@ def eight():
     return papi.standings(papi.scores_long(EIGHT)).set_index("province")
 
 
-@pytest.mark.parametrize("n, sizes", [
-    (63, (16, 16, 15, 16)),  # bounds 15.75 -> 16, 31.5 -> 32, 47.25 -> 47: the published 16/16/15/16
-    (61, (15, 16, 15, 15)),  # bounds 15.25 -> 15, 30.5 -> 31 (half up), 45.75 -> 46
-])
+@pytest.mark.parametrize(
+    "n, sizes",
+    [
+        (63, (16, 16, 15, 16)),  # bounds 15.75 -> 16, 31.5 -> 32, 47.25 -> 47: the published 16/16/15/16
+        (61, (15, 16, 15, 15)),  # bounds 15.25 -> 15, 30.5 -> 31 (half up), 45.75 -> 46
+    ],
+)
 def test_group_sizes_end_at_the_rounded_quarters(n, sizes):
-    frame = official_frame([{"province": f"P{i:02d}", "region": "R", "year": 2020, "total": 80 - i * 0.5}
-                            for i in range(n)])
+    frame = official_frame(
+        [{"province": f"P{i:02d}", "region": "R", "year": 2020, "total": 80 - i * 0.5} for i in range(n)]
+    )
     groups = papi.standings(papi.scores_long(frame))["group_vi"].value_counts()
     assert groups.to_dict() == dict(zip(("Cao", "Trung bình cao", "Trung bình thấp", "Thấp"), sizes))
 
@@ -52,8 +67,16 @@ def test_ranks_ties_share_the_better_rank(eight):
 
 def test_quartile_groups_of_eight(eight):
     # bounds 2, 4, 6: ranks 1-2 Cao, 3-4 Trung bình cao, 5-6 Trung bình thấp, 7-8 Thấp
-    assert eight["group_vi"].to_dict() == {"A": "Cao", "B": "Cao", "C": "Trung bình cao", "D": "Trung bình cao",
-                                           "E": "Trung bình thấp", "F": "Trung bình thấp", "G": "Thấp", "H": "Thấp"}
+    assert eight["group_vi"].to_dict() == {
+        "A": "Cao",
+        "B": "Cao",
+        "C": "Trung bình cao",
+        "D": "Trung bình cao",
+        "E": "Trung bình thấp",
+        "F": "Trung bình thấp",
+        "G": "Thấp",
+        "H": "Thấp",
+    }
 
 
 def test_points_to_the_next_group(eight):
@@ -97,9 +120,13 @@ def test_target_rules(eight):
 
 
 def test_unscored_provinces_are_left_out_of_ranks_and_statistics():
-    frame = official_frame([{"province": "A", "region": "R", "year": 2023, "D1": 6.0},
-                            {"province": "B", "region": "R", "year": 2023, "D1": 4.0},
-                            {"province": "C", "region": "R", "year": 2023, "D1": None}])
+    frame = official_frame(
+        [
+            {"province": "A", "region": "R", "year": 2023, "D1": 6.0},
+            {"province": "B", "region": "R", "year": 2023, "D1": 4.0},
+            {"province": "C", "region": "R", "year": 2023, "D1": None},
+        ]
+    )
     standing = papi.standings(papi.scores_long(frame))
     d1 = standing[standing["code"] == "D1"].set_index("province")
     assert sorted(d1.index) == ["A", "B"] and (d1["n_scored"] == 2).all()
@@ -107,9 +134,11 @@ def test_unscored_provinces_are_left_out_of_ranks_and_statistics():
 
 
 def test_six_dimension_total_is_never_compared_with_an_eight_dimension_total():
-    rows = [{"province": "X", "region": "R", "year": 2017, "total": 37.0, **{c: 6.0 for c in DIMS[:6]}},
-            {"province": "X", "region": "R", "year": 2018, "total": 44.0, **{c: 5.5 for c in DIMS}},
-            {"province": "X", "region": "R", "year": 2019, "total": 42.0, **{c: 5.25 for c in DIMS}}]
+    rows = [
+        {"province": "X", "region": "R", "year": 2017, "total": 37.0, **{c: 6.0 for c in DIMS[:6]}},
+        {"province": "X", "region": "R", "year": 2018, "total": 44.0, **{c: 5.5 for c in DIMS}},
+        {"province": "X", "region": "R", "year": 2019, "total": 42.0, **{c: 5.25 for c in DIMS}},
+    ]
     profile = papi.province_profile(papi.standings(papi.scores_long(official_frame(rows))), "X", 2019)
     total = profile[profile["code"] == "total"].set_index("year")
     assert pd.isna(total.loc[2018, "change_prev"]) and not total.loc[2018, "prev_comparable"]
@@ -121,12 +150,22 @@ def test_six_dimension_total_is_never_compared_with_an_eight_dimension_total():
 
 def test_status_from_target_and_baseline():
     # Two provinces so the median is known: 2024 median of D1 = (5 + 7) / 2 = 6.
-    rows = [{"province": p, "region": "R", "year": year, "D1": d1}
-            for p, year, d1 in [("X", 2023, 5.5), ("Y", 2023, 7), ("X", 2024, 5.0), ("Y", 2024, 7)]]
+    rows = [
+        {"province": p, "region": "R", "year": year, "D1": d1}
+        for p, year, d1 in [("X", 2023, 5.5), ("Y", 2023, 7), ("X", 2024, 5.0), ("Y", 2024, 7)]
+    ]
     standing = papi.standings(papi.scores_long(official_frame(rows)))
     profile = papi.province_profile(standing, "X", 2023)
-    out = papi.long_rows(profile, province="X", latest=2024, baseline_year=2023, rule="median", names={},
-                         owners={}, period_label="2024Q2").set_index("code")
+    out = papi.long_rows(
+        profile,
+        province="X",
+        latest=2024,
+        baseline_year=2023,
+        rule="median",
+        names={},
+        owners={},
+        period_label="2024Q2",
+    ).set_index("code")
     # 5.0 < 6 and 5.0 < 5.5 (2023): worse; the gap to target 6 − 5 = 1
     assert out.loc["D1", "status"] == "worse" and out.loc["D1", "gap_to_target"] == 1.0
     assert out.loc["D1", "change_vs_baseline"] == -0.5
@@ -142,8 +181,16 @@ def test_latest_year_is_the_latest_published_not_after_the_period():
 
 
 def test_sub_dimension_ranks_need_every_province(eight):
-    sub_scores = pd.DataFrame({"province": ["A"], "region": ["Vùng 1"], "year": [2023], "code": ["D1.1"],
-                               "value": pd.array([1.2], dtype="Float64"), "scale_dims": [1]})
+    sub_scores = pd.DataFrame(
+        {
+            "province": ["A"],
+            "region": ["Vùng 1"],
+            "year": [2023],
+            "code": ["D1.1"],
+            "value": pd.array([1.2], dtype="Float64"),
+            "scale_dims": [1],
+        }
+    )
     rows = [{"province": p, "region": "R", "year": 2023, "D1": 5.0 + i} for i, p in enumerate("AB")]
     standing = papi.standings(papi.scores_long(official_frame(rows)))
     masked = papi.mask_incomplete(papi.standings(sub_scores), standing, {"D1.1": "D1"})
@@ -154,6 +201,7 @@ def test_sub_dimension_ranks_need_every_province(eight):
 
 
 # ---------------------------------------------------------------- the real file
+
 
 @pytest.fixture(scope="module")
 def real():
@@ -171,8 +219,9 @@ def test_tay_ninh_2023_published_figures(real):
     assert round(float(now.loc["total", "median"]), 4) == 42.3265  # the press's "national average"
     assert now.loc["total", "group_vi"] == "Thấp"  # ranks 47-61 with 61 provinces
     # independently: the 46th highest 2023 total is the lowest of "Trung bình thấp" (bounds 15, 31, 46)
-    totals = sorted(official.loc[(official["year"] == 2023) & official["total"].notna(), "total"].astype(float),
-                    reverse=True)
+    totals = sorted(
+        official.loc[(official["year"] == 2023) & official["total"].notna(), "total"].astype(float), reverse=True
+    )
     assert len(totals) == 61 and statistics.median(totals) == pytest.approx(42.32653, abs=1e-5)
     assert float(now.loc["total", "points_to_next_group"]) == pytest.approx(totals[45] - 39.236355, abs=1e-6)
 
@@ -198,9 +247,17 @@ def test_long_rows_for_2024q1(real):
     _, standing, profile = real
     subs = {f"D6.{i}": "D6" for i in range(1, 5)}
     owners = plan.owners("papi")
-    out = papi.long_rows(profile, province="Tây Ninh", latest=2024, baseline_year=2023, rule="median",
-                         names={"total": "Tổng điểm PAPI"}, owners=owners, period_label="2024Q1",
-                         sub_parents=subs)
+    out = papi.long_rows(
+        profile,
+        province="Tây Ninh",
+        latest=2024,
+        baseline_year=2023,
+        rule="median",
+        names={"total": "Tổng điểm PAPI"},
+        owners=owners,
+        period_label="2024Q1",
+        sub_parents=subs,
+    )
     assert out["code"].tolist() == ["total", *DIMS, *subs]
     assert set(out["index"]) == {"papi"} and set(out["unit"]) == {"Tây Ninh"}
     assert set(out["period"]) == {"2024"} and set(out["baseline_period"]) == {"2023"}
@@ -223,8 +280,16 @@ def test_long_rows_for_2024q1(real):
 
 def test_long_rows_of_a_six_dimension_year(real):
     _, _, profile = real
-    out = papi.long_rows(profile, province="Tây Ninh", latest=2016, baseline_year=2023, rule="median",
-                         names={}, owners={}, period_label="2016").set_index("code")
+    out = papi.long_rows(
+        profile,
+        province="Tây Ninh",
+        latest=2016,
+        baseline_year=2023,
+        rule="median",
+        names={},
+        owners={},
+        period_label="2016",
+    ).set_index("code")
     assert out.loc["total", "measure"] == "score_6_60"
     assert pd.isna(out.loc["total", "baseline"])  # 2023 is not known in 2016, and not comparable anyway
     assert papi.NOT_COMPARABLE_VI in out.loc["total", "note"]

@@ -1,4 +1,5 @@
 """PAPI-like scores of a local survey, worked by hand on four respondents."""
+
 import math
 
 import pandas as pd
@@ -9,31 +10,43 @@ from analysis.reference.papi import subdimensions
 
 Z95 = 1.959963984540054
 
-QUESTIONS = pd.DataFrame({
-    "question": ["qa", "qb", "qc", "qd"],
-    "scale": ["yes_no", "likert_1_5", "yes_no", "yes_no"],
-    "direction": [1, -1, 1, 1],
-    "indicator": ["D8.1.1", "D8.2.1", "D8.3.1", "D5.1.1"],
-    "indicator_vi": ["Dùng cổng", "Không bị cản trở", "Được trả lời", "Chứng thực nhanh"],
-    "subdimension": ["D8.1", "D8.2", "D8.3", "D5.1"],
-    "dimension": ["D8", "D8", "D8", "D5"],
-})
+QUESTIONS = pd.DataFrame(
+    {
+        "question": ["qa", "qb", "qc", "qd"],
+        "scale": ["yes_no", "likert_1_5", "yes_no", "yes_no"],
+        "direction": [1, -1, 1, 1],
+        "indicator": ["D8.1.1", "D8.2.1", "D8.3.1", "D5.1.1"],
+        "indicator_vi": ["Dùng cổng", "Không bị cản trở", "Được trả lời", "Chứng thực nhanh"],
+        "subdimension": ["D8.1", "D8.2", "D8.3", "D5.1"],
+        "dimension": ["D8", "D8", "D8", "D5"],
+    }
+)
 SCALES = pd.DataFrame({"scale": ["yes_no", "likert_1_5"], "low": [0.0, 1.0], "high": [1.0, 5.0]})
 NA = None
-SURVEY = pd.DataFrame({
-    "unit": ["Ninh Thạnh"] * 4,
-    "respondent_id": ["r1", "r2", "r3", "r4"],
-    "qa": pd.array([1, 0, 1, NA], dtype="Float64"),
-    "qb": pd.array([1, 5, 3, 2], dtype="Float64"),  # direction −1: r = 1 − (x − 1) / 4 -> 1, 0, 0.5, 0.75
-    "qc": pd.array([1, NA, 0, 1], dtype="Float64"),
-    "qd": pd.array([1, 1, 0, NA], dtype="Float64"),
-})
+SURVEY = pd.DataFrame(
+    {
+        "unit": ["Ninh Thạnh"] * 4,
+        "respondent_id": ["r1", "r2", "r3", "r4"],
+        "qa": pd.array([1, 0, 1, NA], dtype="Float64"),
+        "qb": pd.array([1, 5, 3, 2], dtype="Float64"),  # direction −1: r = 1 − (x − 1) / 4 -> 1, 0, 0.5, 0.75
+        "qc": pd.array([1, NA, 0, 1], dtype="Float64"),
+        "qd": pd.array([1, 1, 0, NA], dtype="Float64"),
+    }
+)
 
 
 @pytest.fixture(scope="module")
 def rows():
-    out = papi_like.survey_rows(SURVEY, QUESTIONS, SCALES, subdimensions(), year=2024, confidence=0.95,
-                                names={"D8": "Quản trị điện tử"}, owners={"D8": "Công chức VH-XH"})
+    out = papi_like.survey_rows(
+        SURVEY,
+        QUESTIONS,
+        SCALES,
+        subdimensions(),
+        year=2024,
+        confidence=0.95,
+        names={"D8": "Quản trị điện tử"},
+        owners={"D8": "Công chức VH-XH"},
+    )
     return out.set_index("code")
 
 
@@ -88,12 +101,14 @@ def test_every_row_says_papi_like(rows):
 
 def test_one_respondent_has_no_interval():
     one = SURVEY.iloc[:1]
-    out = papi_like.survey_rows(one, QUESTIONS, SCALES, subdimensions(), year=2024, confidence=0.95, names={},
-                                owners={}).set_index("code")
+    out = papi_like.survey_rows(
+        one, QUESTIONS, SCALES, subdimensions(), year=2024, confidence=0.95, names={}, owners={}
+    ).set_index("code")
     assert out.loc["D8", "value"] == 10 and out.loc["D8", "n"] == 1
     assert pd.isna(out.loc["D8", "ci_low"]) and pd.isna(out.loc["D8", "ci_high"])
 
 
 def test_empty_survey_gives_no_rows():
-    assert papi_like.survey_rows(SURVEY.iloc[0:0], QUESTIONS, SCALES, subdimensions(), year=2024,
-                                 confidence=0.95, names={}, owners={}).empty
+    assert papi_like.survey_rows(
+        SURVEY.iloc[0:0], QUESTIONS, SCALES, subdimensions(), year=2024, confidence=0.95, names={}, owners={}
+    ).empty

@@ -1,4 +1,5 @@
 """PAR INDEX arithmetic on hand-made trees and scores: roll-up, status rule, year mapping, views, QĐ 2729."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,15 +18,32 @@ BANDS = pd.DataFrame({"rating": ["Tốt", "Khá", "Kém"], "min_percent": [80.0,
 
 
 def tree_of(rows: list[tuple[str, str | None, float]]) -> pd.DataFrame:
-    raw = pd.DataFrame({"code": [r[0] for r in rows], "parent": [r[1] for r in rows],
-                        "name": [f"Tiêu chí {r[0]}" for r in rows], "max_points": [r[2] for r in rows],
-                        "method": "appraisal", "line": range(2, 2 + len(rows))}, dtype=object)
+    raw = pd.DataFrame(
+        {
+            "code": [r[0] for r in rows],
+            "parent": [r[1] for r in rows],
+            "name": [f"Tiêu chí {r[0]}" for r in rows],
+            "max_points": [r[2] for r in rows],
+            "method": "appraisal",
+            "line": range(2, 2 + len(rows)),
+        },
+        dtype=object,
+    )
     return build_tree(raw, None, "test.csv")
 
 
 # 1 (3) = 1.1 (2) [1.1.1 (1) + 1.1.2 (1)] + 1.2 (1); 2 (2) = 2.1 (2). Total 5.
-TREE = tree_of([("1", None, 3), ("1.1", "1", 2), ("1.1.1", "1.1", 1), ("1.1.2", "1.1", 1), ("1.2", "1", 1),
-                ("2", None, 2), ("2.1", "2", 2)])
+TREE = tree_of(
+    [
+        ("1", None, 3),
+        ("1.1", "1", 2),
+        ("1.1.1", "1.1", 1),
+        ("1.1.2", "1.1", 1),
+        ("1.2", "1", 1),
+        ("2", None, 2),
+        ("2.1", "2", 2),
+    ]
+)
 
 
 def scores(points: dict[str, float | None], unit: str = "A") -> pd.DataFrame:
@@ -37,6 +55,7 @@ def by_code(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- roll-up
+
 
 def test_rollup_sums_leaves_up_to_fields_and_total():
     out = by_code(rollup(scores({"1.1.1": 1, "1.1.2": 0.5, "1.2": 0.75, "2.1": 1.5}), TREE))
@@ -69,12 +88,19 @@ def test_a_leaf_without_any_row_counts_as_unscored():
 
 # ---------------------------------------------------------------- which assessment counts
 
+
 def test_latest_assessment_at_or_before_the_period():
-    table = pd.DataFrame({
-        "unit": "A", "year": pd.array([2024] * 3 + [2023], "Int64"), "code": "1.1.1",
-        "as_of": pd.to_datetime(["2024-03-31", "2024-06-30", None, None]).astype("datetime64[us]"),
-        "self_points": pd.array([0.25, 0.5, 0.75, 1.0], "Float64"),
-        "appraised_points": pd.array([None, None, None, 0.5], "Float64"), "evidence": pd.NA})
+    table = pd.DataFrame(
+        {
+            "unit": "A",
+            "year": pd.array([2024] * 3 + [2023], "Int64"),
+            "code": "1.1.1",
+            "as_of": pd.to_datetime(["2024-03-31", "2024-06-30", None, None]).astype("datetime64[us]"),
+            "self_points": pd.array([0.25, 0.5, 0.75, 1.0], "Float64"),
+            "appraised_points": pd.array([None, None, None, 0.5], "Float64"),
+            "evidence": pd.NA,
+        }
+    )
     q1 = ip.latest_scores(table, 2024, pd.Timestamp("2024-03-31"))
     q2 = ip.latest_scores(table, 2024, pd.Timestamp("2024-06-30"))
     year = ip.latest_scores(table, 2024, pd.Timestamp("2024-12-31"))  # the undated (final) one is 31/12
@@ -86,27 +112,55 @@ def test_latest_assessment_at_or_before_the_period():
 
 # ---------------------------------------------------------------- status rule
 
-@pytest.mark.parametrize("lost_before, lost_now, status", [
-    (0.5, 0.0, "recovered"),  # lost half a point in 2023, full now
-    (0.5, 0.25, "still_lost"),  # lost in both years (a quarter point recovered)
-    (0.0, 0.5, "newly_lost"),  # full in 2023, lost now
-    (0.0, 0.0, "full"),
-    (None, 0.5, "no_baseline"),  # no counterpart or no 2023 points
-    (0.5, None, "no_data"),  # no points now
-    (0.004, 0.0, "full"),  # below half a hundredth of a point is no loss
-])
+
+@pytest.mark.parametrize(
+    "lost_before, lost_now, status",
+    [
+        (0.5, 0.0, "recovered"),  # lost half a point in 2023, full now
+        (0.5, 0.25, "still_lost"),  # lost in both years (a quarter point recovered)
+        (0.0, 0.5, "newly_lost"),  # full in 2023, lost now
+        (0.0, 0.0, "full"),
+        (None, 0.5, "no_baseline"),  # no counterpart or no 2023 points
+        (0.5, None, "no_data"),  # no points now
+        (0.004, 0.0, "full"),  # below half a hundredth of a point is no loss
+    ],
+)
 def test_status_rule(lost_before, lost_now, status):
     result = ip.status_of(pd.Series([lost_before], dtype="Float64"), pd.Series([lost_now], dtype="Float64"))
     assert result.tolist() == [status]
 
 
 # 2023: 1 (3) = 1.1 (1) + 1.2 (1) + 1.3 (1); 2024: 1.3 renumbered 1.2, old 1.2 dropped, new 1.3. Field 2 same.
-TREE_2023 = tree_of([("1", None, 3), ("1.1", "1", 1), ("1.2", "1", 1), ("1.3", "1", 1), ("2", None, 2),
-                     ("2.1", "2", 1), ("2.2", "2", 1)])
-TREE_2024 = tree_of([("1", None, 3), ("1.1", "1", 1), ("1.2", "1", 1), ("1.3", "1", 1), ("2", None, 2),
-                     ("2.1", "2", 1), ("2.2", "2", 1)])
-MAPPING = pd.DataFrame({"code_from": ["1.3", "1.2", None], "code_to": ["1.2", None, "1.3"],
-                        "change": ["renumbered", "dropped", "new"], "note": None})
+TREE_2023 = tree_of(
+    [
+        ("1", None, 3),
+        ("1.1", "1", 1),
+        ("1.2", "1", 1),
+        ("1.3", "1", 1),
+        ("2", None, 2),
+        ("2.1", "2", 1),
+        ("2.2", "2", 1),
+    ]
+)
+TREE_2024 = tree_of(
+    [
+        ("1", None, 3),
+        ("1.1", "1", 1),
+        ("1.2", "1", 1),
+        ("1.3", "1", 1),
+        ("2", None, 2),
+        ("2.1", "2", 1),
+        ("2.2", "2", 1),
+    ]
+)
+MAPPING = pd.DataFrame(
+    {
+        "code_from": ["1.3", "1.2", None],
+        "code_to": ["1.2", None, "1.3"],
+        "change": ["renumbered", "dropped", "new"],
+        "note": None,
+    }
+)
 
 
 def compared_example() -> pd.DataFrame:
@@ -144,14 +198,27 @@ def test_parents_follow_their_leaves_and_flag_changed_content():
     assert out.loc["total", "status"] == "still_lost" and out.loc["total", "recovered_points"] == 1.0
 
 
-@pytest.mark.parametrize("leaf_status, expected", [
-    ({"recovered_points": 0.5}, "recovered"), ({}, "full"), ({"unmatched_lost_points": 0.5}, "no_baseline"),
-    ({"newly_lost_points": 0.25, "recovered_points": 1}, "newly_lost"),
-    ({"still_lost_points": 0.25, "newly_lost_points": 1}, "still_lost"), ({"n_based": 0}, "no_baseline"),
-])
+@pytest.mark.parametrize(
+    "leaf_status, expected",
+    [
+        ({"recovered_points": 0.5}, "recovered"),
+        ({}, "full"),
+        ({"unmatched_lost_points": 0.5}, "no_baseline"),
+        ({"newly_lost_points": 0.25, "recovered_points": 1}, "newly_lost"),
+        ({"still_lost_points": 0.25, "newly_lost_points": 1}, "still_lost"),
+        ({"n_based": 0}, "no_baseline"),
+    ],
+)
 def test_parent_status_order(leaf_status, expected):
-    moved = pd.DataFrame({"recovered_points": [0.0], "still_lost_points": [0.0], "newly_lost_points": [0.0],
-                          "unmatched_lost_points": [0.0], "n_based": [3]})
+    moved = pd.DataFrame(
+        {
+            "recovered_points": [0.0],
+            "still_lost_points": [0.0],
+            "newly_lost_points": [0.0],
+            "unmatched_lost_points": [0.0],
+            "n_based": [3],
+        }
+    )
     for column, value in leaf_status.items():
         moved[column] = [value]
     assert ip.parent_status(pd.Series([4.0]), moved).tolist() == [expected]
@@ -183,8 +250,11 @@ def test_units_without_points_get_a_no_data_row_not_zero():
 
 # ---------------------------------------------------------------- ratings and QĐ 2729
 
-@pytest.mark.parametrize("ratio, rating", [(80.0, "Tốt"), (79.99, "Khá"), (79.996, "Tốt"), (60.0, "Khá"),
-                                           (59.99, "Kém"), (0.0, "Kém"), (None, None)])
+
+@pytest.mark.parametrize(
+    "ratio, rating",
+    [(80.0, "Tốt"), (79.99, "Khá"), (79.996, "Tốt"), (60.0, "Khá"), (59.99, "Kém"), (0.0, "Kém"), (None, None)],
+)
 def test_rating_bands_on_the_published_two_decimal_ratio(ratio, rating):
     result = ip.rating(pd.Series([ratio], dtype="Float64"), BANDS).tolist()[0]
     assert (pd.isna(result) and rating is None) or result == rating
@@ -192,8 +262,12 @@ def test_rating_bands_on_the_published_two_decimal_ratio(ratio, rating):
 
 def test_four_bands_work_when_the_city_uses_trung_binh():
     bands = pd.DataFrame({"rating": ["Tốt", "Khá", "Trung bình", "Kém"], "min_percent": [80.0, 70.0, 60.0, 0.0]})
-    assert ip.rating(pd.Series([85, 75, 65, 55], dtype="Float64"), bands).tolist() == ["Tốt", "Khá", "Trung bình",
-                                                                                      "Kém"]
+    assert ip.rating(pd.Series([85, 75, 65, 55], dtype="Float64"), bands).tolist() == [
+        "Tốt",
+        "Khá",
+        "Trung bình",
+        "Kém",
+    ]
 
 
 def test_qd_2729_ratios_ranks_and_ratings():
@@ -215,18 +289,28 @@ def test_qd_2729_ratios_ranks_and_ratings():
 
 
 def test_wards_ranked_by_ratio_with_ties_sharing_a_rank():
-    totals = pd.DataFrame({"unit": ["A", "B", "C", "D"], "points": [86.0, 90.0, 86.0, None],
-                           "max_points": [100.0, 100.0, 100.0, 100.0]})
+    totals = pd.DataFrame(
+        {"unit": ["A", "B", "C", "D"], "points": [86.0, 90.0, 86.0, None], "max_points": [100.0, 100.0, 100.0, 100.0]}
+    )
     out = views.ranking(totals, BANDS).set_index("unit")
     assert out["rank"].tolist()[:3] == [1, 2, 2] and out.loc["B", "rank"] == 1 and pd.isna(out.loc["D", "rank"])
 
 
 # ---------------------------------------------------------------- views
 
+
 def test_pareto_orders_lost_points_and_marks_the_vital_few():
-    compared = pd.DataFrame({"code": ["1.1", "1.2", "2.1", "2.2", "2.3"], "name": list("abcde"),
-                             "level": "criterion", "owner": "X", "status": "still_lost", "max_points": 2.0,
-                             "scored_lost": [0.25, 1.0, 0.5, 0.25, 0.0]})
+    compared = pd.DataFrame(
+        {
+            "code": ["1.1", "1.2", "2.1", "2.2", "2.3"],
+            "name": list("abcde"),
+            "level": "criterion",
+            "owner": "X",
+            "status": "still_lost",
+            "max_points": 2.0,
+            "scored_lost": [0.25, 1.0, 0.5, 0.25, 0.0],
+        }
+    )
     out = views.pareto(compared)
     # lost 1 + 0,5 + 0,25 + 0,25 = 2: cumulative 50 %, 75 %, 87,5 %, 100 %; 80 % is reached by the third
     assert out["code"].tolist() == ["1.2", "2.1", "1.1", "2.2"]
@@ -235,9 +319,14 @@ def test_pareto_orders_lost_points_and_marks_the_vital_few():
 
 
 def test_self_assessment_gap_per_field_and_total():
-    frame = pd.DataFrame({"unit": "A", "code": ["1.1.1", "1.1.2", "1.2", "2.1"],
-                          "self_points": pd.array([1, 1, 1, None], "Float64"),
-                          "appraised_points": pd.array([1, 0.5, 0.25, 1.5], "Float64")})
+    frame = pd.DataFrame(
+        {
+            "unit": "A",
+            "code": ["1.1.1", "1.1.2", "1.2", "2.1"],
+            "self_points": pd.array([1, 1, 1, None], "Float64"),
+            "appraised_points": pd.array([1, 0.5, 0.25, 1.5], "Float64"),
+        }
+    )
     out = by_code(views.self_gap(frame, TREE))
     # 2.1 has no self-assessed points: compared on the three others. self 3, appraised 1,75, gap 1,25
     assert (out.loc["total", "self"], out.loc["total", "appraised"], out.loc["total", "gap"]) == (3.0, 1.75, 1.25)
@@ -246,11 +335,18 @@ def test_self_assessment_gap_per_field_and_total():
 
 
 def test_points_at_stake_per_owner():
-    compared = pd.DataFrame({
-        "code": ["1.1", "1.2", "2.1", "1"], "is_leaf": [True, True, True, False],
-        "owner": ["X", "X", None, "X"], "scored_lost": [0.5, 0.25, 1.0, 0.75], "lost_before": [1.0, 0.0, 1.0, 1.0],
-        "recovered_points": [0.5, 0.0, 0.0, 0.5], "still_lost_points": [0.5, 0.0, 1.0, 0.5],
-        "newly_lost_points": [0.0, 0.25, 0.0, 0.25]})
+    compared = pd.DataFrame(
+        {
+            "code": ["1.1", "1.2", "2.1", "1"],
+            "is_leaf": [True, True, True, False],
+            "owner": ["X", "X", None, "X"],
+            "scored_lost": [0.5, 0.25, 1.0, 0.75],
+            "lost_before": [1.0, 0.0, 1.0, 1.0],
+            "recovered_points": [0.5, 0.0, 0.0, 0.5],
+            "still_lost_points": [0.5, 0.0, 1.0, 0.5],
+            "newly_lost_points": [0.0, 0.25, 0.0, 0.25],
+        }
+    )
     out = views.owner_stakes(compared).set_index("owner")
     # X: leaves 1.1 and 1.2: lost now 0,5 + 0,25 = 0,75, two leaves losing; 2023 1 + 0 = 1
     assert (out.loc["X", "lost_now"], out.loc["X", "losing"], out.loc["X", "lost_before"]) == (0.75, 2, 1.0)

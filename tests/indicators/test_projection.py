@@ -3,6 +3,7 @@
 z = 1.959964, z² = 3.841459. Poisson score interval of a rate with x cases: x + z²/2 ± z·√(x + z²/4).
 Wilson for 45/50: centre (0.9 + z²/100)/(1 + z²/50) = 0.871465, half-width 0.085063 -> [0.786398, 0.956524].
 """
+
 from __future__ import annotations
 
 from datetime import date

@@ -3,6 +3,7 @@
 Period P = 2024Q1 = 01/01/2024 .. 31/03/2024; baseline 2023Q1. Every expected number below is worked out by
 hand from the table, with the arithmetic in a comment; none is copied from the code's output.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,64 +11,518 @@ import pytest
 
 from analysis.indicators import service_detail as detail
 from analysis.indicators.service import ALL_FIGURES, CODES, service_rows
-from analysis.reference.service import ServiceSettings
 from analysis.periods import Period
+from analysis.reference.service import ServiceSettings
 
 P = Period.parse("2024Q1")
 NT, NS = "Ninh Thạnh", "Ninh Sơn"
-COLUMNS = ["dossier_id", "unit", "field", "procedure_name", "channel", "received_at", "due_at", "finished_at",
-           "returned_at", "status_code", "apology_issued", "fee_required", "paid_online", "e_result", "digitised",
-           "data_reused", "rating", "complaint"]
+COLUMNS = [
+    "dossier_id",
+    "unit",
+    "field",
+    "procedure_name",
+    "channel",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "status_code",
+    "apology_issued",
+    "fee_required",
+    "paid_online",
+    "e_result",
+    "digitised",
+    "data_reused",
+    "rating",
+    "complaint",
+]
 HT, DD, BT, TP, CT = "Hộ tịch", "Đất đai", "Bảo trợ xã hội", "Tư pháp", "Chứng thực"
 _ = None
 # id     unit field proc                 chan      received            due                finished            returned           st apol  fee    paid   eres   digi   reuse  rating               complaint
 DOSSIERS = [
     # received and finished before P: counted nowhere in P
-    ("D01", NT, HT, "Khai sinh", "direct", "2023-12-10", "2023-12-20", "2023-12-18", "2023-12-19", 10, _, False, False, True, True, False, _, False),
+    (
+        "D01",
+        NT,
+        HT,
+        "Khai sinh",
+        "direct",
+        "2023-12-10",
+        "2023-12-20",
+        "2023-12-18",
+        "2023-12-19",
+        10,
+        _,
+        False,
+        False,
+        True,
+        True,
+        False,
+        _,
+        False,
+    ),
     # received before P, still open: carried over (06a.6), judged at 31/03 -> late 766; overdue 06a.13; apology issued
-    ("D02", NT, HT, "Khai sinh", "direct", "2023-12-20", "2024-01-10", _, _, 4, True, False, False, False, False, False, _, False),
+    (
+        "D02",
+        NT,
+        HT,
+        "Khai sinh",
+        "direct",
+        "2023-12-20",
+        "2024-01-10",
+        _,
+        _,
+        4,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # received before P, finished and returned in P on the due date: carried over, on time (766 and 06a.9); fee paid online but received before P
-    ("D03", NT, HT, "Khai tử", "online", "2023-12-28", "2024-01-05", "2024-01-04", "2024-01-05", 10, _, True, True, True, True, False, "satisfied", False),
+    (
+        "D03",
+        NT,
+        HT,
+        "Khai tử",
+        "online",
+        "2023-12-28",
+        "2024-01-05",
+        "2024-01-04",
+        "2024-01-05",
+        10,
+        _,
+        True,
+        True,
+        True,
+        True,
+        False,
+        "satisfied",
+        False,
+    ),
     # received in P, finished 17:30 and returned 18:00 on the due date (due 17:00): on time on calendar dates (766, 06a.9)
-    ("D04", NT, HT, "Khai tử", "online", "2024-01-08 09:30", "2024-01-15 17:00", "2024-01-15 17:30", "2024-01-15 18:00", 10, _, False, False, True, True, True, "very_satisfied", False),
+    (
+        "D04",
+        NT,
+        HT,
+        "Khai tử",
+        "online",
+        "2024-01-08 09:30",
+        "2024-01-15 17:00",
+        "2024-01-15 17:30",
+        "2024-01-15 18:00",
+        10,
+        _,
+        False,
+        False,
+        True,
+        True,
+        True,
+        "very_satisfied",
+        False,
+    ),
     # finished one day late, returned two days late, no apology letter; the citizen complained
-    ("D05", NT, HT, "Kết hôn", "direct", "2024-01-10", "2024-01-20", "2024-01-21", "2024-01-22", 10, False, False, False, True, True, False, _, True),
+    (
+        "D05",
+        NT,
+        HT,
+        "Kết hôn",
+        "direct",
+        "2024-01-10",
+        "2024-01-20",
+        "2024-01-21",
+        "2024-01-22",
+        10,
+        False,
+        False,
+        False,
+        True,
+        True,
+        False,
+        _,
+        True,
+    ),
     # no due date: handled but not judged (766), returned in P but not classifiable (06a.no_due)
-    ("D06", NT, HT, "Kết hôn", "direct", "2024-02-01", _, "2024-02-03", "2024-02-03", 10, _, False, False, False, True, False, "very_dissatisfied", False),
+    (
+        "D06",
+        NT,
+        HT,
+        "Kết hôn",
+        "direct",
+        "2024-02-01",
+        _,
+        "2024-02-03",
+        "2024-02-03",
+        10,
+        _,
+        False,
+        False,
+        False,
+        True,
+        False,
+        "very_dissatisfied",
+        False,
+    ),
     # status 3 (not accepted): counted nowhere, not even as received
-    ("D07", NT, HT, "Kết hôn", "direct", "2024-02-05", "2024-02-10", _, _, 3, _, False, False, False, False, False, _, False),
+    (
+        "D07",
+        NT,
+        HT,
+        "Kết hôn",
+        "direct",
+        "2024-02-05",
+        "2024-02-10",
+        _,
+        _,
+        3,
+        _,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # withdrawn in P (status 7, end 12/02 <= due): on time (766); not returned -> 06a.closed; received online (06a.4)
-    ("D08", NT, DD, "Xác nhận đất", "online", "2024-02-10", "2024-02-20", "2024-02-12", _, 7, _, False, False, False, False, False, _, False),
+    (
+        "D08",
+        NT,
+        DD,
+        "Xác nhận đất",
+        "online",
+        "2024-02-10",
+        "2024-02-20",
+        "2024-02-12",
+        _,
+        7,
+        _,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # finished on time (766) but returned after P: in progress and overdue for the citizen (06a.13), no apology; by post
-    ("D09", NT, HT, "Khai sinh", "post", "2024-03-01", "2024-03-10", "2024-03-05", "2024-04-02", 10, False, False, False, False, False, False, "dissatisfied", False),
+    (
+        "D09",
+        NT,
+        HT,
+        "Khai sinh",
+        "post",
+        "2024-03-01",
+        "2024-03-10",
+        "2024-03-05",
+        "2024-04-02",
+        10,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+        "dissatisfied",
+        False,
+    ),
     # open at P's end, due after P: on time (766, judged at 31/03 <= 05/04), within time (06a.12)
-    ("D10", NT, DD, "Xác nhận đất", "online", "2024-03-20", "2024-04-05", _, _, 4, _, False, False, False, True, True, _, False),
+    (
+        "D10",
+        NT,
+        DD,
+        "Xác nhận đất",
+        "online",
+        "2024-03-20",
+        "2024-04-05",
+        _,
+        _,
+        4,
+        _,
+        False,
+        False,
+        False,
+        True,
+        True,
+        _,
+        False,
+    ),
     # supplement requested (status 5), due on P's last day: on time (31/03 <= 31/03), within time (due >= last day)
-    ("D11", NT, DD, "Xác nhận đất", "direct", "2024-03-25", "2024-03-31", _, _, 5, _, False, False, False, False, False, _, False),
+    (
+        "D11",
+        NT,
+        DD,
+        "Xác nhận đất",
+        "direct",
+        "2024-03-25",
+        "2024-03-31",
+        _,
+        _,
+        5,
+        _,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # returned early (22/01 < 25/01); fee-bearing, paid online
-    ("D12", NT, BT, "Trợ cấp", "online", "2024-01-15", "2024-01-25", "2024-01-20", "2024-01-22", 10, _, True, True, True, True, True, "neutral", False),
+    (
+        "D12",
+        NT,
+        BT,
+        "Trợ cấp",
+        "online",
+        "2024-01-15",
+        "2024-01-25",
+        "2024-01-20",
+        "2024-01-22",
+        10,
+        _,
+        True,
+        True,
+        True,
+        True,
+        True,
+        "neutral",
+        False,
+    ),
     # returned early (24/02 < 25/02); fee-bearing, not paid online
-    ("D13", NT, BT, "Trợ cấp", "direct", "2024-02-15", "2024-02-25", "2024-02-24", "2024-02-24", 10, _, True, False, True, False, False, "very_dissatisfied", False),
+    (
+        "D13",
+        NT,
+        BT,
+        "Trợ cấp",
+        "direct",
+        "2024-02-15",
+        "2024-02-25",
+        "2024-02-24",
+        "2024-02-24",
+        10,
+        _,
+        True,
+        False,
+        True,
+        False,
+        False,
+        "very_dissatisfied",
+        False,
+    ),
     # received after P: counted nowhere in P
-    ("D14", NT, HT, "Khai sinh", "online", "2024-04-02", "2024-04-10", "2024-04-03", "2024-04-03", 10, _, False, False, True, True, True, _, False),
+    (
+        "D14",
+        NT,
+        HT,
+        "Khai sinh",
+        "online",
+        "2024-04-02",
+        "2024-04-10",
+        "2024-04-03",
+        "2024-04-03",
+        10,
+        _,
+        False,
+        False,
+        True,
+        True,
+        True,
+        _,
+        False,
+    ),
     # stopped (status 8) before P with no end date: closes on its received date, never carried over
-    ("D15", NT, HT, "Khai sinh", "direct", "2023-11-01", "2023-11-10", _, _, 8, _, False, False, False, False, False, _, False),
+    (
+        "D15",
+        NT,
+        HT,
+        "Khai sinh",
+        "direct",
+        "2023-11-01",
+        "2023-11-10",
+        _,
+        _,
+        8,
+        _,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # processed (status 9) after P, not returned: late 766 (31/03 > 29/03), overdue 06a.13; apology issued
-    ("D16", NT, DD, "Xác nhận đất", "online", "2024-03-28", "2024-03-29", "2024-04-03", _, 9, True, False, False, False, False, False, _, False),
+    (
+        "D16",
+        NT,
+        DD,
+        "Xác nhận đất",
+        "online",
+        "2024-03-28",
+        "2024-03-29",
+        "2024-04-03",
+        _,
+        9,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # certification recognised by its procedure name (field Tư pháp), in person, same-day
-    ("D17", NT, TP, "Chứng thực bản sao từ bản chính", "direct", "2024-02-20", "2024-02-20", "2024-02-20", "2024-02-20", 10, _, False, False, True, False, False, _, False),
+    (
+        "D17",
+        NT,
+        TP,
+        "Chứng thực bản sao từ bản chính",
+        "direct",
+        "2024-02-20",
+        "2024-02-20",
+        "2024-02-20",
+        "2024-02-20",
+        10,
+        _,
+        False,
+        False,
+        True,
+        False,
+        False,
+        _,
+        False,
+    ),
     # certification recognised by its field, online, same-day
-    ("D18", NT, CT, "Chứng thực chữ ký", "online", "2024-01-03", "2024-01-03", "2024-01-03", "2024-01-03", 10, _, False, False, False, False, False, _, False),
+    (
+        "D18",
+        NT,
+        CT,
+        "Chứng thực chữ ký",
+        "online",
+        "2024-01-03",
+        "2024-01-03",
+        "2024-01-03",
+        "2024-01-03",
+        10,
+        _,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # baseline 2023Q1: late in both views, apology issued
-    ("B1", NT, HT, "Khai sinh", "direct", "2023-01-05", "2023-01-10", "2023-01-12", "2023-01-12", 10, True, False, False, False, False, False, _, False),
+    (
+        "B1",
+        NT,
+        HT,
+        "Khai sinh",
+        "direct",
+        "2023-01-05",
+        "2023-01-10",
+        "2023-01-12",
+        "2023-01-12",
+        10,
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # baseline: returned early, online
-    ("B2", NT, HT, "Khai sinh", "online", "2023-02-01", "2023-02-10", "2023-02-05", "2023-02-06", 10, _, False, False, False, False, False, _, False),
+    (
+        "B2",
+        NT,
+        HT,
+        "Khai sinh",
+        "online",
+        "2023-02-01",
+        "2023-02-10",
+        "2023-02-05",
+        "2023-02-06",
+        10,
+        _,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # baseline: on the due date
-    ("B3", NT, HT, "Khai sinh", "direct", "2023-03-01", "2023-03-10", "2023-03-10", "2023-03-10", 10, _, False, False, False, False, False, _, False),
+    (
+        "B3",
+        NT,
+        HT,
+        "Khai sinh",
+        "direct",
+        "2023-03-01",
+        "2023-03-10",
+        "2023-03-10",
+        "2023-03-10",
+        10,
+        _,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # baseline: finished on time, returned late, no apology
-    ("B4", NT, HT, "Khai sinh", "direct", "2023-03-05", "2023-03-15", "2023-03-14", "2023-03-20", 10, False, False, False, False, False, False, _, False),
+    (
+        "B4",
+        NT,
+        HT,
+        "Khai sinh",
+        "direct",
+        "2023-03-05",
+        "2023-03-15",
+        "2023-03-14",
+        "2023-03-20",
+        10,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+        _,
+        False,
+    ),
     # another unit: one dossier, on time everywhere
-    ("S1", NS, HT, "Khai sinh", "online", "2024-01-05", "2024-01-10", "2024-01-09", "2024-01-09", 10, _, False, False, True, True, False, _, False),
+    (
+        "S1",
+        NS,
+        HT,
+        "Khai sinh",
+        "online",
+        "2024-01-05",
+        "2024-01-10",
+        "2024-01-09",
+        "2024-01-09",
+        10,
+        _,
+        False,
+        False,
+        True,
+        True,
+        False,
+        _,
+        False,
+    ),
 ]
 
 
@@ -79,8 +534,15 @@ def frame(records: list[tuple], columns: list[str] = COLUMNS) -> pd.DataFrame:
     for column in ("dossier_id", "unit", "field", "procedure_name", "channel", "rating"):
         if column in table:
             table[column] = table[column].astype("string")
-    for column in ("apology_issued", "fee_required", "paid_online", "e_result", "digitised", "data_reused",
-                   "complaint"):
+    for column in (
+        "apology_issued",
+        "fee_required",
+        "paid_online",
+        "e_result",
+        "digitised",
+        "data_reused",
+        "complaint",
+    ):
         if column in table:
             table[column] = table[column].astype("boolean")
     table["status_code"] = table["status_code"].astype("Int8")
@@ -88,13 +550,33 @@ def frame(records: list[tuple], columns: list[str] = COLUMNS) -> pd.DataFrame:
 
 
 SETTINGS = ServiceSettings(
-    targets=pd.DataFrame({"code": ["2.1", "2.1.late", "06a.10", "06a.13", "apology.missing", "3.3",
-                                   "3.3.chung_thuc", "3.6", "4.1", "4.2", "5.4"],
-                          "target": [100, 0, 0, 0, 0, 80, 80, 80, 90, 90, 95],
-                          "comparison": [">=", "<=", "<=", "<=", "<=", ">", ">", ">", ">", ">", ">"]}),
+    targets=pd.DataFrame(
+        {
+            "code": [
+                "2.1",
+                "2.1.late",
+                "06a.10",
+                "06a.13",
+                "apology.missing",
+                "3.3",
+                "3.3.chung_thuc",
+                "3.6",
+                "4.1",
+                "4.2",
+                "5.4",
+            ],
+            "target": [100, 0, 0, 0, 0, 80, 80, 80, 90, 90, 95],
+            "comparison": [">=", "<=", "<=", "<=", "<=", ">", ">", ">", ">", ">", ">"],
+        }
+    ),
     owners={"2.1": "Bộ phận một cửa"},
-    scoring=pd.DataFrame({"code": ["2.1", "3.6", "4.1", "4.2", "4.3", "5.4"],
-                          "max_points": [20.0, 6, 6, 4, 2, 6], "full_at_pct": [100.0, 100, 100, 80, 80, 90]}),
+    scoring=pd.DataFrame(
+        {
+            "code": ["2.1", "3.6", "4.1", "4.2", "4.3", "5.4"],
+            "max_points": [20.0, 6, 6, 4, 2, 6],
+            "full_at_pct": [100.0, 100, 100, 80, 80, 90],
+        }
+    ),
     certification=pd.DataFrame({"column": ["field", "procedure_name"], "contains": ["chứng thực", "chứng thực"]}),
 )
 
@@ -115,6 +597,7 @@ def value(rows: pd.DataFrame, code: str, unit: str = NT) -> float:
 
 
 # ------------------------------------------------------------------ QĐ 766, indicator 2.1
+
 
 def test_2_1_on_the_end_of_processing_view(rows):
     # handled = received in P (D04 D05 D06 D08 D09 D10 D11 D12 D13 D16 D17 D18 = 12; D07 status 3, D14 after P)
@@ -150,6 +633,7 @@ def test_another_unit_is_counted_apart(rows):
 
 
 # ------------------------------------------------------------------ form II.06a (return-date view)
+
 
 def test_06a_received_columns(rows):
     # received in P: 12 (see 2.1); online: D04 D08 D10 D12 D16 D18 = 6; in person or post: 12 − 6 = 6
@@ -204,6 +688,7 @@ def test_apology_missing(rows):
 
 
 # ------------------------------------------------------------------ shares
+
 
 def test_3_3_online_share(rows):
     # online 6 / received in P 12 = 50 %; 2023Q1: 1 / 4 = 25 %; target > 80 -> not met, improving
@@ -262,12 +747,34 @@ def test_5_4_satisfaction(rows):
 
 # ------------------------------------------------------------------ methodology anchors and edge cases
 
+
 def on_time_table(on_time: int, late: int, complaints: int = 0) -> pd.DataFrame:
     """``on_time`` dossiers finished before their due date and ``late`` after it, all in January 2024;
     the first ``complaints`` of them carry a complaint."""
     ends = ["2024-01-09" if i < on_time else "2024-01-11" for i in range(on_time + late)]  # finished = returned
-    records = [(f"A{i:02d}", NT, HT, "Khai sinh", "direct", "2024-01-02", "2024-01-10", end, end, 10, True,
-                False, False, False, False, False, _, i < complaints) for i, end in enumerate(ends)]
+    records = [
+        (
+            f"A{i:02d}",
+            NT,
+            HT,
+            "Khai sinh",
+            "direct",
+            "2024-01-02",
+            "2024-01-10",
+            end,
+            end,
+            10,
+            True,
+            False,
+            False,
+            False,
+            False,
+            False,
+            _,
+            i < complaints,
+        )
+        for i, end in enumerate(ends)
+    ]
     return frame(records)
 
 
@@ -345,8 +852,20 @@ def test_blank_channel_counts_as_in_person_in_06a_5_and_3_3_alike():
 
 def test_long_format_and_codes(rows):
     assert list(rows.loc[rows["unit"] == NT, "code"]) == CODES
-    assert {"2.1", "2.1.late", "06a.3", "06a.13", "apology.missing", "3.3", "3.3.chung_thuc", "3.6", "4.1",
-            "4.2", "4.3", "5.4"} <= set(CODES)
+    assert {
+        "2.1",
+        "2.1.late",
+        "06a.3",
+        "06a.13",
+        "apology.missing",
+        "3.3",
+        "3.3.chung_thuc",
+        "3.6",
+        "4.1",
+        "4.2",
+        "4.3",
+        "5.4",
+    } <= set(CODES)
     assert rows["name"].notna().all() and rows["measure"].isin(["percent", "count"]).all()
     assert row(rows, "06a.10")["note"].startswith("Theo ngày trả kết quả")
 
@@ -365,13 +884,20 @@ def test_reference_settings_cover_the_plan_targets():
 
 # ------------------------------------------------------------------ details behind the figures
 
+
 def test_breakdown_by_field_adds_up():
     # Hộ tịch: handled D02 D03 D04 D05 D06 D09 = 6, judged 5 (D06), late D02 D05 = 2 -> 40 %;
     #          late for the citizen D02 D05 D09 = 3; no letter D05 D09 = 2
     # Đất đai: handled D08 D10 D11 D16 = 4, late D16 -> 25 %; late for the citizen D16; letter issued
     table = detail.breakdown(frame(DOSSIERS).query("unit == @NT"), P, "field").set_index("field")
-    assert table.loc[HT, ["handled", "judged", "on_time", "late", "late_for_citizen", "apology_missing"]].tolist() \
-        == [6, 5, 3, 2, 3, 2]
+    assert table.loc[HT, ["handled", "judged", "on_time", "late", "late_for_citizen", "apology_missing"]].tolist() == [
+        6,
+        5,
+        3,
+        2,
+        3,
+        2,
+    ]
     assert table.loc[HT, "late_share"] == 40 and table.loc[DD, "late_share"] == 25
     assert table.index[0] == HT  # most late for the citizen first
     assert table["late"].sum() == 3 and table["handled"].sum() == 14  # = 2.1.late and handled of the unit
@@ -421,13 +947,36 @@ def test_dates_out_of_order_still_count_where_received():
     # received 02/01/2024 but finished 30/12/2023 and returned 31/12/2023 (a data-entry error): still received
     # in P (06a.5 = 1, 06a.3 = 1); not returned within P and not withdrawn -> in progress; due 05/01 < 31/03
     # -> overdue (06a.13 = 1). 766: handled as received in P, judged on its end 30/12 <= due -> on time (100 %)
-    odd = frame([("E1", NT, HT, "Khai sinh", "direct", "2024-01-02", "2024-01-05", "2023-12-30", "2023-12-31", 10,
-                  True, False, False, False, False, False, _, False)])
+    odd = frame(
+        [
+            (
+                "E1",
+                NT,
+                HT,
+                "Khai sinh",
+                "direct",
+                "2024-01-02",
+                "2024-01-05",
+                "2023-12-30",
+                "2023-12-31",
+                10,
+                True,
+                False,
+                False,
+                False,
+                False,
+                False,
+                _,
+                False,
+            )
+        ]
+    )
     rows = service_rows(odd, P, 2023, settings=SETTINGS)
     assert [value(rows, c) for c in ("06a.3", "06a.5", "06a.13", "2.1")] == [1, 1, 1, 100]
 
 
 # ------------------------------------------------------------------ the I/O edge
+
 
 def write_processed(folder):
     """DOSSIERS as the processed one-stop table, through the store (which checks the schema)."""
@@ -471,8 +1020,9 @@ def test_every_target_of_the_plan_gets_a_row_even_without_data():
 
     targets = plan.targets()
     service = service_rows(frame(DOSSIERS).iloc[0:0], P, 2023, settings=SETTINGS, units=["Tân Bình"])
-    sipas = sipas_index.no_data_rows(sipas_ingest.questionnaire(), unit="Tân Bình", period=P.label,
-                                     settings=sipas_collect.settings())
+    sipas = sipas_index.no_data_rows(
+        sipas_ingest.questionnaire(), unit="Tân Bình", period=P.label, settings=sipas_collect.settings()
+    )
     have = set(zip(service["index"], service["code"])) | set(zip(sipas["index"], sipas["code"]))
     assert set(zip(targets["index"], targets["code"])) <= have
     assert (service["status"] == "no_data").all()

@@ -1,5 +1,6 @@
 """service_rows against an independent, dossier-by-dossier reading of the rules (issue §4) in plain Python,
 on random messy dossiers: blank dates, times of day, every status, dates out of order, several periods."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -10,13 +11,15 @@ import pandas as pd
 import pytest
 
 from analysis.indicators.service import service_rows
-from analysis.reference.service import ServiceSettings
 from analysis.periods import Period
+from analysis.reference.service import ServiceSettings
 
 SETTINGS = ServiceSettings(
-    targets=pd.DataFrame({"code": ["2.1"], "target": [100.0], "comparison": [">="]}), owners={},
+    targets=pd.DataFrame({"code": ["2.1"], "target": [100.0], "comparison": [">="]}),
+    owners={},
     scoring=pd.DataFrame({"code": ["2.1"], "max_points": [20.0], "full_at_pct": [100.0]}),
-    certification=pd.DataFrame({"column": ["field"], "contains": ["chứng thực"]}))
+    certification=pd.DataFrame({"column": ["field"], "contains": ["chứng thực"]}),
+)
 
 
 def random_dossiers(count: int, seed: int) -> pd.DataFrame:
@@ -26,26 +29,43 @@ def random_dossiers(count: int, seed: int) -> pd.DataFrame:
     def moment(days_from: np.ndarray, spread: int, blank: float) -> list[datetime | None]:
         offsets = days_from + rng.integers(-3, spread, count)  # -3: some dates before receipt (data errors)
         minutes = rng.integers(0, 24 * 60, count)
-        return [None if rng.random() < blank else start + timedelta(days=int(d), minutes=int(m))
-                for d, m in zip(offsets, minutes)]
+        return [
+            None if rng.random() < blank else start + timedelta(days=int(d), minutes=int(m))
+            for d, m in zip(offsets, minutes)
+        ]
 
     received_day = rng.integers(0, 560, count)  # to mid-June 2024
-    return pd.DataFrame({
-        "dossier_id": [f"R{i}" for i in range(count)],
-        "unit": rng.choice(["Ninh Thạnh", "Ninh Sơn"], count),
-        "field": rng.choice(["Hộ tịch", "Chứng thực"], count),
-        "channel": rng.choice(["online", "direct", "post"], count),
-        "received_at": [start + timedelta(days=int(d), minutes=int(m)) for d, m in
-                        zip(received_day, rng.integers(0, 24 * 60, count))],
-        "due_at": moment(received_day + 3, 15, 0.05),
-        "finished_at": moment(received_day, 40, 0.3),
-        "returned_at": moment(received_day + 1, 40, 0.4),
-        "status_code": rng.choice([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], count),
-        "apology_issued": rng.random(count) < 0.5,
-        "supplement_requests": pd.array([None if k < 0 else k for k in rng.integers(-1, 4, count)], dtype="Int8"),
-    }).astype({"received_at": "datetime64[us]", "due_at": "datetime64[us]", "finished_at": "datetime64[us]",
-               "returned_at": "datetime64[us]", "status_code": "Int8", "apology_issued": "boolean",
-               "unit": "string", "channel": "string", "field": "string", "dossier_id": "string"})
+    return pd.DataFrame(
+        {
+            "dossier_id": [f"R{i}" for i in range(count)],
+            "unit": rng.choice(["Ninh Thạnh", "Ninh Sơn"], count),
+            "field": rng.choice(["Hộ tịch", "Chứng thực"], count),
+            "channel": rng.choice(["online", "direct", "post"], count),
+            "received_at": [
+                start + timedelta(days=int(d), minutes=int(m))
+                for d, m in zip(received_day, rng.integers(0, 24 * 60, count))
+            ],
+            "due_at": moment(received_day + 3, 15, 0.05),
+            "finished_at": moment(received_day, 40, 0.3),
+            "returned_at": moment(received_day + 1, 40, 0.4),
+            "status_code": rng.choice([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], count),
+            "apology_issued": rng.random(count) < 0.5,
+            "supplement_requests": pd.array([None if k < 0 else k for k in rng.integers(-1, 4, count)], dtype="Int8"),
+        }
+    ).astype(
+        {
+            "received_at": "datetime64[us]",
+            "due_at": "datetime64[us]",
+            "finished_at": "datetime64[us]",
+            "returned_at": "datetime64[us]",
+            "status_code": "Int8",
+            "apology_issued": "boolean",
+            "unit": "string",
+            "channel": "string",
+            "field": "string",
+            "dossier_id": "string",
+        }
+    )
 
 
 def day(value: object) -> date | None:
@@ -83,8 +103,9 @@ def reference(dossiers: pd.DataFrame, period: Period) -> dict[str, Counter]:
         else:
             continue
         if returned is not None and first <= returned <= last and d["status_code"] in (9, 10):
-            kind = "06a.no_due" if due is None else "06a.8" if returned < due else "06a.9" if returned == due \
-                else "06a.10"
+            kind = (
+                "06a.no_due" if due is None else "06a.8" if returned < due else "06a.9" if returned == due else "06a.10"
+            )
         elif withdrawn and end <= last:
             kind = "06a.closed"
         elif d["status_code"] == 9 and due is not None and end is not None and end <= last and end <= due:
@@ -97,8 +118,20 @@ def reference(dossiers: pd.DataFrame, period: Period) -> dict[str, Counter]:
     return found
 
 
-COUNTS = ("06a.4", "06a.5", "06a.6", "06a.8", "06a.9", "06a.10", "06a.12", "06a.13", "06a.ready", "06a.closed",
-          "06a.no_due", "apology.missing")
+COUNTS = (
+    "06a.4",
+    "06a.5",
+    "06a.6",
+    "06a.8",
+    "06a.9",
+    "06a.10",
+    "06a.12",
+    "06a.13",
+    "06a.ready",
+    "06a.closed",
+    "06a.no_due",
+    "apology.missing",
+)
 
 
 def assert_agrees(got: pd.Series, n_21: pd.Series, c: Counter) -> None:
@@ -111,8 +144,7 @@ def assert_agrees(got: pd.Series, n_21: pd.Series, c: Counter) -> None:
         assert n_21 == c["on_time"] + c["late"]
 
 
-@pytest.mark.parametrize("label,seed", [("2024Q1", 1), ("2024Q1", 2), ("2024-02", 3), ("2023Q4", 4),
-                                        ("2024", 5)])
+@pytest.mark.parametrize("label,seed", [("2024Q1", 1), ("2024Q1", 2), ("2024-02", 3), ("2023Q4", 4), ("2024", 5)])
 def test_service_rows_agree_with_a_literal_reading_of_the_rules(label, seed):
     dossiers = random_dossiers(4000, seed)
     period = Period.parse(label)

@@ -4,16 +4,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.indicators import intervals
-from analysis.indicators import sipas
+from analysis.indicators import intervals, sipas
 from analysis.periods import Period
 
 NA = pd.NA
 
 # Two elements: A (criteria A.1, A.2) and B (criterion B.1).
-SURVEY = pd.DataFrame({"code": ["A.1", "A.2", "B.1"], "element": ["A", "A", "B"],
-                       "element_name": ["Yếu tố A", "Yếu tố A", "Yếu tố B"],
-                       "criterion_text": ["Tiêu chí A1", "Tiêu chí A2", "Tiêu chí B1"]})
+SURVEY = pd.DataFrame(
+    {
+        "code": ["A.1", "A.2", "B.1"],
+        "element": ["A", "A", "B"],
+        "element_name": ["Yếu tố A", "Yếu tố A", "Yếu tố B"],
+        "criterion_text": ["Tiêu chí A1", "Tiêu chí A2", "Tiêu chí B1"],
+    }
+)
 
 
 def forms_of(rows: dict[str, list]) -> pd.DataFrame:
@@ -59,15 +63,19 @@ def test_elements_and_overall_mean_of_criteria_then_mean_of_elements():
     assert elements["n"].tolist() == [5, 3, 5]
 
 
-@pytest.mark.parametrize("element_rule, overall_rule, element_a, overall", [
-    # each criterion weighs the same: (50 + 75 + 66.67) / 3 = 63.889
-    ("mean_of_criteria", "mean_of_criteria", 62.5, (50 + 75 + 200 / 3) / 3),
-    # every valid answer pooled: (2 + 3 + 2) / (4 + 4 + 3) = 7 / 11 = 63.636; A pooled = 5 / 8 = 62.5
-    ("pooled_answers", "pooled_answers", 62.5, 700 / 11),
-])
+@pytest.mark.parametrize(
+    "element_rule, overall_rule, element_a, overall",
+    [
+        # each criterion weighs the same: (50 + 75 + 66.67) / 3 = 63.889
+        ("mean_of_criteria", "mean_of_criteria", 62.5, (50 + 75 + 200 / 3) / 3),
+        # every valid answer pooled: (2 + 3 + 2) / (4 + 4 + 3) = 7 / 11 = 63.636; A pooled = 5 / 8 = 62.5
+        ("pooled_answers", "pooled_answers", 62.5, 700 / 11),
+    ],
+)
 def test_other_aggregation_settings(element_rule, overall_rule, element_a, overall):
-    elements = sipas.estimate(FIVE, SURVEY, settings(element_rule=element_rule, overall_rule=overall_rule)
-                              ).elements.set_index("code")
+    elements = sipas.estimate(
+        FIVE, SURVEY, settings(element_rule=element_rule, overall_rule=overall_rule)
+    ).elements.set_index("code")
     assert elements.loc["A", "value"] == pytest.approx(element_a)
     assert elements.loc["overall", "value"] == pytest.approx(overall)
 
@@ -131,17 +139,20 @@ def test_bootstrap_agrees_with_a_plain_resampling_loop():
     assert result.loc["overall", "ci_high"] == pytest.approx(high, abs=1.0)
 
 
-@pytest.mark.parametrize("value, low, high, baseline, expected", [
-    (np.nan, np.nan, np.nan, 80.0, "no_data"),
-    (97.0, 95.5, 98.5, 80.0, "met"),          # the whole interval above 95
-    (96.0, 90.0, 99.0, 80.0, "improving"),    # above 95 as measured, but not beyond doubt; 90 > 80
-    (90.0, 85.0, 94.0, np.nan, "no_baseline"),
-    (88.0, 82.0, 93.0, 80.0, "improving"),    # 82 > 80
-    (75.0, 70.0, 79.0, 80.0, "worse"),        # 79 < 80
-    (83.0, 79.0, 87.0, 80.0, "flat"),         # 79 <= 80 <= 87: the interval holds the baseline
-    (84.0, 80.0, 88.0, 80.0, "flat"),         # an interval touching the baseline does not exclude it
-    (97.0, 95.0, 99.0, 97.0, "flat"),         # ci_low = 95 is not "trên 95 %"; 95 <= 97 <= 99
-])
+@pytest.mark.parametrize(
+    "value, low, high, baseline, expected",
+    [
+        (np.nan, np.nan, np.nan, 80.0, "no_data"),
+        (97.0, 95.5, 98.5, 80.0, "met"),  # the whole interval above 95
+        (96.0, 90.0, 99.0, 80.0, "improving"),  # above 95 as measured, but not beyond doubt; 90 > 80
+        (90.0, 85.0, 94.0, np.nan, "no_baseline"),
+        (88.0, 82.0, 93.0, 80.0, "improving"),  # 82 > 80
+        (75.0, 70.0, 79.0, 80.0, "worse"),  # 79 < 80
+        (83.0, 79.0, 87.0, 80.0, "flat"),  # 79 <= 80 <= 87: the interval holds the baseline
+        (84.0, 80.0, 88.0, 80.0, "flat"),  # an interval touching the baseline does not exclude it
+        (97.0, 95.0, 99.0, 97.0, "flat"),  # ci_low = 95 is not "trên 95 %"; 95 <= 97 <= 99
+    ],
+)
 def test_status_respects_the_interval(value, low, high, baseline, expected):
     assert sipas.survey_status([value], [low], [high], [baseline], settings()).tolist() == [expected]
 
@@ -154,8 +165,14 @@ def test_status_with_the_point_value_rule():
 
 def test_long_rows_carry_gaps_baseline_and_notes():
     result = sipas.estimate(FIVE, SURVEY, settings())
-    rows = sipas.long_rows(result, unit="Ninh Thạnh", period="2024Q1", baseline={"A.1": 40.0, "overall": 70.0},
-                           settings=settings(), owners={"overall": "Bộ phận một cửa"}).set_index("code")
+    rows = sipas.long_rows(
+        result,
+        unit="Ninh Thạnh",
+        period="2024Q1",
+        baseline={"A.1": 40.0, "overall": 70.0},
+        settings=settings(),
+        owners={"overall": "Bộ phận một cửa"},
+    ).set_index("code")
     assert rows.index.tolist() == ["A", "B", "overall", "A.1", "A.2", "B.1"]
     assert set(rows["index"]) == {"sipas"} and set(rows["measure"]) == {"percent"}
     assert rows.loc["A.1", "level"] == "criterion"
@@ -171,8 +188,13 @@ def test_long_rows_carry_gaps_baseline_and_notes():
 
 def test_a_criterion_without_answers_is_no_data_not_zero():
     forms = forms_of({"A.1": [5, 4], "A.2": [4, 4], "B.1": [NA, NA]})
-    rows = sipas.long_rows(sipas.estimate(forms, SURVEY, settings()), unit="X", period="2024Q1",
-                           baseline={"B.1": 80.0}, settings=settings()).set_index("code")
+    rows = sipas.long_rows(
+        sipas.estimate(forms, SURVEY, settings()),
+        unit="X",
+        period="2024Q1",
+        baseline={"B.1": 80.0},
+        settings=settings(),
+    ).set_index("code")
     assert rows.loc["B.1", "status"] == "no_data" and pd.isna(rows.loc["B.1", "value"])
     assert rows.loc["B.1", "n"] == 0 and pd.isna(rows.loc["B.1", "gap_to_target"])
     assert rows.loc["B.1", "note"] == "chưa có câu trả lời"
@@ -232,12 +254,17 @@ def test_weakest_skips_criteria_without_answers():
 
 def test_periods_pool_forms_by_survey_date():
     forms = forms_of({"A.1": [5, 4, 1, 5], "A.2": [5, 4, 1, 5], "B.1": [5, 4, 1, 5]})
-    forms["survey_date"] = pd.to_datetime(["2024-01-01 00:00", "2024-03-31 16:30", "2024-04-01 00:00",
-                                           "2023-12-31 00:00"])
+    forms["survey_date"] = pd.to_datetime(
+        ["2024-01-01 00:00", "2024-03-31 16:30", "2024-04-01 00:00", "2023-12-31 00:00"]
+    )
     assert len(sipas.in_period(forms, Period.parse("2024Q1"))) == 2  # 31/3 afternoon is still Q1
     assert len(sipas.in_period(forms, Period.parse("2024"))) == 3
-    trend = sipas.trend(forms, SURVEY, settings(), [Period.parse("2023Q4"), Period.parse("2024Q1"),
-                                                    Period.parse("2024Q2"), Period.parse("2024Q3")])
+    trend = sipas.trend(
+        forms,
+        SURVEY,
+        settings(),
+        [Period.parse("2023Q4"), Period.parse("2024Q1"), Period.parse("2024Q2"), Period.parse("2024Q3")],
+    )
     assert trend["forms"].tolist() == [1, 2, 1, 0]
     assert np.isnan(trend["value"].iloc[3])  # a quarter without forms has no value, not 0
     assert trend["label"].iloc[1] == "Quý I/2024"
@@ -246,6 +273,5 @@ def test_periods_pool_forms_by_survey_date():
 def test_an_element_at_100_percent_on_ten_forms_is_not_met():
     # the bootstrap of ten all-satisfied forms collapses to [100, 100]; the floor (73 answers for 95 %) applies
     # to elements and the index as it does, through Wilson, to criteria
-    status = sipas.survey_status([100.0, 100.0], [100.0, 100.0], [100.0, 100.0], [90.0, 90.0], settings(),
-                                 n=[10, 73])
+    status = sipas.survey_status([100.0, 100.0], [100.0, 100.0], [100.0, 100.0], [90.0, 90.0], settings(), n=[10, 73])
     assert status.tolist() == ["improving", "met"]  # 10 forms: improving on 90 (interval beyond it); 73: met

@@ -1,4 +1,5 @@
 """Intervals for survey figures: every expected number is worked out by hand or taken from a published source."""
+
 import numpy as np
 import pytest
 
@@ -49,15 +50,18 @@ def test_difference_interval_matches_newcombe_1998():
     assert float(upper) == pytest.approx(0.3339, abs=1e-4)
 
 
-@pytest.mark.parametrize("satisfied, n, comparison, expected", [
-    (40, 48, ">", 6),     # 0.95 x 48 = 45.6 -> 46 satisfied needed -> 46 - 40 = 6
-    (19, 20, ">", 1),     # 19/20 = 95 % is not "trên 95 %": 20 needed -> 1 more
-    (19, 20, ">=", 0),    # ... but it does reach ">= 95 %"
-    (95, 100, ">", 1),    # 95/100 exactly at the target -> one more
-    (39, 40, ">", 0),     # 39/40 = 97.5 % already above
-    (0, 10, ">", 10),     # 0.95 x 10 = 9.5 -> 10 needed -> all ten
-    (44, 45, ">", 0),     # 0.95 x 45 = 42.75 -> 43 needed; 44 already
-])
+@pytest.mark.parametrize(
+    "satisfied, n, comparison, expected",
+    [
+        (40, 48, ">", 6),  # 0.95 x 48 = 45.6 -> 46 satisfied needed -> 46 - 40 = 6
+        (19, 20, ">", 1),  # 19/20 = 95 % is not "trên 95 %": 20 needed -> 1 more
+        (19, 20, ">=", 0),  # ... but it does reach ">= 95 %"
+        (95, 100, ">", 1),  # 95/100 exactly at the target -> one more
+        (39, 40, ">", 0),  # 39/40 = 97.5 % already above
+        (0, 10, ">", 10),  # 0.95 x 10 = 9.5 -> 10 needed -> all ten
+        (44, 45, ">", 0),  # 0.95 x 45 = 42.75 -> 43 needed; 44 already
+    ],
+)
 def test_answers_short_of_target(satisfied, n, comparison, expected):
     assert intervals.answers_short_of_target(satisfied, n, 95, comparison) == expected
 

@@ -2,6 +2,7 @@
 
 Every expected flag is read off the row's comment, not from the code's output.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,8 +15,17 @@ from analysis.reference.service import ServiceSettings
 
 P = Period.parse("2024Q1")
 U = "Ninh Thạnh"
-COLUMNS = ["dossier_id", "channel", "received_at", "due_at", "finished_at", "returned_at", "status_code",
-           "apology_issued", "supplement_requests"]
+COLUMNS = [
+    "dossier_id",
+    "channel",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "status_code",
+    "apology_issued",
+    "supplement_requests",
+]
 _ = None
 ROWS = [
     # status 9, finished 15/03 before its due date 20/03, not collected: result waits for the citizen
@@ -39,8 +49,16 @@ def table(rows: list[tuple] = ROWS, drop: tuple[str, ...] = ()) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=COLUMNS).assign(unit=U)
     for column in ("received_at", "due_at", "finished_at", "returned_at"):
         frame[column] = pd.to_datetime(frame[column]).astype("datetime64[us]")
-    frame = frame.astype({"status_code": "Int8", "apology_issued": "boolean", "supplement_requests": "Int8",
-                          "channel": "string", "unit": "string", "dossier_id": "string"})
+    frame = frame.astype(
+        {
+            "status_code": "Int8",
+            "apology_issued": "boolean",
+            "supplement_requests": "Int8",
+            "channel": "string",
+            "unit": "string",
+            "dossier_id": "string",
+        }
+    )
     return frame.drop(columns=list(drop)).set_index("dossier_id", drop=False)
 
 
@@ -89,9 +107,11 @@ def test_blank_channel_is_in_person(flags):
 
 
 SETTINGS = ServiceSettings(
-    targets=pd.DataFrame({"code": ["2.1"], "target": [100.0], "comparison": [">="]}), owners={},
+    targets=pd.DataFrame({"code": ["2.1"], "target": [100.0], "comparison": [">="]}),
+    owners={},
     scoring=pd.DataFrame({"code": ["2.1"], "max_points": [20.0], "full_at_pct": [100.0]}),
-    certification=pd.DataFrame({"column": ["field"], "contains": ["chứng thực"]}))
+    certification=pd.DataFrame({"column": ["field"], "contains": ["chứng thực"]}),
+)
 
 
 def value(rows: pd.DataFrame, code: str) -> object:
@@ -124,11 +144,20 @@ def test_without_the_supplement_column_the_note_says_the_rule_is_not_applied():
 
 def test_manual_figures_fill_the_components_the_export_cannot_give():
     settings = ServiceSettings(
-        targets=pd.DataFrame({"code": ["1"], "target": [80.0], "comparison": [">"]}), owners={},
-        scoring=SETTINGS.scoring, certification=SETTINGS.certification)
-    manual = pd.DataFrame({"unit": [U, U, U, U], "period": ["2024Q1", "2024Q1", "2023Q1", "2024Q2"],
-                           "code": ["1", "5.1", "1", "1"], "numerator": [45, 97.5, 30, 1],
-                           "denominator": [50, None, 40, 100]})
+        targets=pd.DataFrame({"code": ["1"], "target": [80.0], "comparison": [">"]}),
+        owners={},
+        scoring=SETTINGS.scoring,
+        certification=SETTINGS.certification,
+    )
+    manual = pd.DataFrame(
+        {
+            "unit": [U, U, U, U],
+            "period": ["2024Q1", "2024Q1", "2023Q1", "2024Q2"],
+            "code": ["1", "5.1", "1", "1"],
+            "numerator": [45, 97.5, 30, 1],
+            "denominator": [50, None, 40, 100],
+        }
+    )
     rows = service_rows(table(), P, 2023, settings=settings, manual=manual).set_index("code")
     # 1: 45 / 50 = 90 % (> 80: met, gap 80 − 90 = −10); baseline 2023Q1 30 / 40 = 75 %; 2024Q2 row ignored
     assert rows.loc["1", "value"] == pytest.approx(90.0) and rows.loc["1", "baseline"] == pytest.approx(75.0)

@@ -1,4 +1,5 @@
 """plan_progress and manual_figures through the analysts' sheet reader, on messy hand-made sheets."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,18 +18,21 @@ def write(path: Path, rows: list[list[object]]) -> None:
 
 
 def test_plan_progress_accounts_for_every_row_and_masks_personal_data(tmp_path):
-    write(tmp_path / "plan_progress" / "tien_do.xlsx", [
-        ["Đơn vị", "Mã nhiệm vụ", "Quý", "Tình trạng", "Văn bản chứng minh", "Ghi chú"],
-        ["Phường Ninh Thạnh", "II.2.3.a", "Quý IV/2024", "Đã thực hiện", "Số 12/BC-UBND ngày 05/10/2024", None],
-        ["Ninh Thạnh", "II.2.8.d", "2024Q4", "đang thực hiện", None, "gọi chị Lan 0912 345 678"],
-        ["Ninh Thạnh", "II.2.8.d", "2024Q4", "đang thực hiện", None, "gọi chị Lan 0912 345 678"],  # duplicate
-        ["Ninh Thạnh", "II.1.4.a", "2024Q3", "Đã thực hiện", "Số 3/BC", None],
-        ["Ninh Thạnh", "II.1.4.a", "2024Q3", "Chưa thực hiện", None, None],  # conflicts with the row above
-        ["Nguyễn Văn A", "II.2.3.a", "2024Q4", "Đã thực hiện", None, None],  # not a unit: a name
-        ["Ninh Thạnh", "II.9.9", "2024Q4", "Đã thực hiện", None, None],
-        ["Ninh Thạnh", "II.2.1.a", "quý 5", "Đã thực hiện", None, None],
-        ["Ninh Thạnh", "II.2.1.a", "2024Q2", "xong rồi", None, None],
-    ])
+    write(
+        tmp_path / "plan_progress" / "tien_do.xlsx",
+        [
+            ["Đơn vị", "Mã nhiệm vụ", "Quý", "Tình trạng", "Văn bản chứng minh", "Ghi chú"],
+            ["Phường Ninh Thạnh", "II.2.3.a", "Quý IV/2024", "Đã thực hiện", "Số 12/BC-UBND ngày 05/10/2024", None],
+            ["Ninh Thạnh", "II.2.8.d", "2024Q4", "đang thực hiện", None, "gọi chị Lan 0912 345 678"],
+            ["Ninh Thạnh", "II.2.8.d", "2024Q4", "đang thực hiện", None, "gọi chị Lan 0912 345 678"],  # duplicate
+            ["Ninh Thạnh", "II.1.4.a", "2024Q3", "Đã thực hiện", "Số 3/BC", None],
+            ["Ninh Thạnh", "II.1.4.a", "2024Q3", "Chưa thực hiện", None, None],  # conflicts with the row above
+            ["Nguyễn Văn A", "II.2.3.a", "2024Q4", "Đã thực hiện", None, None],  # not a unit: a name
+            ["Ninh Thạnh", "II.9.9", "2024Q4", "Đã thực hiện", None, None],
+            ["Ninh Thạnh", "II.2.1.a", "quý 5", "Đã thực hiện", None, None],
+            ["Ninh Thạnh", "II.2.1.a", "2024Q2", "xong rồi", None, None],
+        ],
+    )
     result = plan_progress.ingest(tmp_path)
     account = result.files[0]
     assert (account.rows_read, account.rows_ingested, account.rows_quarantined, account.rows_duplicate) == (9, 2, 6, 1)
@@ -49,14 +53,17 @@ def test_manual_figures_checks_numbers_and_reads_a_template_it_wrote(tmp_path):
     template = write_template(manual_figures.SPEC, tmp_path / "manual_figures" / "mau.xlsx")
     assert manual_figures.ingest(tmp_path).table.empty  # the empty template reads as no rows, not an error
     template.unlink()
-    write(tmp_path / "manual_figures" / "so_lieu.xlsx", [
-        ["Đơn vị", "Quý", "Mã chỉ tiêu", "Tử số (số đạt)", "Mẫu số (tổng số)", "Văn bản chứng minh"],
-        ["Ninh Thạnh", "2024Q4", "1", 118, 120, "Báo cáo 45/BC-UBND"],
-        ["Ninh Thạnh", "2024Q4", "5.1", "7", None, None],
-        ["Ninh Thạnh", "2024Q4", "1.1", 130, 120, None],
-        ["Ninh Thạnh", "2024Q4", "1.2", "-3", None, None],
-        ["Ninh Thạnh", "2024Q4", "1.3", 0, 0, None],
-    ])
+    write(
+        tmp_path / "manual_figures" / "so_lieu.xlsx",
+        [
+            ["Đơn vị", "Quý", "Mã chỉ tiêu", "Tử số (số đạt)", "Mẫu số (tổng số)", "Văn bản chứng minh"],
+            ["Ninh Thạnh", "2024Q4", "1", 118, 120, "Báo cáo 45/BC-UBND"],
+            ["Ninh Thạnh", "2024Q4", "5.1", "7", None, None],
+            ["Ninh Thạnh", "2024Q4", "1.1", 130, 120, None],
+            ["Ninh Thạnh", "2024Q4", "1.2", "-3", None, None],
+            ["Ninh Thạnh", "2024Q4", "1.3", 0, 0, None],
+        ],
+    )
     result = manual_figures.ingest(tmp_path)
     assert result.table["code"].tolist() == ["1", "5.1"] and result.table["denominator"].iloc[0] == 120
     assert result.table["numerator"].tolist() == [118, 7] and pd.isna(result.table["denominator"].iloc[1])
@@ -76,8 +83,14 @@ def test_the_template_command_writes_a_sheet_the_reader_accepts_and_never_overwr
 
     out = tmp_path / "plan_progress" / "mau.xlsx"
     assert main(["template", "plan-progress", "--out", str(out)]) == 0
-    assert pd.read_excel(out, engine="calamine").columns.tolist() == ["Đơn vị", "Mã nhiệm vụ", "Quý", "Tình trạng",
-                                                    "Văn bản chứng minh", "Ghi chú"]
+    assert pd.read_excel(out, engine="calamine").columns.tolist() == [
+        "Đơn vị",
+        "Mã nhiệm vụ",
+        "Quý",
+        "Tình trạng",
+        "Văn bản chứng minh",
+        "Ghi chú",
+    ]
     assert plan_progress.ingest(tmp_path).files[0].rows_read == 0
     assert main(["template", "plan-progress", "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err

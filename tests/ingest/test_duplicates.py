@@ -1,4 +1,5 @@
 """find_repeats on tiny tables whose outcome is worked out by hand."""
+
 import pandas as pd
 
 from analysis.ingest.duplicates import find_repeats
@@ -9,9 +10,11 @@ def frame(**columns):
 
 
 def test_agreeing_copies_keep_the_first_and_conflicts_name_the_columns():
-    table = frame(id=["A", "B", "A", "C", "B", "A", None, None],
-                  x=["1", "2", "1", "3", "2", "1", "5", "5"],
-                  y=["p", "q", "p", "r", "z", "p", None, None])
+    table = frame(
+        id=["A", "B", "A", "C", "B", "A", None, None],
+        x=["1", "2", "1", "3", "2", "1", "5", "5"],
+        y=["p", "q", "p", "r", "z", "p", None, None],
+    )
     # A: rows 0, 2, 5 agree -> 2 and 5 are copies of 0. B: rows 1, 4 differ in y only -> both conflict.
     # C: once. Blank ids (6, 7) are never repeats, even with equal values.
     found = find_repeats(table, "id", ["id", "x", "y"])
@@ -29,8 +32,9 @@ def test_all_differing_columns_are_named_and_blank_differs_from_a_value():
 
 
 def test_a_column_one_file_lacks_is_not_a_disagreement():
-    table = frame(id=["A", "A", "B", "B"], x=["1", "1", "2", "2"], y=["p", None, None, "q"],
-                  file=["f1", "f2", "f1", "f2"])
+    table = frame(
+        id=["A", "A", "B", "B"], x=["1", "1", "2", "2"], y=["p", None, None, "q"], file=["f1", "f2", "f1", "f2"]
+    )
     # f2 has no column y: A agrees (its y is borrowed from f1's copy). f1 has y, blank for B, but f2 lacks y,
     # so B agrees as well.
     found = find_repeats(table, "id", ["x", "y"], origin="file", carried={"f1": {"x", "y"}, "f2": {"x"}})

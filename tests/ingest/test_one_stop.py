@@ -1,8 +1,8 @@
 """One-stop ingest on messy exports built here: every shape, spelling, value and failure of issue 2 §3."""
+
 from __future__ import annotations
 
 import hashlib
-
 import unicodedata
 from datetime import datetime
 from pathlib import Path
@@ -12,17 +12,28 @@ import pandas as pd
 import pytest
 import xlwt
 
-from analysis.errors import ReferenceFileError
-from analysis.ingest import runner
 from analysis import store, units
-from analysis.ingest import one_stop
+from analysis.errors import ReferenceFileError
+from analysis.ingest import one_stop, runner
 from analysis.ingest.one_stop_values import Vocabulary
 from analysis.ingest.scrub import unknown_value
 from analysis.ingest.tables import IngestError
 
 T = pd.Timestamp
-HEADER = ["STT", "Mã hồ sơ", "Tên thủ tục", "Lĩnh vực", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày trả kết quả",
-          "Trạng thái", "Hình thức nộp", "Chủ hồ sơ", "Số điện thoại", "Phiếu xin lỗi"]
+HEADER = [
+    "STT",
+    "Mã hồ sơ",
+    "Tên thủ tục",
+    "Lĩnh vực",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày trả kết quả",
+    "Trạng thái",
+    "Hình thức nộp",
+    "Chủ hồ sơ",
+    "Số điện thoại",
+    "Phiếu xin lỗi",
+]
 FAKE_NAME, FAKE_PHONE, FAKE_CCCD = "Nguyễn Văn A001", "0900000001", "000000000001"
 
 
@@ -59,12 +70,22 @@ def ingest(tmp_path: Path):
 
 def titled(unit_line: str, rows: list[list[object]]) -> list[list[object]]:
     """A printed export: unit, title and date range above the header, totals and signatures below."""
-    return [[unit_line], ["DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT"], ["Từ ngày 01/01/2024 đến ngày 31/03/2024"], [],
-            HEADER, *rows, [], ["Tổng cộng", None, len(rows)], [None, "Người lập biểu", None, None, "Thủ trưởng đơn vị"],
-            [None, "Trần Thị Lập Biểu"]]
+    return [
+        [unit_line],
+        ["DANH SÁCH HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT"],
+        ["Từ ngày 01/01/2024 đến ngày 31/03/2024"],
+        [],
+        HEADER,
+        *rows,
+        [],
+        ["Tổng cộng", None, len(rows)],
+        [None, "Người lập biểu", None, None, "Thủ trưởng đơn vị"],
+        [None, "Trần Thị Lập Biểu"],
+    ]
 
 
 # ---------------------------------------------------------------- shapes of files
+
 
 def test_no_export_gives_none(tmp_path):
     assert one_stop.ingest(tmp_path) is None
@@ -73,11 +94,43 @@ def test_no_export_gives_none(tmp_path):
 
 
 def test_printed_xlsx_title_rows_footer_and_signatures(tmp_path):
-    xlsx(tmp_path, "q1.xlsx", titled("UBND PHƯỜNG NINH THẠNH", [
-        [1, "H1", "Chứng thực bản sao từ bản chính", "Chứng thực", datetime(2024, 1, 2, 8, 15), datetime(2024, 1, 2, 16),
-         datetime(2024, 1, 2, 15, 30), "Đã trả kết quả", "Trực tiếp", FAKE_NAME, FAKE_PHONE, None],
-        [2, "H2", "Đăng ký khai sinh", "Hộ tịch", datetime(2024, 1, 3, 9), datetime(2024, 1, 3, 17), None,
-         "Đang xử lý", "Trực tuyến", "Lê Thị B002", "0900000002", "Có"]]))
+    xlsx(
+        tmp_path,
+        "q1.xlsx",
+        titled(
+            "UBND PHƯỜNG NINH THẠNH",
+            [
+                [
+                    1,
+                    "H1",
+                    "Chứng thực bản sao từ bản chính",
+                    "Chứng thực",
+                    datetime(2024, 1, 2, 8, 15),
+                    datetime(2024, 1, 2, 16),
+                    datetime(2024, 1, 2, 15, 30),
+                    "Đã trả kết quả",
+                    "Trực tiếp",
+                    FAKE_NAME,
+                    FAKE_PHONE,
+                    None,
+                ],
+                [
+                    2,
+                    "H2",
+                    "Đăng ký khai sinh",
+                    "Hộ tịch",
+                    datetime(2024, 1, 3, 9),
+                    datetime(2024, 1, 3, 17),
+                    None,
+                    "Đang xử lý",
+                    "Trực tuyến",
+                    "Lê Thị B002",
+                    "0900000002",
+                    "Có",
+                ],
+            ],
+        ),
+    )
     result = ingest(tmp_path)
     (account,) = result.files
     # rows 1-4 title/blank, 5 header, 6-7 data, 8 blank, 9 total, 10 signatures, 11 signer's name
@@ -116,20 +169,69 @@ def test_xls_with_excel_dates(tmp_path):
     book.save(str(path))
     table = ingest(tmp_path).table
     assert table.iloc[0][["dossier_id", "unit", "received_at", "status_code"]].tolist() == [
-        "X1", "Tân Bình", T("2023-11-30 14:05"), 9]
+        "X1",
+        "Tân Bình",
+        T("2023-11-30 14:05"),
+        9,
+    ]
 
 
-SYNC_ROWS = [["MaHoSo", "TenDonVi", "MaTTHC", "TenTTHC", "KenhThucHien", "NgayTiepNhan", "NgayHenTra", "NgayTra",
-              "TrangThaiHoSo", "DuocThanhToanTrucTuyen", "ChuHoSo", "SoDienThoai"],
-             ["S1", "Phường 01", "1.001234", "Chứng thực chữ ký", "2", "20240105081500", "20240105170000",
-              "20240105160000", "10", "1", FAKE_NAME, FAKE_PHONE],
-             ["S2", "Phường 4", "2.000908", "Đăng ký kết hôn", "3", "20240106090000", "20240111170000", "", "4", "",
-              "Lê Thị B002", "0900000002"]]
+SYNC_ROWS = [
+    [
+        "MaHoSo",
+        "TenDonVi",
+        "MaTTHC",
+        "TenTTHC",
+        "KenhThucHien",
+        "NgayTiepNhan",
+        "NgayHenTra",
+        "NgayTra",
+        "TrangThaiHoSo",
+        "DuocThanhToanTrucTuyen",
+        "ChuHoSo",
+        "SoDienThoai",
+    ],
+    [
+        "S1",
+        "Phường 01",
+        "1.001234",
+        "Chứng thực chữ ký",
+        "2",
+        "20240105081500",
+        "20240105170000",
+        "20240105160000",
+        "10",
+        "1",
+        FAKE_NAME,
+        FAKE_PHONE,
+    ],
+    [
+        "S2",
+        "Phường 4",
+        "2.000908",
+        "Đăng ký kết hôn",
+        "3",
+        "20240106090000",
+        "20240111170000",
+        "",
+        "4",
+        "",
+        "Lê Thị B002",
+        "0900000002",
+    ],
+]
 
 
-@pytest.mark.parametrize("name, delimiter, encoding", [
-    ("a.csv", ",", "utf-8"), ("b.csv", ",", "utf-8-sig"), ("c.csv", ";", "utf-8"), ("d.txt", "\t", "utf-16"),
-    ("e.csv", ";", "utf-8-sig")])
+@pytest.mark.parametrize(
+    "name, delimiter, encoding",
+    [
+        ("a.csv", ",", "utf-8"),
+        ("b.csv", ",", "utf-8-sig"),
+        ("c.csv", ";", "utf-8"),
+        ("d.txt", "\t", "utf-16"),
+        ("e.csv", ";", "utf-8-sig"),
+    ],
+)
 def test_text_exports_every_encoding_and_delimiter(tmp_path, name, delimiter, encoding):
     text_file(tmp_path, name, SYNC_ROWS, delimiter, encoding)
     table = ingest(tmp_path).table
@@ -144,9 +246,18 @@ def test_text_exports_every_encoding_and_delimiter(tmp_path, name, delimiter, en
 
 
 def test_header_on_the_second_sheet(tmp_path):
-    xlsx(tmp_path, "hai-trang.xlsx", {
-        "Tổng hợp": [["Lĩnh vực", "Số hồ sơ tiếp nhận", "Trạng thái"], ["Hộ tịch", 12, "x"]],
-        "Chi tiết": [["Đơn vị: phường Ninh Sơn"], ["Mã hồ sơ", "Ngày tiếp nhận", "Lĩnh vực"], ["N1", "02/01/2024", "Hộ tịch"]]})
+    xlsx(
+        tmp_path,
+        "hai-trang.xlsx",
+        {
+            "Tổng hợp": [["Lĩnh vực", "Số hồ sơ tiếp nhận", "Trạng thái"], ["Hộ tịch", 12, "x"]],
+            "Chi tiết": [
+                ["Đơn vị: phường Ninh Sơn"],
+                ["Mã hồ sơ", "Ngày tiếp nhận", "Lĩnh vực"],
+                ["N1", "02/01/2024", "Hộ tịch"],
+            ],
+        },
+    )
     result = ingest(tmp_path)
     assert result.files[0].sheet == "Chi tiết" and result.files[0].header_row == 2
     assert result.table[["dossier_id", "unit"]].values.tolist() == [["N1", "Ninh Sơn"]]
@@ -154,9 +265,19 @@ def test_header_on_the_second_sheet(tmp_path):
 
 def test_an_export_split_by_month_over_sheets_is_read_whole(tmp_path):
     header = ["Mã hồ sơ", "Ngày tiếp nhận", "Đơn vị"]
-    xlsx(tmp_path, "theo-thang.xlsx", {
-        "Tháng 1": [header, ["J1", "02/01/2024", "Ninh Sơn"], ["J2", "03/01/2024", "Ninh Sơn"]],
-        "Tháng 2": [["Danh sách tháng 2"], header, ["F1", "01/02/2024", "Ninh Sơn"], ["F2", "31/02/2024", "Ninh Sơn"]]})
+    xlsx(
+        tmp_path,
+        "theo-thang.xlsx",
+        {
+            "Tháng 1": [header, ["J1", "02/01/2024", "Ninh Sơn"], ["J2", "03/01/2024", "Ninh Sơn"]],
+            "Tháng 2": [
+                ["Danh sách tháng 2"],
+                header,
+                ["F1", "01/02/2024", "Ninh Sơn"],
+                ["F2", "31/02/2024", "Ninh Sơn"],
+            ],
+        },
+    )
     result = ingest(tmp_path)
     account = result.files[0]
     # 2 + 2 rows read; F2's impossible date quarantined with its sheet and row (row 4 of "Tháng 2")
@@ -181,14 +302,31 @@ SPELLINGS = {
     "finished_at": ("Ngày kết thúc xử lý", "Ngày có kết quả", "NgayKetThucXuLy", "NGÀY HOÀN THÀNH"),
     "returned_at": ("Ngày trả kết quả", "Ngày trả", "NgayTra", "Ngày trả\nkết quả"),
     "status": ("Trạng thái", "Tình trạng", "TrangThaiHoSo", "TRẠNG THÁI"),
-    "paid_online": ("Thanh toán trực tuyến", "DuocThanhToanTrucTuyen", "DuocThanhToanTrucTuyen", "thanh toán\ntrực tuyến"),
+    "paid_online": (
+        "Thanh toán trực tuyến",
+        "DuocThanhToanTrucTuyen",
+        "DuocThanhToanTrucTuyen",
+        "thanh toán\ntrực tuyến",
+    ),
     "apology_issued": ("Phiếu xin lỗi", "PhieuXinLoi", "PhieuXinLoi", "PHIẾU XIN LỖI"),
     "personal": ("Chủ hồ sơ", "Số CCCD", "SoDinhDanh", "Số điện\nthoại"),
 }
-ROW = {"dossier_id": "H9", "procedure_name": "Đăng ký khai tử", "procedure_code": "1.000656", "field": "Hộ tịch",
-       "unit": "Phường 3", "channel": "Trực tuyến", "received_at": "04/03/2024 10:20", "due_at": "05/03/2024",
-       "finished_at": "05/03/2024 09:00", "returned_at": "05/03/2024 10:00", "status": "Đã trả kết quả",
-       "paid_online": "x", "apology_issued": "Không", "personal": FAKE_CCCD}
+ROW = {
+    "dossier_id": "H9",
+    "procedure_name": "Đăng ký khai tử",
+    "procedure_code": "1.000656",
+    "field": "Hộ tịch",
+    "unit": "Phường 3",
+    "channel": "Trực tuyến",
+    "received_at": "04/03/2024 10:20",
+    "due_at": "05/03/2024",
+    "finished_at": "05/03/2024 09:00",
+    "returned_at": "05/03/2024 10:00",
+    "status": "Đã trả kết quả",
+    "paid_online": "x",
+    "apology_issued": "Không",
+    "personal": FAKE_CCCD,
+}
 
 
 @pytest.mark.parametrize("variant", range(4))
@@ -201,22 +339,39 @@ def test_every_alias_group_in_every_spelling(tmp_path, variant):
     assert list(result.files[0].columns.values()) == list(SPELLINGS)
     row = result.table.iloc[0]
     assert row[["dossier_id", "procedure_name", "procedure_code", "field", "unit", "channel"]].tolist() == [
-        "H9", "Đăng ký khai tử", "1.000656", "Hộ tịch", "Phường 3", "online"]
+        "H9",
+        "Đăng ký khai tử",
+        "1.000656",
+        "Hộ tịch",
+        "Phường 3",
+        "online",
+    ]
     assert row[["received_at", "due_at", "finished_at", "returned_at"]].tolist() == [
-        T("2024-03-04 10:20"), T("2024-03-05"), T("2024-03-05 09:00"), T("2024-03-05 10:00")]
+        T("2024-03-04 10:20"),
+        T("2024-03-05"),
+        T("2024-03-05 09:00"),
+        T("2024-03-05 10:00"),
+    ]
     assert (row["status_code"], row["paid_online"], row["apology_issued"]) == (10, True, False)
     assert FAKE_CCCD not in result.table.to_string()
 
 
 def test_unknown_columns_are_listed_and_not_read(tmp_path):
-    xlsx(tmp_path, "ninh-thanh/x.xlsx", [["Mã hồ sơ", "Ngày tiếp nhận", "Ghi chú", "Người xử lý"],
-                                         ["H1", "01/02/2024", "gọi " + FAKE_PHONE, "Cán bộ Z"]])
+    xlsx(
+        tmp_path,
+        "ninh-thanh/x.xlsx",
+        [
+            ["Mã hồ sơ", "Ngày tiếp nhận", "Ghi chú", "Người xử lý"],
+            ["H1", "01/02/2024", "gọi " + FAKE_PHONE, "Cán bộ Z"],
+        ],
+    )
     result = ingest(tmp_path)
     assert result.files[0].unknown_columns == ["Ghi chú", "Người xử lý"]
     assert FAKE_PHONE not in result.table.to_string()
 
 
 # ---------------------------------------------------------------- values
+
 
 def one_column(tmp_path, header: str, cells: list[object]) -> pd.DataFrame:
     """A file of one dossier per cell, with ``header`` as the column under test."""
@@ -227,16 +382,28 @@ def one_column(tmp_path, header: str, cells: list[object]) -> pd.DataFrame:
 
 
 def test_channel_as_text_and_codes(tmp_path):
-    table = one_column(tmp_path, "Kênh nộp", ["Trực tiếp", "Trực tuyến", "Qua dịch vụ bưu chính công ích",
-                                              "Nộp trực tuyến mức độ 4", 1, 2, 3, "3", None])
+    table = one_column(
+        tmp_path,
+        "Kênh nộp",
+        ["Trực tiếp", "Trực tuyến", "Qua dịch vụ bưu chính công ích", "Nộp trực tuyến mức độ 4", 1, 2, 3, "3", None],
+    )
     assert table["channel"].tolist()[:8] == ["direct", "online", "post", "online", "direct", "online", "post", "post"]
     assert pd.isna(table["channel"].iloc[8])
 
 
 def test_status_as_names_and_codes(tmp_path):
-    names = ["Mới đăng ký", "Được tiếp nhận", "Không được tiếp nhận", "Đang xử lý", "Yêu cầu bổ sung giấy tờ",
-             "Yêu cầu thực hiện nghĩa vụ tài chính", "Công dân yêu cầu rút hồ sơ", "Dừng xử lý", "Đã xử lý xong",
-             "Đã trả kết quả"]
+    names = [
+        "Mới đăng ký",
+        "Được tiếp nhận",
+        "Không được tiếp nhận",
+        "Đang xử lý",
+        "Yêu cầu bổ sung giấy tờ",
+        "Yêu cầu thực hiện nghĩa vụ tài chính",
+        "Công dân yêu cầu rút hồ sơ",
+        "Dừng xử lý",
+        "Đã xử lý xong",
+        "Đã trả kết quả",
+    ]
     table = one_column(tmp_path, "Trạng thái", [*names, *range(1, 11), "ĐÃ TRẢ KẾT QUẢ", "10", None])
     assert table["status_code"].tolist()[:22] == [*range(1, 11), *range(1, 11), 10, 10]
     assert pd.isna(table["status_code"].iloc[22])
@@ -253,9 +420,19 @@ def test_payment_code_two_is_the_local_gateway(tmp_path):
     assert table["paid_online"].tolist() == [True, True, False, False]
 
 
-@pytest.mark.parametrize("cell", [datetime(2024, 2, 1, 7, 30), 45323.3125, "45323.3125", "01/02/2024 07:30",
-                                  "01/02/2024 07:30:00", "2024-02-01 07:30:00", "2024-02-01T07:30:00",
-                                  "20240201073000"])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        datetime(2024, 2, 1, 7, 30),
+        45323.3125,
+        "45323.3125",
+        "01/02/2024 07:30",
+        "01/02/2024 07:30:00",
+        "2024-02-01 07:30:00",
+        "2024-02-01T07:30:00",
+        "20240201073000",
+    ],
+)
 def test_each_date_shape(tmp_path, cell):
     # 45323 days after 1899-12-30 is 2024-02-01; 0.3125 day = 7.5 h = 07:30
     table = one_column(tmp_path, "Ngày hẹn trả", [cell])
@@ -275,12 +452,36 @@ def test_decomposed_text_becomes_nfc(tmp_path):
 
 
 def test_extra_columns_where_the_export_has_them(tmp_path):
-    rows = [["MaHoSo", "NgayTiepNhan", "DonVi", "Số lần yêu cầu bổ sung", "HoSoCoThanhPhanSoHoa", "DuongDanTepTinKetQua",
-             "Tái sử dụng dữ liệu số hóa", "Phí, lệ phí", "Mức độ hài lòng", "Phản ánh, kiến nghị", "Mã TTHC"],
-            ["A", "01/02/2024", "Bình Minh", 2, 1, "https://example.invalid/kq/A.pdf", "x", "50.000 đ",
-             "Rất hài lòng", None, 1.00123],
-            ["B", "01/02/2024", "Bình Minh", "Có", 0, None, None, "Miễn phí", "Không hài lòng", "Có", "1.001234"],
-            ["C", "01/02/2024", "Bình Minh", None, None, "", "0", 0, 5, "0", "2.000908"]]
+    rows = [
+        [
+            "MaHoSo",
+            "NgayTiepNhan",
+            "DonVi",
+            "Số lần yêu cầu bổ sung",
+            "HoSoCoThanhPhanSoHoa",
+            "DuongDanTepTinKetQua",
+            "Tái sử dụng dữ liệu số hóa",
+            "Phí, lệ phí",
+            "Mức độ hài lòng",
+            "Phản ánh, kiến nghị",
+            "Mã TTHC",
+        ],
+        [
+            "A",
+            "01/02/2024",
+            "Bình Minh",
+            2,
+            1,
+            "https://example.invalid/kq/A.pdf",
+            "x",
+            "50.000 đ",
+            "Rất hài lòng",
+            None,
+            1.00123,
+        ],
+        ["B", "01/02/2024", "Bình Minh", "Có", 0, None, None, "Miễn phí", "Không hài lòng", "Có", "1.001234"],
+        ["C", "01/02/2024", "Bình Minh", None, None, "", "0", 0, 5, "0", "2.000908"],
+    ]
     xlsx(tmp_path, "x.xlsx", rows)
     table = ingest(tmp_path).table
     assert table["supplement_requests"].tolist() == [2, 1, 0]
@@ -296,22 +497,120 @@ def test_extra_columns_where_the_export_has_them(tmp_path):
 
 def test_missing_columns_are_na_not_false(tmp_path):
     table = one_column(tmp_path, "Tên thủ tục", ["Khai sinh"])
-    for column in ["paid_online", "apology_issued", "digitised", "e_result", "data_reused", "fee_required",
-                   "complaint", "supplement_requests", "rating", "status_code", "channel", "due_at"]:
+    for column in [
+        "paid_online",
+        "apology_issued",
+        "digitised",
+        "e_result",
+        "data_reused",
+        "fee_required",
+        "complaint",
+        "supplement_requests",
+        "rating",
+        "status_code",
+        "channel",
+        "due_at",
+    ]:
         assert table[column].isna().all(), column
 
 
 # ---------------------------------------------------------------- quarantine and accounting
 
+
 def test_bad_rows_are_quarantined_with_a_reason_each(tmp_path):
-    xlsx(tmp_path, "bad.xlsx", titled("UBND xã Thạnh Tân", [
-        [1, "OK1", "Khai sinh", "Hộ tịch", "01/03/2024 08:00", "01/03/2024", None, "Đang xử lý", 1, FAKE_NAME, FAKE_PHONE, None],
-        [2, None, "Khai sinh", "Hộ tịch", "01/03/2024 08:00", "01/03/2024", None, "Đang xử lý", 1, FAKE_NAME, FAKE_PHONE, None],
-        [3, "NODATE", "Khai sinh", "Hộ tịch", None, "01/03/2024", None, "Đang xử lý", 1, FAKE_NAME, FAKE_PHONE, None],
-        [4, "BADDATE", "Khai sinh", "Hộ tịch", "31/02/2024", "01/03/2024", None, "Đang xử lý", 1, FAKE_NAME, FAKE_PHONE, None],
-        [5, "BADDUE", "Khai sinh", "Hộ tịch", "01/03/2024", "hôm qua", None, "Chờ ký", 1, FAKE_NAME, FAKE_PHONE, None],
-        [6, "BADFLAG", "Khai sinh", "Hộ tịch", "01/03/2024", "01/03/2024", None, 4, "Qua Zalo", FAKE_NAME, FAKE_PHONE, "chưa rõ"],
-    ]))
+    xlsx(
+        tmp_path,
+        "bad.xlsx",
+        titled(
+            "UBND xã Thạnh Tân",
+            [
+                [
+                    1,
+                    "OK1",
+                    "Khai sinh",
+                    "Hộ tịch",
+                    "01/03/2024 08:00",
+                    "01/03/2024",
+                    None,
+                    "Đang xử lý",
+                    1,
+                    FAKE_NAME,
+                    FAKE_PHONE,
+                    None,
+                ],
+                [
+                    2,
+                    None,
+                    "Khai sinh",
+                    "Hộ tịch",
+                    "01/03/2024 08:00",
+                    "01/03/2024",
+                    None,
+                    "Đang xử lý",
+                    1,
+                    FAKE_NAME,
+                    FAKE_PHONE,
+                    None,
+                ],
+                [
+                    3,
+                    "NODATE",
+                    "Khai sinh",
+                    "Hộ tịch",
+                    None,
+                    "01/03/2024",
+                    None,
+                    "Đang xử lý",
+                    1,
+                    FAKE_NAME,
+                    FAKE_PHONE,
+                    None,
+                ],
+                [
+                    4,
+                    "BADDATE",
+                    "Khai sinh",
+                    "Hộ tịch",
+                    "31/02/2024",
+                    "01/03/2024",
+                    None,
+                    "Đang xử lý",
+                    1,
+                    FAKE_NAME,
+                    FAKE_PHONE,
+                    None,
+                ],
+                [
+                    5,
+                    "BADDUE",
+                    "Khai sinh",
+                    "Hộ tịch",
+                    "01/03/2024",
+                    "hôm qua",
+                    None,
+                    "Chờ ký",
+                    1,
+                    FAKE_NAME,
+                    FAKE_PHONE,
+                    None,
+                ],
+                [
+                    6,
+                    "BADFLAG",
+                    "Khai sinh",
+                    "Hộ tịch",
+                    "01/03/2024",
+                    "01/03/2024",
+                    None,
+                    4,
+                    "Qua Zalo",
+                    FAKE_NAME,
+                    FAKE_PHONE,
+                    "chưa rõ",
+                ],
+            ],
+        ),
+    )
     result = ingest(tmp_path)
     (account,) = result.files
     # 6 dossier rows + 3 footer lines of titled()
@@ -323,28 +622,100 @@ def test_bad_rows_are_quarantined_with_a_reason_each(tmp_path):
     assert q.loc[9, "reason"] == "ngày tiếp nhận không đọc được: '31/02/2024' (cột 'Ngày tiếp nhận')"
     assert (q.loc[9, "column"], q.loc[9, "value"], q.loc[9, "record_id"]) == ("Ngày tiếp nhận", "31/02/2024", "BADDATE")
     # words in a date cell, or a status no table knows, may be a name: quoted masked (scrub.quoted)
-    assert q.loc[10, "reason"] == (f"ngày hẹn trả không đọc được: '{unknown_value('hôm qua')}' (cột 'Ngày hẹn trả'); "
-                                   f"trạng thái không có trong one_stop/values.csv: '{unknown_value('Chờ ký')}' "
-                                   "(cột 'Trạng thái')")
-    assert q.loc[11, "reason"] == (f"kênh nộp không có trong one_stop/values.csv: '{unknown_value('Qua Zalo')}' "
-                                   f"(cột 'Hình thức nộp'); giá trị có/không không đọc được: "
-                                   f"'{unknown_value('chưa rõ')}' (cột 'Phiếu xin lỗi')")
+    assert q.loc[10, "reason"] == (
+        f"ngày hẹn trả không đọc được: '{unknown_value('hôm qua')}' (cột 'Ngày hẹn trả'); "
+        f"trạng thái không có trong one_stop/values.csv: '{unknown_value('Chờ ký')}' "
+        "(cột 'Trạng thái')"
+    )
+    assert q.loc[11, "reason"] == (
+        f"kênh nộp không có trong one_stop/values.csv: '{unknown_value('Qua Zalo')}' "
+        f"(cột 'Hình thức nộp'); giá trị có/không không đọc được: "
+        f"'{unknown_value('chưa rõ')}' (cột 'Phiếu xin lỗi')"
+    )
     assert set(q["file"]) == {"one_stop/bad.xlsx"} and set(q["source"]) == {"one_stop"}
     assert FAKE_NAME not in result.quarantine.to_string() and FAKE_PHONE not in result.quarantine.to_string()
     assert result.table["dossier_id"].tolist() == ["OK1"]
 
 
 def test_duplicates_within_and_across_files_and_conflicts(tmp_path):
-    jan = [[1, "D1", "Khai sinh", "Hộ tịch", "02/01/2024 08:00", "02/01/2024", "02/01/2024 15:00", 10, 1, FAKE_NAME, "x", None],
-           [2, "D2", "Khai tử", "Hộ tịch", "03/01/2024 08:00", "04/01/2024", "04/01/2024 15:00", 10, 2, FAKE_NAME, "x", None],
-           [3, "D2", "Khai tử", "Hộ tịch", "03/01/2024 08:00", "04/01/2024", "04/01/2024 15:00", 10, 2, "Người khác", "y", None],
-           [4, "D3", "Kết hôn", "Hộ tịch", "05/01/2024 08:00", "10/01/2024", None, 4, 1, FAKE_NAME, "x", None]]
+    jan = [
+        [
+            1,
+            "D1",
+            "Khai sinh",
+            "Hộ tịch",
+            "02/01/2024 08:00",
+            "02/01/2024",
+            "02/01/2024 15:00",
+            10,
+            1,
+            FAKE_NAME,
+            "x",
+            None,
+        ],
+        [
+            2,
+            "D2",
+            "Khai tử",
+            "Hộ tịch",
+            "03/01/2024 08:00",
+            "04/01/2024",
+            "04/01/2024 15:00",
+            10,
+            2,
+            FAKE_NAME,
+            "x",
+            None,
+        ],
+        [
+            3,
+            "D2",
+            "Khai tử",
+            "Hộ tịch",
+            "03/01/2024 08:00",
+            "04/01/2024",
+            "04/01/2024 15:00",
+            10,
+            2,
+            "Người khác",
+            "y",
+            None,
+        ],
+        [4, "D3", "Kết hôn", "Hộ tịch", "05/01/2024 08:00", "10/01/2024", None, 4, 1, FAKE_NAME, "x", None],
+    ]
     # the overlapping re-export: D1 again with an Excel date and a different STT (same dossier),
     # D3 now returned (its status and return date differ), D4 new
-    overlap = [[7, "D1", "Khai sinh", "Hộ tịch", datetime(2024, 1, 2, 8), datetime(2024, 1, 2), datetime(2024, 1, 2, 15),
-                "Đã trả kết quả", "Trực tiếp", FAKE_NAME, "x", None],
-               [8, "D3", "Kết hôn", "Hộ tịch", "05/01/2024 08:00", "10/01/2024", "09/01/2024 10:00", 10, 1, FAKE_NAME, "x", None],
-               [9, "D4", "Kết hôn", "Hộ tịch", "06/01/2024 08:00", "11/01/2024", None, 4, 1, FAKE_NAME, "x", None]]
+    overlap = [
+        [
+            7,
+            "D1",
+            "Khai sinh",
+            "Hộ tịch",
+            datetime(2024, 1, 2, 8),
+            datetime(2024, 1, 2),
+            datetime(2024, 1, 2, 15),
+            "Đã trả kết quả",
+            "Trực tiếp",
+            FAKE_NAME,
+            "x",
+            None,
+        ],
+        [
+            8,
+            "D3",
+            "Kết hôn",
+            "Hộ tịch",
+            "05/01/2024 08:00",
+            "10/01/2024",
+            "09/01/2024 10:00",
+            10,
+            1,
+            FAKE_NAME,
+            "x",
+            None,
+        ],
+        [9, "D4", "Kết hôn", "Hộ tịch", "06/01/2024 08:00", "11/01/2024", None, 4, 1, FAKE_NAME, "x", None],
+    ]
     xlsx(tmp_path, "p1/2024-01.xlsx", [HEADER, *jan])
     xlsx(tmp_path, "p1/2024-01-xuat-lai.xlsx", [HEADER, *overlap])
     result = ingest(tmp_path)
@@ -355,19 +726,30 @@ def test_duplicates_within_and_across_files_and_conflicts(tmp_path):
     # 2024-01: D1 duplicate of xuat-lai's, D2 kept + its copy (duplicate, the personal columns differ but are
     # not compared), D3 conflict -> 4 read = 1 + 1 + 2
     assert (second.rows_read, second.rows_ingested, second.rows_quarantined, second.rows_duplicate) == (4, 1, 1, 2)
-    assert "1 dòng trùng hoàn toàn với hồ sơ đã có ở tệp one_stop/p1/2024-01-xuat-lai.xlsx (chỉ giữ một bản)" in second.notes
+    assert (
+        "1 dòng trùng hoàn toàn với hồ sơ đã có ở tệp one_stop/p1/2024-01-xuat-lai.xlsx (chỉ giữ một bản)"
+        in second.notes
+    )
     assert "1 dòng trùng hoàn toàn với hồ sơ đã có trong cùng tệp (chỉ giữ một bản)" in second.notes
     assert sorted(result.table["dossier_id"]) == ["D1", "D2", "D4"]
     conflicts = result.quarantine[result.quarantine["record_id"] == "D3"]
     assert len(conflicts) == 2
     assert set(conflicts["reason"]) == {
         "mã hồ sơ trùng nhưng khác nhau ở: Ngày trả kết quả, Trạng thái (các bản: "
-        "one_stop/p1/2024-01-xuat-lai.xlsx dòng 3; one_stop/p1/2024-01.xlsx dòng 5)"}
-    assert result.table.loc[result.table["dossier_id"] == "D1", "source_file"].item() == "one_stop/p1/2024-01-xuat-lai.xlsx"
+        "one_stop/p1/2024-01-xuat-lai.xlsx dòng 3; one_stop/p1/2024-01.xlsx dòng 5)"
+    }
+    assert (
+        result.table.loc[result.table["dossier_id"] == "D1", "source_file"].item()
+        == "one_stop/p1/2024-01-xuat-lai.xlsx"
+    )
 
 
 def test_a_column_only_one_file_has_does_not_make_a_conflict(tmp_path):
-    xlsx(tmp_path, "a.xlsx", [["Mã hồ sơ", "Đơn vị", "Ngày tiếp nhận", "Phiếu xin lỗi"], ["E1", "P2", "02/01/2024", "Có"]])
+    xlsx(
+        tmp_path,
+        "a.xlsx",
+        [["Mã hồ sơ", "Đơn vị", "Ngày tiếp nhận", "Phiếu xin lỗi"], ["E1", "P2", "02/01/2024", "Có"]],
+    )
     xlsx(tmp_path, "b.xlsx", [["Mã hồ sơ", "Đơn vị", "Ngày tiếp nhận"], ["E1", "Phường 2", "02/01/2024"]])
     result = ingest(tmp_path)
     assert [f.rows_duplicate for f in result.files] == [0, 1]
@@ -375,9 +757,16 @@ def test_a_column_only_one_file_has_does_not_make_a_conflict(tmp_path):
 
 
 def test_rows_read_is_always_accounted_for(tmp_path):
-    xlsx(tmp_path, "ninh-thanh/a.xlsx", [HEADER, [1, "Q1", "x", "y", "01/01/2024", None, None, 4, 1, "n", "p", None],
-                              [2, "Q1", "x", "y", "01/01/2024", None, None, 4, 1, "n", "p", None],
-                              [3, None, "x", "y", "01/01/2024", None, None, 4, 1, "n", "p", None]])
+    xlsx(
+        tmp_path,
+        "ninh-thanh/a.xlsx",
+        [
+            HEADER,
+            [1, "Q1", "x", "y", "01/01/2024", None, None, 4, 1, "n", "p", None],
+            [2, "Q1", "x", "y", "01/01/2024", None, None, 4, 1, "n", "p", None],
+            [3, None, "x", "y", "01/01/2024", None, None, 4, 1, "n", "p", None],
+        ],
+    )
     xlsx(tmp_path, "ninh-thanh/b.xlsx", [HEADER, [1, "Q1", "x", "y", "01/01/2024", None, None, 4, 1, "n", "p", None]])
     (a, b) = [xlsx_account for xlsx_account in ingest(tmp_path).files]
     # a: Q1, Q1 (copy), no id -> 1 ingested + 1 duplicate + 1 quarantined; b: Q1 (copy of a's) -> 0 + 1 + 0
@@ -387,23 +776,39 @@ def test_rows_read_is_always_accounted_for(tmp_path):
 
 # ---------------------------------------------------------------- unit
 
+
 def test_unit_from_column_canonical_and_unknown_spellings_kept(tmp_path):
-    xlsx(tmp_path, "x.xlsx", [["Mã hồ sơ", "Đơn vị tiếp nhận", "Ngày tiếp nhận"],
-                              ["U1", "UBND phường Hiệp Ninh", "01/02/2024"], ["U2", "Xã Bình Minh", "01/02/2024"],
-                              ["U3", "Phường 7", "01/02/2024"], ["U4", "Phường 7", "01/02/2024"]])
+    xlsx(
+        tmp_path,
+        "x.xlsx",
+        [
+            ["Mã hồ sơ", "Đơn vị tiếp nhận", "Ngày tiếp nhận"],
+            ["U1", "UBND phường Hiệp Ninh", "01/02/2024"],
+            ["U2", "Xã Bình Minh", "01/02/2024"],
+            ["U3", "Phường 7", "01/02/2024"],
+            ["U4", "Phường 7", "01/02/2024"],
+        ],
+    )
     result = ingest(tmp_path)
     masked = "Phư…[8 ký tự #" + hashlib.sha256("Phường 7".encode()).hexdigest()[:4] + "]"  # scrub.unknown_value
     assert result.table["unit"].tolist() == ["Hiệp Ninh", "Bình Minh", masked, masked]
-    assert (f"đơn vị không có trong units.csv: '{masked}' (2 dòng, từ dòng 4; tên che bớt vì có thể là dữ liệu "
-            "cá nhân)") in result.files[0].notes
+    assert (
+        f"đơn vị không có trong units.csv: '{masked}' (2 dòng, từ dòng 4; tên che bớt vì có thể là dữ liệu cá nhân)"
+    ) in result.files[0].notes
 
 
 def test_unit_from_folder_and_blank_unit_cells(tmp_path):
     text_file(tmp_path, "ninh-son/sync.csv", [["MaHoSo", "NgayTiepNhan"], ["F1", "20240102080000"]])
-    xlsx(tmp_path, "phuong-iv/a.xlsx", [["Mã hồ sơ", "Đơn vị", "Ngày tiếp nhận"], ["F2", None, "01/02/2024"],
-                                        ["F3", "Phường 2", "01/02/2024"]])
-    xlsx(tmp_path, "chung/b.xlsx", [["Mã hồ sơ", "Đơn vị", "Ngày tiếp nhận"], ["F4", None, "01/02/2024"],
-                                    ["F5", "Tân Bình", "01/02/2024"]])
+    xlsx(
+        tmp_path,
+        "phuong-iv/a.xlsx",
+        [["Mã hồ sơ", "Đơn vị", "Ngày tiếp nhận"], ["F2", None, "01/02/2024"], ["F3", "Phường 2", "01/02/2024"]],
+    )
+    xlsx(
+        tmp_path,
+        "chung/b.xlsx",
+        [["Mã hồ sơ", "Đơn vị", "Ngày tiếp nhận"], ["F4", None, "01/02/2024"], ["F5", "Tân Bình", "01/02/2024"]],
+    )
     result = ingest(tmp_path)
     units_by_id = dict(zip(result.table["dossier_id"], result.table["unit"]))
     # F2's blank cell takes its folder's unit; F3's column wins; F4 has neither: quarantined
@@ -414,8 +819,11 @@ def test_unit_from_folder_and_blank_unit_cells(tmp_path):
 
 def test_title_and_folder_must_agree(tmp_path):
     xlsx(tmp_path, "ninh-son/a.xlsx", [["UBND PHƯỜNG NINH THẠNH"], ["Mã hồ sơ", "Ngày tiếp nhận"], ["A", "01/02/2024"]])
-    with pytest.raises(IngestError, match=r"^one_stop/ninh-son/a\.xlsx: the title rows name 'Ninh Thạnh' but the "
-                                          r"file is in the folder of 'Ninh Sơn'"):
+    with pytest.raises(
+        IngestError,
+        match=r"^one_stop/ninh-son/a\.xlsx: the title rows name 'Ninh Thạnh' but the "
+        r"file is in the folder of 'Ninh Sơn'",
+    ):
         one_stop.ingest(raw_dir(tmp_path))
 
 
@@ -437,11 +845,19 @@ def test_units_named_in_title_text():
 
 # ---------------------------------------------------------------- unusable files
 
-@pytest.mark.parametrize("name, content, message", [
-    ("rong.xlsx", b"", r"^one_stop/rong\.xlsx: the file is empty"),
-    ("hong.xlsx", b"PK\x03\x04 not really a workbook" * 20, r"^one_stop/hong\.xlsx: cannot be read as a spreadsheet"),
-    ("rong.csv", b"", r"^one_stop/rong\.csv: the file is empty"),
-])
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("rong.xlsx", b"", r"^one_stop/rong\.xlsx: the file is empty"),
+        (
+            "hong.xlsx",
+            b"PK\x03\x04 not really a workbook" * 20,
+            r"^one_stop/hong\.xlsx: cannot be read as a spreadsheet",
+        ),
+        ("rong.csv", b"", r"^one_stop/rong\.csv: the file is empty"),
+    ],
+)
 def test_unusable_files_stop_ingest_naming_the_file(tmp_path, name, content, message):
     path = raw_dir(tmp_path) / "one_stop" / name
     path.parent.mkdir(parents=True)
@@ -458,26 +874,41 @@ def test_no_recognisable_header(tmp_path):
 
 def test_required_column_missing(tmp_path):
     xlsx(tmp_path, "thieu.xlsx", [["Mã hồ sơ", "Tên thủ tục", "Trạng thái"], ["A", "x", 4]])
-    with pytest.raises(IngestError, match=r"^one_stop/thieu\.xlsx \(sheet 'Sheet1'\): required column\(s\) missing: "
-                                          r"received_at \('Ngày tiếp nhận'"):
+    with pytest.raises(
+        IngestError,
+        match=r"^one_stop/thieu\.xlsx \(sheet 'Sheet1'\): required column\(s\) missing: "
+        r"received_at \('Ngày tiếp nhận'",
+    ):
         one_stop.ingest(raw_dir(tmp_path))
 
 
 def test_a_bad_vocabulary_row_is_refused(tmp_path):
     path = tmp_path / "values.csv"
     path.write_text("field,match,value,code\nstatus,exact,Đã xong,11\n", encoding="utf-8")
-    with pytest.raises(ReferenceFileError, match=r"values\.csv: row 2, column 'code': \(status,Đã xong,11\): "
-                                                 r"expected one of"):
+    with pytest.raises(
+        ReferenceFileError,
+        match=r"values\.csv: row 2, column 'code': \(status,Đã xong,11\): "
+        r"expected one of",
+    ):
         Vocabulary.from_csv(path)
 
 
 # ---------------------------------------------------------------- personal data
 
+
 def test_personal_data_is_nowhere_in_the_processed_files(tmp_path):
-    xlsx(tmp_path, "p.xlsx", titled("UBND phường Hiệp Ninh", [
-        [1, "P1", "Khai sinh", "Hộ tịch", "01/03/2024", None, None, 4, 1, FAKE_NAME, FAKE_PHONE, None],
-        [2, None, "Khai sinh", "Hộ tịch", "01/03/2024", None, None, 4, 1, FAKE_NAME, FAKE_PHONE, None],
-        [3, "P3", "Khai sinh", "Hộ tịch", "31/02/2024", None, None, 4, 1, FAKE_NAME, FAKE_PHONE, None]]))
+    xlsx(
+        tmp_path,
+        "p.xlsx",
+        titled(
+            "UBND phường Hiệp Ninh",
+            [
+                [1, "P1", "Khai sinh", "Hộ tịch", "01/03/2024", None, None, 4, 1, FAKE_NAME, FAKE_PHONE, None],
+                [2, None, "Khai sinh", "Hộ tịch", "01/03/2024", None, None, 4, 1, FAKE_NAME, FAKE_PHONE, None],
+                [3, "P3", "Khai sinh", "Hộ tịch", "31/02/2024", None, None, 4, 1, FAKE_NAME, FAKE_PHONE, None],
+            ],
+        ),
+    )
     out = tmp_path / "processed"
     result = ingest(tmp_path)
     assert result.files[0].rows_quarantined == 2

@@ -1,5 +1,6 @@
 """The reader of the official PAPI file: the real file reads, and broken copies are refused with a message
 that names the file, the row (line number in the file, header = 1) and the column."""
+
 import csv
 import io
 from pathlib import Path
@@ -26,8 +27,9 @@ def line_of(lines: list[str], province: str, year: int) -> int:
     return hits[0]
 
 
-def broken_copy(tmp_path: Path, edits: dict[tuple[int, str], str], name: str = "broken.csv",
-                header: list[str] | None = None) -> Path:
+def broken_copy(
+    tmp_path: Path, edits: dict[tuple[int, str], str], name: str = "broken.csv", header: list[str] | None = None
+) -> Path:
     """A copy of the real file with cells replaced: {(line number, column): new text}."""
     rows = list(csv.reader(io.StringIO(REAL.read_text(encoding="utf-8"))))
     columns = rows[0]
@@ -50,6 +52,7 @@ def refused(path: Path) -> str:
 
 # ---------------------------------------------------------------- the real file
 
+
 def test_real_file_reads_every_row():
     frame = read_official()
     # SOURCE.md: 63 provinces x 14 years (2011-2024) = 882 rows, none dropped.
@@ -63,8 +66,16 @@ def test_real_file_tay_ninh_2023_figures():
     row = frame[(frame["province"] == "Tây Ninh") & (frame["year"] == 2023)].iloc[0]
     # docs/methodology.md §5: total 39.2364; D1 3.9292 … D8 2.9268.
     assert round(float(row["total"]), 4) == 39.2364
-    expected = {"D1": 3.9292, "D2": 4.3770, "D3": 4.0106, "D4": 6.8288, "D5": 7.1959, "D6": 6.7686,
-                "D7": 3.1994, "D8": 2.9268}
+    expected = {
+        "D1": 3.9292,
+        "D2": 4.3770,
+        "D3": 4.0106,
+        "D4": 6.8288,
+        "D5": 7.1959,
+        "D6": 6.7686,
+        "D7": 3.1994,
+        "D8": 2.9268,
+    }
     assert {code: round(float(row[code]), 4) for code in expected} == expected
     # 3.9292+4.3770+4.0106+6.8288+7.1959+6.7686+3.1994+2.9268 = 39.2363 (rounding of the 4-decimal parts)
     assert abs(sum(expected.values()) - 39.2364) < 0.0005
@@ -101,8 +112,12 @@ CELL_CASES = [
     ("Hà Giang", 2011, {"D1": "0.5"}, "column D1: score 0.5 is outside the range 1–10"),
     # |39.3 − 39.236355| = 0.0636 > 0.0001
     ("Tây Ninh", 2023, {"total": "39.3"}, "column total: total 39.3 is not the sum of the dimensions"),
-    ("Tây Ninh", 2023, {"D8": "", "n_dims": "7"},
-     "column D8: blank, but the row has a total: a total needs all 8 dimensions of its year"),
+    (
+        "Tây Ninh",
+        2023,
+        {"D8": "", "n_dims": "7"},
+        "column D8: blank, but the row has a total: a total needs all 8 dimensions of its year",
+    ),
     ("Tây Ninh", 2015, {"D7": "4.5", "n_dims": "7"}, "column D7: D7 is scored in 2015, but PAPI had 6 dimensions"),
     ("Tây Ninh", 2023, {"n_dims": "6"}, "column n_dims: says 6 but 8 dimension(s) are scored"),
     ("Tây Ninh", 2023, {"D2": "4,377"}, "column D2: '4,377' is not a number"),

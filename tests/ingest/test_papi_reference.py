@@ -1,10 +1,11 @@
 """The PAPI reference files: the shipped ones read, and an analyst's mistake is named with file and line."""
+
 from pathlib import Path
 
 import pytest
 
-from analysis.reference import papi as ref
 from analysis.errors import ReferenceFileError
+from analysis.reference import papi as ref
 
 
 def test_shipped_reference_files():
@@ -29,16 +30,27 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_settings_are_read_as_written(tmp_path):
-    path = write(tmp_path, "settings.csv", "# comment\nsetting,value\nfocus_province,Hà Nội\nbaseline_year,2022\n"
-                 "target_rule,p75\nquartile_rule,nearest_rank\nsurvey_confidence,0.9\n")
+    path = write(
+        tmp_path,
+        "settings.csv",
+        "# comment\nsetting,value\nfocus_province,Hà Nội\nbaseline_year,2022\n"
+        "target_rule,p75\nquartile_rule,nearest_rank\nsurvey_confidence,0.9\n",
+    )
     assert ref.settings(path) == ref.PapiSettings("Hà Nội", 2022, "p75", "nearest_rank", 0.9)
 
 
 def test_settings_with_an_unknown_target_rule(tmp_path):
-    path = write(tmp_path, "settings.csv", "# comment\nsetting,value\nfocus_province,Tây Ninh\nbaseline_year,2023\n"
-                 "target_rule,mean\nquartile_rule,nearest_rank\nsurvey_confidence,0.95\n")
-    with pytest.raises(ReferenceFileError, match=r"settings.csv: row \d+, column 'value': target_rule 'mean' is not "
-                                                 r"one of median, p75, next_group"):
+    path = write(
+        tmp_path,
+        "settings.csv",
+        "# comment\nsetting,value\nfocus_province,Tây Ninh\nbaseline_year,2023\n"
+        "target_rule,mean\nquartile_rule,nearest_rank\nsurvey_confidence,0.95\n",
+    )
+    with pytest.raises(
+        ReferenceFileError,
+        match=r"settings.csv: row \d+, column 'value': target_rule 'mean' is not "
+        r"one of median, p75, next_group",
+    ):
         ref.settings(path)
 
 
@@ -51,10 +63,13 @@ def test_settings_with_a_missing_setting(tmp_path):
 def test_survey_map_with_a_sub_dimension_of_another_dimension(tmp_path):
     header = "question,headers,text_vi,scale,direction,indicator,indicator_vi,subdimension,dimension\n"
     path = write(tmp_path, "map.csv", header + "q01,Câu 1,Câu hỏi,yes_no,1,D5.1.1,Chỉ tiêu,D5.1,D4\n")
-    with pytest.raises(ReferenceFileError,
-                       match=r"map.csv: row \d+, column 'dimension': question q01: D5.1 does not belong to D4"):
+    with pytest.raises(
+        ReferenceFileError, match=r"map.csv: row \d+, column 'dimension': question q01: D5.1 does not belong to D4"
+    ):
         ref.survey_map(path)
     path = write(tmp_path, "map.csv", header + "q01,Câu 1,Câu hỏi,yes_no,2,D5.1.1,Chỉ tiêu,D5.1,D5\n")
-    with pytest.raises(ReferenceFileError,
-                       match=r"map.csv: row \d+, column 'direction': question q01: direction must be 1 or -1, not '2'"):
+    with pytest.raises(
+        ReferenceFileError,
+        match=r"map.csv: row \d+, column 'direction': question q01: direction must be 1 or -1, not '2'",
+    ):
         ref.survey_map(path)

@@ -1,4 +1,5 @@
 """The sub-dimension template reader: a dimension is complete, in range, and sums to the official score."""
+
 from pathlib import Path
 
 import pandas as pd
@@ -62,8 +63,10 @@ def test_sum_off_by_more_than_0_001(official, tmp_path):
     scores = [("D6.1", "1.7039"), *HA_NOI_D6[1:]]
     path, first = filled(tmp_path, ha_noi(scores), "sum.csv")
     message = refused(path, official)
-    assert (f"sum.csv, row {first} (Hà Nội 2023 D6), column score: the sub-dimensions of D6 sum to 7.8496, "
-            "the official D6 score is 7.8486 (tolerance 0.001)") in message
+    assert (
+        f"sum.csv, row {first} (Hà Nội 2023 D6), column score: the sub-dimensions of D6 sum to 7.8496, "
+        "the official D6 score is 7.8486 (tolerance 0.001)"
+    ) in message
 
 
 def test_sum_within_0_001_is_accepted(official, tmp_path):
@@ -79,16 +82,20 @@ def test_incomplete_dimension(official, tmp_path):
 
 
 def test_cell_problems_are_named(official, tmp_path):
-    lines = ["Hà Nội,2023,D6.1,2.7029",   # above 10/4 = 2.5
-             "Hà Nội,2019,D6.2,1.9570",   # before the 28-sub-dimension structure of 2021
-             "Hà Nội,2023,D6.9,2.2548",   # no such sub-dimension
-             "Hà Tây,2023,D6.4,1.9339",   # no such province in the official file
-             "Hà Nội,2023,D6.3,abc"]      # not a number
+    lines = [
+        "Hà Nội,2023,D6.1,2.7029",  # above 10/4 = 2.5
+        "Hà Nội,2019,D6.2,1.9570",  # before the 28-sub-dimension structure of 2021
+        "Hà Nội,2023,D6.9,2.2548",  # no such sub-dimension
+        "Hà Tây,2023,D6.4,1.9339",  # no such province in the official file
+        "Hà Nội,2023,D6.3,abc",
+    ]  # not a number
     path, first = filled(tmp_path, lines, "cells.csv")
     message = refused(path, official)
     assert "5 problem(s)" in message
-    assert (f"row {first} (Hà Nội 2023 D6.1), column score: score 2.7029 is outside the range 1/k–10/k (0.25–2.5)"
-            in message)
+    assert (
+        f"row {first} (Hà Nội 2023 D6.1), column score: score 2.7029 is outside the range 1/k–10/k (0.25–2.5)"
+        in message
+    )
     assert f"row {first + 1} (Hà Nội 2019 D6.2), column year: the 28-sub-dimension structure starts in 2021" in message
     assert f"row {first + 2} (Hà Nội 2023 D6.9), column code: 'D6.9' is not a sub-dimension code" in message
     assert f"row {first + 3} (Hà Tây 2023 D6.4), column province: 'Hà Tây' is not a province" in message
@@ -118,8 +125,16 @@ def test_demo_file_is_labelled_and_sums_to_tay_ninh_published_scores(official):
     assert len(frame) == 3 * 28
     sums = frame.assign(parent=frame["code"].str[:2]).groupby(["year", "parent"])["score"].sum()
     # 2023 dimension scores as published (docs/methodology.md §5)
-    published_2023 = {"D1": 3.9292, "D2": 4.3770, "D3": 4.0106, "D4": 6.8288, "D5": 7.1959, "D6": 6.7686,
-                      "D7": 3.1994, "D8": 2.9268}
+    published_2023 = {
+        "D1": 3.9292,
+        "D2": 4.3770,
+        "D3": 4.0106,
+        "D4": 6.8288,
+        "D5": 7.1959,
+        "D6": 6.7686,
+        "D7": 3.1994,
+        "D8": 2.9268,
+    }
     for code, value in published_2023.items():
         assert float(sums[(2023, code)]) == pytest.approx(value, abs=1e-3)
     # 2022 and 2024 against the official file read directly with pandas (not through the reader)

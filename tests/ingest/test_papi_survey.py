@@ -1,4 +1,5 @@
 """Ingest of the local PAPI-like survey on messy files built here, and of the demo file."""
+
 import hashlib
 from datetime import datetime
 from pathlib import Path
@@ -23,24 +24,28 @@ def write_csv(folder: Path, name: str, lines: list[str]) -> Path:
 
 @pytest.fixture
 def messy(tmp_path):
-    write_csv(tmp_path, "khao_sat.csv", [
-        "PHIẾU KHẢO SÁT Ý KIẾN NGƯỜI DÂN;;;;;;;",
-        "",
-        HEADER,
-        "P01;Phường Ninh Thạnh;05/03/2024;Nguyễn Văn A;0912345678;Có;Hài lòng;x",          # 4: ok
-        "P02;ninh thanh;06/03/2024;Trần Thị B;0987654321;Không biết;4;Không",               # 5: ok
-        "P03;Ninh Thạnh;06/03/2024;Lê C;0911111111;Không;7;Có",                             # 6: bad answer 7
-        ";Ninh Thạnh;07/03/2024;Phạm D;0922222222;Có;3;Có",                                 # 7: no form number
-        "P05;;07/03/2024;Võ E;0933333333;Có;3;Có",                                          # 8: no unit
-        "P06;Ninh Thạnh;31/02/2024;Huỳnh F;0944444444;Có;3;Có",                             # 9: impossible date
-        "P07;Ninh Thạnh;08/03/2024;Bùi G;0955555555;;;",                                    # 10: no answer at all
-        "P01;Phường Ninh Thạnh;05/03/2024;Nguyễn Văn A;0912345678;Có;Hài lòng;x",          # 11: copy of row 4
-        "P08;Ninh Thạnh;09/03/2024;Đặng H;0966666666;Có;rất hài lòng;Không",                # 12: conflict with 13
-        "P08;Ninh Thạnh;09/03/2024;Đặng H;0966666666;Không;rất hài lòng;Không",             # 13
-        "P08;Ninh Thạnh;10/03/2023;Đặng I;0977777777;Có;Không áp dụng;Có",                  # 14: other year
-        "P09;Phường Hòa Thành;10/03/2024;Lý K;0988888888;Có;5;Có",                          # 15: unknown unit
-        "Tổng cộng: 12 phiếu;;;;;;;",
-    ])
+    write_csv(
+        tmp_path,
+        "khao_sat.csv",
+        [
+            "PHIẾU KHẢO SÁT Ý KIẾN NGƯỜI DÂN;;;;;;;",
+            "",
+            HEADER,
+            "P01;Phường Ninh Thạnh;05/03/2024;Nguyễn Văn A;0912345678;Có;Hài lòng;x",  # 4: ok
+            "P02;ninh thanh;06/03/2024;Trần Thị B;0987654321;Không biết;4;Không",  # 5: ok
+            "P03;Ninh Thạnh;06/03/2024;Lê C;0911111111;Không;7;Có",  # 6: bad answer 7
+            ";Ninh Thạnh;07/03/2024;Phạm D;0922222222;Có;3;Có",  # 7: no form number
+            "P05;;07/03/2024;Võ E;0933333333;Có;3;Có",  # 8: no unit
+            "P06;Ninh Thạnh;31/02/2024;Huỳnh F;0944444444;Có;3;Có",  # 9: impossible date
+            "P07;Ninh Thạnh;08/03/2024;Bùi G;0955555555;;;",  # 10: no answer at all
+            "P01;Phường Ninh Thạnh;05/03/2024;Nguyễn Văn A;0912345678;Có;Hài lòng;x",  # 11: copy of row 4
+            "P08;Ninh Thạnh;09/03/2024;Đặng H;0966666666;Có;rất hài lòng;Không",  # 12: conflict with 13
+            "P08;Ninh Thạnh;09/03/2024;Đặng H;0966666666;Không;rất hài lòng;Không",  # 13
+            "P08;Ninh Thạnh;10/03/2023;Đặng I;0977777777;Có;Không áp dụng;Có",  # 14: other year
+            "P09;Phường Hòa Thành;10/03/2024;Lý K;0988888888;Có;5;Có",  # 15: unknown unit
+            "Tổng cộng: 12 phiếu;;;;;;;",
+        ],
+    )
     return papi_survey.ingest(tmp_path)
 
 
@@ -92,8 +97,13 @@ def test_personal_data_never_reaches_the_table(messy):
     assert set(messy.table.columns) == set(papi_survey.default_reference().columns)
     text = messy.table.astype("string").fillna("").to_numpy().ravel().tolist()
     assert not any("Nguyễn" in cell or "0912345678" in cell for cell in text)
-    assert not messy.quarantine.astype("string").fillna("").apply(
-        lambda column: column.str.contains("0912345678|Nguyễn")).any().any()
+    assert (
+        not messy.quarantine.astype("string")
+        .fillna("")
+        .apply(lambda column: column.str.contains("0912345678|Nguyễn"))
+        .any()
+        .any()
+    )
     assert messy.files[0].columns["Họ tên"] == "personal"
 
 
@@ -134,8 +144,12 @@ def test_demo_file(tmp_path):
     result = papi_survey.ingest(tmp_path)
     account = result.files[0]
     # 200 forms + 1 typed twice; the form without a date is quarantined, the "7" only loses its cell
-    assert (account.rows_read, account.rows_ingested, account.rows_duplicate, account.rows_quarantined) == \
-        (202, 199, 1, 1)  # rows read include the skipped totals line
+    assert (account.rows_read, account.rows_ingested, account.rows_duplicate, account.rows_quarantined) == (
+        202,
+        199,
+        1,
+        1,
+    )  # rows read include the skipped totals line
     assert account.demo is True and set(result.table["unit"]) == {"Ninh Thạnh"}
     assert set(result.table["surveyed_on"].dt.year) == {2024}
     assert len(result.quarantine) == 2

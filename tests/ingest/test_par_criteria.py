@@ -1,4 +1,5 @@
 """PAR INDEX criteria sets: the shipped sample sets, tree checks with their messages, the year mapping, owners."""
+
 from __future__ import annotations
 
 import csv
@@ -50,15 +51,19 @@ def test_the_2024_set_moves_and_renumbers_as_documented():
 def write_set(folder: Path, body: str, total: str = "5") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "criteria_sets.csv").write_text(
-        f"# test sets\nyear,file,total_points,status,note\n2024,criteria_2024.csv,{total},sample,\n", encoding="utf-8")
+        f"# test sets\nyear,file,total_points,status,note\n2024,criteria_2024.csv,{total},sample,\n", encoding="utf-8"
+    )
     (folder / "criteria_2024.csv").write_text(
-        "# a test tree\ncode,parent,name,max_points,method,evidence\n" + body, encoding="utf-8")
+        "# a test tree\ncode,parent,name,max_points,method,evidence\n" + body, encoding="utf-8"
+    )
     return folder
 
 
-GOOD = ("1,,Chỉ đạo,3,appraisal,\n1.1,1,Kế hoạch,2,appraisal,\n1.1.1,1.1,Ban hành,1,appraisal,\n"
-        "1.1.2,1.1,Thực hiện,1,appraisal,\n1.2,1,Báo cáo,1,appraisal,\n2,,Khảo sát,2,survey,\n"
-        "2.1,2,Hài lòng,2,survey,\n")
+GOOD = (
+    "1,,Chỉ đạo,3,appraisal,\n1.1,1,Kế hoạch,2,appraisal,\n1.1.1,1.1,Ban hành,1,appraisal,\n"
+    "1.1.2,1.1,Thực hiện,1,appraisal,\n1.2,1,Báo cáo,1,appraisal,\n2,,Khảo sát,2,survey,\n"
+    "2.1,2,Hài lòng,2,survey,\n"
+)
 
 
 def test_a_good_tree_reads_with_levels_and_leaves(tmp_path):
@@ -68,15 +73,20 @@ def test_a_good_tree_reads_with_levels_and_leaves(tmp_path):
     assert tree.loc["1.1.1", "line"] == 5  # line 1 comment, 2 header, 3 field 1, 4 criterion 1.1, 5: 1.1.1
 
 
-@pytest.mark.parametrize("body, expected", [
-    (GOOD.replace("1.1,1,Kế hoạch,2,", "1.1,1,Kế hoạch,2.5,").replace("1,,Chỉ đạo,3,", "1,,Chỉ đạo,3.5,"),
-     "line 4, code 1.1: max_points 2.5 ≠ sum of its children's 2"),
-    (GOOD.replace("1.2,1,", "1.2,9,"), "code 1.2: its parent is not in the set"),
-    (GOOD + "2.1,2,Lặp,1,survey,\n", "code 2.1: the code appears more than once"),
-    (GOOD.replace("2.1,2,Hài lòng,2,survey", "2.1,2,Hài lòng,2,phỏng vấn"), "code 2.1: method 'phỏng vấn'"),
-    (GOOD.replace("1.2,1,Báo cáo,1,", "1.2,1,Báo cáo,một,"), "max_points 'một' is not a number"),
-    (GOOD + "3,3.1,Vòng,1,appraisal,\n3.1,3,Vòng,1,appraisal,\n", "the parent links form a cycle"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (
+            GOOD.replace("1.1,1,Kế hoạch,2,", "1.1,1,Kế hoạch,2.5,").replace("1,,Chỉ đạo,3,", "1,,Chỉ đạo,3.5,"),
+            "line 4, code 1.1: max_points 2.5 ≠ sum of its children's 2",
+        ),
+        (GOOD.replace("1.2,1,", "1.2,9,"), "code 1.2: its parent is not in the set"),
+        (GOOD + "2.1,2,Lặp,1,survey,\n", "code 2.1: the code appears more than once"),
+        (GOOD.replace("2.1,2,Hài lòng,2,survey", "2.1,2,Hài lòng,2,phỏng vấn"), "code 2.1: method 'phỏng vấn'"),
+        (GOOD.replace("1.2,1,Báo cáo,1,", "1.2,1,Báo cáo,một,"), "max_points 'một' is not a number"),
+        (GOOD + "3,3.1,Vòng,1,appraisal,\n3.1,3,Vòng,1,appraisal,\n", "the parent links form a cycle"),
+    ],
+)
 def test_broken_trees_are_refused_naming_file_line_and_code(tmp_path, body, expected):
     with pytest.raises(ReferenceFileError) as caught:
         pc.read_set(2024, write_set(tmp_path, body))
@@ -102,6 +112,7 @@ def test_points_with_a_decimal_comma_or_point():
 
 # ---------------------------------------------------------------- the year mapping
 
+
 def test_shipped_mapping_pairs_renumbered_moved_dropped_and_new():
     sets = pc.read_sets()
     pairs = pc.read_mapping(2023, 2024, sets)
@@ -119,9 +130,17 @@ def test_shipped_mapping_pairs_renumbered_moved_dropped_and_new():
 
 
 def small_tree(codes: list[tuple[str, str | None, float]]) -> pd.DataFrame:
-    raw = pd.DataFrame({"code": [c for c, _, _ in codes], "parent": [p for _, p, _ in codes],
-                        "name": [f"tiêu chí {c}" for c, _, _ in codes], "max_points": [m for _, _, m in codes],
-                        "method": "appraisal", "line": range(2, 2 + len(codes))}, dtype=object)
+    raw = pd.DataFrame(
+        {
+            "code": [c for c, _, _ in codes],
+            "parent": [p for _, p, _ in codes],
+            "name": [f"tiêu chí {c}" for c, _, _ in codes],
+            "max_points": [m for _, _, m in codes],
+            "method": "appraisal",
+            "line": range(2, 2 + len(codes)),
+        },
+        dtype=object,
+    )
     return pc.build_tree(raw, None, "test.csv")
 
 
@@ -129,16 +148,21 @@ def test_unlisted_codes_without_a_counterpart_are_named_not_matched():
     before = small_tree([("1", None, 2), ("1.1", "1", 1), ("1.2", "1", 1)])
     after = small_tree([("1", None, 2), ("1.1", "1", 1), ("1.3", "1", 1)])
     pairs = par_tree.counterparts(pd.DataFrame(columns=["code_from", "code_to", "change", "note"]), before, after)
-    rows = {(r.code_from if pd.notna(r.code_from) else None, r.code_to if pd.notna(r.code_to) else None): r.change
-            for r in pairs.itertuples()}
+    rows = {
+        (r.code_from if pd.notna(r.code_from) else None, r.code_to if pd.notna(r.code_to) else None): r.change
+        for r in pairs.itertuples()
+    }
     assert rows == {("1", "1"): "same", ("1.1", "1.1"): "same", ("1.2", None): "dropped", (None, "1.3"): "new"}
 
 
-@pytest.mark.parametrize("mapping, message", [
-    ({"code_from": ["9.9"], "code_to": ["1.1"]}, "code 9.9 is not in the first year's set"),
-    ({"code_from": ["1.1", "1.2"], "code_to": ["1.1", "1.1"]}, "code 1.1 is listed more than once"),
-    ({"code_from": [None], "code_to": [None]}, "a row names no code"),
-])
+@pytest.mark.parametrize(
+    "mapping, message",
+    [
+        ({"code_from": ["9.9"], "code_to": ["1.1"]}, "code 9.9 is not in the first year's set"),
+        ({"code_from": ["1.1", "1.2"], "code_to": ["1.1", "1.1"]}, "code 1.1 is listed more than once"),
+        ({"code_from": [None], "code_to": [None]}, "a row names no code"),
+    ],
+)
 def test_a_broken_mapping_is_refused(mapping, message):
     tree = small_tree([("1", None, 2), ("1.1", "1", 1), ("1.2", "1", 1)])
     frame = pd.DataFrame(mapping, dtype=object).assign(change=None, note=None)
@@ -148,10 +172,12 @@ def test_a_broken_mapping_is_refused(mapping, message):
 
 # ---------------------------------------------------------------- owners and ratings
 
+
 def test_an_empty_tree_has_no_lineage():
     """A period before any score of its year (2023Q2 when the 2023 scores are as of the year's end)."""
-    pairs = par_tree.lineage(pd.DataFrame({"code": pd.Series([], dtype="string"),
-                                           "parent": pd.Series([], dtype="string")}))
+    pairs = par_tree.lineage(
+        pd.DataFrame({"code": pd.Series([], dtype="string"), "parent": pd.Series([], dtype="string")})
+    )
     assert pairs.empty and list(pairs.columns) == ["ancestor", "code", "distance"]
 
 
@@ -167,11 +193,15 @@ def test_owner_is_the_most_specific_listed_code():
 
 def test_par_owners_are_the_plans_officials_spelt_once(tmp_path):
     """PAR owners are ids of plan/owners.csv: "points per owner" cannot split one official over two spellings."""
-    (tmp_path / "owners.csv").write_text("code,owners,plan_section,basis\n3,mot-cua|chuyen-mon,II.1.1,plan\n"
-                                         "3.1,chuyen-mon|mot-cua,II.1.2,plan\n", encoding="utf-8")
+    (tmp_path / "owners.csv").write_text(
+        "code,owners,plan_section,basis\n3,mot-cua|chuyen-mon,II.1.1,plan\n3.1,chuyen-mon|mot-cua,II.1.2,plan\n",
+        encoding="utf-8",
+    )
     plan_owners = tmp_path / "plan_owners.csv"
-    plan_owners.write_text("id,name,spellings\nmot-cua,Bộ phận một cửa,một cửa\n"
-                           "chuyen-mon,Công chức chuyên môn,chuyên môn\n", encoding="utf-8")
+    plan_owners.write_text(
+        "id,name,spellings\nmot-cua,Bộ phận một cửa,một cửa\nchuyen-mon,Công chức chuyên môn,chuyên môn\n",
+        encoding="utf-8",
+    )
     owners = pc.read_owners(tmp_path, plan_owners).set_index("code")["owner"]
     assert owners["3"] == "Bộ phận một cửa; Công chức chuyên môn"
     assert set(owners["3.1"].split("; ")) == set(owners["3"].split("; "))

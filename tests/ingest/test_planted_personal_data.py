@@ -1,5 +1,6 @@
 """Personal data planted in kept and quoted cells of every source: after ingest it is nowhere in the processed
 layer (every parquet cell, the manifest), and the manifest counts what was masked per file."""
+
 from __future__ import annotations
 
 import json
@@ -25,43 +26,56 @@ def write(path: Path, lines: list[str]) -> None:
 
 def one_stop_lines() -> list[str]:
     header = "Mã hồ sơ;Đơn vị;Tên thủ tục;Lĩnh vực;Ngày tiếp nhận;Ngày hẹn trả;Ngày trả kết quả;Trạng thái;Kênh nộp"
-    return [header,
-            (f"H1;Ninh Thạnh;Khai sinh (gọi {PHONES[0]});Hộ tịch;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
-             "Trực tiếp"),                                                     # phone in the procedure name
-            f"H2;Ninh Thạnh;Chứng thực;{EMAIL};02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;Trực tiếp",
-            (f"H3;Ninh Thạnh;Chứng thực CCCD {CCCD};Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
-             "Trực tiếp"),
-            (f"H4;Ninh Thạnh;Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả cho {NAME} {PHONES[1]};"
-             "Trực tiếp"),                                                     # unknown status: quarantined
-            (f"H5;{NAME} {PHONES[2]};Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
-             "Trực tiếp"),                                                     # unknown unit: kept, masked
-            f"H6;Ninh Thạnh;Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;{NAME}",
-            f"H7;Ninh Thạnh;Chứng thực;Chứng thực;{NAME};05/01/2024;04/01/2024;Đã trả kết quả;Trực tiếp",
-            f"Người lập biểu: {NAME} {PHONES[3]}"]                             # footer line
+    return [
+        header,
+        (
+            f"H1;Ninh Thạnh;Khai sinh (gọi {PHONES[0]});Hộ tịch;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;"
+            "Trực tiếp"
+        ),  # phone in the procedure name
+        f"H2;Ninh Thạnh;Chứng thực;{EMAIL};02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;Trực tiếp",
+        (f"H3;Ninh Thạnh;Chứng thực CCCD {CCCD};Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;Trực tiếp"),
+        (
+            f"H4;Ninh Thạnh;Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả cho {NAME} {PHONES[1]};"
+            "Trực tiếp"
+        ),  # unknown status: quarantined
+        (
+            f"H5;{NAME} {PHONES[2]};Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;Trực tiếp"
+        ),  # unknown unit: kept, masked
+        f"H6;Ninh Thạnh;Chứng thực;Chứng thực;02/01/2024;05/01/2024;04/01/2024;Đã trả kết quả;{NAME}",
+        f"H7;Ninh Thạnh;Chứng thực;Chứng thực;{NAME};05/01/2024;04/01/2024;Đã trả kết quả;Trực tiếp",
+        f"Người lập biểu: {NAME} {PHONES[3]}",
+    ]  # footer line
 
 
 def sipas_lines() -> list[str]:
-    return ["Mã phiếu,Đơn vị,Ngày khảo sát,Nghề nghiệp,Lĩnh vực,Hình thức nộp,Câu 1,Câu 2",
-            f"1,Ninh Thạnh,05/03/2024,Kinh doanh {EMAIL},Hộ tịch,Trực tiếp,5,4",
-            f"2,Ninh Thạnh,05/03/2024,Nông dân,Hộ tịch CMND {CMND},{NAME},5,4",
-            f"3,Ninh Thạnh,05/03/2024,Nông dân,Hộ tịch,Trực tiếp,Gọi lại {PHONES[4]},{NAME}",
-            f"4,{NAME},05/03/2024,Nông dân,Hộ tịch,Trực tiếp,5,4"]
+    return [
+        "Mã phiếu,Đơn vị,Ngày khảo sát,Nghề nghiệp,Lĩnh vực,Hình thức nộp,Câu 1,Câu 2",
+        f"1,Ninh Thạnh,05/03/2024,Kinh doanh {EMAIL},Hộ tịch,Trực tiếp,5,4",
+        f"2,Ninh Thạnh,05/03/2024,Nông dân,Hộ tịch CMND {CMND},{NAME},5,4",
+        f"3,Ninh Thạnh,05/03/2024,Nông dân,Hộ tịch,Trực tiếp,Gọi lại {PHONES[4]},{NAME}",
+        f"4,{NAME},05/03/2024,Nông dân,Hộ tịch,Trực tiếp,5,4",
+    ]
 
 
 def par_lines() -> list[str]:
-    leaf = next(code for code, is_leaf in zip(read_sets()[2024].tree["code"], read_sets()[2024].tree["is_leaf"])
-                if is_leaf)
-    return ["Đơn vị;Năm;Mã tiêu chí;Điểm tự đánh giá;Ghi chú",
-            f"Ninh Thạnh;2024;{leaf};0,5;Đầu mối: ĐT {PHONES[0]}, {EMAIL}",  # a name in free text: no pattern
-            f"{NAME};2024;{leaf};0,5;",
-            f"Ninh Thạnh;2024;{leaf}.9;{NAME};"]
+    leaf = next(
+        code for code, is_leaf in zip(read_sets()[2024].tree["code"], read_sets()[2024].tree["is_leaf"]) if is_leaf
+    )
+    return [
+        "Đơn vị;Năm;Mã tiêu chí;Điểm tự đánh giá;Ghi chú",
+        f"Ninh Thạnh;2024;{leaf};0,5;Đầu mối: ĐT {PHONES[0]}, {EMAIL}",  # a name in free text: no pattern
+        f"{NAME};2024;{leaf};0,5;",
+        f"Ninh Thạnh;2024;{leaf}.9;{NAME};",
+    ]
 
 
 def papi_lines() -> list[str]:
-    return ["Số phiếu;Phường/xã;Ngày phỏng vấn;Câu 1;Câu 7;Q14",
-            "P01;Ninh Thạnh;05/03/2024;Có;Hài lòng;x",
-            f"P02;Ninh Thạnh;05/03/2024;{NAME} {PHONES[1]};4;Không",
-            f"P03;{NAME};06/03/2024;Có;4;Không"]
+    return [
+        "Số phiếu;Phường/xã;Ngày phỏng vấn;Câu 1;Câu 7;Q14",
+        "P01;Ninh Thạnh;05/03/2024;Có;Hài lòng;x",
+        f"P02;Ninh Thạnh;05/03/2024;{NAME} {PHONES[1]};4;Không",
+        f"P03;{NAME};06/03/2024;Có;4;Không",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -111,15 +125,19 @@ def test_unknown_values_are_kept_masked_with_their_count(processed):
     assert sorted(quarantine["record_id"]) == ["H4", "H6", "H7"]
     manifest = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))
     notes = next(f["notes"] for f in manifest["files"] if f["file"] == "one_stop/hoso.csv")
-    assert any(note.startswith("đơn vị không có trong units.csv: 'Trầ…[") and "(1 dòng, từ dòng 6;" in note
-               for note in notes)
+    assert any(
+        note.startswith("đơn vị không có trong units.csv: 'Trầ…[") and "(1 dòng, từ dòng 6;" in note for note in notes
+    )
 
 
-@pytest.mark.parametrize("notebook, parameters", [
-    ("00_data_quality.ipynb", {"period": "2024Q1"}),
-    ("10_service_index.ipynb", {"unit": "Ninh Thạnh", "period": "2024Q1"}),
-    ("20_sipas.ipynb", {"unit": "Ninh Thạnh", "period": "2024Q1"}),
-])
+@pytest.mark.parametrize(
+    "notebook, parameters",
+    [
+        ("00_data_quality.ipynb", {"period": "2024Q1"}),
+        ("10_service_index.ipynb", {"unit": "Ninh Thạnh", "period": "2024Q1"}),
+        ("20_sipas.ipynb", {"unit": "Ninh Thạnh", "period": "2024Q1"}),
+    ],
+)
 def test_planted_values_are_nowhere_in_the_executed_notebooks(processed, tmp_path, notebook, parameters):
     from tests.notebooks import helpers
 

@@ -1,5 +1,6 @@
 """SIPAS ingest on messy files the tests build themselves: answers, no-answers, quarantine, accounting,
 personal data, duplicates and unusable files."""
+
 import csv
 import hashlib
 import json
@@ -11,15 +12,27 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.ingest import runner
-from analysis.ingest import sipas
+from analysis.ingest import runner, sipas
 from analysis.ingest.scrub import unknown_value
 from analysis.ingest.tables import IngestError
 from analysis.reference import sipas as reference
 
 SCORES = reference.answer_scores()
-HEAD = ["STT", "Mã phiếu", "Đơn vị", "Ngày khảo sát", "Họ và tên", "Số điện thoại", "Lĩnh vực", "Hình thức nộp",
-        "Giới tính", "Câu 1", "Câu 2", "Câu 22", "Ý kiến khác"]
+HEAD = [
+    "STT",
+    "Mã phiếu",
+    "Đơn vị",
+    "Ngày khảo sát",
+    "Họ và tên",
+    "Số điện thoại",
+    "Lĩnh vực",
+    "Hình thức nộp",
+    "Giới tính",
+    "Câu 1",
+    "Câu 2",
+    "Câu 22",
+    "Ý kiến khác",
+]
 
 
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8-sig", delimiter: str = ",") -> Path:
@@ -48,11 +61,26 @@ def run(raw: Path):
 
 # ---------------------------------------------------------------- answers
 
-@pytest.mark.parametrize("cell, score", [
-    ("Rất hài lòng", 5), ("RẤT HÀI LÒNG", 5), ("rat hai long", 5), ("  Hài   lòng ", 4), ("hài lòng", 4),
-    (unicodedata.normalize("NFD", "Không hài lòng"), 2), ("KHONG HAI LONG", 2), ("Bình thường", 3),
-    ("Rất không hài lòng", 1), ("4 - Hài lòng", 4), (1, 1), (5.0, 5), ("3", 3), ("4.0", 4),
-])
+
+@pytest.mark.parametrize(
+    "cell, score",
+    [
+        ("Rất hài lòng", 5),
+        ("RẤT HÀI LÒNG", 5),
+        ("rat hai long", 5),
+        ("  Hài   lòng ", 4),
+        ("hài lòng", 4),
+        (unicodedata.normalize("NFD", "Không hài lòng"), 2),
+        ("KHONG HAI LONG", 2),
+        ("Bình thường", 3),
+        ("Rất không hài lòng", 1),
+        ("4 - Hài lòng", 4),
+        (1, 1),
+        (5.0, 5),
+        ("3", 3),
+        ("4.0", 4),
+    ],
+)
 def test_answers_as_codes_or_labels_in_any_case_and_accents(cell, score):
     scores, bad = sipas.parse_answers(pd.Series([cell], dtype=object), SCORES)
     assert scores.iloc[0] == score and not bad.iloc[0]
@@ -72,23 +100,76 @@ def test_anything_else_is_bad(cell):
 
 # ---------------------------------------------------------------- one messy file
 
+
 def messy_rows() -> list[list]:
     return [
-        ["PHIẾU KHẢO SÁT SỰ HÀI LÒNG"],                      # row 1: title
-        ["Đơn vị: UBND phường Ninh Thạnh"],                  # row 2: title
-        HEAD,                                                # row 3: header
-        [1, "P-1", "UBND phường Ninh Thạnh", "05/02/2024", "Nguyễn Văn Ất", "0912345678", "Đất đai", "Trực tiếp",
-         "Nữ", "Hài lòng", "RẤT HÀI LÒNG", "Không ý kiến", "cần thêm ghế"],
-        [2, "P-2", "Ninh Thanh", "06/02/2024", "Trần Thị Bính", "0987654321", "Hộ tịch", "2", "nữ",
-         unicodedata.normalize("NFD", "Rất không hài lòng"), "7", "9", None],   # row 5: "7" is unusable
+        ["PHIẾU KHẢO SÁT SỰ HÀI LÒNG"],  # row 1: title
+        ["Đơn vị: UBND phường Ninh Thạnh"],  # row 2: title
+        HEAD,  # row 3: header
+        [
+            1,
+            "P-1",
+            "UBND phường Ninh Thạnh",
+            "05/02/2024",
+            "Nguyễn Văn Ất",
+            "0912345678",
+            "Đất đai",
+            "Trực tiếp",
+            "Nữ",
+            "Hài lòng",
+            "RẤT HÀI LÒNG",
+            "Không ý kiến",
+            "cần thêm ghế",
+        ],
+        [
+            2,
+            "P-2",
+            "Ninh Thanh",
+            "06/02/2024",
+            "Trần Thị Bính",
+            "0987654321",
+            "Hộ tịch",
+            "2",
+            "nữ",
+            unicodedata.normalize("NFD", "Rất không hài lòng"),
+            "7",
+            "9",
+            None,
+        ],  # row 5: "7" is unusable
         [3, "P-3", "Ninh Thạnh", None, "Lê Cường", "0900000001", "Hộ tịch", "1", "Nam", "4", "5", "5", None],  # no date
         [4, None, None, None, None, None, None, None, None, None, None, None, None],  # row 7: template line
         [5, "P-5", "Ninh Thạnh", "32/01/2024", "Phạm Dung", None, "Hộ tịch", "1", "Nam", "4", "4", "4", None],
-        [6, "P-6", "Ninh Thạnh", "07/02/2024", "Võ Em", None, "Hộ tịch", "qua zalo", "Nam", "hài lòng lắm", "4",
-         "Không trả lời", None],                          # row 9: bad channel and bad answer, form kept
-        [7, "P-7", "Ninh Thạnh", "08/02/2024", "Huỳnh Giang", None, "Hộ tịch", "1", "Nam", None, None, None,
-         "không nhớ"],                                    # row 10: no answer cell at all
-        ["Người lập biểu"],                                  # footer
+        [
+            6,
+            "P-6",
+            "Ninh Thạnh",
+            "07/02/2024",
+            "Võ Em",
+            None,
+            "Hộ tịch",
+            "qua zalo",
+            "Nam",
+            "hài lòng lắm",
+            "4",
+            "Không trả lời",
+            None,
+        ],  # row 9: bad channel and bad answer, form kept
+        [
+            7,
+            "P-7",
+            "Ninh Thạnh",
+            "08/02/2024",
+            "Huỳnh Giang",
+            None,
+            "Hộ tịch",
+            "1",
+            "Nam",
+            None,
+            None,
+            None,
+            "không nhớ",
+        ],  # row 10: no answer cell at all
+        ["Người lập biểu"],  # footer
         ["(ký, ghi rõ họ tên)"],
     ]
 
@@ -105,9 +186,9 @@ def test_accounting_of_every_row(messy):
     # rows 4, 5, 6, 8, 9, 10 are forms; the STT-only row 7 and the two footer lines are read and skipped.
     assert account.rows_read == 9
     assert account.rows_quarantined == 3  # row 6 (no date), row 8 (bad date), row 10 (no answers)
-    assert account.rows_ingested == 3     # rows 4, 5, 9
+    assert account.rows_ingested == 3  # rows 4, 5, 9
     assert account.rows_duplicate == 0
-    assert account.lines_skipped == 3     # template line and two footer lines
+    assert account.lines_skipped == 3  # template line and two footer lines
     assert account.header_row == 3
     assert result.table["source_row"].tolist() == [4, 5, 9]
 
@@ -117,10 +198,10 @@ def test_scores_parsed_and_no_answers_missing(messy):
     table = result.table.set_index("form_id")
     assert table.loc["P-1", ["E1.1", "E1.2"]].tolist() == [4, 5]
     assert pd.isna(table.loc["P-1", "E5.4"])  # Không ý kiến
-    assert table.loc["P-2", "E1.1"] == 1      # NFD label
+    assert table.loc["P-2", "E1.1"] == 1  # NFD label
     assert pd.isna(table.loc["P-2", "E1.2"])  # "7": set aside
     assert pd.isna(table.loc["P-2", "E5.4"])  # 9 = no answer
-    assert table["E2.1"].isna().all()         # a criterion the file does not ask
+    assert table["E2.1"].isna().all()  # a criterion the file does not ask
     assert table["unit"].unique().tolist() == ["Ninh Thạnh"]
     assert table.loc["P-1", "survey_date"] == pd.Timestamp("2024-02-05")
 
@@ -129,8 +210,10 @@ def test_bad_answers_quarantined_cell_by_cell_with_row_and_column(messy):
     _, result = messy
     q = result.quarantine
     cells = q[q["reason"].str.contains("câu trả lời không hợp lệ")]
-    assert sorted(zip(cells["row"], cells["column"], cells["value"])) == [(5, "Câu 2", "7"),
-                                                                          (9, "Câu 1", unknown_value("hài lòng lắm"))]
+    assert sorted(zip(cells["row"], cells["column"], cells["value"])) == [
+        (5, "Câu 2", "7"),
+        (9, "Câu 1", unknown_value("hài lòng lắm")),
+    ]
     assert set(cells["record_id"]) == {"P-2", "P-6"}
     assert (cells["file"] == "sipas/ninh-thanh-q1.csv").all()
     # the respondents behind those cells are kept, with their other answers
@@ -168,9 +251,11 @@ def test_personal_data_dropped_and_unknown_columns_listed(messy, tmp_path):
     assert account.unknown_columns == ["Ý kiến khác"]
     out = tmp_path / "processed"
     runner.write_results([result], out, raw)
-    written = pd.read_parquet(out / "sipas.parquet").astype(str).to_csv() \
-        + pd.read_parquet(out / "sipas_quarantine.parquet").astype(str).to_csv() \
+    written = (
+        pd.read_parquet(out / "sipas.parquet").astype(str).to_csv()
+        + pd.read_parquet(out / "sipas_quarantine.parquet").astype(str).to_csv()
         + (out / "manifest.json").read_text(encoding="utf-8")
+    )
     for personal in ("Nguyễn Văn Ất", "Trần Thị Bính", "0912345678", "0987654321", "Lê Cường", "cần thêm ghế"):
         assert personal not in written
     assert "personal" not in result.table.columns and "Họ và tên" not in result.table.columns
@@ -178,10 +263,13 @@ def test_personal_data_dropped_and_unknown_columns_listed(messy, tmp_path):
 
 # ---------------------------------------------------------------- shapes of files
 
+
 def test_xlsx_with_excel_dates_codes_and_unit_from_the_folder(tmp_path):
-    rows = [["Ngày điền phiếu", "E1.1", "E5.4", "Giới tính"],
-            [datetime(2024, 3, 31, 16, 45), 5, 2, "Nam"],
-            [datetime(2024, 4, 1, 8, 0), 4, 0, "Nữ"]]
+    rows = [
+        ["Ngày điền phiếu", "E1.1", "E5.4", "Giới tính"],
+        [datetime(2024, 3, 31, 16, 45), 5, 2, "Nam"],
+        [datetime(2024, 4, 1, 8, 0), 4, 0, "Nữ"],
+    ]
     write_xlsx(tmp_path / "sipas" / "Phường IV" / "phieu.xlsx", rows)
     result = run(tmp_path)
     assert result.table["unit"].tolist() == ["Phường IV", "Phường IV"]
@@ -190,9 +278,15 @@ def test_xlsx_with_excel_dates_codes_and_unit_from_the_folder(tmp_path):
 
 
 def test_utf16_tab_text_with_criterion_texts_as_headers(tmp_path):
-    rows = [["Đơn vị", "Ngày khảo sát", "Nơi ngồi chờ tại Bộ phận tiếp nhận và trả kết quả có đủ chỗ ngồi",
-             "Công chức có thái độ giao tiếp lịch sự"],
-            ["xã Bình Minh", "2024-05-02", "Hài lòng", "Bình thường"]]
+    rows = [
+        [
+            "Đơn vị",
+            "Ngày khảo sát",
+            "Nơi ngồi chờ tại Bộ phận tiếp nhận và trả kết quả có đủ chỗ ngồi",
+            "Công chức có thái độ giao tiếp lịch sự",
+        ],
+        ["xã Bình Minh", "2024-05-02", "Hài lòng", "Bình thường"],
+    ]
     write_csv(tmp_path / "sipas" / "unicode.txt", rows, encoding="utf-16", delimiter="\t")
     result = run(tmp_path)
     row = result.table.iloc[0]
@@ -210,19 +304,30 @@ def test_unknown_unit_name_kept_and_noted(tmp_path):
 
 # ---------------------------------------------------------------- duplicates
 
+
 def test_repeated_form_numbers_duplicate_or_conflict(tmp_path):
     head = ["Số phiếu", "Đơn vị", "Ngày khảo sát", "Câu 1", "Câu 2"]
-    write_csv(tmp_path / "sipas" / "a.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],
-                                             ["2", "Ninh Thạnh", "06/02/2024", "3", "4"]])
-    write_csv(tmp_path / "sipas" / "b.csv", [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],  # same: duplicate
-                                             ["2", "Ninh Thạnh", "06/02/2024", "1", "4"],  # differs: conflict
-                                             ["1", "Ninh Thạnh", "05/05/2024", "2", "2"]])  # Q2: numbering restarts
+    write_csv(
+        tmp_path / "sipas" / "a.csv",
+        [head, ["1", "Ninh Thạnh", "05/02/2024", "5", "4"], ["2", "Ninh Thạnh", "06/02/2024", "3", "4"]],
+    )
+    write_csv(
+        tmp_path / "sipas" / "b.csv",
+        [
+            head,
+            ["1", "Ninh Thạnh", "05/02/2024", "5", "4"],  # same: duplicate
+            ["2", "Ninh Thạnh", "06/02/2024", "1", "4"],  # differs: conflict
+            ["1", "Ninh Thạnh", "05/05/2024", "2", "2"],
+        ],
+    )  # Q2: numbering restarts
     result = run(tmp_path)
     a, b = result.files
     assert (a.rows_read, a.rows_ingested, a.rows_quarantined, a.rows_duplicate) == (2, 1, 1, 0)
     assert (b.rows_read, b.rows_ingested, b.rows_quarantined, b.rows_duplicate) == (3, 1, 1, 1)
-    assert sorted(zip(result.table["source_file"], result.table["source_row"])) == [("sipas/a.csv", 2),
-                                                                                    ("sipas/b.csv", 4)]
+    assert sorted(zip(result.table["source_file"], result.table["source_row"])) == [
+        ("sipas/a.csv", 2),
+        ("sipas/b.csv", 4),
+    ]
     conflicts = result.quarantine[result.quarantine["reason"].str.contains("mã phiếu lặp lại")]
     assert sorted(zip(conflicts["file"], conflicts["row"])) == [("sipas/a.csv", 3), ("sipas/b.csv", 3)]
     assert conflicts["reason"].str.contains("E1.1").all()
@@ -250,16 +355,20 @@ def test_a_file_dropped_in_twice_counts_as_duplicate(tmp_path):
 
 # ---------------------------------------------------------------- unusable files
 
+
 def test_file_without_answer_columns_is_refused_by_name(tmp_path):
-    write_csv(tmp_path / "sipas" / "khong-co-cau-hoi.csv", [["Đơn vị", "Ngày khảo sát", "Ghi chú"],
-                                                            ["Ninh Thạnh", "05/02/2024", "x"]])
+    write_csv(
+        tmp_path / "sipas" / "khong-co-cau-hoi.csv",
+        [["Đơn vị", "Ngày khảo sát", "Ghi chú"], ["Ninh Thạnh", "05/02/2024", "x"]],
+    )
     with pytest.raises(IngestError, match=r"sipas/khong-co-cau-hoi.csv: no answer column recognised"):
         sipas.ingest(tmp_path)
 
 
 def test_file_without_survey_date_is_refused_by_name(tmp_path):
-    write_csv(tmp_path / "sipas" / "no-date.csv", [["Đơn vị", "Giới tính", "Câu 1", "Câu 2"],
-                                                   ["Ninh Thạnh", "Nam", "5", "4"]])
+    write_csv(
+        tmp_path / "sipas" / "no-date.csv", [["Đơn vị", "Giới tính", "Câu 1", "Câu 2"], ["Ninh Thạnh", "Nam", "5", "4"]]
+    )
     with pytest.raises(IngestError, match=r"sipas/no-date.csv.*survey_date"):
         sipas.ingest(tmp_path)
 
@@ -287,6 +396,7 @@ def test_a_header_given_to_two_criteria_is_refused(tmp_path):
 
 # ---------------------------------------------------------------- the demo exports
 
+
 @pytest.mark.e2e
 def test_demo_exports_ingest_with_every_row_accounted(tmp_path):
     from analysis.demo import sipas as demo
@@ -307,8 +417,8 @@ def test_demo_exports_ingest_with_every_row_accounted(tmp_path):
 
 
 def test_demo_baseline_file_is_what_the_demo_model_says():
-    from analysis.demo import sipas as demo
     from analysis import paths as project_paths
+    from analysis.demo import sipas as demo
 
     shipped = pd.read_csv(project_paths.reference("sipas", "baseline_2023_demo.csv"), comment="#")
     made = demo.baseline_2023()

@@ -1,4 +1,5 @@
 """The generic readers of ingest/tables.py on files built here, in every shape analysts send."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,9 +12,26 @@ import pytest
 import xlwt
 
 from analysis.ingest.tables import (
-    PERSONAL, AliasTable, IngestError, Sheet, coded_values, find_header, guess_delimiter, is_column_numbering,
-    is_footer, list_files, locate_table, locate_tables, map_distinct, parse_dates, parse_flags, read_sheets,
-    records_under, sha256, text_column)
+    PERSONAL,
+    AliasTable,
+    IngestError,
+    Sheet,
+    coded_values,
+    find_header,
+    guess_delimiter,
+    is_column_numbering,
+    is_footer,
+    list_files,
+    locate_table,
+    locate_tables,
+    map_distinct,
+    parse_dates,
+    parse_flags,
+    read_sheets,
+    records_under,
+    sha256,
+    text_column,
+)
 
 ALIASES_CSV = """# test aliases: field,alias
 field,alias
@@ -48,6 +66,7 @@ def write_xlsx(path, sheets: dict[str, list[list[object]]]):
 
 # ---------------------------------------------------------------- files
 
+
 def test_list_files_recurses_sorts_and_skips_lock_hidden_and_other_types(tmp_path):
     (tmp_path / "sub").mkdir()
     for name in ["b.xlsx", "sub/a.csv", "~$b.xlsx", ".hidden.csv", "notes.pdf", "c.TXT"]:
@@ -64,8 +83,10 @@ def test_sha256_matches_hashlib_on_the_whole_file(tmp_path):
 
 
 def test_xlsx_every_sheet_with_datetimes_and_numbers(tmp_path):
-    path = write_xlsx(tmp_path / "a.xlsx", {"Tổng hợp": [["Tổng", 3]],
-                                             "Chi tiết": [["Mã hồ sơ", "Ngày"], ["H1", datetime(2024, 3, 15, 8, 30)]]})
+    path = write_xlsx(
+        tmp_path / "a.xlsx",
+        {"Tổng hợp": [["Tổng", 3]], "Chi tiết": [["Mã hồ sơ", "Ngày"], ["H1", datetime(2024, 3, 15, 8, 30)]]},
+    )
     sheets = read_sheets(path)
     assert [s.name for s in sheets] == ["Tổng hợp", "Chi tiết"]
     assert sheets[1].rows[1][1] == datetime(2024, 3, 15, 8, 30)
@@ -86,13 +107,22 @@ def test_xls_is_read_with_its_dates(tmp_path):
     assert dates[0] == pd.Timestamp("2024-01-02 07:45") and not bad[0]
 
 
-@pytest.mark.parametrize("encoding, delimiter, suffix", [
-    ("utf-8", ",", ".csv"), ("utf-8-sig", ",", ".csv"), ("utf-8", ";", ".csv"), ("utf-16", "\t", ".txt"),
-    ("utf-16-le", "\t", ".txt")])
+@pytest.mark.parametrize(
+    "encoding, delimiter, suffix",
+    [
+        ("utf-8", ",", ".csv"),
+        ("utf-8-sig", ",", ".csv"),
+        ("utf-8", ";", ".csv"),
+        ("utf-16", "\t", ".txt"),
+        ("utf-16-le", "\t", ".txt"),
+    ],
+)
 def test_text_files_in_every_encoding_and_delimiter(tmp_path, encoding, delimiter, suffix):
-    lines = [["Mã hồ sơ", "Tên thủ tục", "Ngày tiếp nhận"],
-             ["H1", "Chứng thực bản sao, chữ ký", "15/03/2024"],
-             ["H2", "", "16/03/2024"]]
+    lines = [
+        ["Mã hồ sơ", "Tên thủ tục", "Ngày tiếp nhận"],
+        ["H1", "Chứng thực bản sao, chữ ký", "15/03/2024"],
+        ["H2", "", "16/03/2024"],
+    ]
     text = "\r\n".join(delimiter.join(f'"{c}"' if "," in c else c for c in line) for line in lines)
     path = tmp_path / f"export{suffix}"
     path.write_bytes(text.encode(encoding))
@@ -130,6 +160,7 @@ def test_unusable_files_name_the_file(tmp_path, aliases):
 
 # ---------------------------------------------------------------- aliases and header
 
+
 def test_alias_matching_ignores_case_accents_spaces_line_breaks_and_punctuation(aliases):
     assert aliases.field_for("MÃ HỒ SƠ") == "dossier_id"
     assert aliases.field_for("Mã\nhồ  sơ:") == "dossier_id"
@@ -148,9 +179,14 @@ def test_one_alias_for_two_fields_is_refused(tmp_path):
 
 
 def test_header_found_under_title_rows_and_the_fullest_row_wins(aliases):
-    rows = [["UBND PHƯỜNG NINH THẠNH", None], [None, None], ["DANH SÁCH HỒ SƠ", None],
-            ["Mã hồ sơ", "Ghi chú"],  # qualifies (has the id) but names one field only
-            ["Mã hồ sơ", "Ngày tiếp nhận", "Họ tên", "Cột lạ"], ["H1", "x", "Nguyễn Văn A001", "?"]]
+    rows = [
+        ["UBND PHƯỜNG NINH THẠNH", None],
+        [None, None],
+        ["DANH SÁCH HỒ SƠ", None],
+        ["Mã hồ sơ", "Ghi chú"],  # qualifies (has the id) but names one field only
+        ["Mã hồ sơ", "Ngày tiếp nhận", "Họ tên", "Cột lạ"],
+        ["H1", "x", "Nguyễn Văn A001", "?"],
+    ]
     header = find_header(Sheet(None, "S", rows), aliases, ["dossier_id"])
     assert header.row == 4
     assert header.columns == {0: "dossier_id", 1: "received_at", 2: PERSONAL}
@@ -159,29 +195,36 @@ def test_header_found_under_title_rows_and_the_fullest_row_wins(aliases):
 
 
 def test_header_on_another_sheet_than_the_first(tmp_path, aliases):
-    path = write_xlsx(tmp_path / "two.xlsx", {
-        "Tổng hợp": [["Trạng thái", "Số hồ sơ"], ["Đã trả", 10]],
-        "Danh sách": [["Báo cáo"], ["Mã hồ sơ", "Ngày tiếp nhận", "Trạng thái"], ["H1", "01/02/2024", "Đã trả"]]})
+    path = write_xlsx(
+        tmp_path / "two.xlsx",
+        {
+            "Tổng hợp": [["Trạng thái", "Số hồ sơ"], ["Đã trả", 10]],
+            "Danh sách": [["Báo cáo"], ["Mã hồ sơ", "Ngày tiếp nhận", "Trạng thái"], ["H1", "01/02/2024", "Đã trả"]],
+        },
+    )
     sheet, header = locate_table(path, aliases, ["dossier_id", "received_at"])
     assert sheet.name == "Danh sách" and header.row == 1
 
 
 def test_single_table_sources_refuse_records_on_several_sheets_naming_them(tmp_path, aliases):
     header = ["Mã hồ sơ", "Ngày tiếp nhận"]
-    path = write_xlsx(tmp_path / "months.xlsx", {"T1": [header, ["H1", "01/01/2024"]],
-                                                 "T2": [header, ["H2", "01/02/2024"]]})
+    path = write_xlsx(
+        tmp_path / "months.xlsx", {"T1": [header, ["H1", "01/01/2024"]], "T2": [header, ["H2", "01/02/2024"]]}
+    )
     assert [sheet.name for sheet, _ in locate_tables(path, aliases, ["dossier_id"])] == ["T1", "T2"]
     with pytest.raises(IngestError, match=r"^months\.xlsx: records on several sheets \('T1', 'T2'\)"):
         locate_table(path, aliases, ["dossier_id"])
 
 
 def test_missing_required_column_and_no_header_are_explained(tmp_path, aliases):
-    partial = write_xlsx(tmp_path / "partial.xlsx",
-                         {"DS": [["Mã hồ sơ", "Tên thủ tục", "Trạng thái"], ["H1", "x", "y"]]})
+    partial = write_xlsx(
+        tmp_path / "partial.xlsx", {"DS": [["Mã hồ sơ", "Tên thủ tục", "Trạng thái"], ["H1", "x", "y"]]}
+    )
     with pytest.raises(IngestError) as missing:
         locate_table(partial, aliases, ["dossier_id", "received_at"])
-    assert str(missing.value) == ("partial.xlsx (sheet 'DS'): required column(s) missing: "
-                                  "received_at ('Ngày tiếp nhận', 'NgayTiepNhan')")
+    assert str(missing.value) == (
+        "partial.xlsx (sheet 'DS'): required column(s) missing: received_at ('Ngày tiếp nhận', 'NgayTiepNhan')"
+    )
     nothing = write_xlsx(tmp_path / "other.xlsx", {"S": [["Cột A", "Cột B"], [1, 2]]})
     with pytest.raises(IngestError, match=r"^other\.xlsx: no recognisable header row in the first 40 rows"):
         locate_table(nothing, aliases, ["dossier_id"])
@@ -192,17 +235,45 @@ def test_missing_required_column_and_no_header_are_explained(tmp_path, aliases):
 
 # ---------------------------------------------------------------- records
 
-@pytest.mark.parametrize("text", ["Tổng cộng", "TỔNG CỘNG: 1.234 hồ sơ", "Tổng số hồ sơ: 25", "Cộng", "Cộng: 12",
-                                  "Người lập biểu", "NGƯỜI LẬP", "Thủ trưởng đơn vị", "Ghi chú: số liệu tạm",
-                                  "(Ký, ghi rõ họ tên)", "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "Phó Chủ tịch",
-                                  "Ninh Thạnh, ngày 05 tháng 4 năm 2024", "Ngày ... tháng ... năm 2024",
-                                  "Tong cong", "Giám đốc"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tổng cộng",
+        "TỔNG CỘNG: 1.234 hồ sơ",
+        "Tổng số hồ sơ: 25",
+        "Cộng",
+        "Cộng: 12",
+        "Người lập biểu",
+        "NGƯỜI LẬP",
+        "Thủ trưởng đơn vị",
+        "Ghi chú: số liệu tạm",
+        "(Ký, ghi rõ họ tên)",
+        "KT. CHỦ TỊCH",
+        "TM. ỦY BAN NHÂN DÂN",
+        "Phó Chủ tịch",
+        "Ninh Thạnh, ngày 05 tháng 4 năm 2024",
+        "Ngày ... tháng ... năm 2024",
+        "Tong cong",
+        "Giám đốc",
+    ],
+)
 def test_footer_lines(text):
     assert is_footer([None, "", text, 5])
 
 
-@pytest.mark.parametrize("text", ["Công chứng hợp đồng", "Xác nhận tình trạng hôn nhân", "Cấp bản sao trích lục",
-                                  "Kỳ họp", "Chứng thực chữ ký", "Đăng ký khai sinh", "H15.50.05-240101-0001"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Công chứng hợp đồng",
+        "Xác nhận tình trạng hôn nhân",
+        "Cấp bản sao trích lục",
+        "Kỳ họp",
+        "Chứng thực chữ ký",
+        "Đăng ký khai sinh",
+        "H15.50.05-240101-0001",
+    ],
+)
 def test_records_are_not_footers(text):
     assert not is_footer([text, "x"])
     assert not is_footer([1.0, "Tổng cộng"])  # first non-empty cell is a number (STT): a record
@@ -218,17 +289,17 @@ def test_column_numbering_row():
 
 def test_records_under_numbers_rows_as_excel_and_skips_non_records(aliases):
     rows = [
-        ["DANH SÁCH HỒ SƠ", None, None, None],                              # Excel row 1
-        ["STT", "Mã hồ sơ", "Ngày tiếp nhận", "Họ tên"],                    # 2: header
-        ["(1)", "(2)", "(3)", "(4)"],                                        # 3: column numbers
-        [1.0, "H1", "01/02/2024", "Nguyễn Văn A001"],                        # 4
-        [None, None, "", "   "],                                             # 5: blank
-        [2.0, "H2", "02/02/2024", "Trần Thị B002"],                          # 6
-        ["Cộng: 2", None, None, None],                                       # 7: subtotal
-        [3.0, "H3", "03/02/2024", "Lê Văn C003"],                            # 8: dense again -> data
-        ["Tổng cộng", None, None, 3],                                        # 9
-        ["Người lập biểu", None, "Thủ trưởng", None],                        # 10
-        [None, "Nguyễn Văn Ký", None, None],                                 # 11: signature name, sparse
+        ["DANH SÁCH HỒ SƠ", None, None, None],  # Excel row 1
+        ["STT", "Mã hồ sơ", "Ngày tiếp nhận", "Họ tên"],  # 2: header
+        ["(1)", "(2)", "(3)", "(4)"],  # 3: column numbers
+        [1.0, "H1", "01/02/2024", "Nguyễn Văn A001"],  # 4
+        [None, None, "", "   "],  # 5: blank
+        [2.0, "H2", "02/02/2024", "Trần Thị B002"],  # 6
+        ["Cộng: 2", None, None, None],  # 7: subtotal
+        [3.0, "H3", "03/02/2024", "Lê Văn C003"],  # 8: dense again -> data
+        ["Tổng cộng", None, None, 3],  # 9
+        ["Người lập biểu", None, "Thủ trưởng", None],  # 10
+        [None, "Nguyễn Văn Ký", None, None],  # 11: signature name, sparse
     ]
     sheet = Sheet(None, "S", rows)
     header = find_header(sheet, aliases, ["dossier_id"])
@@ -237,8 +308,12 @@ def test_records_under_numbers_rows_as_excel_and_skips_non_records(aliases):
     assert records.frame["source_row"].tolist() == [4, 6, 8]
     assert records.lines_skipped == 5 and records.blank_lines == 1  # rows 3, 7, 9, 10, 11; blank row 5
     assert [(line["row"], line["kind"]) for line in records.skipped] == [
-        (3, "dòng đánh số cột"), (7, "dòng tổng cộng / ký tên"), (9, "dòng tổng cộng / ký tên"),
-        (10, "dòng tổng cộng / ký tên"), (11, "dòng sau cuối bảng")]
+        (3, "dòng đánh số cột"),
+        (7, "dòng tổng cộng / ký tên"),
+        (9, "dòng tổng cộng / ký tên"),
+        (10, "dòng tổng cộng / ký tên"),
+        (11, "dòng sau cuối bảng"),
+    ]
     assert "Nguyễn Văn Ký" not in str(records.skipped)  # a signer's name is shown masked
     assert PERSONAL not in records.frame.columns
     assert "Nguyễn Văn A001" not in records.frame.to_string()
@@ -255,6 +330,7 @@ def test_two_headers_for_one_field_keep_the_first_non_empty_cell(aliases):
 
 # ---------------------------------------------------------------- values
 
+
 def test_text_column_nfc_integers_and_blanks():
     nfd = unicodedata.normalize("NFD", "Hộ tịch")
     values = pd.Series([nfd, 12.0, 1.5, None, "", "  ", float("nan"), pd.NA, " a "], dtype=object)
@@ -267,34 +343,52 @@ def test_text_column_nfc_integers_and_blanks():
 
 
 def test_parse_dates_every_shape():
-    cells = pd.Series([
-        datetime(2024, 3, 15, 8, 30),   # Excel datetime cell
-        date(2024, 3, 15),              # Excel date cell
-        45366.354166666664,             # serial: 45366 days after 1899-12-30 = 2024-03-15, .3541666 * 24 h = 08:30
-        "45366",                        # serial written as text
-        "15/03/2024",
-        "15/03/2024 08:30",
-        "15/03/2024 08:30:15",
-        "5/3/2024 7:05",
-        "2024-03-15",
-        "2024-03-15T08:30:00",
-        "2024-03-15 08:30:00",
-        "20240315083000",               # yyyyMMddHHmmss as text
-        20240315083000.0,               # ... and as a number
-        pd.Timestamp("2024-03-15 08:30"),
-    ], dtype=object)
+    cells = pd.Series(
+        [
+            datetime(2024, 3, 15, 8, 30),  # Excel datetime cell
+            date(2024, 3, 15),  # Excel date cell
+            45366.354166666664,  # serial: 45366 days after 1899-12-30 = 2024-03-15, .3541666 * 24 h = 08:30
+            "45366",  # serial written as text
+            "15/03/2024",
+            "15/03/2024 08:30",
+            "15/03/2024 08:30:15",
+            "5/3/2024 7:05",
+            "2024-03-15",
+            "2024-03-15T08:30:00",
+            "2024-03-15 08:30:00",
+            "20240315083000",  # yyyyMMddHHmmss as text
+            20240315083000.0,  # ... and as a number
+            pd.Timestamp("2024-03-15 08:30"),
+        ],
+        dtype=object,
+    )
     dates, bad = parse_dates(cells)
-    expected = ["2024-03-15 08:30", "2024-03-15", "2024-03-15 08:30", "2024-03-15", "2024-03-15",
-                "2024-03-15 08:30", "2024-03-15 08:30:15", "2024-03-05 07:05", "2024-03-15", "2024-03-15 08:30",
-                "2024-03-15 08:30", "2024-03-15 08:30", "2024-03-15 08:30", "2024-03-15 08:30"]
+    expected = [
+        "2024-03-15 08:30",
+        "2024-03-15",
+        "2024-03-15 08:30",
+        "2024-03-15",
+        "2024-03-15",
+        "2024-03-15 08:30",
+        "2024-03-15 08:30:15",
+        "2024-03-05 07:05",
+        "2024-03-15",
+        "2024-03-15 08:30",
+        "2024-03-15 08:30",
+        "2024-03-15 08:30",
+        "2024-03-15 08:30",
+        "2024-03-15 08:30",
+    ]
     assert dates.tolist() == [pd.Timestamp(e) for e in expected]
     assert str(dates.dtype) == "datetime64[us]"
     assert not bad.any()
 
 
 def test_parse_dates_blank_is_missing_and_unreadable_is_bad():
-    cells = pd.Series([None, "", "  ", pd.NA, float("nan"), "31/02/2024", "abc", 12.0, "15/13/2024", True,
-                       time(8, 30), "2024-03-15"], dtype=object)
+    cells = pd.Series(
+        [None, "", "  ", pd.NA, float("nan"), "31/02/2024", "abc", 12.0, "15/13/2024", True, time(8, 30), "2024-03-15"],
+        dtype=object,
+    )
     dates, bad = parse_dates(cells)
     assert bad.tolist() == [False] * 5 + [True] * 6 + [False]
     assert dates[:11].isna().all() and dates[11] == pd.Timestamp("2024-03-15")
@@ -306,14 +400,16 @@ def test_map_distinct_calls_once_per_distinct_value_and_once_for_blanks():
     def shout(cell):
         calls.append(cell)
         return None if cell is None else str(cell).upper()
+
     result = map_distinct(pd.Series(["a", "b", "a", None, float("nan"), "a"], dtype=object), shout, "string")
     assert result.tolist()[:3] == ["A", "B", "A"] and result[3:5].isna().all()
     assert sorted(calls, key=str) == sorted(["a", "b", None], key=str)  # 3 calls for 6 cells
 
 
 def test_parse_flags_yes_no_and_extra_codes():
-    cells = pd.Series(["Có", "có", "CÓ", "x", "X", 1.0, "1", True, "Không", "không", "0", 0.0, None, "", "Đã", "?z"],
-                      dtype=object)
+    cells = pd.Series(
+        ["Có", "có", "CÓ", "x", "X", 1.0, "1", True, "Không", "không", "0", 0.0, None, "", "Đã", "?z"], dtype=object
+    )
     flags, bad = parse_flags(cells)
     assert flags.tolist()[:15] == [True] * 8 + [False] * 6 + [True]
     assert bad.tolist() == [False] * 15 + [True]

@@ -1,4 +1,5 @@
 """Shared by the notebook tests: run a report notebook through papermill as the batch does, read its outputs."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,9 @@ NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 def execute(name: str, out: Path, **parameters) -> nbformat.NotebookNode:
     """Execute ``notebooks/<name>`` with these parameters into ``out`` and return the executed notebook."""
-    papermill.execute_notebook(str(NOTEBOOKS / name), str(out), kernel_name="python3", progress_bar=False,
-                               parameters=parameters)
+    papermill.execute_notebook(
+        str(NOTEBOOKS / name), str(out), kernel_name="python3", progress_bar=False, parameters=parameters
+    )
     return nbformat.read(out, as_version=4)
 
 

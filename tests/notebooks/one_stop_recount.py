@@ -13,6 +13,7 @@ The rules are those of issue 8 §1 (Biểu II.06a and QĐ 766), on calendar days
   received day), or at the quarter's last day when not ended by then; late when that day is after the due
   date, or when it had more than one supplement request.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,16 +22,35 @@ from pathlib import Path
 
 import openpyxl
 
-STATUS = {"Mới đăng ký": 1, "Được tiếp nhận": 2, "Không được tiếp nhận": 3, "Đang xử lý": 4,
-          "Yêu cầu bổ sung giấy tờ": 5, "Yêu cầu thực hiện nghĩa vụ tài chính": 6,
-          "Công dân yêu cầu rút hồ sơ": 7, "Dừng xử lý": 8, "Đã xử lý xong": 9, "Đã trả kết quả": 10}
+STATUS = {
+    "Mới đăng ký": 1,
+    "Được tiếp nhận": 2,
+    "Không được tiếp nhận": 3,
+    "Đang xử lý": 4,
+    "Yêu cầu bổ sung giấy tờ": 5,
+    "Yêu cầu thực hiện nghĩa vụ tài chính": 6,
+    "Công dân yêu cầu rút hồ sơ": 7,
+    "Dừng xử lý": 8,
+    "Đã xử lý xong": 9,
+    "Đã trả kết quả": 10,
+}
 # header -> field, for the two printed templates the demo writes as xlsx (FULL for Ninh Thạnh, BASIC else);
 # yes/no cells are "Có" (FULL) or "x" (BASIC), blank for no
-HEADERS = {"Mã hồ sơ": "id", "Tên thủ tục hành chính": "procedure", "Tên thủ tục": "procedure",
-           "Ngày tiếp nhận": "received", "Ngày hẹn trả": "due", "Ngày hẹn trả kết quả": "due",
-           "Ngày kết thúc xử lý": "finished", "Ngày hoàn thành": "finished", "Ngày trả kết quả": "returned",
-           "Ngày trả": "returned", "Trạng thái": "status", "Số lần yêu cầu bổ sung": "supplements",
-           "Phiếu xin lỗi": "apology"}
+HEADERS = {
+    "Mã hồ sơ": "id",
+    "Tên thủ tục hành chính": "procedure",
+    "Tên thủ tục": "procedure",
+    "Ngày tiếp nhận": "received",
+    "Ngày hẹn trả": "due",
+    "Ngày hẹn trả kết quả": "due",
+    "Ngày kết thúc xử lý": "finished",
+    "Ngày hoàn thành": "finished",
+    "Ngày trả kết quả": "returned",
+    "Ngày trả": "returned",
+    "Trạng thái": "status",
+    "Số lần yêu cầu bổ sung": "supplements",
+    "Phiếu xin lỗi": "apology",
+}
 EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
@@ -62,7 +82,7 @@ def read_export(path: Path) -> list[tuple]:
     at = next(i for i, row in enumerate(rows) if "Mã hồ sơ" in row)
     fields = [HEADERS.get(str(h)) for h in rows[at]]
     found = []
-    for row in rows[at + 1:]:
+    for row in rows[at + 1 :]:
         record = {f: v for f, v in zip(fields, row) if f}
         if not record.get("id"):
             break
@@ -82,10 +102,19 @@ def dossiers(paths: list[Path]) -> list[Dossier]:
         if len(versions) != 1:
             continue
         r = dict(next(iter(versions)))
-        found.append(Dossier(str(r["id"]), str(r["procedure"]), STATUS[r["status"]], _day(r["received"]),
-                             _day(r.get("due")), _day(r.get("finished")), _day(r.get("returned")),
-                             int(r.get("supplements") or 0),
-                             (r["apology"] in ("Có", "x")) if "apology" in r else None))
+        found.append(
+            Dossier(
+                str(r["id"]),
+                str(r["procedure"]),
+                STATUS[r["status"]],
+                _day(r["received"]),
+                _day(r.get("due")),
+                _day(r.get("finished")),
+                _day(r.get("returned")),
+                int(r.get("supplements") or 0),
+                (r["apology"] in ("Có", "x")) if "apology" in r else None,
+            )
+        )
     return found
 
 
@@ -121,8 +150,14 @@ def in_form(d: Dossier, q: Quarter) -> bool:
 
 def returned_late(d: Dossier, q: Quarter) -> bool:
     """06a.10: a result (status 9/10) returned in the quarter after its due date."""
-    return (in_form(d, q) and d.status in (9, 10) and d.returned is not None and q.first <= d.returned <= q.last
-            and d.due is not None and d.returned > d.due)
+    return (
+        in_form(d, q)
+        and d.status in (9, 10)
+        and d.returned is not None
+        and q.first <= d.returned <= q.last
+        and d.due is not None
+        and d.returned > d.due
+    )
 
 
 def overdue(d: Dossier, q: Quarter) -> bool:
@@ -194,4 +229,5 @@ def figures(all_dossiers: list[Dossier], q: Quarter) -> Figures:
         apology_missing=None if None in answers else sum(bool(a) for a in answers),
         late_766=sum(late_766(d, q) for d in all_dossiers),
         judged_766=sum(judged_766(d, q) for d in all_dossiers),
-        by_procedure=by_procedure)
+        by_procedure=by_procedure,
+    )

@@ -1,6 +1,7 @@
 """notebooks/30_papi.ipynb executed city-wide on the real official file (no demo in the official part) and
 for one unit on the demo local survey (demo.papi_survey -> ingest.papi_survey -> processed), checked in its
 outputs; plus the collect edge the batch uses."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,13 +10,13 @@ import nbformat
 import papermill
 import pytest
 
-from analysis.ingest import runner
 from analysis.collect import papi as collect
 from analysis.demo import papi_survey as demo
-from analysis.ingest import papi_survey
-from analysis.reference.papi_subdimensions import choose_file
+from analysis.ingest import papi_survey, runner
 from analysis.periods import Period
+from analysis.reference.papi_subdimensions import choose_file
 from analysis.report import html
+
 from .helpers import NOTEBOOKS, errors, execute, images, output_text
 
 NOTEBOOK = NOTEBOOKS / "30_papi.ipynb"
@@ -31,8 +32,14 @@ def processed(tmp_path_factory) -> Path:
 
 
 def run(tmp_path: Path, processed: Path, unit: str) -> tuple[str, nbformat.NotebookNode]:
-    nb = execute("30_papi.ipynb", tmp_path / "30_papi.ipynb", unit=unit, period="2024Q1",
-                 processed_dir=str(processed), province="Tây Ninh")
+    nb = execute(
+        "30_papi.ipynb",
+        tmp_path / "30_papi.ipynb",
+        unit=unit,
+        period="2024Q1",
+        processed_dir=str(processed),
+        province="Tây Ninh",
+    )
     return " ".join(output_text(nb).split()), nb
 
 

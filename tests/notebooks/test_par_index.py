@@ -1,5 +1,6 @@
 """notebooks/40_par_index.ipynb executed on the demo set (demo.par -> ingest.par -> processed), checked in its
 outputs against totals summed independently from the demo files; and a unit or a folder without PAR data."""
+
 from __future__ import annotations
 
 import csv
@@ -11,12 +12,13 @@ import nbformat
 import openpyxl
 import pytest
 
-from analysis.ingest import runner
 from analysis.collect import par as collect
 from analysis.demo import par as demo
 from analysis.ingest import par as ingest
+from analysis.ingest import runner
 from analysis.periods import Period
 from analysis.report import par as report
+
 from . import helpers
 
 pytestmark = pytest.mark.e2e
@@ -71,8 +73,7 @@ def table_row(text: str, start: str) -> str:
 
 
 def test_report_for_ninh_thanh_in_2024q2(folders):
-    text, nb = execute(folders, "nt.ipynb", unit="Ninh Thạnh", period="2024Q2",
-                       processed_dir=str(folders["processed"]))
+    text, nb = execute(folders, "nt.ipynb", unit="Ninh Thạnh", period="2024Q2", processed_dir=str(folders["processed"]))
     assert not helpers.errors(nb)
     assert "DỮ LIỆU MẪU (DEMO)" in text and "Traceback" not in text
     now, before = demo_2024(folders["raw"], 2, "phường Ninh Thạnh"), demo_2023(folders["raw"], "phường Ninh Thạnh")
@@ -104,8 +105,9 @@ def test_a_folder_without_any_par_file(folders):
 
 def test_data_text_is_escaped(folders):
     view = report.unit_view(folders["processed"], "2024Q1", "Ninh Thạnh")
-    nodes = view.nodes.assign(name=view.nodes["name"].where(view.nodes["code"] != "7.1.2", "<script>x</script>"),
-                              evidence="Đủ & <b>đúng</b>")
+    nodes = view.nodes.assign(
+        name=view.nodes["name"].where(view.nodes["code"] != "7.1.2", "<script>x</script>"), evidence="Đủ & <b>đúng</b>"
+    )
     markup = report.top_lost(replace(view, nodes=nodes), limit=100)
     assert "&lt;script&gt;x&lt;/script&gt;" in markup and "<script>" not in markup
     assert "Đủ &amp; &lt;b&gt;đúng&lt;/b&gt;" in markup

@@ -1,6 +1,7 @@
 """The service report: its sentences and tables from hand-made rows; its figures on the demo export set
 (demo.one_stop -> ingest.one_stop -> processed) checked against a recount of the raw xlsx exports with openpyxl
 and the rules written out in ``one_stop_recount``; and notebooks/10_service_index.ipynb executed on that set."""
+
 from __future__ import annotations
 
 import re
@@ -12,10 +13,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis.ingest import runner
 from analysis import store
 from analysis.collect import service as collect
 from analysis.indicators.long import long_frame
+from analysis.ingest import runner
 from analysis.periods import Period
 from analysis.report import service as report
 
@@ -28,15 +29,36 @@ UNIT = "Ninh Thạnh"
 
 def unit_rows(values: dict[str, float | None], baseline_21: float | None = 75.0) -> pd.DataFrame:
     """Long rows of one unit for 2024Q1 with the given values; targets as in the plan."""
-    targets = {"2.1": 100, "2.1.late": 0, "06a.10": 0, "06a.13": 0, "late.citizen": 0, "apology.missing": 0,
-               "3.3": 80}
-    status = {"2.1": "improving", "2.1.late": "worse", "06a.10": "worse", "06a.13": "met", "late.citizen": "worse",
-              "apology.missing": "worse", "3.3": "no_data", "06a.3": None, "06a.ready": None}
-    return long_frame([{"period": "2024Q1", "unit": UNIT, "index": "service", "code": code, "value": value,
-                        "name": code, "measure": "percent" if code in ("2.1", "3.3") else "count",
-                        "target": targets.get(code), "baseline": baseline_21 if code == "2.1" else None,
-                        "baseline_period": "2023Q1", "status": status[code] if value is not None else "no_data"}
-                       for code, value in values.items()])
+    targets = {"2.1": 100, "2.1.late": 0, "06a.10": 0, "06a.13": 0, "late.citizen": 0, "apology.missing": 0, "3.3": 80}
+    status = {
+        "2.1": "improving",
+        "2.1.late": "worse",
+        "06a.10": "worse",
+        "06a.13": "met",
+        "late.citizen": "worse",
+        "apology.missing": "worse",
+        "3.3": "no_data",
+        "06a.3": None,
+        "06a.ready": None,
+    }
+    return long_frame(
+        [
+            {
+                "period": "2024Q1",
+                "unit": UNIT,
+                "index": "service",
+                "code": code,
+                "value": value,
+                "name": code,
+                "measure": "percent" if code in ("2.1", "3.3") else "count",
+                "target": targets.get(code),
+                "baseline": baseline_21 if code == "2.1" else None,
+                "baseline_period": "2023Q1",
+                "status": status[code] if value is not None else "no_data",
+            }
+            for code, value in values.items()
+        ]
+    )
 
 
 def test_headline_names_both_late_views_apologies_and_targets():
@@ -44,8 +66,19 @@ def test_headline_names_both_late_views_apologies_and_targets():
     # without a letter; 2 more ready and waiting; 766 view: 3 late, 76,9 %
     # targets: 2.1, 2.1.late, 06a.10, 06a.13, late.citizen, apology.missing have data, none met except 06a.13;
     # 3.3 no data -> 7 targets: met 1, not met 5, no data 1
-    rows = unit_rows({"06a.3": 14, "06a.10": 1, "06a.13": 3, "late.citizen": 4, "06a.ready": 2,
-                      "apology.missing": 2, "2.1.late": 3, "2.1": 1000 / 13, "3.3": None})
+    rows = unit_rows(
+        {
+            "06a.3": 14,
+            "06a.10": 1,
+            "06a.13": 3,
+            "late.citizen": 4,
+            "06a.ready": 2,
+            "apology.missing": 2,
+            "2.1.late": 3,
+            "2.1": 1000 / 13,
+            "3.3": None,
+        }
+    )
     text = report.headline(rows)
     assert text.startswith("Quý I/2024, phường Ninh Thạnh có 4 hồ sơ trễ hạn với người dân")
     assert "1 đã trả quá hạn, 3 đang giải quyết quá hạn" in text
@@ -57,33 +90,67 @@ def test_headline_names_both_late_views_apologies_and_targets():
 
 
 def test_headline_when_nothing_is_late_or_apology_unknown():
-    calm = report.headline(unit_rows({"06a.3": 5, "06a.10": 0, "06a.13": 0, "late.citizen": 0, "apology.missing": 0,
-                                      "2.1.late": 0, "2.1": 100.0}, baseline_21=None))
+    calm = report.headline(
+        unit_rows(
+            {
+                "06a.3": 5,
+                "06a.10": 0,
+                "06a.13": 0,
+                "late.citizen": 0,
+                "apology.missing": 0,
+                "2.1.late": 0,
+                "2.1": 100.0,
+            },
+            baseline_21=None,
+        )
+    )
     assert "không có hồ sơ trễ hạn với người dân" in calm and "Quý I/2023" not in calm
-    unknown = report.headline(unit_rows({"06a.3": 5, "06a.10": 2, "06a.13": 0, "late.citizen": 2,
-                                         "apology.missing": None,
-                                         "2.1.late": 2, "2.1": 60.0}))
+    unknown = report.headline(
+        unit_rows(
+            {
+                "06a.3": 5,
+                "06a.10": 2,
+                "06a.13": 0,
+                "late.citizen": 2,
+                "apology.missing": None,
+                "2.1.late": 2,
+                "2.1": 60.0,
+            }
+        )
+    )
     assert "có 2 hồ sơ trễ hạn" in unknown and "không cho biết đã lập phiếu xin lỗi" in unknown
-    empty = report.headline(unit_rows({"06a.3": None, "06a.10": None, "06a.13": None, "late.citizen": None,
-                                       "2.1.late": None,
-                                       "2.1": None}))
+    empty = report.headline(
+        unit_rows({"06a.3": None, "06a.10": None, "06a.13": None, "late.citizen": None, "2.1.late": None, "2.1": None})
+    )
     assert empty == "Quý I/2024: phường Ninh Thạnh không có dữ liệu hồ sơ một cửa."
 
 
 def test_late_procedures_sentence():
-    table = pd.DataFrame({"procedure_name": ["Khai sinh", "Kết hôn", "Trợ cấp"], "late": [1, 0, 0],
-                          "late_for_citizen": [2, 1, 0]})
-    assert report.late_procedures(table) == ("Hồ sơ trễ hạn thuộc các thủ tục: Khai sinh (2 trễ với người dân, "
-                                             "1 theo QĐ 766); Kết hôn (1 trễ với người dân, 0 theo QĐ 766).")
+    table = pd.DataFrame(
+        {"procedure_name": ["Khai sinh", "Kết hôn", "Trợ cấp"], "late": [1, 0, 0], "late_for_citizen": [2, 1, 0]}
+    )
+    assert report.late_procedures(table) == (
+        "Hồ sơ trễ hạn thuộc các thủ tục: Khai sinh (2 trễ với người dân, "
+        "1 theo QĐ 766); Kết hôn (1 trễ với người dân, 0 theo QĐ 766)."
+    )
     assert report.late_procedures(table.iloc[2:]) == "Không có thủ tục nào có hồ sơ trễ hạn."
 
 
 def test_late_list_escapes_data_and_shows_unreturned():
-    late = pd.DataFrame({"dossier_id": ["<b>X1</b>"], "procedure_name": ["Khai sinh & kết hôn"], "field": ["Hộ tịch"],
-                         "received": [pd.Timestamp("2024-01-02")], "judged_on": [pd.Timestamp("2024-03-31")],
-                         "returned": [pd.NaT], "due": [pd.Timestamp("2024-01-10")],
-                         "days_late_766": pd.array([81], dtype="Int64"), "days_late_citizen": pd.array([81], "Int64"),
-                         "apology": pd.array([pd.NA], dtype="boolean")})
+    late = pd.DataFrame(
+        {
+            "dossier_id": ["<b>X1</b>"],
+            "procedure_name": ["Khai sinh & kết hôn"],
+            "field": ["Hộ tịch"],
+            "received": [pd.Timestamp("2024-01-02")],
+            "judged_on": [pd.Timestamp("2024-03-31")],
+            "returned": [pd.NaT],
+            "due": [pd.Timestamp("2024-01-10")],
+            "days_late_766": pd.array([81], dtype="Int64"),
+            "days_late_citizen": pd.array([81], "Int64"),
+            "apology": pd.array([pd.NA], dtype="boolean"),
+        }
+    )
     markup = report.late_list(late)
     assert "&lt;b&gt;X1&lt;/b&gt;" in markup and "<b>X1" not in markup and "Khai sinh &amp; kết hôn" in markup
     assert "chưa trả" in markup and "không rõ" in markup and "31/03/2024" in markup
@@ -121,8 +188,10 @@ def demo_processed(tmp_path_factory, demo_export_set) -> Path:
 def raw_dossiers(demo_export_set) -> dict[str, list[recount.Dossier]]:
     """Each unit's dossiers of both years, read from its raw xlsx exports by the recount (not by ingest)."""
     written = demo_export_set[1]
-    return {unit: recount.dossiers(sorted(p for p in written if p.name.startswith(f"demo_{slug}_")))
-            for unit, slug in SLUG.items()}
+    return {
+        unit: recount.dossiers(sorted(p for p in written if p.name.startswith(f"demo_{slug}_")))
+        for unit, slug in SLUG.items()
+    }
 
 
 def expected(raw_dossiers, unit: str, period: str) -> recount.Figures:
@@ -198,6 +267,7 @@ def test_demo_on_time_share_2_1_and_its_2023_baseline(raw_dossiers, headlines, u
 
 # ------------------------------------------------------------------ the notebook on the demo export set
 
+
 def run(processed: Path, out: Path, unit: str = UNIT, period: str = "2024Q1") -> nbformat.NotebookNode:
     nb = helpers.execute(NOTEBOOK, out, unit=unit, period=period, processed_dir=str(processed))
     assert not helpers.errors(nb)
@@ -224,14 +294,15 @@ def test_notebook_names_the_procedures_with_late_dossiers(executed, raw_dossiers
     # "Hồ sơ trễ hạn thuộc các thủ tục: A (2 trễ với người dân, 1 theo QĐ 766); … và K thủ tục khác."
     late = expected(raw_dossiers, UNIT, "2024Q1").by_procedure
     assert late  # the demo quarter has late dossiers, so the sentence must name procedures
-    sentence = re.search(r"Hồ sơ trễ hạn thuộc các thủ tục: (.*?)(?: và (\d+) thủ tục khác)?\.\s",
-                         helpers.output_text(executed))
+    sentence = re.search(
+        r"Hồ sơ trễ hạn thuộc các thủ tục: (.*?)(?: và (\d+) thủ tục khác)?\.\s", helpers.output_text(executed)
+    )
     assert sentence, "no sentence naming the procedures with late dossiers"
     named = re.findall(r"(?:^|; )(.+?) \((\d+) trễ với người dân, (\d+) theo QĐ 766\)", sentence[1])
     shown = {name: (int(citizen), int(late_766)) for name, citizen, late_766 in named}
     assert shown == {name: late[name] for name in shown}
     assert len(shown) + int(sentence[2] or 0) == len(late)
-    most = sorted(late.values(), reverse=True)[:len(shown)]
+    most = sorted(late.values(), reverse=True)[: len(shown)]
     assert sorted(shown.values(), reverse=True) == most  # most late first: the ones named are the top ones
 
 
@@ -239,10 +310,20 @@ def test_notebook_names_the_procedures_with_late_dossiers(executed, raw_dossiers
 def test_notebook_has_charts_tables_and_notes(executed):
     assert helpers.images(executed) == 3  # late share by field, handling time, monthly trend
     text = helpers.output_text(executed)
-    for heading in ("Biểu II.06a", "Đang giải quyết: quá hạn", "Điểm tối đa", "Theo thủ tục", "Trung vị (ngày lịch)",
-                    "Phiếu xin lỗi", "không được tiếp nhận (trạng thái 3)",
-                    "thiết lập của Chỉ số, không phải quy định chính thức",
-                    "Đã có kết quả, chờ công dân nhận", "Ghi riêng", "hai cách đo", "cách đọc của dự án"):
+    for heading in (
+        "Biểu II.06a",
+        "Đang giải quyết: quá hạn",
+        "Điểm tối đa",
+        "Theo thủ tục",
+        "Trung vị (ngày lịch)",
+        "Phiếu xin lỗi",
+        "không được tiếp nhận (trạng thái 3)",
+        "thiết lập của Chỉ số, không phải quy định chính thức",
+        "Đã có kết quả, chờ công dân nhận",
+        "Ghi riêng",
+        "hai cách đo",
+        "cách đọc của dự án",
+    ):
         assert heading in text, heading
     # no developer text: form rows by column number, settings in words, no file paths (issue 11)
     for code in ("06a.13", "06a.closed", "06a.no_due", "certification.csv", "data/reference"):

@@ -1,5 +1,6 @@
 """notebooks/20_sipas.ipynb executed on the demo forms (demo.sipas -> ingest.sipas -> processed), its key
 facts checked against figures recomputed here straight from the raw demo workbook, plus the report's escaping."""
+
 from __future__ import annotations
 
 import re
@@ -13,13 +14,13 @@ import pandas as pd
 import pytest
 
 from analysis import schemas
-from analysis.ingest import runner
 from analysis.collect import sipas as collect
 from analysis.demo import sipas as demo
+from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
-from analysis.report import sipas as report
 from analysis.reference import sipas as reference
+from analysis.report import sipas as report
 
 from . import helpers
 from .helpers import images, output_text
@@ -36,8 +37,13 @@ def demo_data(tmp_path_factory):
 
 
 def execute(root: Path, period: str) -> nbformat.NotebookNode:
-    return helpers.execute("20_sipas.ipynb", root / f"20_sipas_{period}.ipynb", unit=UNIT, period=period,
-                           processed_dir=str(root / "processed"))
+    return helpers.execute(
+        "20_sipas.ipynb",
+        root / f"20_sipas_{period}.ipynb",
+        unit=UNIT,
+        period=period,
+        processed_dir=str(root / "processed"),
+    )
 
 
 def raw_forms_q1_2024(root: Path) -> tuple[pd.DataFrame, list[str]]:
@@ -101,17 +107,28 @@ def test_a_period_without_forms_says_so_and_finishes(demo_data):
 
 def test_data_text_is_escaped_in_the_report(tmp_path):
     codes = reference.questionnaire()["code"].tolist()
-    forms = pd.DataFrame([{"unit": UNIT, "survey_date": "2024-02-01", "procedure": "<b>Khai sinh</b> & kết hôn",
-                           **{c: 5 if i % 2 else 2 for c in codes}} for i in range(40)])
+    forms = pd.DataFrame(
+        [
+            {
+                "unit": UNIT,
+                "survey_date": "2024-02-01",
+                "procedure": "<b>Khai sinh</b> & kết hôn",
+                **{c: 5 if i % 2 else 2 for c in codes},
+            }
+            for i in range(40)
+        ]
+    )
     forms = forms.reindex(columns=ingest.output_columns(codes))
     forms["survey_date"] = pd.to_datetime(forms["survey_date"]).astype("datetime64[us]")
     forms["source_file"], forms["source_row"] = "sipas/x.csv", np.arange(2, 42)
     for c in codes:
         forms[c] = forms[c].astype("Int8")
     from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
+
     account = FileAccount(file="sipas/x.csv", source="sipas", rows_read=40, rows_ingested=40)
-    runner.write_results([SourceResult("sipas", schemas.SIPAS.conform(forms), quarantine_frame([]), [account])],
-                         tmp_path, tmp_path)
+    runner.write_results(
+        [SourceResult("sipas", schemas.SIPAS.conform(forms), quarantine_frame([]), [account])], tmp_path, tmp_path
+    )
     rep = collect.unit_report(tmp_path, UNIT, Period.parse("2024Q1"))
     markup = report.breakdown_tables(rep)
     assert "&lt;b&gt;Khai sinh&lt;/b&gt; &amp; kết hôn" in markup and "<b>Khai sinh" not in markup

@@ -5,6 +5,7 @@ The plan text is split into its sections by its headings (“1.1. Nội dung th�
 paragraph when it has none; in III the numbered lines) must be the quote of exactly one task of that section,
 and the officials named on each “Thực hiện” line must be exactly the owners of the tasks above it.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,8 +99,11 @@ def test_deadlines_read_as_the_last_day_they_allow_or_as_recurring():
 def test_a_broken_tasks_file_names_file_row_and_column(tmp_path):
     (tmp_path / "owners.csv").write_text("id,name,spellings\nvp,Văn phòng,Văn phòng\n", encoding="utf-8")
     bad = tmp_path / "tasks.csv"
-    bad.write_text("# note\nid,section,quote,text,owners,deadline,codes\n"
-                   "A,II.1.1,q,t,vp,Trong năm 2024,\nB,II.1.1,q,t,vp|ghost,Quý I/2024,\n", encoding="utf-8")
+    bad.write_text(
+        "# note\nid,section,quote,text,owners,deadline,codes\n"
+        "A,II.1.1,q,t,vp,Trong năm 2024,\nB,II.1.1,q,t,vp|ghost,Quý I/2024,\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ReferenceFileError, match=r"tasks.csv: row 4, column 'owners': owner id 'ghost'"):
         plan.tasks(bad)
     bad.write_text("id,section,quote,text,owners,deadline,codes\nA,II.1.1,q,t,vp,sớm,\n", encoding="utf-8")

@@ -4,10 +4,11 @@ One module per index, each with ``rows(processed: Path, period: Period) -> long-
 ``all_rows`` puts them together (with the plan's tasks and year-end projections) for the CLI and the batch;
 analysis.workbook writes them for the Interior Department.
 """
+
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 

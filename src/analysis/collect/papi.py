@@ -6,6 +6,7 @@ on the ward); ``survey_rows`` gives the PAPI-like rows of every unit with a loca
 everything the report shows. PAPI is annual: a quarter uses the latest published year not after its year.
 Sub-dimension rows of indicators.csv come from the analyst's filled file only, never from the demo file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,16 +15,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import store
-from analysis.reference import plan
 from analysis.indicators import papi
 from analysis.indicators.long import concat_long
 from analysis.indicators.papi_like import survey_rows as papi_like_rows
-from analysis.reference.papi_official import read_official
-from analysis.reference.papi import (PapiSettings, dimensions, settings, subdimensions, survey_map,
-                                            survey_scales)
-from analysis.reference.papi_subdimensions import SubdimensionFile, choose_file, read_subdimensions
 from analysis.ingest.papi_survey import SOURCE as SURVEY_SOURCE
 from analysis.periods import Period
+from analysis.reference import plan
+from analysis.reference.papi import PapiSettings, dimensions, settings, subdimensions, survey_map, survey_scales
+from analysis.reference.papi_official import read_official
+from analysis.reference.papi_subdimensions import SubdimensionFile, choose_file, read_subdimensions
 from analysis.text import fold
 
 TOTAL_NAME_VI = "Tổng điểm PAPI"
@@ -32,6 +32,7 @@ TOTAL_NAME_VI = "Tổng điểm PAPI"
 @dataclass(frozen=True)
 class Reference:
     """The official results and the reference files, read and validated once."""
+
     official: pd.DataFrame
     dims: pd.DataFrame
     subs: pd.DataFrame
@@ -45,22 +46,28 @@ class Reference:
 
     @property
     def names(self) -> dict[str, str]:
-        return {papi.TOTAL: TOTAL_NAME_VI, **dict(zip(self.dims["code"], self.dims["name_vi"])),
-                **dict(zip(self.subs["code"], self.subs["name_vi"]))}
+        return {
+            papi.TOTAL: TOTAL_NAME_VI,
+            **dict(zip(self.dims["code"], self.dims["name_vi"])),
+            **dict(zip(self.subs["code"], self.subs["name_vi"])),
+        }
 
     def province(self, name: str) -> str:
         """The official spelling of a province (accents and case optional); a clear error when unknown."""
         known = {fold(p): p for p in self.official["province"].unique()}
         found = known.get(fold(name))
         if found is None:
-            raise ValueError(f"province {name!r} is not in the official PAPI file; known provinces: "
-                             f"{', '.join(sorted(known.values()))}")
+            raise ValueError(
+                f"province {name!r} is not in the official PAPI file; known provinces: "
+                f"{', '.join(sorted(known.values()))}"
+            )
         return found
 
 
 @dataclass(frozen=True)
 class PapiView:
     """Everything the PAPI report shows, computed once."""
+
     ref: Reference
     province: str
     region: str
@@ -85,8 +92,9 @@ def official_standing(ref: Reference) -> pd.DataFrame:
     return papi.standings(papi.scores_long(ref.official))
 
 
-def subdimension_profile(ref: Reference, file: SubdimensionFile, province: str,
-                         standing: pd.DataFrame) -> pd.DataFrame | None:
+def subdimension_profile(
+    ref: Reference, file: SubdimensionFile, province: str, standing: pd.DataFrame
+) -> pd.DataFrame | None:
     """The province's sub-dimension profile from ``file``; None when the file has nothing for it."""
     if file.path is None:
         return None
@@ -95,22 +103,34 @@ def subdimension_profile(ref: Reference, file: SubdimensionFile, province: str,
         return None
     regions = ref.official.drop_duplicates("province").set_index("province")["region"]
     frame = scores.assign(region=scores["province"].map(regions), scale_dims=1, value=scores["score"])
-    sub_standing = papi.mask_incomplete(papi.standings(frame[["province", "region", "year", "code", "value",
-                                                              "scale_dims"]]),
-                                        standing, dict(zip(ref.subs["code"], ref.subs["parent"])))
+    sub_standing = papi.mask_incomplete(
+        papi.standings(frame[["province", "region", "year", "code", "value", "scale_dims"]]),
+        standing,
+        dict(zip(ref.subs["code"], ref.subs["parent"])),
+    )
     return papi.province_profile(sub_standing, province, ref.settings.baseline_year)
 
 
-def official_rows(ref: Reference, standing: pd.DataFrame, province: str, period: Period,
-                  sub_profile: pd.DataFrame | None) -> tuple[int | None, pd.DataFrame, pd.DataFrame]:
+def official_rows(
+    ref: Reference, standing: pd.DataFrame, province: str, period: Period, sub_profile: pd.DataFrame | None
+) -> tuple[int | None, pd.DataFrame, pd.DataFrame]:
     """(latest year, the province's profile, its long rows)."""
     latest = papi.latest_year(ref.official["year"].unique(), period.year)
     profile = papi.province_profile(standing, province, ref.settings.baseline_year)
     parents = dict(zip(ref.subs["code"], ref.subs["parent"]))
-    frame = papi.long_rows(profile, province=province, latest=latest, baseline_year=ref.settings.baseline_year,
-                           rule=ref.settings.target_rule, names=ref.names, owners=ref.owners,
-                           period_label=period.label, sub_profile=sub_profile, sub_parents=parents,
-                           sub_names=ref.names)
+    frame = papi.long_rows(
+        profile,
+        province=province,
+        latest=latest,
+        baseline_year=ref.settings.baseline_year,
+        rule=ref.settings.target_rule,
+        names=ref.names,
+        owners=ref.owners,
+        period_label=period.label,
+        sub_profile=sub_profile,
+        sub_parents=parents,
+        sub_names=ref.names,
+    )
     return latest, profile, frame
 
 
@@ -136,8 +156,16 @@ def unit_survey(processed: Path, period: Period, unit: str | None, ref: Referenc
     if year is None:
         return concat_long([]), None
     scales = survey_scales()
-    found = papi_like_rows(table[years == year], survey_map(subs=ref.subs, scales=scales), scales, ref.subs,
-                           year=year, confidence=ref.settings.survey_confidence, names=ref.names, owners=ref.owners)
+    found = papi_like_rows(
+        table[years == year],
+        survey_map(subs=ref.subs, scales=scales),
+        scales,
+        ref.subs,
+        year=year,
+        confidence=ref.settings.survey_confidence,
+        names=ref.names,
+        owners=ref.owners,
+    )
     return found, year
 
 
@@ -153,15 +181,26 @@ def view(processed: Path | str | None, period: Period, province: str = "", unit:
     standing = official_standing(ref)
     sub_file = choose_file()
     sub_profile = subdimension_profile(ref, sub_file, province, standing)
-    latest, profile, long_rows = official_rows(ref, standing, province, period,
-                                               None if sub_file.demo else sub_profile)
+    latest, profile, long_rows = official_rows(ref, standing, province, period, None if sub_file.demo else sub_profile)
     region = ref.official.loc[ref.official["province"] == province, "region"].iloc[0]
     survey, survey_year = (None, None)
     if unit:
         survey, survey_year = unit_survey(store.processed_dir(processed), period, unit, ref)
     demo = bool(unit) and store.is_demo([SURVEY_SOURCE], store.processed_dir(processed))
     baseline = ref.settings.baseline_year
-    return PapiView(ref, province, region, period, latest, papi.as_of(standing, latest, baseline),
-                    papi.as_of(profile, latest, baseline), long_rows, sub_file,
-                    None if sub_profile is None else papi.as_of(sub_profile, latest, baseline),
-                    unit or None, survey if survey is not None and len(survey) else None, survey_year, demo)
+    return PapiView(
+        ref,
+        province,
+        region,
+        period,
+        latest,
+        papi.as_of(standing, latest, baseline),
+        papi.as_of(profile, latest, baseline),
+        long_rows,
+        sub_file,
+        None if sub_profile is None else papi.as_of(sub_profile, latest, baseline),
+        unit or None,
+        survey if survey is not None and len(survey) else None,
+        survey_year,
+        demo,
+    )

@@ -4,6 +4,7 @@
 report shows for one unit. The period's year is compared with the year before: a 2024Q2 batch takes each
 unit's latest 2024 assessment dated at or before 30/06/2024 (its Q2 self-assessment) against its 2023 one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,15 @@ import pandas as pd
 from analysis import store, units
 from analysis.indicators.long import long_frame
 from analysis.indicators.par import comparable_nodes, compare, latest_scores, long_rows, no_data_rows, notes, rating
-from analysis.indicators.par_views import (owner_stakes, pareto, province_ranking, ranking, self_gap,
-                                           unit_totals, without_counterpart)
+from analysis.indicators.par_views import (
+    owner_stakes,
+    pareto,
+    province_ranking,
+    ranking,
+    self_gap,
+    unit_totals,
+    without_counterpart,
+)
 from analysis.ingest.par import SOURCE
 from analysis.ingest.par_checks import issue_frame, issues
 from analysis.par_tree import TOTAL, CriteriaSet, owner_of, rollup
@@ -45,14 +53,31 @@ class Comparison:
 
 
 def load(processed: Path | str | None = None, reference: Path | None = None) -> Inputs:
-    return Inputs(store.read_table(SOURCE, processed), store.read_quarantine(SOURCE, processed),
-                  read_sets(reference), read_owners(reference), read_ratings(reference))
+    return Inputs(
+        store.read_table(SOURCE, processed),
+        store.read_quarantine(SOURCE, processed),
+        read_sets(reference),
+        read_owners(reference),
+        read_ratings(reference),
+    )
 
 
 def _empty_scores() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in [
-        ("unit", "string"), ("code", "string"), ("points", "Float64"), ("self_points", "Float64"),
-        ("appraised_points", "Float64"), ("evidence", "string"), ("as_of", "datetime64[us]"), ("basis", "string")]})
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype=t)
+            for c, t in [
+                ("unit", "string"),
+                ("code", "string"),
+                ("points", "Float64"),
+                ("self_points", "Float64"),
+                ("appraised_points", "Float64"),
+                ("evidence", "string"),
+                ("as_of", "datetime64[us]"),
+                ("basis", "string"),
+            ]
+        }
+    )
 
 
 def comparison(inputs: Inputs, period: Period) -> Comparison | None:
@@ -89,16 +114,21 @@ def rows(processed: Path, period: Period) -> pd.DataFrame:
     if found is None:
         return no_data_rows(known, period.label, plan.baseline_year())
     compared = found.compared
-    scored = long_rows(compared, period.label, found.baseline_year, compared.set_index(["code"])["owner"]
-                       .groupby(level=0).first(), inputs.bands)
+    scored = long_rows(
+        compared,
+        period.label,
+        found.baseline_year,
+        compared.set_index(["code"])["owner"].groupby(level=0).first(),
+        inputs.bands,
+    )
     missing = [u for u in known if u not in set(compared["unit"])]
-    return long_frame(pd.concat([scored, no_data_rows(missing, period.label, found.baseline_year)],
-                                ignore_index=True))
+    return long_frame(pd.concat([scored, no_data_rows(missing, period.label, found.baseline_year)], ignore_index=True))
 
 
 @dataclass(frozen=True)
 class ParView:
     """Everything the PAR report shows for one unit and period (frames empty when there is no data)."""
+
     unit: str
     period: Period
     year: int
@@ -124,8 +154,12 @@ class ParView:
 def _peers(found: Comparison, bands: pd.DataFrame) -> pd.DataFrame:
     totals = unit_totals(found.compared)
     now = ranking(totals[["unit", "points", "max_points"]], bands)
-    before = ranking(totals[["unit", "baseline", "baseline_max"]].rename(
-        columns={"baseline": "points", "baseline_max": "max_points"}), bands)
+    before = ranking(
+        totals[["unit", "baseline", "baseline_max"]].rename(
+            columns={"baseline": "points", "baseline_max": "max_points"}
+        ),
+        bands,
+    )
     out = now.merge(before, on="unit", suffixes=("_now", "_before"))
     display = {u.unit: u.display for u in units.all_units()}
     out["display"] = out["unit"].map(display).fillna(out["unit"])
@@ -141,9 +175,28 @@ def unit_view(processed: Path | str | None, period: Period | str, unit: str) -> 
     status = {year: s.status for year, s in inputs.sets.items()}
     empty = pd.DataFrame()
     if found is None or unit not in set(found.now_scores["unit"]):
-        return ParView(unit, period, period.year, plan.baseline_year(), False, False, None, None, None, empty, empty,
-                       empty, empty, empty, _peers(found, inputs.bands) if found else empty, province,
-                       issue_frame(), inputs.quarantine.iloc[0:0], inputs.bands, status)
+        return ParView(
+            unit,
+            period,
+            period.year,
+            plan.baseline_year(),
+            False,
+            False,
+            None,
+            None,
+            None,
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            _peers(found, inputs.bands) if found else empty,
+            province,
+            issue_frame(),
+            inputs.quarantine.iloc[0:0],
+            inputs.bands,
+            status,
+        )
     mine = found.compared[found.compared["unit"] == unit].reset_index(drop=True)
     scores = found.now_scores[found.now_scores["unit"] == unit]
     mine["evidence"] = mine["code"].map(scores.set_index("code")["evidence"])
@@ -158,8 +211,24 @@ def unit_view(processed: Path | str | None, period: Period | str, unit: str) -> 
     found_issues = issues(table[table["unit"] == unit], inputs.sets, inputs.quarantine)
     held = inputs.quarantine["record_id"].fillna("").str.startswith(f"{unit} |")
     return ParView(
-        unit, period, found.year, found.baseline_year, True, not before_scores.empty, scores["basis"].iloc[0],
-        scores["as_of"].iloc[0], before_scores["basis"].iloc[0] if len(before_scores) else None, mine, unmatched,
-        pareto(mine), self_gap(before_scores, base_tree) if base_tree is not None else empty, owner_stakes(mine),
-        _peers(found, inputs.bands), province, found_issues,
-        inputs.quarantine[held].reset_index(drop=True), inputs.bands, status)
+        unit,
+        period,
+        found.year,
+        found.baseline_year,
+        True,
+        not before_scores.empty,
+        scores["basis"].iloc[0],
+        scores["as_of"].iloc[0],
+        before_scores["basis"].iloc[0] if len(before_scores) else None,
+        mine,
+        unmatched,
+        pareto(mine),
+        self_gap(before_scores, base_tree) if base_tree is not None else empty,
+        owner_stakes(mine),
+        _peers(found, inputs.bands),
+        province,
+        found_issues,
+        inputs.quarantine[held].reset_index(drop=True),
+        inputs.bands,
+        status,
+    )

@@ -1,5 +1,6 @@
 """The plan's I/O edge: task rows (``index = plan``), year-end projections of every targeted row, the points
 worth winning back and the one-stop desk's action list, from the processed tables and plan/ reference files."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,17 +21,26 @@ INDEX = "plan"
 # shares; the SIPAS index carries its own interval. late.citizen (returned late + still overdue at the end)
 # is projected as a count: its overdue part is a stock, so mid-year the projection leans high.
 KINDS = {
-    ("service", "1"): "share", ("service", "2.1"): "share", ("service", "2.1.late"): "count",
+    ("service", "1"): "share",
+    ("service", "2.1"): "share",
+    ("service", "2.1.late"): "count",
     ("service", "late.citizen"): "count",
-    ("service", "06a.10"): "count", ("service", "06a.13"): "stock", ("service", "apology.missing"): "count",
-    ("service", "3.3"): "share", ("service", "3.3.chung_thuc"): "share", ("service", "3.6"): "share",
-    ("service", "4.1"): "share", ("service", "4.2"): "share", ("service", "5.4"): "share",
+    ("service", "06a.10"): "count",
+    ("service", "06a.13"): "stock",
+    ("service", "apology.missing"): "count",
+    ("service", "3.3"): "share",
+    ("service", "3.3.chung_thuc"): "share",
+    ("service", "3.6"): "share",
+    ("service", "4.1"): "share",
+    ("service", "4.2"): "share",
+    ("service", "5.4"): "share",
 }
 
 
 @dataclass(frozen=True)
 class YearToDate:
     """1 January to the period's last day, usable wherever a Period is (``first``, ``last``, ``label``)."""
+
     year: int
     last: date
     kind: str = "ytd"
@@ -79,21 +89,39 @@ def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.D
             continue
         frame = task_status(tasks, progress, unit.unit, period.first, period.last)
         notes = [_task_note(r) for r in frame.itertuples(index=False)]
-        out.append(long_frame(pd.DataFrame({
-            "period": period.label, "unit": unit.unit, "index": INDEX, "code": frame["task"], "name": frame["text"],
-            "level": "task", "status": frame["status"], "owner": frame["owner"], "deadline": frame["deadline"],
-            "note": notes})))
+        out.append(
+            long_frame(
+                pd.DataFrame(
+                    {
+                        "period": period.label,
+                        "unit": unit.unit,
+                        "index": INDEX,
+                        "code": frame["task"],
+                        "name": frame["text"],
+                        "level": "task",
+                        "status": frame["status"],
+                        "owner": frame["owner"],
+                        "deadline": frame["deadline"],
+                        "note": notes,
+                    }
+                )
+            )
+        )
     return concat_long(out)
 
 
 def _task_note(row) -> str | None:
-    parts = [f"báo cáo {row.reported}" if isinstance(row.reported, str) else None, row.evidence,
-             "quá hạn, chưa có văn bản chứng minh" if row.past_due_without_evidence else None]
+    parts = [
+        f"báo cáo {row.reported}" if isinstance(row.reported, str) else None,
+        row.evidence,
+        "quá hạn, chưa có văn bản chứng minh" if row.past_due_without_evidence else None,
+    ]
     return "; ".join(p for p in parts if isinstance(p, str)) or None
 
 
-def service_and_sipas(processed: Path, period: Period | YearToDate, baseline_year: int,
-                      only: list[str] | None = None) -> pd.DataFrame:
+def service_and_sipas(
+    processed: Path, period: Period | YearToDate, baseline_year: int, only: list[str] | None = None
+) -> pd.DataFrame:
     """The service and SIPAS long rows of a period (or year to date) for every unit, or for ``only``."""
     from analysis.collect import service, sipas
     from analysis.indicators.service import service_rows
@@ -107,8 +135,15 @@ def service_and_sipas(processed: Path, period: Period | YearToDate, baseline_yea
         names = only or [u.unit for u in units.all_units()]
         names += [] if only else sorted(set(dossiers["unit"].dropna()) - set(names))
         mine = dossiers if only is None else dossiers[dossiers["unit"].isin(only)]
-        frames.append(service_rows(mine, period, baseline_year, units=names,  # type: ignore[arg-type]
-                                   manual=manual))
+        frames.append(
+            service_rows(
+                mine,
+                period,  # type: ignore[arg-type]  # a YearToDate has what service_rows reads of a Period
+                baseline_year,
+                units=names,
+                manual=manual,
+            )
+        )
     frames.append(sipas.rows(processed, period, only))  # type: ignore[arg-type]
     return concat_long(frames)
 
@@ -119,7 +154,8 @@ def year_to_date_figures(manual: pd.DataFrame, ytd: YearToDate) -> pd.DataFrame:
     quarters = [f"{ytd.year}Q{q}" for q in range(1, (ytd.last.month - 1) // 3 + 2)]
     mine = manual[manual["period"].astype(str).isin(quarters)]
     pooled = mine.groupby(["unit", "code"], as_index=False).agg(
-        numerator=("numerator", "sum"), denominator=("denominator", lambda d: d.sum() if d.notna().all() else None))
+        numerator=("numerator", "sum"), denominator=("denominator", lambda d: d.sum() if d.notna().all() else None)
+    )
     return pooled.assign(period=ytd.label)
 
 
@@ -147,8 +183,9 @@ def project_rows(frame: pd.DataFrame, ytd: pd.DataFrame, last: date) -> pd.DataF
             else:
                 kind = KINDS.get((row.index, row.code))
             if kind == "survey_index":
-                result = projection.Projection(*(None if pd.isna(v) else float(v)
-                                                 for v in (now["value"], now["ci_low"], now["ci_high"])))
+                result = projection.Projection(
+                    *(None if pd.isna(v) else float(v) for v in (now["value"], now["ci_low"], now["ci_high"]))
+                )
             elif kind:
                 result = projection.project(kind, now["value"], now["n"], fraction)
         values["projected"].append(result.value)
@@ -157,8 +194,7 @@ def project_rows(frame: pd.DataFrame, ytd: pd.DataFrame, last: date) -> pd.DataF
     for column, column_values in values.items():
         out[column] = pd.array(column_values, dtype="Float64")
     keys = list(zip(out["index"], out["code"]))
-    out["deadline"] = out["deadline"].fillna(pd.Series([table.get(k) for k in keys], index=out.index,
-                                                       dtype="string"))
+    out["deadline"] = out["deadline"].fillna(pd.Series([table.get(k) for k in keys], index=out.index, dtype="string"))
     return long_frame(out)
 
 
@@ -175,8 +211,9 @@ def verdicts(frame: pd.DataFrame) -> pd.Series:
     out = []
     for row in frame.itertuples(index=False):
         comparison = comparisons.get((row.index, row.code), ">=" if row.index != "sipas" else ">")
-        p = projection.Projection(*(None if pd.isna(v) else float(v)
-                                    for v in (row.projected, row.projected_low, row.projected_high)))
+        p = projection.Projection(
+            *(None if pd.isna(v) else float(v) for v in (row.projected, row.projected_low, row.projected_high))
+        )
         out.append(projection.verdict(p, None if pd.isna(row.target) else float(row.target), comparison))
     return pd.Series(out, index=frame.index, dtype="string")
 
@@ -204,9 +241,14 @@ def unit_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     from analysis.collect import papi, par
 
     par_rows = par.rows(processed, period)
-    frame = concat_long([service_and_sipas(processed, period, plan.baseline_year(), [unit]),
-                         papi.rows(processed, period),
-                         par_rows[par_rows["unit"] == unit], rows(processed, period, [unit])])
+    frame = concat_long(
+        [
+            service_and_sipas(processed, period, plan.baseline_year(), [unit]),
+            papi.rows(processed, period),
+            par_rows[par_rows["unit"] == unit],
+            rows(processed, period, [unit]),
+        ]
+    )
     if period.kind == "month":
         return frame
     return project_rows(frame, year_to_date_rows(processed, period, [unit]), period.last)
@@ -215,8 +257,12 @@ def unit_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
 def quarter_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     """The service and SIPAS figures of each quarter of the period's year up to the period, for one unit."""
     last_quarter = (period.last.month - 1) // 3 + 1
-    table = concat_long([service_and_sipas(processed, Period("quarter", period.year, q), period.year, [unit])
-                         for q in range(1, last_quarter + 1)])
+    table = concat_long(
+        [
+            service_and_sipas(processed, Period("quarter", period.year, q), period.year, [unit])
+            for q in range(1, last_quarter + 1)
+        ]
+    )
     return table.loc[table["target"].notna(), ["unit", "index", "code", "period", "value"]].reset_index(drop=True)
 
 
@@ -257,7 +303,13 @@ def scorecard(processed: Path | str | None, period: Period, unit: str, rows: pd.
     papi = rows[rows["index"] == "papi"]  # PAPI is the province's: it counts for every unit
     actions, as_of, n = action_list(processed, unit)
     return Scorecard(
-        unit=unit, period=period, targets=targeted.reset_index(drop=True),
-        quarters=quarter_rows(processed, period, unit), tasks=task_frame(processed, period, unit),
+        unit=unit,
+        period=period,
+        targets=targeted.reset_index(drop=True),
+        quarters=quarter_rows(processed, period, unit),
+        tasks=task_frame(processed, period, unit),
         win_back=win_back.table(pd.concat([mine, papi]), deadlines(), default_deadline=f"Trong năm {period.year}"),
-        actions=actions, as_of=as_of, working_days=n)
+        actions=actions,
+        as_of=as_of,
+        working_days=n,
+    )

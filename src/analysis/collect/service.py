@@ -1,5 +1,6 @@
 """The service index's I/O edge: read the processed one-stop table and the reference settings, call the pure
 functions of indicators/service*.py. ``rows`` feeds the batch's indicators.csv; ``unit_view`` the report."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +12,10 @@ from analysis import store, units
 from analysis.collect.sipas import overall_row as sipas_overall
 from analysis.indicators import service_detail as detail
 from analysis.indicators.service import INDEX, service_rows
-from analysis.reference.service import ServiceSettings
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.periods import Period
 from analysis.reference import plan
+from analysis.reference.service import ServiceSettings
 
 SOURCE = "one_stop"
 MANUAL_SOURCE = "manual_figures"  # the analyst's quarterly figures (ingest: analysis.ingest.manual_figures)
@@ -32,13 +33,15 @@ def rows(processed: Path, period: Period) -> pd.DataFrame:
         dossiers = pd.DataFrame({"unit": pd.Series(dtype="string"), "status_code": pd.Series(dtype="Int8")})
     known = [u.unit for u in units.all_units()]
     present = sorted(set(dossiers["unit"].dropna().unique()) - set(known))
-    return service_rows(dossiers, period, plan.baseline_year(), units=known + present,
-                        manual=store.read_table(MANUAL_SOURCE, processed))
+    return service_rows(
+        dossiers, period, plan.baseline_year(), units=known + present, manual=store.read_table(MANUAL_SOURCE, processed)
+    )
 
 
 @dataclass(frozen=True)
 class ServiceView:
     """Everything the unit report shows, computed once."""
+
     unit: str
     period: Period
     baseline_period: Period
@@ -56,21 +59,29 @@ class ServiceView:
     sipas: pd.Series | None = None  # the unit's SIPAS overall row, shown beside 5.4 (same plan target)
 
 
-def unit_view(processed: Path | str | None, period: Period, unit: str,
-              settings: ServiceSettings | None = None) -> ServiceView:
+def unit_view(
+    processed: Path | str | None, period: Period, unit: str, settings: ServiceSettings | None = None
+) -> ServiceView:
     settings = settings or ServiceSettings.from_reference()
     baseline_year = plan.baseline_year()
     table = read_dossiers(processed)
-    dossiers = table.loc[table["unit"] == unit] if table is not None else \
-        pd.DataFrame({"unit": pd.Series(dtype="string"), "status_code": pd.Series(dtype="Int8")})
-    long_rows = service_rows(dossiers, period, baseline_year, settings, units=[unit],
-                             manual=store.read_table(MANUAL_SOURCE, processed))
+    dossiers = (
+        table.loc[table["unit"] == unit]
+        if table is not None
+        else pd.DataFrame({"unit": pd.Series(dtype="string"), "status_code": pd.Series(dtype="Int8")})
+    )
+    long_rows = service_rows(
+        dossiers, period, baseline_year, settings, units=[unit], manual=store.read_table(MANUAL_SOURCE, processed)
+    )
     has_data = bool(long_rows.loc[long_rows["code"] == "06a.3", "value"].notna().any())
     by_last = pd.Timestamp(period.last) + pd.Timedelta(days=1)
     in_period = dossiers.loc[dossiers["received_at"] < by_last] if "received_at" in dossiers else dossiers
     missing = [c for c in OPTIONAL_COLUMNS if c not in in_period or in_period[c].isna().all()]
     return ServiceView(
-        unit=unit, period=period, baseline_period=period.in_year(baseline_year), has_data=has_data,
+        unit=unit,
+        period=period,
+        baseline_period=period.in_year(baseline_year),
+        has_data=has_data,
         rows=long_rows,
         by_field=detail.breakdown(dossiers, period, "field") if has_data else pd.DataFrame(),
         by_procedure=detail.breakdown(dossiers, period, ["procedure_name", "field"]) if has_data else pd.DataFrame(),
@@ -81,6 +92,7 @@ def unit_view(processed: Path | str | None, period: Period, unit: str,
         settings_notes=settings.describe(),
         comparisons=dict(zip(settings.targets["code"], settings.targets["comparison"])),
         targets=settings.targets.assign(index=INDEX, counted=settings.targets.get("counted", 1))[
-            ["index", "code", "counted"]],
+            ["index", "code", "counted"]
+        ],
         sipas=sipas_overall(processed, unit, period) if has_data else None,
     )

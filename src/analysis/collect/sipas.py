@@ -3,6 +3,7 @@
 ``rows(processed, period)`` gives the long rows of every unit (for indicators.csv); ``unit_report(...)``
 gathers everything the SIPAS notebook shows for one unit and period.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,13 +26,15 @@ SOURCE = ingest.SOURCE
 
 # ---------------------------------------------------------------- reference files
 
+
 def settings(path: Path | None = None, targets: pd.DataFrame | None = None) -> index.Settings:
     """The settings, with the target and its comparison taken from the plan (plan/targets.csv)."""
     raw = raw_settings(path)
     target, comparison = target_of(raw, plan.targets() if targets is None else targets, index.INDEX)
     try:
-        return index.Settings.from_mapping(raw, target=target, comparison=comparison,
-                                           baseline_period=str(plan.baseline_year()))
+        return index.Settings.from_mapping(
+            raw, target=target, comparison=comparison, baseline_period=str(plan.baseline_year())
+        )
     except (TypeError, ValueError) as exc:  # a setting of the wrong kind or an unknown rule
         raise ReferenceFileError("sipas/settings.yaml", str(exc)) from None
 
@@ -42,6 +45,7 @@ def _reference() -> tuple[pd.DataFrame, index.Settings, Baseline, dict[str, str]
 
 
 # ---------------------------------------------------------------- every unit, for indicators.csv
+
 
 def forms_in(processed: Path, period: Period) -> pd.DataFrame | None:
     table = store.read_table(SOURCE, processed)
@@ -61,13 +65,19 @@ def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.D
     for unit in names:
         part = forms[forms["unit"] == unit]
         if part.empty:  # the same rows for every unit without forms but for the unit: computed once
-            no_data = no_data if no_data is not None else index.no_data_rows(
-                survey, unit="", period=period.label, settings=config)
+            no_data = (
+                no_data
+                if no_data is not None
+                else index.no_data_rows(survey, unit="", period=period.label, settings=config)
+            )
             out.append(no_data.assign(unit=unit))
             continue
         result = index.estimate(part, survey, config)
-        out.append(index.long_rows(result, unit=unit, period=period.label, baseline=base.for_unit(unit),
-                                   settings=config, owners=owners))
+        out.append(
+            index.long_rows(
+                result, unit=unit, period=period.label, baseline=base.for_unit(unit), settings=config, owners=owners
+            )
+        )
     return concat_long(out)
 
 
@@ -78,12 +88,19 @@ def overall_row(processed: Path | str | None, unit: str, period: Period) -> pd.S
     if part is None or part.empty:
         return None
     survey, config, base, owners = _reference()
-    long = index.long_rows(index.estimate(part, survey, config), unit=unit, period=period.label,
-                           baseline=base.for_unit(unit), settings=config, owners=owners)
+    long = index.long_rows(
+        index.estimate(part, survey, config),
+        unit=unit,
+        period=period.label,
+        baseline=base.for_unit(unit),
+        settings=config,
+        owners=owners,
+    )
     return long[long["code"] == index.OVERALL].iloc[0]
 
 
 # ---------------------------------------------------------------- one unit, for the notebook
+
 
 @dataclass
 class UnitReport:
@@ -127,19 +144,40 @@ def unit_report(processed: Path, unit: str, period: Period) -> UnitReport:
     forms = index.in_period(all_forms, period) if has_source else all_forms
     result = index.estimate(forms, survey, config)
     if len(forms):
-        long = index.long_rows(result, unit=unit, period=period.label, baseline=base.for_unit(unit),
-                               settings=config, owners=owners)
+        long = index.long_rows(
+            result, unit=unit, period=period.label, baseline=base.for_unit(unit), settings=config, owners=owners
+        )
     else:
         long = index.no_data_rows(survey, unit=unit, period=period.label, settings=config)
     weak_codes = index.weakest(result.criteria)["code"].tolist()
-    breakdowns = pd.concat([index.breakdown(forms, survey, config, d) for d in index.DIMENSIONS],
-                           ignore_index=True) if len(forms) else pd.DataFrame()
-    weak_by_group = pd.concat([index.criterion_by_group(forms, weak_codes, config, d) for d in index.DIMENSIONS],
-                              ignore_index=True) if len(forms) else pd.DataFrame()
+    breakdowns = (
+        pd.concat([index.breakdown(forms, survey, config, d) for d in index.DIMENSIONS], ignore_index=True)
+        if len(forms)
+        else pd.DataFrame()
+    )
+    weak_by_group = (
+        pd.concat([index.criterion_by_group(forms, weak_codes, config, d) for d in index.DIMENSIONS], ignore_index=True)
+        if len(forms)
+        else pd.DataFrame()
+    )
     trend = index.trend(all_forms, survey, config, trend_periods(period)) if has_source else pd.DataFrame()
-    return UnitReport(unit, period, forms, result, long, config, raw_settings(), base, breakdowns, weak_by_group,
-                      trend, published(), service_satisfaction(processed, unit, period),
-                      answers_set_aside=_set_aside(processed, forms), has_source=has_source)
+    return UnitReport(
+        unit,
+        period,
+        forms,
+        result,
+        long,
+        config,
+        raw_settings(),
+        base,
+        breakdowns,
+        weak_by_group,
+        trend,
+        published(),
+        service_satisfaction(processed, unit, period),
+        answers_set_aside=_set_aside(processed, forms),
+        has_source=has_source,
+    )
 
 
 def _set_aside(processed: Path, forms: pd.DataFrame) -> int:
@@ -148,8 +186,9 @@ def _set_aside(processed: Path, forms: pd.DataFrame) -> int:
         return 0
     quarantine = store.read_quarantine(SOURCE, processed)
     kept = pd.MultiIndex.from_arrays([forms["source_file"].astype("string"), forms["source_row"].astype("int64")])
-    entries = pd.MultiIndex.from_arrays([quarantine["file"].astype("string"),
-                                         quarantine["row"].fillna(-1).astype("int64")])
+    entries = pd.MultiIndex.from_arrays(
+        [quarantine["file"].astype("string"), quarantine["row"].fillna(-1).astype("int64")]
+    )
     return int(entries.isin(kept).sum())
 
 

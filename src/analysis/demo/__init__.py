@@ -1,8 +1,9 @@
 """Deterministic demo exports, laid out as real exports are (``<out>/<source>/demo_*``)."""
+
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from analysis.demo import one_stop, papi_survey, par, plan, sipas
 

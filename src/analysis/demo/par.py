@@ -13,6 +13,7 @@ Ninh Thạnh follows a written script (NINH_THANH_2023 / NINH_THANH_2024): it re
 5.4.2, 6.1.2, 7.3.1 and the survey criteria), newly loses 7.1.2, and loses points on the new 5.4.3; 5.4.2 of
 2023, where it lost 1.5 points, has no counterpart in 2024. The other units are drawn from a seeded generator.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,8 @@ import pandas as pd
 
 from analysis import units
 from analysis.par_tree import lineage
-from analysis.reference.par import read_mapping, read_sets
 from analysis.periods import Period
+from analysis.reference.par import read_mapping, read_sets
 
 SOURCE = "par_index"
 SEED = 2729
@@ -35,22 +36,60 @@ YEAR_LONG = ("1.1.2", "1.4.2", "2.4.2", "5.3.2", "6.1.1", "8.3.1")
 SCRIPTED = "Ninh Thạnh"
 # 2023 (2023 codes): appraised and self-assessed points where they differ from the maximum.
 NINH_THANH_2023 = {  # code: (appraised, self-assessed)
-    "1.3.3": (0.25, 0.25), "1.5.1": (0.0, 1.0), "2.2.3": (0.5, 0.5), "3.4.1": (1.5, 3.0), "3.4.2": (0.5, 0.5),
-    "3.4.3": (0.5, 0.5), "3.6.2": (0.5, 0.5), "4.2.2": (0.5, 0.5), "5.3.2": (1.0, 1.0), "5.4.2": (0.0, 1.5),
-    "5.4.3": (1.0, 1.0), "6.1.2": (0.5, 0.5), "7.3.1": (1.0, 2.0), "7.3.2": (0.5, 0.5), "8.3.1": (2.5, 2.5),
-    "8.1.1": (2.31, 2.5), "8.1.2": (2.12, 2.5), "8.1.3": (2.40, 2.5), "8.1.4": (2.35, 2.5), "8.1.5": (1.78, 2.0),
-    "8.2.1": (1.85, 2.0), "8.2.2": (1.70, 2.0), "8.2.3": (1.90, 2.0), "8.2.4": (1.75, 2.0),
+    "1.3.3": (0.25, 0.25),
+    "1.5.1": (0.0, 1.0),
+    "2.2.3": (0.5, 0.5),
+    "3.4.1": (1.5, 3.0),
+    "3.4.2": (0.5, 0.5),
+    "3.4.3": (0.5, 0.5),
+    "3.6.2": (0.5, 0.5),
+    "4.2.2": (0.5, 0.5),
+    "5.3.2": (1.0, 1.0),
+    "5.4.2": (0.0, 1.5),
+    "5.4.3": (1.0, 1.0),
+    "6.1.2": (0.5, 0.5),
+    "7.3.1": (1.0, 2.0),
+    "7.3.2": (0.5, 0.5),
+    "8.3.1": (2.5, 2.5),
+    "8.1.1": (2.31, 2.5),
+    "8.1.2": (2.12, 2.5),
+    "8.1.3": (2.40, 2.5),
+    "8.1.4": (2.35, 2.5),
+    "8.1.5": (1.78, 2.0),
+    "8.2.1": (1.85, 2.0),
+    "8.2.2": (1.70, 2.0),
+    "8.2.3": (1.90, 2.0),
+    "8.2.4": (1.75, 2.0),
 }
 # 2024 (2024 codes): self-assessed points at the end of Q1..Q4 where they differ from the maximum.
 NINH_THANH_2024 = {
-    "1.1.2": (0.75, 1.0, 1.25, 1.5), "1.4.2": (0.25, 0.5, 0.5, 0.75), "1.3.3": (0.25, 0.5, 0.75, 0.75),
-    "1.5.1": (0.0, 0.0, 1.0, 1.0), "2.4.2": (0.25, 0.5, 0.5, 0.75), "3.4.1": (2.0, 2.25, 2.25, 2.25),
-    "3.6.2": (0.5, 0.5, 0.5, 0.5), "4.2.2": (0.5, 0.5, 0.5, 0.5), "5.3.2": (0.75, 1.0, 1.25, 1.5),
-    "5.4.2": (1.25, 1.25, 1.25, 1.25), "5.4.3": (0.75, 0.75, 0.75, 0.75), "6.1.1": (0.5, 0.75, 0.75, 1.0),
-    "6.1.2": (0.5, 0.5, 0.5, 0.5), "7.1.2": (0.5, 0.5, 0.5, 0.5), "7.3.1": (1.25, 1.5, 1.5, 1.5),
-    "7.3.2": (0.75, 1.0, 1.0, 1.0), "7.4.3": (0.5, 1.0, 1.0, 1.0), "8.3.1": (1.5, 2.25, 2.5, 3.0),
-    "8.1.1": (2.42,) * 4, "8.1.2": (2.30,) * 4, "8.1.3": (2.45,) * 4, "8.1.4": (2.40,) * 4, "8.1.5": (1.85,) * 4,
-    "8.2.1": (1.90,) * 4, "8.2.2": (1.80,) * 4, "8.2.3": (1.90,) * 4, "8.2.4": (1.85,) * 4,
+    "1.1.2": (0.75, 1.0, 1.25, 1.5),
+    "1.4.2": (0.25, 0.5, 0.5, 0.75),
+    "1.3.3": (0.25, 0.5, 0.75, 0.75),
+    "1.5.1": (0.0, 0.0, 1.0, 1.0),
+    "2.4.2": (0.25, 0.5, 0.5, 0.75),
+    "3.4.1": (2.0, 2.25, 2.25, 2.25),
+    "3.6.2": (0.5, 0.5, 0.5, 0.5),
+    "4.2.2": (0.5, 0.5, 0.5, 0.5),
+    "5.3.2": (0.75, 1.0, 1.25, 1.5),
+    "5.4.2": (1.25, 1.25, 1.25, 1.25),
+    "5.4.3": (0.75, 0.75, 0.75, 0.75),
+    "6.1.1": (0.5, 0.75, 0.75, 1.0),
+    "6.1.2": (0.5, 0.5, 0.5, 0.5),
+    "7.1.2": (0.5, 0.5, 0.5, 0.5),
+    "7.3.1": (1.25, 1.5, 1.5, 1.5),
+    "7.3.2": (0.75, 1.0, 1.0, 1.0),
+    "7.4.3": (0.5, 1.0, 1.0, 1.0),
+    "8.3.1": (1.5, 2.25, 2.5, 3.0),
+    "8.1.1": (2.42,) * 4,
+    "8.1.2": (2.30,) * 4,
+    "8.1.3": (2.45,) * 4,
+    "8.1.4": (2.40,) * 4,
+    "8.1.5": (1.85,) * 4,
+    "8.2.1": (1.90,) * 4,
+    "8.2.2": (1.80,) * 4,
+    "8.2.3": (1.90,) * 4,
+    "8.2.4": (1.85,) * 4,
 }
 TYPO = ("Thạnh Tân", "3", 0.5)  # unit, code, amount added to its appraised subtotal in the 2023 sheet
 
@@ -69,8 +108,9 @@ def _scores_2023(leaves: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
     ratio = rng.uniform(0.78, 0.97, len(top))
     appraised = np.where(survey, np.round(top * ratio, 2), appraised)
     self_points = np.where(lost & (rng.random(len(top)) < 0.45), top, appraised)
-    self_points = np.where(survey, np.round(top * np.minimum(1, ratio + rng.uniform(0.02, 0.1, len(top))), 2),
-                           self_points)
+    self_points = np.where(
+        survey, np.round(top * np.minimum(1, ratio + rng.uniform(0.02, 0.1, len(top))), 2), self_points
+    )
     return pd.DataFrame({"code": leaves["code"].to_numpy(), "appraised": appraised, "self": self_points})
 
 
@@ -87,8 +127,11 @@ def _scores_2024(leaves: pd.DataFrame, before: pd.Series, rng: np.random.Generat
     newly = ~lost_before & (rng.random(len(top)) < np.where(np.isnan(base), 0.3, 0.04))
     final = np.where(lost_before & ~recover, top - kept_loss, top)
     final = np.where(newly, top - np.minimum(top, rng.choice([0.25, 0.5], len(top))), final)
-    final = np.where(survey, np.round(np.minimum(top, np.nan_to_num(base, nan=top * 0.9)
-                                                 + rng.uniform(-0.02, 0.05, len(top)) * top), 2), final)
+    final = np.where(
+        survey,
+        np.round(np.minimum(top, np.nan_to_num(base, nan=top * 0.9) + rng.uniform(-0.02, 0.05, len(top)) * top), 2),
+        final,
+    )
     recovered_in = rng.integers(1, 5, len(top))
     year_long = leaves["code"].isin(YEAR_LONG).to_numpy()
     quarters = {}
@@ -172,8 +215,17 @@ def _write_2023(frame: pd.DataFrame, path: Path) -> None:
     sheet.write_row(0, 0, ["ỦY BAN NHÂN DÂN THÀNH PHỐ TÂY NINH"], bold)
     sheet.write_row(1, 0, ["BẢNG TỔNG HỢP ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2023 CỦA UBND CÁC PHƯỜNG, XÃ"], bold)
     sheet.write_row(2, 0, ["(DỮ LIỆU MẪU — DEMO, bộ tiêu chí mẫu)"])
-    header = ["STT", "Đơn vị", "Năm", "Mã tiêu chí", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá",
-              "Điểm thẩm định", "Tài liệu kiểm chứng"]
+    header = [
+        "STT",
+        "Đơn vị",
+        "Năm",
+        "Mã tiêu chí",
+        "Tiêu chí",
+        "Điểm tối đa",
+        "Điểm tự đánh giá",
+        "Điểm thẩm định",
+        "Tài liệu kiểm chứng",
+    ]
     sheet.write_row(4, 0, header, bold)
     evidence = _evidence_2023(frame)
     for offset, row in enumerate(frame.itertuples(index=False)):  # writing a demo file, ~1,300 rows
@@ -201,10 +253,18 @@ def _write_2024(frame: pd.DataFrame, quarter: Period, path: Path) -> None:
         return values.round(2).map(lambda v: f"{v:g}".replace(".", ","))
 
     label = f"Quý {('I', 'II', 'III', 'IV')[quarter.number - 1]}/{quarter.year}"
-    rows = pd.DataFrame({"Đơn vị": frame["unit"], "Năm": quarter.year, "Kỳ đánh giá": label,
-                         "Mã tiêu chí": frame["code"], "Tiêu chí": frame["name"],
-                         "Điểm tối đa": comma(frame["max_points"]), "Điểm tự đánh giá": comma(frame[column]),
-                         "Tài liệu kiểm chứng": evidence})
+    rows = pd.DataFrame(
+        {
+            "Đơn vị": frame["unit"],
+            "Năm": quarter.year,
+            "Kỳ đánh giá": label,
+            "Mã tiêu chí": frame["code"],
+            "Tiêu chí": frame["name"],
+            "Điểm tối đa": comma(frame["max_points"]),
+            "Điểm tự đánh giá": comma(frame[column]),
+            "Tài liệu kiểm chứng": evidence,
+        }
+    )
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         handle.write(f"BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CCHC NĂM 2024 — {quarter.label_vi.upper()} (DỮ LIỆU MẪU — DEMO)\r\n")
         rows.to_csv(handle, sep=";", index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")

@@ -8,6 +8,7 @@
   portal of those under the ward's authority, "5.1" citizens' feedback answered of feedback received.
 Deterministic (seeded); the figures are invented and every report built from them says DỮ LIỆU MẪU.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,8 +23,11 @@ from analysis.reference import plan
 SEED = 23
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 YEAR = 2024
-SCRIPTED = {("Ninh Thạnh", "II.1.3.b"): "in_progress", ("Ninh Thạnh", "II.2.4.c"): "not_started",
-            ("Ninh Thạnh", "II.1.4.a"): None}
+SCRIPTED = {
+    ("Ninh Thạnh", "II.1.3.b"): "in_progress",
+    ("Ninh Thạnh", "II.2.4.c"): "not_started",
+    ("Ninh Thạnh", "II.1.4.a"): None,
+}
 
 
 def progress_rows(rng: np.random.Generator) -> list[dict]:
@@ -45,10 +49,21 @@ def progress_rows(rng: np.random.Generator) -> list[dict]:
                 else:
                     status = "in_progress" if rng.random() < 0.8 else "not_started"
                 day = int(rng.integers(1, 28))
-                evidence = (f"Số {int(rng.integers(10, 250))}/BC-UBND ngày {day:02d}/{3 * quarter:02d}/{YEAR}"
-                            if status == "done" else None)
-                rows.append({"unit": unit.display, "task": task.id, "period": f"Quý {ROMAN[quarter]}/{YEAR}",
-                             "status": plan_progress.STATUS[status], "evidence": evidence, "note": None})
+                evidence = (
+                    f"Số {int(rng.integers(10, 250))}/BC-UBND ngày {day:02d}/{3 * quarter:02d}/{YEAR}"
+                    if status == "done"
+                    else None
+                )
+                rows.append(
+                    {
+                        "unit": unit.display,
+                        "task": task.id,
+                        "period": f"Quý {ROMAN[quarter]}/{YEAR}",
+                        "status": plan_progress.STATUS[status],
+                        "evidence": evidence,
+                        "note": None,
+                    }
+                )
     return rows
 
 
@@ -59,11 +74,26 @@ def figure_rows(rng: np.random.Generator) -> list[dict]:
         for quarter in range(1, 5):
             published = min(procedures, int(procedures * rng.uniform(0.72, 0.97)))
             received = int(rng.integers(3, 15))
-            rows.append({"unit": unit.display, "period": f"{YEAR}Q{quarter}", "code": "1", "numerator": published,
-                         "denominator": procedures, "evidence": f"Báo cáo công khai TTHC quý {quarter}/{YEAR}"})
-            rows.append({"unit": unit.display, "period": f"{YEAR}Q{quarter}", "code": "5.1",
-                         "numerator": int(rng.integers(max(0, received - 3), received + 1)), "denominator": received,
-                         "evidence": f"Sổ theo dõi phản ánh, kiến nghị quý {quarter}/{YEAR}"})
+            rows.append(
+                {
+                    "unit": unit.display,
+                    "period": f"{YEAR}Q{quarter}",
+                    "code": "1",
+                    "numerator": published,
+                    "denominator": procedures,
+                    "evidence": f"Báo cáo công khai TTHC quý {quarter}/{YEAR}",
+                }
+            )
+            rows.append(
+                {
+                    "unit": unit.display,
+                    "period": f"{YEAR}Q{quarter}",
+                    "code": "5.1",
+                    "numerator": int(rng.integers(max(0, received - 3), received + 1)),
+                    "denominator": received,
+                    "evidence": f"Sổ theo dõi phản ánh, kiến nghị quý {quarter}/{YEAR}",
+                }
+            )
     return rows
 
 
@@ -72,8 +102,12 @@ def write(out: Path) -> list[Path]:
 
     rng = np.random.default_rng(SEED)
     return [
-        write_template(plan_progress.SPEC, Path(out) / plan_progress.SOURCE / f"demo_plan_progress_{YEAR}.xlsx",
-                       progress_rows(rng)),
-        write_template(manual_figures.SPEC, Path(out) / manual_figures.SOURCE / f"demo_manual_figures_{YEAR}.xlsx",
-                       figure_rows(rng)),
+        write_template(
+            plan_progress.SPEC, Path(out) / plan_progress.SOURCE / f"demo_plan_progress_{YEAR}.xlsx", progress_rows(rng)
+        ),
+        write_template(
+            manual_figures.SPEC,
+            Path(out) / manual_figures.SOURCE / f"demo_manual_figures_{YEAR}.xlsx",
+            figure_rows(rng),
+        ),
     ]

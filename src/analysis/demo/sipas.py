@@ -8,6 +8,7 @@ One file per unit and year, in three layouts: labels in an xlsx with title rows 
 semicolon CSV with question numbers as headers, codes in an xlsx with criterion codes as headers.
 Seeded: the same files every run.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,13 +29,43 @@ SEED = 2640  # QĐ 2640/QĐ-BNV
 FORMS_PER_QUARTER = (40, 61)  # numpy integers(low, high): 40-60
 
 # Satisfaction (share of "Hài lòng" or "Rất hài lòng") of a typical respondent in 2023, per criterion.
-BASE = {"E1.1": 0.72, "E1.2": 0.86, "E1.3": 0.80, "E1.4": 0.88, "E2.1": 0.93, "E2.2": 0.92, "E2.3": 0.90,
-        "E2.4": 0.94, "E2.5": 0.86, "E3.1": 0.94, "E3.2": 0.92, "E3.3": 0.90, "E3.4": 0.91, "E3.5": 0.89,
-        "E3.6": 0.95, "E4.1": 0.95, "E4.2": 0.93, "E4.3": 0.94, "E5.1": 0.86, "E5.2": 0.82, "E5.3": 0.79,
-        "E5.4": 0.68}
+BASE = {
+    "E1.1": 0.72,
+    "E1.2": 0.86,
+    "E1.3": 0.80,
+    "E1.4": 0.88,
+    "E2.1": 0.93,
+    "E2.2": 0.92,
+    "E2.3": 0.90,
+    "E2.4": 0.94,
+    "E2.5": 0.86,
+    "E3.1": 0.94,
+    "E3.2": 0.92,
+    "E3.3": 0.90,
+    "E3.4": 0.91,
+    "E3.5": 0.89,
+    "E3.6": 0.95,
+    "E4.1": 0.95,
+    "E4.2": 0.93,
+    "E4.3": 0.94,
+    "E5.1": 0.86,
+    "E5.2": 0.82,
+    "E5.3": 0.79,
+    "E5.4": 0.68,
+}
 NO_OPINION = {"E5.1": 0.10, "E5.2": 0.20, "E5.3": 0.22, "E5.4": 0.25}  # others: 0.02
-UNIT_EFFECT = {"Phường 1": 0.35, "Phường 2": 0.10, "Phường 3": -0.20, "Phường IV": 0.25, "Hiệp Ninh": 0.45,
-               "Ninh Sơn": -0.10, "Ninh Thạnh": -0.25, "Bình Minh": 0.05, "Tân Bình": -0.35, "Thạnh Tân": 0.15}
+UNIT_EFFECT = {
+    "Phường 1": 0.35,
+    "Phường 2": 0.10,
+    "Phường 3": -0.20,
+    "Phường IV": 0.25,
+    "Hiệp Ninh": 0.45,
+    "Ninh Sơn": -0.10,
+    "Ninh Thạnh": -0.25,
+    "Bình Minh": 0.05,
+    "Tân Bình": -0.35,
+    "Thạnh Tân": 0.15,
+}
 CHANGE_2024 = {"Phường 3": -0.45, "Ninh Thạnh": 0.45}  # others +0.2 on the logit scale
 E5_4_CHANGE_2024 = {"Ninh Thạnh": 0.6}  # a unit that worked on answering feedback in time
 FIELDS = {  # field: (share of forms, logit effect, procedures)
@@ -47,10 +78,22 @@ FIELDS = {  # field: (share of forms, logit effect, procedures)
 CHANNELS = (("Trực tiếp", "1", 0.82), ("Trực tuyến", "2", 0.16), ("Bưu chính", "3", 0.02))
 GENDERS = (("Nam", 0.47), ("Nữ", 0.53))
 AGES = (("18–30", 0.2), ("31–45", 0.34), ("46–60", 0.3), ("Trên 60", 0.16))
-EDUCATION = (("Tiểu học", 0.12), ("THCS", 0.28), ("THPT", 0.32), ("Trung cấp, cao đẳng", 0.13),
-             ("Đại học trở lên", 0.15))
-OCCUPATIONS = (("Nông dân", 0.2), ("Công nhân", 0.2), ("Buôn bán, kinh doanh", 0.22),
-               ("Cán bộ, công chức, viên chức", 0.1), ("Hưu trí", 0.1), ("Nội trợ", 0.1), ("Khác", 0.08))
+EDUCATION = (
+    ("Tiểu học", 0.12),
+    ("THCS", 0.28),
+    ("THPT", 0.32),
+    ("Trung cấp, cao đẳng", 0.13),
+    ("Đại học trở lên", 0.15),
+)
+OCCUPATIONS = (
+    ("Nông dân", 0.2),
+    ("Công nhân", 0.2),
+    ("Buôn bán, kinh doanh", 0.22),
+    ("Cán bộ, công chức, viên chức", 0.1),
+    ("Hưu trí", 0.1),
+    ("Nội trợ", 0.1),
+    ("Khác", 0.08),
+)
 LABELS = {1: "Rất không hài lòng", 2: "Không hài lòng", 3: "Bình thường", 4: "Hài lòng", 5: "Rất hài lòng"}
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng"]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Thanh", "Hữu", "Thu", "Đức"]
@@ -89,13 +132,18 @@ def simulate(unit: str, year: int, quarter: int, rng: np.random.Generator, codes
     fields = rng.choice(field_names, size=n, p=[FIELDS[f][0] for f in field_names])
     first = date(year, 3 * quarter - 2, 1)
     days = (date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1) - first).days
-    forms = pd.DataFrame({
-        "survey_date": [first + timedelta(days=int(d)) for d in rng.integers(0, days, n)],
-        "field": fields,
-        "procedure": [rng.choice(FIELDS[f][2]) for f in fields],
-        "channel": _pick(rng, CHANNELS, n), "gender": _pick(rng, GENDERS, n), "age_group": _pick(rng, AGES, n),
-        "education": _pick(rng, EDUCATION, n), "occupation": _pick(rng, OCCUPATIONS, n),
-    })
+    forms = pd.DataFrame(
+        {
+            "survey_date": [first + timedelta(days=int(d)) for d in rng.integers(0, days, n)],
+            "field": fields,
+            "procedure": [rng.choice(FIELDS[f][2]) for f in fields],
+            "channel": _pick(rng, CHANNELS, n),
+            "gender": _pick(rng, GENDERS, n),
+            "age_group": _pick(rng, AGES, n),
+            "education": _pick(rng, EDUCATION, n),
+            "occupation": _pick(rng, OCCUPATIONS, n),
+        }
+    )
     mood = rng.normal(0.0, 0.9, size=(n, 1))  # one citizen's answers hang together
     p = 1 / (1 + np.exp(-(satisfaction_logits(unit, year, fields, codes) + mood)))
     satisfied = rng.random(p.shape) < p
@@ -167,35 +215,64 @@ def _layout_frame(unit: units.Unit, year: int, layout: str, survey: pd.DataFrame
     channel_codes = {name: code for name, code, _ in CHANNELS}
     if layout == "labels_xlsx":
         texts = dict(zip(survey["code"], survey["headers"].str.split("|").str[3]))
-        out = pd.DataFrame({"STT": range(1, len(forms) + 1), "Mã phiếu": forms["form_id"],
-                            "Đơn vị": unit.display, "Ngày khảo sát": forms["survey_date"],
-                            "Họ và tên": person["names"], "Số điện thoại": person["phones"],
-                            "Lĩnh vực": forms["field"], "Tên thủ tục": forms["procedure"],
-                            "Hình thức giao dịch": forms["channel"], "Giới tính": forms["gender"],
-                            "Độ tuổi": forms["age_group"], "Trình độ học vấn": forms["education"],
-                            "Nghề nghiệp": forms["occupation"]})
+        out = pd.DataFrame(
+            {
+                "STT": range(1, len(forms) + 1),
+                "Mã phiếu": forms["form_id"],
+                "Đơn vị": unit.display,
+                "Ngày khảo sát": forms["survey_date"],
+                "Họ và tên": person["names"],
+                "Số điện thoại": person["phones"],
+                "Lĩnh vực": forms["field"],
+                "Tên thủ tục": forms["procedure"],
+                "Hình thức giao dịch": forms["channel"],
+                "Giới tính": forms["gender"],
+                "Độ tuổi": forms["age_group"],
+                "Trình độ học vấn": forms["education"],
+                "Nghề nghiệp": forms["occupation"],
+            }
+        )
         return pd.concat([out, answers.rename(columns=texts)], axis=1)
     if layout == "codes_csv":
-        out = pd.DataFrame({"STT": range(1, len(forms) + 1), "Số phiếu": forms["form_id"],
-                            "Đơn vị": f"UBND {unit.display}",
-                            "Ngày điền phiếu": [d.strftime("%d/%m/%Y") for d in forms["survey_date"]],
-                            "Địa chỉ": person["addresses"], "Lĩnh vực": forms["field"],
-                            "Thủ tục hành chính": forms["procedure"],
-                            "Hình thức nộp": forms["channel"].map(channel_codes), "Giới tính": forms["gender"],
-                            "Nhóm tuổi": forms["age_group"], "Học vấn": forms["education"],
-                            "Nghề nghiệp": forms["occupation"]})
+        out = pd.DataFrame(
+            {
+                "STT": range(1, len(forms) + 1),
+                "Số phiếu": forms["form_id"],
+                "Đơn vị": f"UBND {unit.display}",
+                "Ngày điền phiếu": [d.strftime("%d/%m/%Y") for d in forms["survey_date"]],
+                "Địa chỉ": person["addresses"],
+                "Lĩnh vực": forms["field"],
+                "Thủ tục hành chính": forms["procedure"],
+                "Hình thức nộp": forms["channel"].map(channel_codes),
+                "Giới tính": forms["gender"],
+                "Nhóm tuổi": forms["age_group"],
+                "Học vấn": forms["education"],
+                "Nghề nghiệp": forms["occupation"],
+            }
+        )
         numbered = {code: f"Câu {i + 1}" for i, code in enumerate(codes)}
         out = pd.concat([out, answers.rename(columns=numbered)], axis=1)
         out["Ý kiến khác"] = rng.choice(["", "Cần thêm ghế ngồi chờ", "Nên trả lời góp ý sớm hơn", ""], len(out))
         return out
-    stamps = [datetime.combine(d, datetime.min.time()) + timedelta(hours=int(h), minutes=int(m))
-              for d, h, m in zip(forms["survey_date"], rng.integers(7, 17, len(forms)),
-                                 rng.integers(0, 60, len(forms)))]
-    out = pd.DataFrame({"Dấu thời gian": stamps, "MaPhieu": forms["form_id"], "TenDonVi": unit.unit,
-                        "Số CCCD": person["ids"], "TenLinhVuc": forms["field"], "TenTTHC": forms["procedure"],
-                        "KenhThucHien": forms["channel"].map(channel_codes), "GioiTinh": forms["gender"],
-                        "DoTuoi": forms["age_group"], "TrinhDo": forms["education"],
-                        "NgheNghiep": forms["occupation"]})
+    stamps = [
+        datetime.combine(d, datetime.min.time()) + timedelta(hours=int(h), minutes=int(m))
+        for d, h, m in zip(forms["survey_date"], rng.integers(7, 17, len(forms)), rng.integers(0, 60, len(forms)))
+    ]
+    out = pd.DataFrame(
+        {
+            "Dấu thời gian": stamps,
+            "MaPhieu": forms["form_id"],
+            "TenDonVi": unit.unit,
+            "Số CCCD": person["ids"],
+            "TenLinhVuc": forms["field"],
+            "TenTTHC": forms["procedure"],
+            "KenhThucHien": forms["channel"].map(channel_codes),
+            "GioiTinh": forms["gender"],
+            "DoTuoi": forms["age_group"],
+            "TrinhDo": forms["education"],
+            "NgheNghiep": forms["occupation"],
+        }
+    )
     return pd.concat([out, answers], axis=1)
 
 
@@ -244,8 +321,11 @@ def write(out_dir: Path) -> list[Path]:
                 frame.to_csv(path, sep=";", index=False, encoding="utf-8-sig", quoting=csv.QUOTE_MINIMAL)
             else:
                 path = folder / f"{stem}.xlsx"
-                titles = ["PHIẾU KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN (DỮ LIỆU MẪU)",
-                          f"Đơn vị: {unit.display} — năm {year}"] if layout == "labels_xlsx" else []
+                titles = (
+                    ["PHIẾU KHẢO SÁT SỰ HÀI LÒNG CỦA NGƯỜI DÂN (DỮ LIỆU MẪU)", f"Đơn vị: {unit.display} — năm {year}"]
+                    if layout == "labels_xlsx"
+                    else []
+                )
                 footer = ["Người lập biểu", "(ký, ghi rõ họ tên)"] if layout == "labels_xlsx" else []
                 _write_xlsx(path, frame, titles, footer)
             written.append(path)
@@ -268,8 +348,9 @@ def baseline_2023(draws: int = 20000, settings: sipas_index.Settings | None = No
         fields = rng.choice(field_names, size=draws, p=[FIELDS[f][0] for f in field_names])
         mood = rng.normal(0.0, 0.9, size=(draws, 1))
         share = (1 / (1 + np.exp(-(satisfaction_logits(unit.unit, 2023, fields, codes) + mood)))).mean(axis=0)
-        names, element_values, overall = sipas_index.aggregate(share[None, :], np.ones((1, len(codes))),
-                                                               elements, settings)
+        names, element_values, overall = sipas_index.aggregate(
+            share[None, :], np.ones((1, len(codes))), elements, settings
+        )
         values = dict(zip(codes, share * 100)) | dict(zip(names, element_values[0])) | {"overall": overall[0]}
         rows += [{"unit": unit.unit, "code": code, "value": round(float(v), 2)} for code, v in values.items()]
     return pd.DataFrame(rows)

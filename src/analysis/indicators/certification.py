@@ -1,5 +1,6 @@
 """Which dossiers are "chứng thực" (certification): the export has no flag for it, so the settings name the
 columns and texts that recognise one (data/reference/service/certification.csv)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -9,11 +9,12 @@ finished or returned), since the exports carry no reliable "exported on" cell �
 Lateness comes from ``timeliness.classify`` over the one-day span of the snapshot date, so the status rules
 are those of the service index. Only the dossier id, procedure and dates are listed: never personal data.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -21,14 +22,23 @@ import pandas as pd
 from analysis.indicators.timeliness import classify
 
 EVENT_COLUMNS = ("received_at", "finished_at", "returned_at")
-COLUMNS = ["unit", "dossier_id", "procedure_name", "received_at", "due_at", "situation", "working_days_left",
-           "days_overdue"]
+COLUMNS = [
+    "unit",
+    "dossier_id",
+    "procedure_name",
+    "received_at",
+    "due_at",
+    "situation",
+    "working_days_left",
+    "days_overdue",
+]
 SITUATION_VI = {"due_soon": "Sắp đến hạn", "late_no_apology": "Đã trễ hạn, chưa có phiếu xin lỗi"}
 
 
 @dataclass(frozen=True)
 class Span:
     """A period for ``classify`` that is any run of days (here one day: the snapshot date)."""
+
     first: date
     last: date
 
@@ -44,8 +54,11 @@ def working_days_after(start: date, end: pd.Series, holidays: Iterable[date]) ->
     first = np.datetime64(start, "D") + 1
     last = end.to_numpy(dtype="datetime64[us]").astype("datetime64[D]") + 1
     blank = np.isnat(last)
-    count = np.busday_count(np.full(len(last), first), np.maximum(np.where(blank, first, last), first),
-                            holidays=np.array(list(holidays), dtype="datetime64[D]"))
+    count = np.busday_count(
+        np.full(len(last), first),
+        np.maximum(np.where(blank, first, last), first),
+        holidays=np.array(list(holidays), dtype="datetime64[D]"),
+    )
     return pd.Series(count, index=end.index, dtype="Int64").mask(blank)
 
 
@@ -61,13 +74,18 @@ def action_list(dossiers: pd.DataFrame, as_of: date, working_days: int, holidays
     due_soon = flags["in_progress"] & flags["within_time"] & (left <= working_days).fillna(False)
     late = flags["apology_missing"]
     chosen = rows[due_soon | late]
-    out = pd.DataFrame({
-        "unit": chosen["unit"], "dossier_id": chosen["dossier_id"], "procedure_name": chosen.get("procedure_name"),
-        "received_at": chosen["received_at"], "due_at": chosen["due_at"],
-        "situation": np.where(late[chosen.index], "late_no_apology", "due_soon"),
-        "working_days_left": left[chosen.index].where(~late[chosen.index]),
-        "days_overdue": flags.loc[chosen.index, "days_late_citizen"],
-    })
+    out = pd.DataFrame(
+        {
+            "unit": chosen["unit"],
+            "dossier_id": chosen["dossier_id"],
+            "procedure_name": chosen.get("procedure_name"),
+            "received_at": chosen["received_at"],
+            "due_at": chosen["due_at"],
+            "situation": np.where(late[chosen.index], "late_no_apology", "due_soon"),
+            "working_days_left": left[chosen.index].where(~late[chosen.index]),
+            "days_overdue": flags.loc[chosen.index, "days_late_citizen"],
+        }
+    )
     out["situation"] = out["situation"].astype("string")
     order = out.assign(_late=out["situation"] == "late_no_apology")
     order = order.sort_values(["_late", "days_overdue", "due_at", "dossier_id"], ascending=[False, False, True, True])

@@ -3,6 +3,7 @@
 A ward surveys 40-60 citizens a quarter, so every percentage carries real uncertainty; these intervals are what
 keeps a report from calling a change of a few points "improving". Pure numpy: arrays in, arrays out.
 """
+
 from __future__ import annotations
 
 from fractions import Fraction

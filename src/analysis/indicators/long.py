@@ -6,6 +6,7 @@ interval (indicators/projection.py); ``deadline`` is the plan's deadline for the
 ``gap_to_target`` is the shortfall in the component's own measure: positive = still short of the target, zero
 or negative = target met (by that margin).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -45,11 +46,11 @@ STATUS_VI = {
 }
 STATUS_MEANING_VI = {
     "met": "giá trị đạt chỉ tiêu số của Kế hoạch 23/KH-UBND; với số liệu khảo "
-           "sát, chỉ khi cả khoảng tin cậy vượt chỉ tiêu và đủ cỡ mẫu tối thiểu",
+    "sát, chỉ khi cả khoảng tin cậy vượt chỉ tiêu và đủ cỡ mẫu tối thiểu",
     "improving": "chưa đạt chỉ tiêu (hoặc không có chỉ tiêu), nhưng tốt hơn cùng kỳ năm gốc; với số liệu khảo "
-                 "sát, khi cả khoảng tin cậy nằm về phía tốt hơn",
+    "sát, khi cả khoảng tin cậy nằm về phía tốt hơn",
     "flat": "chưa đạt chỉ tiêu (hoặc không có chỉ tiêu), không khác cùng kỳ năm gốc (số liệu khảo sát: khoảng "
-            "tin cậy vẫn chứa mức năm gốc)",
+    "tin cậy vẫn chứa mức năm gốc)",
     "worse": "chưa đạt chỉ tiêu (hoặc không có chỉ tiêu), và kém hơn cùng kỳ năm gốc",
     "no_baseline": "có số liệu kỳ này nhưng không có số liệu năm gốc để so sánh; chưa đạt chỉ tiêu nếu có chỉ tiêu",
     "no_data": "không có số liệu để tính — không bao giờ được hiểu là 0",
@@ -58,10 +59,10 @@ STATUS_MEANING_VI = {
     "newly_lost": "PAR INDEX: năm gốc không mất điểm, năm nay mất",
     "full": "PAR INDEX: không mất điểm ở cả hai năm",
     "above_median": "PAPI: điểm từ trung vị toàn quốc trở lên — mốc so sánh dự án tự chọn, kế hoạch không đặt "
-                    "chỉ tiêu số cho PAPI, nên đây không phải “đạt chỉ tiêu”",
+    "chỉ tiêu số cho PAPI, nên đây không phải “đạt chỉ tiêu”",
     "above_p75": "PAPI: điểm từ phân vị 75 toàn quốc trở lên — mốc so sánh dự án tự chọn, không phải chỉ tiêu",
     "above_next_group": "PAPI: điểm từ ngưỡng của nhóm xếp hạng cao hơn trở lên — mốc so sánh dự án tự chọn, "
-                        "không phải chỉ tiêu",
+    "không phải chỉ tiêu",
     "done": "nhiệm vụ của Kế hoạch: đơn vị báo cáo đã thực hiện (sổ theo dõi tiến độ)",
     "in_progress": "nhiệm vụ của Kế hoạch: đang thực hiện, chưa đến thời hạn",
     "not_started": "nhiệm vụ của Kế hoạch: chưa thực hiện, chưa đến thời hạn",
@@ -70,7 +71,7 @@ STATUS_MEANING_VI = {
 
 
 def status_notes(*statuses: str) -> list[str]:
-    """"Đạt chỉ tiêu: …" for each status a report uses, in the order given (the reports' notes on method)."""
+    """ "Đạt chỉ tiêu: …" for each status a report uses, in the order given (the reports' notes on method)."""
     return [f"“{STATUS_VI[s]}”: {STATUS_MEANING_VI[s]}." for s in statuses]
 
 
@@ -81,8 +82,9 @@ def targets_summary(rows: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     keys = pd.MultiIndex.from_frame(counted[["index", "code"]])
     picked = rows.loc[pd.MultiIndex.from_frame(rows[["index", "code"]]).isin(keys)]
     status = picked["status"].astype("string")
-    table = pd.DataFrame({"unit": picked["unit"], "met": status == "met",
-                          "no_data": status.isna() | (status == "no_data")})
+    table = pd.DataFrame(
+        {"unit": picked["unit"], "met": status == "met", "no_data": status.isna() | (status == "no_data")}
+    )
     table["not_met"] = ~table["met"] & ~table["no_data"]
     found = table.groupby("unit")[["met", "not_met", "no_data"]].sum()
     found = found.reindex(sorted(set(rows["unit"].dropna())), fill_value=0).rename_axis("unit")
@@ -90,9 +92,9 @@ def targets_summary(rows: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     found["no_data"] += found["targets"] - found[["met", "not_met", "no_data"]].sum(axis=1)
     return found.reset_index()[["unit", "targets", "met", "not_met", "no_data"]]
 
+
 # How a value is compared with its target; the plan says "trên 80 %" (strictly above) and "không có" (zero).
-COMPARISONS = {">": lambda v, t: v > t, ">=": lambda v, t: v >= t, "<": lambda v, t: v < t,
-               "<=": lambda v, t: v <= t}
+COMPARISONS = {">": lambda v, t: v > t, ">=": lambda v, t: v >= t, "<": lambda v, t: v < t, "<=": lambda v, t: v <= t}
 
 
 def gap_to_target(value: float | None, target: float | None, comparison: str = ">=") -> float | None:

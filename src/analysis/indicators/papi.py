@@ -9,6 +9,7 @@ highest score, ties share the better rank; with n scored provinces, group k = 1,
 floor(k*n/4 + 1/2) and group 4 takes the rest. A total of a 6-dimension year (before 2018, scale 6–60) is
 never compared with an 8-dimension total (8–80): such a change is NA and the reports say "không so sánh được".
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -27,17 +28,25 @@ TARGET_RULES_VI = {
     "next_group": "điểm thấp nhất của nhóm xếp hạng cao hơn năm {year}",
 }
 BENCHMARK_STATUS = {"median": "above_median", "p75": "above_p75", "next_group": "above_next_group"}
-SUBDIMENSION_HINT_VI = ("điểm nội dung thành phần được nhập tay từ báo cáo PAPI vào "
-                        "bảng điểm nội dung thành phần của dữ liệu tham chiếu (theo tệp mẫu)")
-QUARTILE_RULE_VI = ("xếp hạng theo điểm (1 = cao nhất, bằng điểm thì cùng hạng cao hơn); với n tỉnh có điểm, "
-                    "nhóm thứ k (k = 1, 2, 3) kết thúc ở hạng làm tròn của k·n/4, nhóm 4 gồm các tỉnh còn lại "
-                    "(63 tỉnh: 16/16/15/16)")
+SUBDIMENSION_HINT_VI = (
+    "điểm nội dung thành phần được nhập tay từ báo cáo PAPI vào "
+    "bảng điểm nội dung thành phần của dữ liệu tham chiếu (theo tệp mẫu)"
+)
+QUARTILE_RULE_VI = (
+    "xếp hạng theo điểm (1 = cao nhất, bằng điểm thì cùng hạng cao hơn); với n tỉnh có điểm, "
+    "nhóm thứ k (k = 1, 2, 3) kết thúc ở hạng làm tròn của k·n/4, nhóm 4 gồm các tỉnh còn lại "
+    "(63 tỉnh: 16/16/15/16)"
+)
 
 
 def scores_long(official: pd.DataFrame) -> pd.DataFrame:
     """province, region, year, code (D1…D8, total), value, scale_dims — scored values only."""
-    frame = official.melt(id_vars=["province", "region", "year", "n_expected"], value_vars=[*DIMENSIONS, TOTAL],
-                          var_name="code", value_name="value")
+    frame = official.melt(
+        id_vars=["province", "region", "year", "n_expected"],
+        value_vars=[*DIMENSIONS, TOTAL],
+        var_name="code",
+        value_name="value",
+    )
     frame = frame[frame["value"].notna()].rename(columns={"n_expected": "scale_dims"})
     return frame.astype({"code": "string", "value": "Float64"}).reset_index(drop=True)
 
@@ -71,17 +80,32 @@ def _groups(rank: pd.Series, n: pd.Series) -> pd.Series:
     return (1 + sum((rank > b).astype("int64") for b in bounds)).astype("int64")
 
 
-RANKING_COLUMNS = ["rank", "group", "group_vi", "median", "p25", "p75", "best", "best_province",
-                   "next_group_floor", "points_to_next_group", "own_group_floor"]
+RANKING_COLUMNS = [
+    "rank",
+    "group",
+    "group_vi",
+    "median",
+    "p25",
+    "p75",
+    "best",
+    "best_province",
+    "next_group_floor",
+    "points_to_next_group",
+    "own_group_floor",
+]
 
 
 def mask_incomplete(sub_standing: pd.DataFrame, standing: pd.DataFrame, parents: Mapping[str, str]) -> pd.DataFrame:
     """Sub-dimension standings are national only when the file covers every province scored on the parent
     dimension that year; otherwise ranks, groups and national statistics are NA (a rank of 1 among 1 is none)."""
-    counts = standing.groupby(["year", "code"], as_index=False)["n_scored"].first().rename(
-        columns={"code": "parent", "n_scored": "parent_scored"})
+    counts = (
+        standing.groupby(["year", "code"], as_index=False)["n_scored"]
+        .first()
+        .rename(columns={"code": "parent", "n_scored": "parent_scored"})
+    )
     frame = sub_standing.assign(parent=sub_standing["code"].map(dict(parents))).merge(
-        counts, on=["year", "parent"], how="left")
+        counts, on=["year", "parent"], how="left"
+    )
     complete = (frame["n_scored"] >= frame["parent_scored"]).fillna(False).astype(bool)
     for column in RANKING_COLUMNS:
         frame[column] = frame[column].where(complete)
@@ -102,10 +126,12 @@ def province_profile(standing: pd.DataFrame, province: str, baseline_year: int) 
     mine = mine.merge(base, on="code", how="left", suffixes=("", "_base"))
     mine["change_prev"] = _comparable_change(mine, "_prev")
     mine["change_baseline"] = _comparable_change(mine, "_base")
-    mine["prev_comparable"] = mine["value_prev"].isna() | (mine["scale_dims"] == mine["scale_dims_prev"]) | (
-        mine["code"] != TOTAL)
-    mine["baseline_comparable"] = mine["value_base"].isna() | (mine["scale_dims"] == mine["scale_dims_base"]) | (
-        mine["code"] != TOTAL)
+    mine["prev_comparable"] = (
+        mine["value_prev"].isna() | (mine["scale_dims"] == mine["scale_dims_prev"]) | (mine["code"] != TOTAL)
+    )
+    mine["baseline_comparable"] = (
+        mine["value_base"].isna() | (mine["scale_dims"] == mine["scale_dims_base"]) | (mine["code"] != TOTAL)
+    )
     return mine
 
 
@@ -173,30 +199,68 @@ def region_view(standing: pd.DataFrame, province: str, year: int | None, region:
     return peers.drop(columns="focus_value").sort_values(["code", "rank"]).reset_index(drop=True)
 
 
-def long_rows(profile: pd.DataFrame, *, province: str, latest: int | None, baseline_year: int, rule: str,
-              names: Mapping[str, str], owners: Mapping[str, str], period_label: str,
-              sub_profile: pd.DataFrame | None = None, sub_parents: Mapping[str, str] | None = None,
-              sub_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+def long_rows(
+    profile: pd.DataFrame,
+    *,
+    province: str,
+    latest: int | None,
+    baseline_year: int,
+    rule: str,
+    names: Mapping[str, str],
+    owners: Mapping[str, str],
+    period_label: str,
+    sub_profile: pd.DataFrame | None = None,
+    sub_parents: Mapping[str, str] | None = None,
+    sub_names: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """Long-format rows: total, D1…D8 and the sub-dimensions ``sub_parents`` (code -> dimension) of ``province``.
 
     value = the latest year's score, baseline = the baseline year's, target by ``rule``; sub-dimensions inherit
     their dimension's owner. A component without a score is a no_data row, never a number.
     """
     codes = [TOTAL, *DIMENSIONS]
-    main = _rows_for(profile, codes, province=province, latest=latest, baseline_year=baseline_year, rule=rule,
-                     names=names, owners=owners, period_label=period_label)
+    main = _rows_for(
+        profile,
+        codes,
+        province=province,
+        latest=latest,
+        baseline_year=baseline_year,
+        rule=rule,
+        names=names,
+        owners=owners,
+        period_label=period_label,
+    )
     if not sub_parents:
         return main
     if sub_profile is None:  # no sub-dimension scores: every sub-dimension is a no_data row
         sub_profile = profile.iloc[0:0]
     sub_owners = {code: owners.get(parent, "") for code, parent in sub_parents.items()}
-    subs = _rows_for(sub_profile, list(sub_parents), province=province, latest=latest, baseline_year=baseline_year,
-                     rule=rule, names=sub_names or {}, owners=sub_owners, period_label=period_label)
+    subs = _rows_for(
+        sub_profile,
+        list(sub_parents),
+        province=province,
+        latest=latest,
+        baseline_year=baseline_year,
+        rule=rule,
+        names=sub_names or {},
+        owners=sub_owners,
+        period_label=period_label,
+    )
     return long_frame(pd.concat([main, subs], ignore_index=True))
 
 
-def _rows_for(profile: pd.DataFrame, codes: list[str], *, province: str, latest: int | None, baseline_year: int,
-              rule: str, names: Mapping[str, str], owners: Mapping[str, str], period_label: str) -> pd.DataFrame:
+def _rows_for(
+    profile: pd.DataFrame,
+    codes: list[str],
+    *,
+    province: str,
+    latest: int | None,
+    baseline_year: int,
+    rule: str,
+    names: Mapping[str, str],
+    owners: Mapping[str, str],
+    period_label: str,
+) -> pd.DataFrame:
     this_year = profile[profile["year"] == latest]
     found = this_year.set_index("code").reindex(codes)  # a code without a score: a row of NA
     frame = pd.DataFrame({"code": codes})
@@ -236,17 +300,20 @@ def _measure(code: str) -> str:
     return "score_8_80" if code == TOTAL else ("score_1_10" if code in DIMENSIONS else "score_subdimension")
 
 
-def _notes(frame: pd.DataFrame, found: pd.DataFrame, comparable, latest: int | None, rule_text: str,
-           period_label: str) -> list[str]:
+def _notes(
+    frame: pd.DataFrame, found: pd.DataFrame, comparable, latest: int | None, rule_text: str, period_label: str
+) -> list[str]:
     """A Vietnamese note per row: standing, target rule, and which PAPI year the reporting period uses."""
     if latest is None:
         return [f"Chưa có kết quả PAPI công bố cho năm của kỳ {period_label} hoặc trước đó."] * len(frame)
-    annual = (f"PAPI là chỉ số năm: kỳ {period_label} dùng kết quả PAPI {latest} "
-              "(năm gần nhất đã có, không sau năm của kỳ báo cáo).")
+    annual = (
+        f"PAPI là chỉ số năm: kỳ {period_label} dùng kết quả PAPI {latest} "
+        "(năm gần nhất đã có, không sau năm của kỳ báo cáo)."
+    )
     notes = []
-    for code, value, target, rank, size, group, same in zip(frame["code"], frame["value"], frame["target"],
-                                                            found["rank"], found["n_scored"], found["group_vi"],
-                                                            comparable):
+    for code, value, target, rank, size, group, same in zip(
+        frame["code"], frame["value"], frame["target"], found["rank"], found["n_scored"], found["group_vi"], comparable
+    ):
         if pd.isna(value) and _level(code) == "subdimension":
             parts = [f"Chưa có điểm năm {latest}: {SUBDIMENSION_HINT_VI}."]
         elif pd.isna(value):
@@ -257,9 +324,11 @@ def _notes(frame: pd.DataFrame, found: pd.DataFrame, comparable, latest: int | N
             parts = [f"Năm {latest}: hạng {int(rank)}/{int(size)}, nhóm {group}."]
         if not same:
             parts.append(f"So với năm gốc: {NOT_COMPARABLE_VI} (khác số nội dung).")
-        parts.append(f"Mốc so sánh (dự án chọn, kế hoạch không đặt chỉ tiêu cho PAPI): {rule_text}."
-                     if pd.notna(target) or pd.isna(value)
-                     else f"Chưa có mốc so sánh ({rule_text}): cần số liệu của mọi tỉnh.")
+        parts.append(
+            f"Mốc so sánh (dự án chọn, kế hoạch không đặt chỉ tiêu cho PAPI): {rule_text}."
+            if pd.notna(target) or pd.isna(value)
+            else f"Chưa có mốc so sánh ({rule_text}): cần số liệu của mọi tỉnh."
+        )
         parts.append(annual)
         notes.append(" ".join(parts))
     return notes

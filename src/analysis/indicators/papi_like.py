@@ -10,6 +10,7 @@ The official indicator → sub-dimension formula is not public, so this module s
 3. each figure is the mean over respondents, with n and a normal-approximation interval mean ± z·sd/√n
    (z for the settings' confidence level; no interval below 2 respondents).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -25,8 +26,10 @@ KEY = ["unit", "respondent_id"]
 
 def papi_like_note(confidence: float) -> str:
     """The note every PAPI-like row carries, so the figure is never read as an official PAPI score."""
-    return ("Khảo sát kiểu PAPI: khảo sát tại địa phương theo cách tính riêng (không phải điểm PAPI chính thức); "
-            f"khoảng tin cậy {confidence * 100:g} % theo xấp xỉ chuẩn.")
+    return (
+        "Khảo sát kiểu PAPI: khảo sát tại địa phương theo cách tính riêng (không phải điểm PAPI chính thức); "
+        f"khoảng tin cậy {confidence * 100:g} % theo xấp xỉ chuẩn."
+    )
 
 
 def rescaled_answers(survey: pd.DataFrame, questions: pd.DataFrame, scales: pd.DataFrame) -> pd.DataFrame:
@@ -35,8 +38,9 @@ def rescaled_answers(survey: pd.DataFrame, questions: pd.DataFrame, scales: pd.D
     answers = survey.melt(id_vars=KEY, value_vars=present, var_name="question", value_name="answer")
     answers = answers[answers["answer"].notna()]
     bounds = scales.groupby("scale")[["low", "high"]].first()
-    answers = answers.merge(questions[["question", "scale", "direction", "indicator", "subdimension", "dimension"]],
-                            on="question").join(bounds, on="scale")
+    answers = answers.merge(
+        questions[["question", "scale", "direction", "indicator", "subdimension", "dimension"]], on="question"
+    ).join(bounds, on="scale")
     r = (answers["answer"].astype("Float64") - answers["low"]) / (answers["high"] - answers["low"])
     answers["r"] = r.where(answers["direction"] > 0, 1 - r).astype("Float64")
     return answers[[*KEY, "question", "indicator", "subdimension", "dimension", "r"]].reset_index(drop=True)
@@ -51,8 +55,11 @@ def respondent_scores(answers: pd.DataFrame, subs: pd.DataFrame, questions: pd.D
     covered = questions.groupby("dimension")["subdimension"].nunique()
     needed = subs.groupby("parent")["code"].size()
     complete_dims = [d for d in covered.index if covered[d] == needed.get(d, -1)]
-    per_dim = sub[sub["dimension"].isin(complete_dims)].groupby([*KEY, "dimension"], as_index=False).agg(
-        score=("score", "sum"), answered=("subdimension", "size"))
+    per_dim = (
+        sub[sub["dimension"].isin(complete_dims)]
+        .groupby([*KEY, "dimension"], as_index=False)
+        .agg(score=("score", "sum"), answered=("subdimension", "size"))
+    )
     per_dim = per_dim[per_dim["answered"] == per_dim["dimension"].map(needed)]
     return {
         "indicator": indicator.rename(columns={"indicator": "code"}).assign(score=lambda f: f["r"] * 100),
@@ -61,8 +68,9 @@ def respondent_scores(answers: pd.DataFrame, subs: pd.DataFrame, questions: pd.D
     }
 
 
-def summarise(scores: pd.DataFrame, confidence: float, low: pd.Series | float | None = None,
-              high: pd.Series | float | None = None) -> pd.DataFrame:
+def summarise(
+    scores: pd.DataFrame, confidence: float, low: pd.Series | float | None = None, high: pd.Series | float | None = None
+) -> pd.DataFrame:
     """unit, code, n, value (mean), ci_low, ci_high — interval clipped to the score's possible range."""
     z = z_value(confidence)
     stats = scores.groupby(["unit", "code"], as_index=False)["score"].agg(value="mean", sd="std", n="size")
@@ -77,8 +85,17 @@ def summarise(scores: pd.DataFrame, confidence: float, low: pd.Series | float | 
     return stats.drop(columns="sd")
 
 
-def survey_rows(survey: pd.DataFrame, questions: pd.DataFrame, scales: pd.DataFrame, subs: pd.DataFrame, *,
-                year: int, confidence: float, names: Mapping[str, str], owners: Mapping[str, str]) -> pd.DataFrame:
+def survey_rows(
+    survey: pd.DataFrame,
+    questions: pd.DataFrame,
+    scales: pd.DataFrame,
+    subs: pd.DataFrame,
+    *,
+    year: int,
+    confidence: float,
+    names: Mapping[str, str],
+    owners: Mapping[str, str],
+) -> pd.DataFrame:
     """Long rows (index "papi_like") per unit: dimensions, sub-dimensions and indicators of the survey year.
 
     A dimension the map covers only in part is a no_data row saying how many sub-dimensions it has.
@@ -87,8 +104,7 @@ def survey_rows(survey: pd.DataFrame, questions: pd.DataFrame, scales: pd.DataFr
         return long_frame([])
     levels = respondent_scores(rescaled_answers(survey, questions, scales), subs, questions)
     k = subs.set_index("code")["k"]
-    indicator = summarise(levels["indicator"], confidence, 0.0, 100.0).assign(
-        level="indicator", measure="percent")
+    indicator = summarise(levels["indicator"], confidence, 0.0, 100.0).assign(level="indicator", measure="percent")
     sub = summarise(levels["subdimension"], confidence)
     sub_k = sub["code"].map(k).astype(float)
     sub["ci_low"] = sub["ci_low"].clip(lower=1 / sub_k)
@@ -116,8 +132,18 @@ def _with_uncovered_dimensions(dim: pd.DataFrame, units, questions: pd.DataFrame
     covered = questions.groupby("dimension")["subdimension"].nunique()
     needed = subs.groupby("parent")["code"].size()
     partial = covered[covered < covered.index.map(needed)]
-    rows = pd.DataFrame([{"unit": unit, "code": code, "level": "dimension", "measure": "papi_like_1_10",
-                          "note": f"Khảo sát chỉ có {covered[code]}/{needed[code]} nội dung thành phần: "
-                                  "không tính điểm nội dung."}
-                         for unit in units for code in partial.index])
+    rows = pd.DataFrame(
+        [
+            {
+                "unit": unit,
+                "code": code,
+                "level": "dimension",
+                "measure": "papi_like_1_10",
+                "note": f"Khảo sát chỉ có {covered[code]}/{needed[code]} nội dung thành phần: "
+                "không tính điểm nội dung.",
+            }
+            for unit in units
+            for code in partial.index
+        ]
+    )
     return pd.concat([dim, rows], ignore_index=True) if len(rows) else dim

@@ -17,8 +17,8 @@ compared with the 2023 node's, whose content may differ (a criterion moved betwe
 recovered, still lost and newly lost inside it are summed from its leaves; a leaf that is still lost but less
 than in 2023 counts the difference as recovered. Lost amounts below EPS are no loss (two-decimal points).
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,7 @@ def join_notes(parts: pd.DataFrame) -> pd.Series:
 
 # ---------------------------------------------------------------- which scores count
 
+
 def latest_scores(table: pd.DataFrame, year: int, until: pd.Timestamp | None = None) -> pd.DataFrame:
     """Per unit, the rows of its latest assessment of ``year`` dated at or before ``until``.
 
@@ -60,12 +61,18 @@ def latest_scores(table: pd.DataFrame, year: int, until: pd.Timestamp | None = N
     latest = stamp.groupby(rows["unit"]).transform("max")
     rows, stamp = rows[stamp == latest], stamp[stamp == latest]
     appraised = rows["appraised_points"].notna().groupby(rows["unit"]).transform("any").astype(bool)
-    return pd.DataFrame({
-        "unit": rows["unit"], "code": rows["code"],
-        "points": rows["appraised_points"].where(appraised, rows["self_points"]),
-        "self_points": rows["self_points"], "appraised_points": rows["appraised_points"],
-        "evidence": rows["evidence"], "as_of": stamp, "basis": np.where(appraised, "appraised", "self"),
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "unit": rows["unit"],
+            "code": rows["code"],
+            "points": rows["appraised_points"].where(appraised, rows["self_points"]),
+            "self_points": rows["self_points"],
+            "appraised_points": rows["appraised_points"],
+            "evidence": rows["evidence"],
+            "as_of": stamp,
+            "basis": np.where(appraised, "appraised", "self"),
+        }
+    ).reset_index(drop=True)
 
 
 def rating(ratio: pd.Series, bands: pd.DataFrame) -> pd.Series:
@@ -78,6 +85,7 @@ def rating(ratio: pd.Series, bands: pd.DataFrame) -> pd.Series:
 
 
 # ---------------------------------------------------------------- 2023 against now
+
 
 def status_of(lost_before: pd.Series, lost_now: pd.Series) -> pd.Series:
     """The status rule of the module docstring, element-wise."""
@@ -105,11 +113,16 @@ def comparable_nodes(tree_now: pd.DataFrame, tree_before: pd.DataFrame, pairs: p
     leaves_before = lineage(before).merge(before.loc[before["is_leaf"], ["code"]], on="code")
     size_before = leaves_before.groupby("ancestor").size()
     linked = leaves_now.merge(nodes.rename(columns={"code": "ancestor"}), on="ancestor")
-    inside = linked.merge(leaves_before.rename(columns={"ancestor": "code_before", "code": "leaf_before"}),
-                          on=["code_before", "leaf_before"], how="left", indicator=True)
+    inside = linked.merge(
+        leaves_before.rename(columns={"ancestor": "code_before", "code": "leaf_before"}),
+        on=["code_before", "leaf_before"],
+        how="left",
+        indicator=True,
+    )
     counts = inside.groupby("ancestor").agg(n=("code", "size"), matched=("_merge", lambda m: (m == "both").sum()))
     nodes["comparable"] = (nodes["code"].map(counts["n"]) == nodes["code"].map(counts["matched"])) & (
-        nodes["code"].map(counts["n"]) == nodes["code_before"].map(size_before))
+        nodes["code"].map(counts["n"]) == nodes["code_before"].map(size_before)
+    )
     return nodes.reset_index(drop=True)
 
 
@@ -131,21 +144,30 @@ def compare(now: pd.DataFrame, before: pd.DataFrame, links: pd.DataFrame) -> pd.
     maximum, lost_before, status, and the points recovered / still lost / newly lost / lost on criteria
     without a counterpart, summed from the leaves (n_based = leaves with a baseline)."""
     out = now.merge(links, on="code", how="left")
-    base = before[["unit", "code", "points", "max_points", "lost"]].rename(columns={
-        "code": "code_before", "points": "baseline", "max_points": "baseline_max", "lost": "lost_before"})
+    base = before[["unit", "code", "points", "max_points", "lost"]].rename(
+        columns={"code": "code_before", "points": "baseline", "max_points": "baseline_max", "lost": "lost_before"}
+    )
     out = out.merge(base, on=["unit", "code_before"], how="left")
     out["baseline_share"] = (out["baseline"] / out["baseline_max"].where(out["baseline_max"] > 0) * 100).astype(
-        "Float64")  # the baseline's ratio, computed here once for every report
+        "Float64"
+    )  # the baseline's ratio, computed here once for every report
     leaf = out["is_leaf"].astype(bool)
     status = status_of(out["lost_before"], out["lost"])
-    moved = pd.DataFrame({
-        "recovered_points": (out["lost_before"] - out["lost"]).clip(lower=0).where(
-            status.isin(["recovered", "still_lost"]), 0.0),
-        "still_lost_points": out["lost"].where(status == "still_lost", 0.0),
-        "newly_lost_points": out["lost"].where(status == "newly_lost", 0.0),
-        "unmatched_lost_points": out["scored_lost"].where(out["code_before"].isna(), 0.0),
-        "n_based": out["lost_before"].notna().astype(int),
-    }).fillna(0.0).where(leaf, 0.0)
+    moved = (
+        pd.DataFrame(
+            {
+                "recovered_points": (out["lost_before"] - out["lost"])
+                .clip(lower=0)
+                .where(status.isin(["recovered", "still_lost"]), 0.0),
+                "still_lost_points": out["lost"].where(status == "still_lost", 0.0),
+                "newly_lost_points": out["lost"].where(status == "newly_lost", 0.0),
+                "unmatched_lost_points": out["scored_lost"].where(out["code_before"].isna(), 0.0),
+                "n_based": out["lost_before"].notna().astype(int),
+            }
+        )
+        .fillna(0.0)
+        .where(leaf, 0.0)
+    )
     pairs = lineage(now.drop_duplicates("code")[["code", "parent"]])
     per_leaf = pd.concat([out[["unit", "code"]], moved], axis=1)[leaf].merge(pairs[["ancestor", "code"]], on="code")
     sums = per_leaf.groupby(["unit", "ancestor"])[list(moved.columns)].sum()
@@ -157,50 +179,94 @@ def compare(now: pd.DataFrame, before: pd.DataFrame, links: pd.DataFrame) -> pd.
 
 # ---------------------------------------------------------------- long format
 
+
 def notes(frame: pd.DataFrame, baseline_year: int) -> pd.Series:
     """The row's caveats in Vietnamese: unscored leaves, no counterpart, changed content, points moved."""
     parts = pd.DataFrame(index=frame.index)
     parts["unscored"] = ("chưa có điểm " + frame["n_unscored"].astype(str) + " tiêu chí thành phần").where(
-        frame["n_unscored"] > 0)
+        frame["n_unscored"] > 0
+    )
     parts["nomatch"] = pd.Series(f"{NO_COUNTERPART_VI} năm {baseline_year}", index=frame.index).where(
-        frame["code_before"].isna())
+        frame["code_before"].isna()
+    )
     parts["changed"] = pd.Series(f"thành phần thay đổi so với năm {baseline_year}", index=frame.index).where(
-        frame["code_before"].notna() & ~frame["comparable"].fillna(False).astype(bool))
+        frame["code_before"].notna() & ~frame["comparable"].fillna(False).astype(bool)
+    )
     moved_code = frame["code_before"].notna() & (frame["code_before"] != frame["code"])
     parts["code"] = (f"năm {baseline_year} là mã " + frame["code_before"].fillna("")).where(moved_code)
     max_changed = frame["baseline_max"].notna() & ((frame["baseline_max"] - frame["max_points"]).abs() > EPS)
     parts["max"] = (f"điểm tối đa năm {baseline_year}: " + compact_series(frame["baseline_max"])).where(max_changed)
-    for column, words in [("recovered_points", "đã khắc phục"), ("still_lost_points", "vẫn mất"),
-                          ("newly_lost_points", "mới mất")]:
+    for column, words in [
+        ("recovered_points", "đã khắc phục"),
+        ("still_lost_points", "vẫn mất"),
+        ("newly_lost_points", "mới mất"),
+    ]:
         parts[column] = (words + " " + compact_series(frame[column]) + " điểm").where(frame[column] > EPS)
     unmatched = ~frame["is_leaf"].astype(bool) & (frame["unmatched_lost_points"] > EPS)
-    parts["unmatched"] = ("mất " + compact_series(frame["unmatched_lost_points"])
-                          + f" điểm ở tiêu chí {NO_COUNTERPART_VI} năm {baseline_year}").where(unmatched)
+    parts["unmatched"] = (
+        "mất "
+        + compact_series(frame["unmatched_lost_points"])
+        + f" điểm ở tiêu chí {NO_COUNTERPART_VI} năm {baseline_year}"
+    ).where(unmatched)
     return join_notes(parts)
 
 
-def long_rows(compared: pd.DataFrame, period: str, baseline_year: int, owners: pd.Series,
-              bands: pd.DataFrame) -> pd.DataFrame:
+def long_rows(
+    compared: pd.DataFrame, period: str, baseline_year: int, owners: pd.Series, bands: pd.DataFrame
+) -> pd.DataFrame:
     """The long format (DESIGN.md): index "par", code = criterion code ("total" for the unit), value = share
     achieved (percent), points / max_points in points, baseline = 2023 points, change_vs_baseline in points."""
     note = notes(compared, baseline_year)
     total = compared["code"] == TOTAL
-    total_note = ("xếp loại " + rating(compared["share"], bands).fillna("chưa xếp loại") + "; "
-                  + compared["basis"].map(BASIS_VI).fillna("") + " đến "
-                  + compared["as_of"].dt.strftime("%d/%m/%Y").fillna(""))
+    total_note = (
+        "xếp loại "
+        + rating(compared["share"], bands).fillna("chưa xếp loại")
+        + "; "
+        + compared["basis"].map(BASIS_VI).fillna("")
+        + " đến "
+        + compared["as_of"].dt.strftime("%d/%m/%Y").fillna("")
+    )
     note = note.mask(total, join_notes(pd.DataFrame({"total": total_note, "rest": note})))
-    return long_frame(pd.DataFrame({
-        "period": period, "unit": compared["unit"], "index": INDEX, "code": compared["code"],
-        "name": compared["name"], "level": compared["level"], "value": compared["share"], "measure": "percent",
-        "max_points": compared["max_points"], "points": compared["points"], "baseline": compared["baseline"],
-        "baseline_period": str(baseline_year), "change_vs_baseline": compared["points"] - compared["baseline"],
-        "status": compared["status"], "owner": compared["code"].map(owners), "note": note,
-    }))
+    return long_frame(
+        pd.DataFrame(
+            {
+                "period": period,
+                "unit": compared["unit"],
+                "index": INDEX,
+                "code": compared["code"],
+                "name": compared["name"],
+                "level": compared["level"],
+                "value": compared["share"],
+                "measure": "percent",
+                "max_points": compared["max_points"],
+                "points": compared["points"],
+                "baseline": compared["baseline"],
+                "baseline_period": str(baseline_year),
+                "change_vs_baseline": compared["points"] - compared["baseline"],
+                "status": compared["status"],
+                "owner": compared["code"].map(owners),
+                "note": note,
+            }
+        )
+    )
 
 
 def no_data_rows(units: list[str], period: str, baseline_year: int) -> pd.DataFrame:
     """One total row per unit without PAR points for the period: value NA, status no_data, never 0."""
-    return long_frame([{"period": period, "unit": unit, "index": INDEX, "code": TOTAL, "name": "Tổng điểm",
-                        "level": "index", "measure": "percent", "baseline_period": str(baseline_year),
-                        "status": "no_data", "note": "không có điểm PAR INDEX của đơn vị cho kỳ này"}
-                       for unit in units])
+    return long_frame(
+        [
+            {
+                "period": period,
+                "unit": unit,
+                "index": INDEX,
+                "code": TOTAL,
+                "name": "Tổng điểm",
+                "level": "index",
+                "measure": "percent",
+                "baseline_period": str(baseline_year),
+                "status": "no_data",
+                "note": "không có điểm PAR INDEX của đơn vị cho kỳ này",
+            }
+            for unit in units
+        ]
+    )

@@ -2,6 +2,7 @@
 
 Inputs are the frames of ``indicators.par`` (rollup / compare) for one unit, or the totals of many units.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -35,7 +36,8 @@ def self_gap(scores: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
     self_part = rollup(both, tree, "self_points")
     appraised = rollup(both, tree, "appraised_points")
     out = self_part[["code", "name", "level", "is_leaf", "scored_points", "n_scored"]].rename(
-        columns={"scored_points": "self", "n_scored": "n_compared"})
+        columns={"scored_points": "self", "n_scored": "n_compared"}
+    )
     out["appraised"] = appraised["scored_points"].to_numpy()
     out["gap"] = out["self"] - out["appraised"]
     return out[out["n_compared"] > 0].reset_index(drop=True)
@@ -45,12 +47,19 @@ def owner_stakes(compared: pd.DataFrame) -> pd.DataFrame:
     """Per owner, over the leaves they answer for: points lost now (scored part), leaves still losing,
     points lost in 2023, recovered, still lost and newly lost — most points at stake first."""
     leaves = compared[compared["is_leaf"].astype(bool)].assign(
-        owner=compared["owner"].fillna("Chưa phân công"), lost_now=compared["scored_lost"],
-        losing=(compared["scored_lost"] > EPS).astype(int))
+        owner=compared["owner"].fillna("Chưa phân công"),
+        lost_now=compared["scored_lost"],
+        losing=(compared["scored_lost"] > EPS).astype(int),
+    )
     out = leaves.groupby("owner", as_index=False).agg(
-        leaves=("code", "size"), losing=("losing", "sum"), lost_now=("lost_now", "sum"),
-        lost_before=("lost_before", "sum"), recovered=("recovered_points", "sum"),
-        still_lost=("still_lost_points", "sum"), newly_lost=("newly_lost_points", "sum"))
+        leaves=("code", "size"),
+        losing=("losing", "sum"),
+        lost_now=("lost_now", "sum"),
+        lost_before=("lost_before", "sum"),
+        recovered=("recovered_points", "sum"),
+        still_lost=("still_lost_points", "sum"),
+        newly_lost=("newly_lost_points", "sum"),
+    )
     return out.sort_values(["lost_now", "owner"], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -69,8 +78,14 @@ def province_ranking(published: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFra
     """QĐ 2729 (Tây Ninh 2023): ratio computed as appraised / max where the points are published, else the
     published ratio; ranked within departments and within districts; the published ratio, rating and rank
     are kept beside (``published_*``) so the two can be compared."""
-    frame = published.rename(columns={"appraised_points": "points", "ratio_percent": "published_ratio",
-                                      "rating": "published_rating", "rank_in_type": "published_rank"})
+    frame = published.rename(
+        columns={
+            "appraised_points": "points",
+            "ratio_percent": "published_ratio",
+            "rating": "published_rating",
+            "rank_in_type": "published_rank",
+        }
+    )
     frame = frame.assign(ratio=share(frame["points"], frame["max_points"]).round(2))
     frame["ratio"] = frame["ratio"].fillna(frame["published_ratio"].astype("Float64"))
     parts = [ranking(group, bands).assign(unit_type=kind) for kind, group in frame.groupby("unit_type", sort=False)]

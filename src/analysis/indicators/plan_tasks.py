@@ -9,16 +9,34 @@ Rules (stated in the scorecard's notes):
 - ``no_data`` when the unit has not reported the task: never counted as not done. A task past its deadline
   without a "done" entry carrying a document is flagged ``past_due_without_evidence`` either way.
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 import pandas as pd
 
-STATUS_VI = {"done": "Đã thực hiện", "in_progress": "Đang thực hiện", "not_started": "Chưa thực hiện",
-             "overdue": "Quá hạn", "no_data": "Chưa báo cáo"}
-COLUMNS = ["task", "section", "text", "owner", "deadline", "due", "codes", "status", "reported", "evidence",
-           "note", "past_due_without_evidence"]
+STATUS_VI = {
+    "done": "Đã thực hiện",
+    "in_progress": "Đang thực hiện",
+    "not_started": "Chưa thực hiện",
+    "overdue": "Quá hạn",
+    "no_data": "Chưa báo cáo",
+}
+COLUMNS = [
+    "task",
+    "section",
+    "text",
+    "owner",
+    "deadline",
+    "due",
+    "codes",
+    "status",
+    "reported",
+    "evidence",
+    "note",
+    "past_due_without_evidence",
+]
 
 
 def quarter_label(day: date) -> str:
@@ -48,11 +66,20 @@ def task_status(tasks: pd.DataFrame, progress: pd.DataFrame | None, unit: str, f
         else:
             status = "overdue" if past_due else str(entry["status"])
         evidence = None if entry is None or pd.isna(entry["evidence"]) else str(entry["evidence"])
-        out.append({
-            "task": task.id, "section": task.section, "text": task.text, "owner": task.owner,
-            "deadline": task.deadline, "due": task.due, "codes": task.codes, "status": status,
-            "reported": None if entry is None else str(entry["period"]), "evidence": evidence,
-            "note": None if entry is None or pd.isna(entry["note"]) else str(entry["note"]),
-            "past_due_without_evidence": past_due and not (status == "done" and evidence),
-        })
+        out.append(
+            {
+                "task": task.id,
+                "section": task.section,
+                "text": task.text,
+                "owner": task.owner,
+                "deadline": task.deadline,
+                "due": task.due,
+                "codes": task.codes,
+                "status": status,
+                "reported": None if entry is None else str(entry["period"]),
+                "evidence": evidence,
+                "note": None if entry is None or pd.isna(entry["note"]) else str(entry["note"]),
+                "past_due_without_evidence": past_due and not (status == "done" and evidence),
+            }
+        )
     return pd.DataFrame(out, columns=COLUMNS)

@@ -19,6 +19,7 @@ Year-end verdict, against the plan's target and comparison (">" 80, "<=" 0 …):
   one case has happened);
 - ``no_data``: nothing to project from.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,8 +30,12 @@ from analysis.indicators.intervals import wilson, z_value
 from analysis.indicators.long import is_missing, target_met
 
 KINDS = ("count", "share", "survey_share", "stock")
-VERDICT_VI = {"on_track": "Đúng hướng", "at_risk": "Có nguy cơ", "off_track": "Chệch hướng",
-              "no_data": "Không có dữ liệu"}
+VERDICT_VI = {
+    "on_track": "Đúng hướng",
+    "at_risk": "Có nguy cơ",
+    "off_track": "Chệch hướng",
+    "no_data": "Không có dữ liệu",
+}
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,9 @@ def project_count(count: float | None, fraction: float, confidence: float = 0.95
     return Projection(x / fraction, x + low_rate * rest, x + high_rate * rest)
 
 
-def project_share(successes: float | None, n: float | None, fraction: float, survey: bool = False,
-                  confidence: float = 0.95) -> Projection:
+def project_share(
+    successes: float | None, n: float | None, fraction: float, survey: bool = False, confidence: float = 0.95
+) -> Projection:
     """Year-end share in % from ``successes`` of ``n`` so far; a census mixes the known part in."""
     if successes is None or n is None or is_missing(successes) or is_missing(n) or n <= 0:
         return NONE

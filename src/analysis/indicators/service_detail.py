@@ -3,6 +3,7 @@ the monthly trend against the baseline year, and the list of late dossiers (no p
 
 Every count here comes from ``timeliness.classify``, so a breakdown adds up to the unit's figures.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,8 +13,7 @@ from analysis.indicators.timeliness import classify, counts
 from analysis.periods import Period
 
 UNKNOWN = {"field": "(không rõ lĩnh vực)", "procedure_name": "(không rõ thủ tục)"}
-BREAKDOWN_COLUMNS = ["received_in_p", "handled", "judged", "on_time", "late", "late_for_citizen",
-                     "apology_missing"]
+BREAKDOWN_COLUMNS = ["received_in_p", "handled", "judged", "on_time", "late", "late_for_citizen", "apology_missing"]
 
 
 def _labelled(dossiers: pd.DataFrame, column: str) -> pd.Series:
@@ -43,19 +43,24 @@ def breakdown(dossiers: pd.DataFrame, period: Period, by: str | list[str]) -> pd
     table = counts(flags, keys)[BREAKDOWN_COLUMNS]
     table = table.loc[(table["handled"] + table["received_in_p"] + table["late_for_citizen"]) > 0]
     table = table.assign(late_share=late_share(table["late"], table["judged"])).reset_index()
-    return table.sort_values(["late_for_citizen", "late", "handled"] + keys,
-                             ascending=[False, False, False] + [True] * len(keys), ignore_index=True)
+    return table.sort_values(
+        ["late_for_citizen", "late", "handled"] + keys,
+        ascending=[False, False, False] + [True] * len(keys),
+        ignore_index=True,
+    )
 
 
 def handling_times(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Days from received to end of processing, for dossiers with a result (status 9/10) ending in the period."""
     dossiers, flags = _classified(dossiers, period)
     done = flags.index[flags["result_in_p"].to_numpy()]
-    return pd.DataFrame({
-        "field": _labelled(dossiers.loc[done], "field").to_numpy(),
-        "procedure_name": _labelled(dossiers.loc[done], "procedure_name").to_numpy(),
-        "days": flags.loc[done, "handling_days"].to_numpy(dtype="int64"),
-    })
+    return pd.DataFrame(
+        {
+            "field": _labelled(dossiers.loc[done], "field").to_numpy(),
+            "procedure_name": _labelled(dossiers.loc[done], "procedure_name").to_numpy(),
+            "days": flags.loc[done, "handling_days"].to_numpy(dtype="int64"),
+        }
+    )
 
 
 def handling_summary(times: pd.DataFrame, by: str = "field") -> pd.DataFrame:
@@ -63,8 +68,14 @@ def handling_summary(times: pd.DataFrame, by: str = "field") -> pd.DataFrame:
     if times.empty:
         return pd.DataFrame(columns=[by, "dossiers", "mean_days", "median_days", "max_days"])
     grouped = times.groupby(by, sort=True)["days"]
-    table = pd.DataFrame({"dossiers": grouped.size(), "mean_days": grouped.mean(),
-                          "median_days": grouped.median(), "max_days": grouped.max()}).reset_index()
+    table = pd.DataFrame(
+        {
+            "dossiers": grouped.size(),
+            "mean_days": grouped.mean(),
+            "median_days": grouped.median(),
+            "max_days": grouped.max(),
+        }
+    ).reset_index()
     return table.sort_values(["median_days", by], ascending=[False, True], ignore_index=True)
 
 
@@ -81,13 +92,38 @@ def monthly_trend(dossiers: pd.DataFrame, period: Period, baseline_year: int) ->
         return pd.DataFrame()
     trend = pd.concat(parts, ignore_index=True)
     trend["on_time_pct"] = (trend["on_time"] / trend["judged"].where(trend["judged"] > 0) * 100).astype("Float64")
-    columns = ["unit", "year", "month", "label", "received_in_p", "handled", "judged", "on_time", "on_time_pct",
-               "late", "late_for_citizen"]
+    columns = [
+        "unit",
+        "year",
+        "month",
+        "label",
+        "received_in_p",
+        "handled",
+        "judged",
+        "on_time",
+        "on_time_pct",
+        "late",
+        "late_for_citizen",
+    ]
     return trend[columns].sort_values(["unit", "year", "month"], ignore_index=True)
 
 
-LATE_COLUMNS = ["unit", "dossier_id", "procedure_name", "field", "received", "due", "judged_on", "returned",
-                "days_late_766", "days_late_citizen", "late_766", "resupplied", "late_for_citizen", "apology"]
+LATE_COLUMNS = [
+    "unit",
+    "dossier_id",
+    "procedure_name",
+    "field",
+    "received",
+    "due",
+    "judged_on",
+    "returned",
+    "days_late_766",
+    "days_late_citizen",
+    "late_766",
+    "resupplied",
+    "late_for_citizen",
+    "apology",
+]
 
 
 def late_dossiers(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
@@ -98,23 +134,28 @@ def late_dossiers(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame:
     late = flags.index[(flags["late"] | flags["late_for_citizen"]).to_numpy()]
     picked = dossiers.loc[late]
     apology = picked["apology_issued"] if "apology_issued" in picked else pd.Series(pd.NA, index=picked.index)
-    table = pd.DataFrame({
-        "unit": picked["unit"],
-        "dossier_id": picked["dossier_id"],
-        "procedure_name": _labelled(picked, "procedure_name"),
-        "field": _labelled(picked, "field"),
-        "received": picked["received_at"].dt.normalize(),
-        "due": picked["due_at"].dt.normalize(),
-        "judged_on": flags.loc[late, "judged_on"],
-        "returned": picked["returned_at"].dt.normalize(),
-        "days_late_766": flags.loc[late, "days_late_766"],
-        "days_late_citizen": flags.loc[late, "days_late_citizen"],
-        "late_766": flags.loc[late, "late"],
-        "resupplied": flags.loc[late, "late_resupplied"],
-        "late_for_citizen": flags.loc[late, "late_for_citizen"],
-        "apology": apology.astype("boolean"),
-    }, columns=LATE_COLUMNS)
-    most = np.fmax(table["days_late_766"].to_numpy(dtype=float, na_value=np.nan),
-                   table["days_late_citizen"].to_numpy(dtype=float, na_value=np.nan))
+    table = pd.DataFrame(
+        {
+            "unit": picked["unit"],
+            "dossier_id": picked["dossier_id"],
+            "procedure_name": _labelled(picked, "procedure_name"),
+            "field": _labelled(picked, "field"),
+            "received": picked["received_at"].dt.normalize(),
+            "due": picked["due_at"].dt.normalize(),
+            "judged_on": flags.loc[late, "judged_on"],
+            "returned": picked["returned_at"].dt.normalize(),
+            "days_late_766": flags.loc[late, "days_late_766"],
+            "days_late_citizen": flags.loc[late, "days_late_citizen"],
+            "late_766": flags.loc[late, "late"],
+            "resupplied": flags.loc[late, "late_resupplied"],
+            "late_for_citizen": flags.loc[late, "late_for_citizen"],
+            "apology": apology.astype("boolean"),
+        },
+        columns=LATE_COLUMNS,
+    )
+    most = np.fmax(
+        table["days_late_766"].to_numpy(dtype=float, na_value=np.nan),
+        table["days_late_citizen"].to_numpy(dtype=float, na_value=np.nan),
+    )
     order = np.lexsort((table["dossier_id"].to_numpy(dtype=object), -most))
     return table.iloc[order].reset_index(drop=True)

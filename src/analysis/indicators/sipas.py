@@ -14,10 +14,11 @@ one column per criterion code (E1.1 … E5.4) holding the score 1-5 or NA for no
   when n = 0.
 Pure: frames in, frames out, no I/O.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,14 +34,22 @@ ELEMENT_RULES = ("mean_of_criteria", "pooled_answers")
 OVERALL_RULES = ("mean_of_elements", "mean_of_criteria", "pooled_answers")
 MET_RULES = ("interval_beyond_target", "value_beyond_target")
 # Respondent attributes a report breaks the index down by, with their Vietnamese headings.
-DIMENSIONS = {"field": "Lĩnh vực", "procedure": "Thủ tục", "channel": "Hình thức giao dịch", "gender": "Giới tính",
-              "age_group": "Độ tuổi", "education": "Trình độ học vấn", "occupation": "Nghề nghiệp"}
+DIMENSIONS = {
+    "field": "Lĩnh vực",
+    "procedure": "Thủ tục",
+    "channel": "Hình thức giao dịch",
+    "gender": "Giới tính",
+    "age_group": "Độ tuổi",
+    "education": "Trình độ học vấn",
+    "occupation": "Nghề nghiệp",
+}
 GROUP_LABELS = {"channel": {"direct": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính"}}
 
 
 @dataclass(frozen=True)
 class Settings:
     """data/reference/sipas/settings.yaml plus the plan's target, as plain values."""
+
     target: float = 95.0
     comparison: str = ">"
     element_rule: str = "mean_of_criteria"
@@ -55,9 +64,11 @@ class Settings:
     baseline_period: str = ""  # the plan's baseline year (collect.sipas.settings reads it from plan/settings.yaml)
 
     def __post_init__(self) -> None:
-        for value, allowed, name in ((self.element_rule, ELEMENT_RULES, "aggregation.element"),
-                                     (self.overall_rule, OVERALL_RULES, "aggregation.overall"),
-                                     (self.met_rule, MET_RULES, "met_rule")):
+        for value, allowed, name in (
+            (self.element_rule, ELEMENT_RULES, "aggregation.element"),
+            (self.overall_rule, OVERALL_RULES, "aggregation.overall"),
+            (self.met_rule, MET_RULES, "met_rule"),
+        ):
             if value not in allowed:
                 raise ValueError(f"SIPAS setting {name} = {value!r}: use one of {', '.join(allowed)}")
 
@@ -65,22 +76,26 @@ class Settings:
     def from_mapping(cls, raw: Mapping, target: float, comparison: str, baseline_period: str = "") -> Settings:
         aggregation = raw.get("aggregation", {})
         interval = raw.get("interval", {})
-        return cls(target=float(target), comparison=comparison,
-                   element_rule=aggregation.get("element", cls.element_rule),
-                   overall_rule=aggregation.get("overall", cls.overall_rule),
-                   confidence=float(interval.get("confidence", cls.confidence)),
-                   replicates=int(interval.get("bootstrap_replicates", cls.replicates)),
-                   seed=int(interval.get("bootstrap_seed", cls.seed)),
-                   min_group_answers=int(raw.get("min_group_answers", cls.min_group_answers)),
-                   met_rule=raw.get("met_rule", cls.met_rule),
-                   satisfied=tuple(int(s) for s in raw.get("satisfied_scores", cls.satisfied)),
-                   dissatisfied=tuple(int(s) for s in raw.get("dissatisfied_scores", cls.dissatisfied)),
-                   baseline_period=baseline_period or str(raw.get("baseline_period", cls.baseline_period)))
+        return cls(
+            target=float(target),
+            comparison=comparison,
+            element_rule=aggregation.get("element", cls.element_rule),
+            overall_rule=aggregation.get("overall", cls.overall_rule),
+            confidence=float(interval.get("confidence", cls.confidence)),
+            replicates=int(interval.get("bootstrap_replicates", cls.replicates)),
+            seed=int(interval.get("bootstrap_seed", cls.seed)),
+            min_group_answers=int(raw.get("min_group_answers", cls.min_group_answers)),
+            met_rule=raw.get("met_rule", cls.met_rule),
+            satisfied=tuple(int(s) for s in raw.get("satisfied_scores", cls.satisfied)),
+            dissatisfied=tuple(int(s) for s in raw.get("dissatisfied_scores", cls.dissatisfied)),
+            baseline_period=baseline_period or str(raw.get("baseline_period", cls.baseline_period)),
+        )
 
 
 @dataclass
 class Estimate:
     """Everything computed for one set of forms: per criterion, and per element plus the overall index."""
+
     criteria: pd.DataFrame  # code, element, name, n, satisfied, dissatisfied, value, ci_low, ci_high, ...
     elements: pd.DataFrame  # code (E1..E5, overall), name, level, n, value, ci_low, ci_high, note
     forms: int  # forms counted (rows of the input)
@@ -88,6 +103,7 @@ class Estimate:
 
 
 # ---------------------------------------------------------------- the arithmetic (numpy, vectorised)
+
 
 def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
     """Mean ignoring NaN, NaN where nothing is left (np.nanmean warns on that)."""
@@ -101,8 +117,9 @@ def _share(satisfied: np.ndarray, valid: np.ndarray) -> np.ndarray:
         return np.where(valid > 0, satisfied / np.where(valid > 0, valid, 1) * 100, np.nan)
 
 
-def aggregate(satisfied: np.ndarray, valid: np.ndarray, elements: list[str], settings: Settings
-              ) -> tuple[list[str], np.ndarray, np.ndarray]:
+def aggregate(
+    satisfied: np.ndarray, valid: np.ndarray, elements: list[str], settings: Settings
+) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Per-criterion counts (k x C) -> element values (k x E) and the overall index (k), in percent.
 
     ``elements`` names each criterion's element. Works on one row of counts (the estimate) and on the
@@ -114,8 +131,9 @@ def aggregate(satisfied: np.ndarray, valid: np.ndarray, elements: list[str], set
     if settings.element_rule == "mean_of_criteria":
         element_values = np.stack([_nanmean(shares[:, m], axis=1) for m in member], axis=1)
     else:
-        element_values = np.stack([_share(satisfied[:, m].sum(axis=1), valid[:, m].sum(axis=1))
-                                   for m in member], axis=1)
+        element_values = np.stack(
+            [_share(satisfied[:, m].sum(axis=1), valid[:, m].sum(axis=1)) for m in member], axis=1
+        )
     if settings.overall_rule == "mean_of_elements":
         overall = _nanmean(element_values, axis=1)
     elif settings.overall_rule == "mean_of_criteria":
@@ -133,6 +151,7 @@ def answer_matrix(forms: pd.DataFrame, codes: list[str]) -> np.ndarray:
 @dataclass
 class _Index:
     """Elements then the overall index: value, interval and n (forms with a valid answer), from arrays."""
+
     names: list[str]
     element_values: np.ndarray
     value: np.ndarray
@@ -145,8 +164,9 @@ def _index(scores: np.ndarray, elements: list[str], settings: Settings, with_int
     valid = ~np.isnan(scores)
     satisfied = (np.isin(scores, settings.satisfied) & valid).astype(float)
     valid = valid.astype(float)
-    names, element_values, overall = aggregate(satisfied.sum(axis=0)[None, :], valid.sum(axis=0)[None, :],
-                                                elements, settings)
+    names, element_values, overall = aggregate(
+        satisfied.sum(axis=0)[None, :], valid.sum(axis=0)[None, :], elements, settings
+    )
     answered = valid.sum(axis=1) > 0
     element_n = [(valid[:, [e == name for e in elements]].sum(axis=1) > 0).sum() for name in names]
     value = np.concatenate([element_values[0], overall])
@@ -154,18 +174,26 @@ def _index(scores: np.ndarray, elements: list[str], settings: Settings, with_int
     if with_intervals and answered.any():
         weights = intervals.resample_weights(len(scores), settings.replicates, settings.seed)
         both = (weights @ np.hstack([satisfied, valid]).astype(np.float32)).astype(float)
-        _, element_b, overall_b = aggregate(both[:, :len(elements)], both[:, len(elements):], elements, settings)
+        _, element_b, overall_b = aggregate(both[:, : len(elements)], both[:, len(elements) :], elements, settings)
         low, high = intervals.percentile_interval(np.column_stack([element_b, overall_b]), settings.confidence)
     n = np.array([*element_n, answered.sum()], dtype=float)
     empty = n == 0
-    return _Index(names, element_values[0], np.where(empty, np.nan, value), np.where(empty, np.nan, low),
-                  np.where(empty, np.nan, high), n)
+    return _Index(
+        names,
+        element_values[0],
+        np.where(empty, np.nan, value),
+        np.where(empty, np.nan, low),
+        np.where(empty, np.nan, high),
+        n,
+    )
 
 
 # ---------------------------------------------------------------- estimates as frames
 
-def estimate(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings,
-             with_intervals: bool = True) -> Estimate:
+
+def estimate(
+    forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings, with_intervals: bool = True
+) -> Estimate:
     """Criteria (Wilson) and elements + overall (bootstrap over respondents) for these forms."""
     codes = questionnaire["code"].tolist()
     elements = questionnaire["element"].tolist()
@@ -178,28 +206,42 @@ def estimate(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Setting
         mean_score = np.where(n > 0, np.nansum(scores, axis=0) / np.where(n > 0, n, 1), np.nan)
     low, high = intervals.wilson(s, n, settings.confidence)
     value = _share(s, n)
-    criteria = pd.DataFrame({
-        "code": codes, "element": elements, "name": questionnaire["criterion_text"].tolist(),
-        "element_name": questionnaire["element_name"].tolist(),
-        "n": n, "satisfied": s, "dissatisfied": d, "value": value,
-        "share_dissatisfied": _share(d, n), "mean_score": mean_score,
-        "ci_low": low * 100, "ci_high": high * 100,
-        "gap_points": settings.target - value,
-        "gap_answers": intervals.answers_short_of_target(s, n, settings.target, settings.comparison),
-    })
+    criteria = pd.DataFrame(
+        {
+            "code": codes,
+            "element": elements,
+            "name": questionnaire["criterion_text"].tolist(),
+            "element_name": questionnaire["element_name"].tolist(),
+            "n": n,
+            "satisfied": s,
+            "dissatisfied": d,
+            "value": value,
+            "share_dissatisfied": _share(d, n),
+            "mean_score": mean_score,
+            "ci_low": low * 100,
+            "ci_high": high * 100,
+            "gap_points": settings.target - value,
+            "gap_answers": intervals.answers_short_of_target(s, n, settings.target, settings.comparison),
+        }
+    )
     index = _index(scores, elements, settings, with_intervals)
     element_names = questionnaire.drop_duplicates("element").set_index("element")["element_name"]
     missing = [[c for c, e, k in zip(codes, elements, n) if e == name and k == 0] for name in index.names]
     sizes = [elements.count(name) for name in index.names]
     absent = [name for name, v in zip(index.names, index.element_values) if np.isnan(v)]
-    table = pd.DataFrame({
-        "code": index.names + [OVERALL],
-        "name": [element_names[name] for name in index.names] + [OVERALL_NAME],
-        "level": ["group"] * len(index.names) + ["index"],
-        "n": index.n, "value": index.value, "ci_low": index.low, "ci_high": index.high,
-        "note": [_partial_note(m, size, "tiêu chí") for m, size in zip(missing, sizes)]
-                + [_partial_note(absent, len(index.names), "yếu tố")],
-    })
+    table = pd.DataFrame(
+        {
+            "code": index.names + [OVERALL],
+            "name": [element_names[name] for name in index.names] + [OVERALL_NAME],
+            "level": ["group"] * len(index.names) + ["index"],
+            "n": index.n,
+            "value": index.value,
+            "ci_low": index.low,
+            "ci_high": index.high,
+            "note": [_partial_note(m, size, "tiêu chí") for m, size in zip(missing, sizes)]
+            + [_partial_note(absent, len(index.names), "yếu tố")],
+        }
+    )
     return Estimate(criteria, table, forms=len(forms), answered=int(index.n[-1]))
 
 
@@ -212,6 +254,7 @@ def _partial_note(missing: list[str], size: int, what: str) -> str:
 
 # ---------------------------------------------------------------- status and the long format
 
+
 def min_answers(settings: Settings) -> float:
     """The boundary rule's floor: fewer answers than this can never be "met" (95 % target -> 73)."""
     return intervals.min_n_to_confirm(settings.target, settings.confidence, settings.comparison)
@@ -222,8 +265,10 @@ def survey_status(value, ci_low, ci_high, baseline, settings: Settings, n=None) 
 
     Under the interval rule, "met" also needs at least ``min_n_to_confirm`` answers (``n``), the same floor for
     criteria (where Wilson already implies it), elements and the index (whose bootstrap interval does not)."""
-    value, low, high, base = (np.asarray(pd.to_numeric(pd.Series(x), errors="coerce"), dtype=float)
-                              for x in (value, ci_low, ci_high, baseline))
+    value, low, high, base = (
+        np.asarray(pd.to_numeric(pd.Series(x), errors="coerce"), dtype=float)
+        for x in (value, ci_low, ci_high, baseline)
+    )
     target = settings.target
     by_interval = settings.met_rule == "interval_beyond_target"
     edge = low if by_interval else value
@@ -233,21 +278,38 @@ def survey_status(value, ci_low, ci_high, baseline, settings: Settings, n=None) 
         met &= answers >= min_answers(settings)
     return np.select(
         [np.isnan(value), met, np.isnan(base), low > base, high < base],
-        ["no_data", "met", "no_baseline", "improving", "worse"], default="flat")
+        ["no_data", "met", "no_baseline", "improving", "worse"],
+        default="flat",
+    )
 
 
-def long_rows(result: Estimate, *, unit: str, period: str, baseline: Mapping[str, float],
-              settings: Settings, owners: Mapping[str, str] | None = None) -> pd.DataFrame:
+def long_rows(
+    result: Estimate,
+    *,
+    unit: str,
+    period: str,
+    baseline: Mapping[str, float],
+    settings: Settings,
+    owners: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """The index, its elements and criteria as rows of the shared long format (index = "sipas")."""
     owners = owners or {}
     criteria = result.criteria.assign(level="criterion", note=_answers_note(result.criteria, settings))
-    rows = pd.concat([result.elements, criteria[["code", "name", "level", "n", "value", "ci_low", "ci_high", "note"]]],
-                     ignore_index=True)
+    rows = pd.concat(
+        [result.elements, criteria[["code", "name", "level", "n", "value", "ci_low", "ci_high", "note"]]],
+        ignore_index=True,
+    )
     base = rows["code"].map(pd.Series(dict(baseline), dtype=float)).astype(float)
     rows = rows.assign(
-        period=period, unit=unit, index=INDEX, measure="percent", target=settings.target,
-        baseline=base, baseline_period=np.where(base.notna(), settings.baseline_period, np.array(None)),
-        gap_to_target=settings.target - rows["value"], change_vs_baseline=rows["value"] - base,
+        period=period,
+        unit=unit,
+        index=INDEX,
+        measure="percent",
+        target=settings.target,
+        baseline=base,
+        baseline_period=np.where(base.notna(), settings.baseline_period, np.array(None)),
+        gap_to_target=settings.target - rows["value"],
+        change_vs_baseline=rows["value"] - base,
         status=survey_status(rows["value"], rows["ci_low"], rows["ci_high"], base, settings, rows["n"]),
         owner=rows["code"].map(pd.Series(dict(owners), dtype="string")),
     )
@@ -257,23 +319,31 @@ def long_rows(result: Estimate, *, unit: str, period: str, baseline: Mapping[str
 
 
 def _answers_note(criteria: pd.DataFrame, settings: Settings) -> np.ndarray:
-    """"cần thêm k câu trả lời hài lòng trên n" — the gap in respondents, in words, for the Excel export."""
+    """ "cần thêm k câu trả lời hài lòng trên n" — the gap in respondents, in words, for the Excel export."""
     n, k = criteria["n"].to_numpy(float), criteria["gap_answers"].to_numpy(float)
     n_text = pd.Series(np.nan_to_num(n).astype(int)).astype(str).to_numpy()
     k_text = pd.Series(np.nan_to_num(k).astype(int)).astype(str).to_numpy()
     short = "cần thêm " + k_text + " câu trả lời hài lòng trên " + n_text + f" để vượt {settings.target:g} %"
-    return np.select([n == 0, np.isnan(k), k == 0],
-                     ["chưa có câu trả lời", "không thể đạt chỉ tiêu với số câu trả lời này",
-                      "đạt chỉ tiêu trên " + n_text + " câu trả lời"], default=short)
+    return np.select(
+        [n == 0, np.isnan(k), k == 0],
+        [
+            "chưa có câu trả lời",
+            "không thể đạt chỉ tiêu với số câu trả lời này",
+            "đạt chỉ tiêu trên " + n_text + " câu trả lời",
+        ],
+        default=short,
+    )
 
 
 def no_data_rows(questionnaire: pd.DataFrame, *, unit: str, period: str, settings: Settings) -> pd.DataFrame:
     """Rows for a unit without forms in the period: every figure NA with status no_data."""
-    return long_rows(estimate(pd.DataFrame(), questionnaire, settings),
-                     unit=unit, period=period, baseline={}, settings=settings)
+    return long_rows(
+        estimate(pd.DataFrame(), questionnaire, settings), unit=unit, period=period, baseline={}, settings=settings
+    )
 
 
 # ---------------------------------------------------------------- periods, breakdowns, trend
+
 
 def in_period(forms: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Forms whose survey date falls in the period (a year pools its quarters)."""
@@ -281,8 +351,13 @@ def in_period(forms: pd.DataFrame, period: Period) -> pd.DataFrame:
     return forms[(day >= pd.Timestamp(period.first)) & (day <= pd.Timestamp(period.last))]
 
 
-def breakdown(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings, dimension: str,
-              labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+def breakdown(
+    forms: pd.DataFrame,
+    questionnaire: pd.DataFrame,
+    settings: Settings,
+    dimension: str,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """The overall index per group of one respondent attribute; groups under the minimum are flagged, not hidden.
 
     n = forms of the group with at least one valid answer. A blank attribute is its own group ("Không ghi").
@@ -296,19 +371,44 @@ def breakdown(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settin
     for group in sorted(groups.unique(), key=str):
         inside = (groups == group).to_numpy()
         own, rest = _index(scores[inside], elements, settings), _index(scores[~inside], elements, settings)
-        out.append({"dimension": dimension, "group": group, "forms": int(inside.sum()), "n": own.n[-1],
-                    "value": own.value[-1], "ci_low": own.low[-1], "ci_high": own.high[-1],
-                    "others": rest.value[-1], "others_low": rest.low[-1], "others_high": rest.high[-1]})
-    table = pd.DataFrame(out, columns=["dimension", "group", "forms", "n", "value", "ci_low", "ci_high", "others",
-                                       "others_low", "others_high"])
+        out.append(
+            {
+                "dimension": dimension,
+                "group": group,
+                "forms": int(inside.sum()),
+                "n": own.n[-1],
+                "value": own.value[-1],
+                "ci_low": own.low[-1],
+                "ci_high": own.high[-1],
+                "others": rest.value[-1],
+                "others_low": rest.low[-1],
+                "others_high": rest.high[-1],
+            }
+        )
+    table = pd.DataFrame(
+        out,
+        columns=[
+            "dimension",
+            "group",
+            "forms",
+            "n",
+            "value",
+            "ci_low",
+            "ci_high",
+            "others",
+            "others_low",
+            "others_high",
+        ],
+    )
     table["shown"] = table["n"] >= settings.min_group_answers
     table["clearly_lower"] = table["shown"] & _clearly_lower(table)
     table.loc[~table["shown"], ["value", "ci_low", "ci_high"]] = np.nan
     return table.sort_values(["shown", "value"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def criterion_by_group(forms: pd.DataFrame, codes: list[str], settings: Settings, dimension: str,
-                       labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+def criterion_by_group(
+    forms: pd.DataFrame, codes: list[str], settings: Settings, dimension: str, labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Share satisfied per criterion x group, with Wilson intervals, and the share among everyone else.
 
     ``clearly_lower``: the interval of the difference with the other respondents (Newcombe) lies wholly below
@@ -325,14 +425,36 @@ def criterion_by_group(forms: pd.DataFrame, codes: list[str], settings: Settings
         n, s = counts["n"].to_numpy(float), counts["s"].to_numpy(float)
         low, high = intervals.wilson(s, n, settings.confidence)
         others_low, others_high = intervals.wilson(total_s - s, total_n - n, settings.confidence)
-        out.append(pd.DataFrame({
-            "code": code, "dimension": dimension, "group": counts.index, "n": n, "satisfied": s,
-            "value": _share(s, n), "ci_low": low * 100, "ci_high": high * 100,
-            "others": _share(total_s - s, total_n - n), "others_low": others_low * 100,
-            "others_high": others_high * 100,
-        }))
-    columns = ["code", "dimension", "group", "n", "satisfied", "value", "ci_low", "ci_high", "others", "others_low",
-               "others_high"]
+        out.append(
+            pd.DataFrame(
+                {
+                    "code": code,
+                    "dimension": dimension,
+                    "group": counts.index,
+                    "n": n,
+                    "satisfied": s,
+                    "value": _share(s, n),
+                    "ci_low": low * 100,
+                    "ci_high": high * 100,
+                    "others": _share(total_s - s, total_n - n),
+                    "others_low": others_low * 100,
+                    "others_high": others_high * 100,
+                }
+            )
+        )
+    columns = [
+        "code",
+        "dimension",
+        "group",
+        "n",
+        "satisfied",
+        "value",
+        "ci_low",
+        "ci_high",
+        "others",
+        "others_low",
+        "others_high",
+    ]
     table = pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=columns)
     table["shown"] = table["n"] >= settings.min_group_answers
     table["clearly_lower"] = table["shown"] & _clearly_lower(table)
@@ -341,16 +463,18 @@ def criterion_by_group(forms: pd.DataFrame, codes: list[str], settings: Settings
 
 def _clearly_lower(table: pd.DataFrame) -> np.ndarray:
     """The interval of (group - others) lies wholly below zero; False where either side has no data."""
-    _, upper = intervals.difference_interval(table["value"], table["ci_low"], table["ci_high"], table["others"],
-                                             table["others_low"], table["others_high"])
+    _, upper = intervals.difference_interval(
+        table["value"], table["ci_low"], table["ci_high"], table["others"], table["others_low"], table["others_high"]
+    )
     return np.nan_to_num(upper, nan=0.0) < 0
 
 
 def group_labels(forms: pd.DataFrame, dimension: str, labels: Mapping[str, str] | None = None) -> pd.Series:
     """The attribute as group names: coded values translated (``labels``, default GROUP_LABELS), blanks ->
     "Không ghi"."""
-    values = (forms[dimension].astype("string") if dimension in forms
-              else pd.Series(pd.NA, index=forms.index, dtype="string"))
+    values = (
+        forms[dimension].astype("string") if dimension in forms else pd.Series(pd.NA, index=forms.index, dtype="string")
+    )
     labels = GROUP_LABELS.get(dimension) if labels is None else labels
     if labels:
         values = values.map(lambda v: labels.get(v, v) if isinstance(v, str) else v).astype("string")
@@ -369,6 +493,15 @@ def trend(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings, 
     for period in periods:
         part = estimate(in_period(forms, period), questionnaire, settings)
         overall = part.elements.iloc[-1]
-        out.append({"period": period.label, "label": period.label_vi, "forms": part.forms, "n": overall["n"],
-                    "value": overall["value"], "ci_low": overall["ci_low"], "ci_high": overall["ci_high"]})
+        out.append(
+            {
+                "period": period.label,
+                "label": period.label_vi,
+                "forms": part.forms,
+                "n": overall["n"],
+                "value": overall["value"],
+                "ci_low": overall["ci_low"],
+                "ci_high": overall["ci_high"],
+            }
+        )
     return pd.DataFrame(out, columns=["period", "label", "forms", "n", "value", "ci_low", "ci_high"])

@@ -21,6 +21,7 @@ Rules, applied here once and stated in the report's notes (docs/assumptions.md l
   all, on its received date — otherwise it would stay open, and be carried over, for ever.
 - A dossier without a due date cannot be judged early, on time or late: it is counted apart (``no_due_*``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,8 +34,18 @@ FINISHED = 9  # Đã xử lý xong: the result exists, the citizen may not have 
 CLOSED_WITHOUT_RESULT = (7, 8)  # Công dân yêu cầu rút, Dừng xử lý
 WITH_RESULT = (9, 10)  # Đã xử lý xong, Đã trả kết quả
 DISLIKED = ("dissatisfied", "very_dissatisfied")
-OPTIONAL_COLUMNS = ("channel", "paid_online", "apology_issued", "supplement_requests", "digitised",
-                    "e_result", "data_reused", "fee_required", "rating", "complaint")
+OPTIONAL_COLUMNS = (
+    "channel",
+    "paid_online",
+    "apology_issued",
+    "supplement_requests",
+    "digitised",
+    "e_result",
+    "data_reused",
+    "fee_required",
+    "rating",
+    "complaint",
+)
 
 NAT = np.datetime64("NaT", "D")
 
@@ -134,28 +145,45 @@ def classify(dossiers: pd.DataFrame, period: Period, certification: np.ndarray |
     flags = {
         "received_in_p": received_in_p,
         # 2.1
-        "handled": handled, "judged": judged, "on_time": on_time, "late": late, "no_due_766": handled & ~has_due,
+        "handled": handled,
+        "judged": judged,
+        "on_time": on_time,
+        "late": late,
+        "no_due_766": handled & ~has_due,
         "late_resupplied": late & resupplied,
         # 06a
-        "in_form": in_form, "carried_over": carried_over,
-        "received_online": received_in_p & online, "received_offline": received_in_p & ~online,
+        "in_form": in_form,
+        "carried_over": carried_over,
+        "received_online": received_in_p & online,
+        "received_offline": received_in_p & ~online,
         "channel_unknown": received_in_p & ~channel_known,
-        "resolved": resolved, "returned_early": resolved & (returned < due),
-        "returned_on_time": resolved & (returned == due), "returned_late": returned_late,
-        "in_progress": in_progress, "within_time": in_progress & (due >= last), "overdue": overdue,
-        "ready": ready, "closed_in_p": closed_in_p, "no_due_form": (returned_in_p | pending) & ~has_due,
+        "resolved": resolved,
+        "returned_early": resolved & (returned < due),
+        "returned_on_time": resolved & (returned == due),
+        "returned_late": returned_late,
+        "in_progress": in_progress,
+        "within_time": in_progress & (due >= last),
+        "overdue": overdue,
+        "ready": ready,
+        "closed_in_p": closed_in_p,
+        "no_due_form": (returned_in_p | pending) & ~has_due,
         "late_for_citizen": late_for_citizen,
         "apology_known": late_for_citizen & apology_known,
         "apology_missing": late_for_citizen & apology_known & ~apology,
         # shares: denominator = the population whose export carries the columns the share needs
-        "online_den": received_in_p, "online_num": received_in_p & online,
-        "cert_den": received_in_p & certified, "cert_num": received_in_p & certified & online,
-        "paid_den": received_in_p & fee & paid_known, "paid_num": received_in_p & fee & paid_known & paid,
+        "online_den": received_in_p,
+        "online_num": received_in_p & online,
+        "cert_den": received_in_p & certified,
+        "cert_num": received_in_p & certified & online,
+        "paid_den": received_in_p & fee & paid_known,
+        "paid_num": received_in_p & fee & paid_known & paid,
         "result_in_p": result_in_p,
-        "e_result_den": result_in_p & e_result_known, "e_result_num": result_in_p & e_result_known & e_result,
+        "e_result_den": result_in_p & e_result_known,
+        "e_result_num": result_in_p & e_result_known & e_result,
         "digitised_den": handled & digitised_known & e_result_known,
         "digitised_num": handled & digitised_known & e_result_known & digitised & e_result,
-        "reuse_den": received_in_p & reused_known, "reuse_num": received_in_p & reused_known & reused,
+        "reuse_den": received_in_p & reused_known,
+        "reuse_num": received_in_p & reused_known & reused,
         "feedback_known": judged & (complaint_known | rating_known),
         "complaint_or_disliked": judged & (complaint | disliked),
         # which optional columns the export carried, among the dossiers of the period
@@ -168,14 +196,16 @@ def classify(dossiers: pd.DataFrame, period: Period, certification: np.ndarray |
     frame["judged_on"] = pd.Series(judged_on, index=dossiers.index).astype("datetime64[us]")
     # late on its dates only: a dossier late for its supplement requests alone has no days late (NA)
     frame["days_late_766"] = _day_count(judged_on - due, late & (judged_on > due), dossiers.index)
-    frame["days_late_citizen"] = _day_count(np.where(returned_in_p, returned, last) - due, late_for_citizen,
-                                            dossiers.index)
+    frame["days_late_citizen"] = _day_count(
+        np.where(returned_in_p, returned, last) - due, late_for_citizen, dossiers.index
+    )
     frame["handling_days"] = _day_count(end - received, result_in_p, dossiers.index)
     return frame
 
 
-def _may_count(dossiers: pd.DataFrame, certification: np.ndarray | None, first: np.datetime64,
-               last: np.datetime64) -> tuple[pd.DataFrame, np.ndarray | None]:
+def _may_count(
+    dossiers: pd.DataFrame, certification: np.ndarray | None, first: np.datetime64, last: np.datetime64
+) -> tuple[pd.DataFrame, np.ndarray | None]:
     """Only the dossiers that can count in the period: received by its last day, less those received before
     it that were finished and returned, or closed, before its first day (speed only: every population of
     ``classify`` lies inside), and less the dossiers ingest flagged ``date_doubtful`` (returned, finished or

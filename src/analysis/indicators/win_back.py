@@ -11,6 +11,7 @@ From a unit's long-format rows:
   dimension is the sum of its sub-dimensions and PAPI is out of 80.
 ``share_of_max`` = lost ÷ the index's maximum × 100; rows sorted by it, largest first.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,8 +21,19 @@ from analysis.indicators.long import is_missing
 SERVICE_MAX = 100.0  # QĐ 766/QĐ-TTg scores the index out of 100 points
 PAPI_MAX = 80.0  # eight dimensions of 1–10
 SIPAS_TARGET = 95.0
-COLUMNS = ["index", "code", "name", "value", "target", "lost", "lost_unit", "share_of_max", "answers_needed",
-           "owner", "deadline"]
+COLUMNS = [
+    "index",
+    "code",
+    "name",
+    "value",
+    "target",
+    "lost",
+    "lost_unit",
+    "share_of_max",
+    "answers_needed",
+    "owner",
+    "deadline",
+]
 
 
 def _leaves(codes: pd.Series) -> pd.Series:
@@ -35,15 +47,29 @@ def _par(rows: pd.DataFrame) -> list[dict]:
     leaves = scored[_leaves(scored["code"])]
     total = float(leaves["max_points"].sum())
     lost = leaves[leaves["points"] < leaves["max_points"] - 1e-9]
-    return [dict(r, lost=float(r["max_points"] - r["points"]), lost_unit="điểm",
-                 share_of_max=100 * float(r["max_points"] - r["points"]) / total) for _, r in lost.iterrows()]
+    return [
+        dict(
+            r,
+            lost=float(r["max_points"] - r["points"]),
+            lost_unit="điểm",
+            share_of_max=100 * float(r["max_points"] - r["points"]) / total,
+        )
+        for _, r in lost.iterrows()
+    ]
 
 
 def _service(rows: pd.DataFrame) -> list[dict]:
     scored = rows[rows["max_points"].notna() & rows["points"].notna()]
     lost = scored[scored["points"] < scored["max_points"] - 1e-9]
-    return [dict(r, lost=float(r["max_points"] - r["points"]), lost_unit="điểm",
-                 share_of_max=100 * float(r["max_points"] - r["points"]) / SERVICE_MAX) for _, r in lost.iterrows()]
+    return [
+        dict(
+            r,
+            lost=float(r["max_points"] - r["points"]),
+            lost_unit="điểm",
+            share_of_max=100 * float(r["max_points"] - r["points"]) / SERVICE_MAX,
+        )
+        for _, r in lost.iterrows()
+    ]
 
 
 def satisfied_needed(value: float, n: float, target: float = SIPAS_TARGET) -> int:
@@ -62,8 +88,15 @@ def _sipas(rows: pd.DataFrame) -> list[dict]:
     for _, r in short.iterrows():
         gap = SIPAS_TARGET - float(r["value"])
         size = int(sizes[r["code"].split(".")[0]])
-        out.append(dict(r, lost=gap, lost_unit="điểm %", share_of_max=gap / (groups * size),
-                        answers_needed=None if is_missing(r["n"]) else satisfied_needed(r["value"], r["n"])))
+        out.append(
+            dict(
+                r,
+                lost=gap,
+                lost_unit="điểm %",
+                share_of_max=gap / (groups * size),
+                answers_needed=None if is_missing(r["n"]) else satisfied_needed(r["value"], r["n"]),
+            )
+        )
     return out
 
 
@@ -72,16 +105,24 @@ def _papi(rows: pd.DataFrame) -> list[dict]:
         scored = rows[(rows["level"] == level) & rows["value"].notna() & rows["target"].notna()]
         if len(scored):
             below = scored[scored["value"] < scored["target"]]
-            return [dict(r, lost=float(r["target"] - r["value"]), lost_unit="điểm",
-                         share_of_max=100 * float(r["target"] - r["value"]) / PAPI_MAX) for _, r in below.iterrows()]
+            return [
+                dict(
+                    r,
+                    lost=float(r["target"] - r["value"]),
+                    lost_unit="điểm",
+                    share_of_max=100 * float(r["target"] - r["value"]) / PAPI_MAX,
+                )
+                for _, r in below.iterrows()
+            ]
     return []
 
 
 BY_INDEX = {"par": _par, "service": _service, "sipas": _sipas, "papi": _papi}
 
 
-def table(rows: pd.DataFrame, deadlines: dict[tuple[str, str], str] | None = None,
-          default_deadline: str = "") -> pd.DataFrame:
+def table(
+    rows: pd.DataFrame, deadlines: dict[tuple[str, str], str] | None = None, default_deadline: str = ""
+) -> pd.DataFrame:
     """Every point worth winning back in ``rows`` (one unit, any indices), largest share of the maximum first.
     A row without an owner takes its index's headline owner; ``deadlines`` maps (index, code) to the plan's
     deadline for that component."""

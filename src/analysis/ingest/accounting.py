@@ -1,4 +1,5 @@
 """Row accounting for one source: every raw row is ingested, quarantined with a reason, or a duplicate."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -104,9 +105,10 @@ class RowProblems:
         reason = reason[mask] if isinstance(reason, pd.Series) else pd.Series(reason, index=mask.index)[mask]
         self.reason[mask] = (self.reason[mask] + "; " + reason).fillna(reason)
 
-    def add_bad_value(self, bad: pd.Series, cells: pd.Series, problem: str, label: str,
-                      categorical: bool = False) -> None:
-        """"<problem>: '<value>' (cột '<label>')" for every bad cell, e.g. "ngày tiếp nhận không đọc được".
+    def add_bad_value(
+        self, bad: pd.Series, cells: pd.Series, problem: str, label: str, categorical: bool = False
+    ) -> None:
+        """ "<problem>: '<value>' (cột '<label>')" for every bad cell, e.g. "ngày tiếp nhận không đọc được".
         The value is quoted through ``scrub.quoted`` (masked where it may hold a name)."""
         if not bad.any():
             return

@@ -6,11 +6,12 @@ quarantined with a reason (file, row, column, value), or counted as a duplicate;
 units.csv (an unknown one is quoted masked, as it may be a person's name); free text with ID numbers, phone
 numbers or e-mail addresses masked and counted in the file's notes; a template written with the same titles.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 
 import pandas as pd
 
@@ -23,6 +24,8 @@ from analysis.reference.par import parse_points
 
 # Parser: raw cells -> (typed values, bad cells, reason for a bad cell).
 Parser = Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -42,8 +45,7 @@ class SheetSpec:
 
     @property
     def aliases(self) -> AliasTable:
-        return AliasTable({}).extended(((f.name, s) for f in self.fields for s in (f.title, *f.spellings)),
-                                       self.source)
+        return AliasTable({}).extended(((f.name, s) for f in self.fields for s in (f.title, *f.spellings)), self.source)
 
     @property
     def columns(self) -> list[str]:
@@ -54,12 +56,15 @@ class SheetSpec:
 
 
 def parse_quarter(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """"2024Q4", "Quý IV/2024", "Q4/2024" or a date -> "2024Q4"."""
+    """ "2024Q4", "Quý IV/2024", "Q4/2024" or a date -> "2024Q4"."""
     if values.empty:  # a template not yet filled in
         return pd.Series([], index=values.index, dtype="string"), pd.Series([], index=values.index, dtype=bool)
     ends, bad = parse_as_of(values)
-    label = ends.dt.year.astype("Int64").astype("string") + "Q" + ((ends.dt.month - 1) // 3 + 1).astype(
-        "Int64").astype("string")
+    label = (
+        ends.dt.year.astype("Int64").astype("string")
+        + "Q"
+        + ((ends.dt.month - 1) // 3 + 1).astype("Int64").astype("string")
+    )
     return label, bad
 
 
@@ -83,6 +88,7 @@ def parse_choice(choices: dict[str, str]) -> Parser:
         text = text_column(values)
         codes = text.map(lambda t: choices.get(fold(t)) if isinstance(t, str) else None).astype("string")
         return codes, text.notna() & codes.isna()
+
     return parse
 
 
@@ -92,10 +98,18 @@ def read_file(path: Path, raw_dir: Path, spec: SheetSpec) -> tuple[pd.DataFrame,
     sheet, header = locate_table(path, spec.aliases, [f.name for f in spec.fields if f.required], label)
     records = records_under(sheet, header)
     raw = records.frame
-    account = FileAccount(file=label, source=spec.source, sheet=sheet.name, header_row=header.row + 1,
-                          sha256=sha256(path), demo=is_demo_file(path), rows_read=len(raw),
-                          lines_skipped=records.lines_skipped, unknown_columns=header.unknown,
-                          columns={header.labels[p]: f for p, f in header.columns.items() if p in header.labels})
+    account = FileAccount(
+        file=label,
+        source=spec.source,
+        sheet=sheet.name,
+        header_row=header.row + 1,
+        sha256=sha256(path),
+        demo=is_demo_file(path),
+        rows_read=len(raw),
+        lines_skipped=records.lines_skipped,
+        unknown_columns=header.unknown,
+        columns={header.labels[p]: f for p, f in header.columns.items() if p in header.labels},
+    )
     frame = pd.DataFrame(index=raw.index)
     written = pd.DataFrame(index=raw.index)
     checks: list[tuple[pd.Series, str, object]] = []
@@ -124,8 +138,9 @@ def read_file(path: Path, raw_dir: Path, spec: SheetSpec) -> tuple[pd.DataFrame,
         reason[fresh] = text[fresh] if isinstance(text, pd.Series) else text
         column[fresh] = name
     frame["reason"], frame["q_column"] = reason, column
-    frame["q_value"] = pd.Series([written.at[i, c] if isinstance(c, str) else pd.NA for i, c in column.items()],
-                                 index=raw.index, dtype="string")
+    frame["q_value"] = pd.Series(
+        [written.at[i, c] if isinstance(c, str) else pd.NA for i, c in column.items()], index=raw.index, dtype="string"
+    )
     frame["source_file"], frame["sheet"], frame["source_row"] = label, sheet.name, raw["source_row"]
     return frame, account
 
@@ -139,9 +154,13 @@ def mark_repeats(frame: pd.DataFrame, spec: SheetSpec) -> pd.DataFrame:
     conflicted = clean.set_index(list(spec.key)).index.isin(variants[variants > 1].index)
     rows = clean[conflicted]
     if len(rows):
-        frame.loc[rows.index, "reason"] = ("cùng " + ", ".join(spec.title(k) for k in spec.key)
-                                           + " nhưng khác " + ", ".join(spec.title(v) for v in values[:3])
-                                           + " ở dòng khác")
+        frame.loc[rows.index, "reason"] = (
+            "cùng "
+            + ", ".join(spec.title(k) for k in spec.key)
+            + " nhưng khác "
+            + ", ".join(spec.title(v) for v in values[:3])
+            + " ở dòng khác"
+        )
         frame.loc[rows.index, "q_column"] = spec.key[-1]
     repeated = clean[~conflicted].duplicated(spec.columns)
     frame.loc[repeated[repeated].index, "duplicate"] = True
@@ -158,11 +177,27 @@ def ingest(raw_dir: Path, spec: SheetSpec) -> SourceResult | None:
     held = frame["reason"].notna()
     titles = {f.name: f.title for f in spec.fields}
     rows = frame[held]
-    quarantine = quarantine_frame(pd.DataFrame({
-        "source": spec.source, "file": rows["source_file"], "sheet": rows["sheet"], "row": rows["source_row"],
-        "record_id": pd.Series([" · ".join(map(str, key)) for key in rows[list(spec.key)].astype("string").fillna(
-            "").itertuples(index=False)], index=rows.index, dtype="string"),
-        "column": rows["q_column"].map(titles), "value": rows["q_value"], "reason": rows["reason"]}))
+    quarantine = quarantine_frame(
+        pd.DataFrame(
+            {
+                "source": spec.source,
+                "file": rows["source_file"],
+                "sheet": rows["sheet"],
+                "row": rows["source_row"],
+                "record_id": pd.Series(
+                    [
+                        " · ".join(map(str, key))
+                        for key in rows[list(spec.key)].astype("string").fillna("").itertuples(index=False)
+                    ],
+                    index=rows.index,
+                    dtype="string",
+                ),
+                "column": rows["q_column"].map(titles),
+                "value": rows["q_value"],
+                "reason": rows["reason"],
+            }
+        )
+    )
     table = frame.loc[~held & ~frame["duplicate"], [*spec.columns, "source_file", "source_row"]]
     table = table.astype({"source_file": "string", "source_row": "int64"}).reset_index(drop=True)
     accounts = [p[1] for p in parts]
@@ -175,11 +210,18 @@ def ingest(raw_dir: Path, spec: SheetSpec) -> SourceResult | None:
 def write_template(spec: SheetSpec, path: Path, examples: list[dict] | None = None) -> Path:
     """An xlsx with the source's column titles (and example rows, if given) and a sheet of instructions."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    table = pd.DataFrame(examples or [], columns=spec.columns).rename(columns=dict(
-        (f.name, f.title) for f in spec.fields))
-    notes = pd.DataFrame({"Hướng dẫn": list(spec.instructions) + [
-        f"Cột bắt buộc: {', '.join(f.title for f in spec.fields if f.required)}.",
-        "Không ghi họ tên, số điện thoại, số định danh của người dân vào ghi chú."]})
+    table = pd.DataFrame(examples or [], columns=spec.columns).rename(
+        columns=dict((f.name, f.title) for f in spec.fields)
+    )
+    notes = pd.DataFrame(
+        {
+            "Hướng dẫn": list(spec.instructions)
+            + [
+                f"Cột bắt buộc: {', '.join(f.title for f in spec.fields if f.required)}.",
+                "Không ghi họ tên, số điện thoại, số định danh của người dân vào ghi chú.",
+            ]
+        }
+    )
     with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False}}) as w:
         table.to_excel(w, sheet_name="so_lieu", index=False)
         notes.to_excel(w, sheet_name="huong_dan", index=False)

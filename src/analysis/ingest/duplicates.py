@@ -3,10 +3,11 @@ copies); the same key with different values is a conflict (no copy can be truste
 
 Generic on purpose: any source with a record id (dossier code, form number) uses ``find_repeats``.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -14,14 +15,20 @@ import pandas as pd
 @dataclass
 class Repeats:
     """Row masks over the table given to ``find_repeats`` (same index)."""
+
     duplicate: pd.Series  # bool: a later copy of a record that is kept elsewhere in the table
     kept_row: pd.Series  # for duplicates: the index label of the copy that is kept (NA otherwise)
     conflict: pd.Series  # bool: every row of a key whose copies disagree
     differing: pd.Series  # for conflicts: the compared columns that disagree, "a, b" (NA otherwise)
 
 
-def find_repeats(table: pd.DataFrame, key: str, compare: Sequence[str], origin: str | None = None,
-                 carried: Mapping[str, set[str]] | None = None) -> Repeats:
+def find_repeats(
+    table: pd.DataFrame,
+    key: str,
+    compare: Sequence[str],
+    origin: str | None = None,
+    carried: Mapping[str, set[str]] | None = None,
+) -> Repeats:
     """Classify rows sharing a non-blank ``key``; the first agreeing copy in table order is the one kept.
 
     Values are compared as parsed, so "15/03/2024" in a CSV and an Excel date agree; row numbers are not

@@ -5,6 +5,7 @@ One row per unit, quarter and component code (QĐ 766 "1", "1.1", "5.1" …): a 
 denominator (then the figure is numerator ÷ denominator × 100 %), the evidence and a note. A negative or
 unreadable number, a numerator above its denominator, a zero denominator, an unknown unit quarantine the row.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,16 +20,22 @@ SOURCE = "manual_figures"
 
 
 def _consistent(frame: pd.DataFrame) -> list[tuple[pd.Series, str, str]]:
-    return [(frame["denominator"] == 0, "denominator", "mẫu số bằng 0"),
-            (frame["numerator"] > frame["denominator"], "numerator", "tử số lớn hơn mẫu số")]
+    return [
+        (frame["denominator"] == 0, "denominator", "mẫu số bằng 0"),
+        (frame["numerator"] > frame["denominator"], "numerator", "tử số lớn hơn mẫu số"),
+    ]
 
 
 SPEC = SheetSpec(
     source=SOURCE,
     fields=(
-        UNIT, QUARTER, Field("code", "Mã chỉ tiêu", ("Mã", "Chỉ tiêu"), required=True),
+        UNIT,
+        QUARTER,
+        Field("code", "Mã chỉ tiêu", ("Mã", "Chỉ tiêu"), required=True),
         Field("numerator", "Tử số (số đạt)", ("Tử số", "Số lượng"), parse_number, required=True),
-        Field("denominator", "Mẫu số (tổng số)", ("Mẫu số", "Tổng số"), parse_number), EVIDENCE, NOTE,
+        Field("denominator", "Mẫu số (tổng số)", ("Mẫu số", "Tổng số"), parse_number),
+        EVIDENCE,
+        NOTE,
     ),
     key=("unit", "period", "code"),
     checks=_consistent,

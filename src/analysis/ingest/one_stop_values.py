@@ -3,6 +3,7 @@
 Every reader returns ``(values, bad)``: ``bad`` marks a non-blank cell that means nothing known, so the caller
 can quarantine the row and quote the value. The words live in ``data/reference/one_stop/values.csv``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,29 +31,34 @@ AMOUNT = r"^\s*\d[\d.,\s]*\s*(đ|₫|đồng|vnđ|vnd)?\s*$"
 @dataclass(frozen=True)
 class Vocabulary:
     """Known spellings per field, on folded text: whole-cell matches first, then fragments in file order."""
+
     exact: dict[str, dict[str, str]]
     contains: dict[str, list[tuple[str, str]]]
 
     @classmethod
     def from_csv(cls, path: Path) -> Vocabulary:
-        table = checks.read_csv(path, ("field", "match", "value", "code"), keep_default_na=False,
-                                skipinitialspace=True)
+        table = checks.read_csv(path, ("field", "match", "value", "code"), keep_default_na=False, skipinitialspace=True)
         exact: dict[str, dict[str, str]] = {}
         contains: dict[str, list[tuple[str, str]]] = {}
-        for line, fieldname, match, value, code in zip(table[checks.LINE], table["field"], table["match"],
-                                                       table["value"], table["code"].map(nfc)):
+        for line, fieldname, match, value, code in zip(
+            table[checks.LINE], table["field"], table["match"], table["value"], table["code"].map(nfc)
+        ):
             if fieldname not in ALLOWED_CODES or code not in ALLOWED_CODES[fieldname]:
                 allowed = ", ".join(sorted(ALLOWED_CODES.get(fieldname, ALLOWED_CODES)))
-                raise ReferenceFileError(checks.label(path), f"({fieldname},{value},{code}): expected one of: "
-                                         f"{allowed}", row=line,
-                                         column="code" if fieldname in ALLOWED_CODES else "field")
+                raise ReferenceFileError(
+                    checks.label(path),
+                    f"({fieldname},{value},{code}): expected one of: {allowed}",
+                    row=line,
+                    column="code" if fieldname in ALLOWED_CODES else "field",
+                )
             if match == "exact":
                 exact.setdefault(fieldname, {})[fold(value)] = code
             elif match == "contains":
                 contains.setdefault(fieldname, []).append((fold(value), code))
             else:
-                raise ReferenceFileError(checks.label(path), f"match must be 'exact' or 'contains', not {match!r}",
-                                         row=line, column="match")
+                raise ReferenceFileError(
+                    checks.label(path), f"match must be 'exact' or 'contains', not {match!r}", row=line, column="match"
+                )
         return cls(exact, contains)
 
     def code_for(self, fieldname: str, text: str) -> str | None:

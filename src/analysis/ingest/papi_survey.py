@@ -12,6 +12,7 @@ cannot be placed (no form number, no unit, no or unreadable date) or holds no an
 repeated for one unit in one survey year with identical content is kept once (the others are duplicates);
 with different content every copy is quarantined, since which one is right cannot be told (find_repeats).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,14 +22,22 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import units
-from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame,
-                                        relative_name)
+from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
 from analysis.ingest.duplicates import find_repeats
 from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
+from analysis.ingest.tables import (
+    AliasTable,
+    IngestError,
+    coded_values,
+    list_files,
+    locate_table,
+    parse_dates,
+    records_under,
+    sha256,
+    text_column,
+)
 from analysis.reference import aliases
 from analysis.reference.papi import reference_path, survey_map, survey_scales
-from analysis.ingest.tables import (AliasTable, IngestError, coded_values, list_files, locate_table, parse_dates,
-                                    records_under, sha256, text_column)
 from analysis.text import fold
 
 SOURCE = "papi_survey"
@@ -58,8 +67,10 @@ def build_reference(questions: pd.DataFrame, scales: pd.DataFrame, alias_path: P
         for spelling in [code, *headers.split("|")]:
             key = fold(spelling)
             if key and by_key.setdefault(key, code) != code:
-                raise IngestError(f"survey_map.csv: the header {spelling!r} is given to both {by_key[key]!r} "
-                                  f"and {code!r}; keep it for one only")
+                raise IngestError(
+                    f"survey_map.csv: the header {spelling!r} is given to both {by_key[key]!r} "
+                    f"and {code!r}; keep it for one only"
+                )
     return SurveyReference(questions, scales, AliasTable(by_key))
 
 
@@ -89,13 +100,14 @@ class FileRows:
 def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
     """One export -> its respondents, quarantine entries and row accounting; IngestError when unusable."""
     name = relative_name(path, raw_dir)
-    account = FileAccount(file=name, source=SOURCE, sha256=sha256(path, name),
-                          demo=is_demo_file(path))
+    account = FileAccount(file=name, source=SOURCE, sha256=sha256(path, name), demo=is_demo_file(path))
     sheet, header = locate_table(path, ref.aliases, REQUIRED)
     asked = [q for q in ref.codes if q in set(header.columns.values())]
     if not asked:
-        raise IngestError(f"{path.name}: no question column recognised; expected headers such as 'Câu 1' or "
-                          "'C1' (data/reference/papi/survey_map.csv)")
+        raise IngestError(
+            f"{path.name}: no question column recognised; expected headers such as 'Câu 1' or "
+            "'C1' (data/reference/papi/survey_map.csv)"
+        )
     account.sheet, account.header_row = sheet.name, header.row + 1
     account.columns = {header.labels[pos]: f for pos, f in header.columns.items() if pos in header.labels}
     account.unknown_columns = list(header.unknown)
@@ -106,8 +118,12 @@ def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
     account.skipped_lines = records.skipped
     account.rows_read = len(raw) + records.lines_skipped
 
-    out = pd.DataFrame({"respondent_id": text_column(raw["respondent_id"]),
-                        "unit": mask_unknown(units.canonical(text_column(raw["unit"])), units.known_names())})
+    out = pd.DataFrame(
+        {
+            "respondent_id": text_column(raw["respondent_id"]),
+            "unit": mask_unknown(units.canonical(text_column(raw["unit"])), units.known_names()),
+        }
+    )
     out["surveyed_on"], bad_date = parse_dates(raw["surveyed_on"])
     entries: list[dict] = []
     for code in ref.codes:
@@ -116,15 +132,26 @@ def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
             continue
         scale = ref.questions.loc[ref.questions["question"] == code, "scale"].iloc[0]
         out[code], bad = answer_codes(raw[code], scale, ref.scales)
-        entries += _entries(account, raw, out, bad, label[code], quoted(text_column(raw[code]), categorical=True),
-                            f"câu trả lời không hợp lệ cho {code} (thang {scale}) — chỉ bỏ câu này, "
-                            "các câu khác của phiếu vẫn được tính")
+        entries += _entries(
+            account,
+            raw,
+            out,
+            bad,
+            label[code],
+            quoted(text_column(raw[code]), categorical=True),
+            f"câu trả lời không hợp lệ cho {code} (thang {scale}) — chỉ bỏ câu này, "
+            "các câu khác của phiếu vẫn được tính",
+        )
     no_answer = raw[asked].map(lambda cell: cell is None or not str(cell).strip()).all(axis=1)
     reasons = [  # the first that applies is the row's reason
         (out["respondent_id"].isna(), label["respondent_id"], None, "thiếu mã phiếu"),
         (out["unit"].isna(), label["unit"], None, "thiếu tên đơn vị"),
-        (out["surveyed_on"].isna() & ~bad_date, label["surveyed_on"], None,
-         "thiếu ngày khảo sát: không xếp được phiếu vào năm nào"),
+        (
+            out["surveyed_on"].isna() & ~bad_date,
+            label["surveyed_on"],
+            None,
+            "thiếu ngày khảo sát: không xếp được phiếu vào năm nào",
+        ),
         (bad_date, label["surveyed_on"], quoted(text_column(raw["surveyed_on"])), "ngày khảo sát không đọc được"),
         (no_answer, "(mọi câu hỏi)", None, "phiếu không có câu trả lời nào"),
     ]
@@ -137,8 +164,10 @@ def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
         rejected |= fresh
     known = {u.unit for u in units.all_units()}
     strangers = out.loc[~rejected & ~out["unit"].isin(known), "unit"].value_counts()
-    account.notes += [f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu; tên che bớt vì có thể "
-                      "là dữ liệu cá nhân)" for name, count in strangers.items()]
+    account.notes += [
+        f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu; tên che bớt vì có thể là dữ liệu cá nhân)"
+        for name, count in strangers.items()
+    ]
     out["source_file"] = account.file
     out["source_row"] = raw["source_row"].astype("int64")
     account.rows_quarantined = int(rejected.sum())
@@ -146,21 +175,38 @@ def read_file(path: Path, raw_dir: Path, ref: SurveyReference) -> FileRows:
     return FileRows(account, out[~rejected].reset_index(drop=True), entries, {"surveyed_on", *asked})
 
 
-def _entries(account: FileAccount, raw: pd.DataFrame, out: pd.DataFrame, mask: pd.Series, column: str,
-             values: pd.Series | None, reason: str) -> list[dict]:
+def _entries(
+    account: FileAccount,
+    raw: pd.DataFrame,
+    out: pd.DataFrame,
+    mask: pd.Series,
+    column: str,
+    values: pd.Series | None,
+    reason: str,
+) -> list[dict]:
     """Quarantine entries for the rows in ``mask`` (a few per file, so plain dicts)."""
     picked = mask[mask.fillna(False)].index
-    return [{"source": SOURCE, "file": account.file, "sheet": account.sheet, "row": int(raw.at[i, "source_row"]),
-             "record_id": out.at[i, "respondent_id"], "column": column,
-             "value": None if values is None or pd.isna(values[i]) else str(values[i])[:80], "reason": reason}
-            for i in picked]
+    return [
+        {
+            "source": SOURCE,
+            "file": account.file,
+            "sheet": account.sheet,
+            "row": int(raw.at[i, "source_row"]),
+            "record_id": out.at[i, "respondent_id"],
+            "column": column,
+            "value": None if values is None or pd.isna(values[i]) else str(values[i])[:80],
+            "reason": reason,
+        }
+        for i in picked
+    ]
 
 
 def repeated_forms(rows: pd.DataFrame, codes: list[str], carried: dict[str, set[str]]):
     """Forms sharing unit + form number + survey year: same answers -> duplicates, different -> conflicts.
     A question one file does not ask is not a difference."""
-    keyed = rows.assign(repeat_key=rows["unit"] + "\x1f" + rows["respondent_id"] + "\x1f"
-                        + rows["surveyed_on"].dt.year.astype("string"))
+    keyed = rows.assign(
+        repeat_key=rows["unit"] + "\x1f" + rows["respondent_id"] + "\x1f" + rows["surveyed_on"].dt.year.astype("string")
+    )
     return find_repeats(keyed, "repeat_key", ["surveyed_on", *codes], origin="source_file", carried=carried)
 
 
@@ -176,12 +222,24 @@ def ingest(raw_dir: Path, ref: SurveyReference | None = None) -> SourceResult | 
     rows = pd.concat([part.rows for part in parts], ignore_index=True)
     repeats = repeated_forms(rows, ref.codes, {part.account.file: part.carried for part in parts})
     conflict = rows[repeats.conflict]
-    entries += [{"source": SOURCE, "file": file, "sheet": accounts[file].sheet, "row": row, "record_id": form,
-                 "column": "respondent_id", "value": form,
-                 "reason": f"mã phiếu lặp lại trong cùng đơn vị và năm, khác nhau ở: {differing} — không biết bản "
-                           "nào đúng"}
-                for file, row, form, differing in zip(conflict["source_file"], conflict["source_row"],
-                                                      conflict["respondent_id"], repeats.differing[conflict.index])]
+    entries += [
+        {
+            "source": SOURCE,
+            "file": file,
+            "sheet": accounts[file].sheet,
+            "row": row,
+            "record_id": form,
+            "column": "respondent_id",
+            "value": form,
+            "reason": f"mã phiếu lặp lại trong cùng đơn vị và năm, khác nhau ở: {differing} — không biết bản nào đúng",
+        }
+        for file, row, form, differing in zip(
+            conflict["source_file"],
+            conflict["source_row"],
+            conflict["respondent_id"],
+            repeats.differing[conflict.index],
+        )
+    ]
     for mask, counter in ((repeats.duplicate, "rows_duplicate"), (repeats.conflict, "rows_quarantined")):
         for file, count in rows.loc[mask, "source_file"].value_counts().items():
             setattr(accounts[file], counter, getattr(accounts[file], counter) + int(count))
@@ -189,8 +247,15 @@ def ingest(raw_dir: Path, ref: SurveyReference | None = None) -> SourceResult | 
     for account in accounts.values():
         account.check()
     table = rows[~(repeats.duplicate | repeats.conflict)].reset_index(drop=True)[ref.columns]
-    table = table.astype({"respondent_id": "string", "unit": "string", "source_file": "string",
-                          "source_row": "int64", **{code: "Float64" for code in ref.codes}})
+    table = table.astype(
+        {
+            "respondent_id": "string",
+            "unit": "string",
+            "source_file": "string",
+            "source_row": "int64",
+            **{code: "Float64" for code in ref.codes},
+        }
+    )
     table["surveyed_on"] = table["surveyed_on"].astype("datetime64[us]")
     result = SourceResult(SOURCE, table, quarantine_frame(entries), list(accounts.values()))
     scrub_result(result, kept_as_is=("respondent_id",))

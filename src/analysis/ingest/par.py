@@ -16,6 +16,7 @@ What happens to bad input (also in data/reference/par/README.md):
   criteria set, appraised points missing on some leaves.
 A file that cannot be used at all (no header, no points column) stops ingest with an IngestError.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,13 +25,20 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import units
-from analysis.ingest.accounting import (FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name,
-                                        settle)
 from analysis.fmt import compact_series
+from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name, settle
 from analysis.ingest.par_checks import NO_DATE, issues, record_id
 from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
-from analysis.ingest.tables import (AliasTable, IngestError, list_files, locate_table, parse_dates, records_under,
-                                    sha256, text_column)
+from analysis.ingest.tables import (
+    AliasTable,
+    IngestError,
+    list_files,
+    locate_table,
+    parse_dates,
+    records_under,
+    sha256,
+    text_column,
+)
 from analysis.par_tree import CriteriaSet
 from analysis.reference.par import parse_points, read_sets, score_aliases
 from analysis.schemas import PAR_INDEX
@@ -41,8 +49,15 @@ REQUIRED = ("unit", "year", "code")
 POINT_COLUMNS = ("self_points", "appraised_points")
 NUMBER_COLUMNS = (*POINT_COLUMNS, "file_max_points")
 TABLE_COLUMNS = list(PAR_INDEX.columns)  # the processed table, declared in analysis.schemas
-COLUMN_VI = {"unit": "Đơn vị", "year": "Năm", "as_of": "Kỳ đánh giá", "code": "Mã tiêu chí",
-             "self_points": "Điểm tự đánh giá", "appraised_points": "Điểm thẩm định", "file_max_points": "Điểm tối đa"}
+COLUMN_VI = {
+    "unit": "Đơn vị",
+    "year": "Năm",
+    "as_of": "Kỳ đánh giá",
+    "code": "Mã tiêu chí",
+    "self_points": "Điểm tự đánh giá",
+    "appraised_points": "Điểm thẩm định",
+    "file_max_points": "Điểm tối đa",
+}
 _QUARTER = re.compile(r"^(?:quy|q)(iv|iii|ii|i|[1-4])(?:nam)?(\d{4})$")
 _QUARTER_ISO = re.compile(r"^(\d{4})q([1-4])$")
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -62,7 +77,7 @@ def parse_as_of(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_year(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """"2023", 2023, "Năm 2023" -> 2023; blank -> NA; anything without a four-digit year is bad."""
+    """ "2023", 2023, "Năm 2023" -> 2023; blank -> NA; anything without a four-digit year is bad."""
     text = text_column(values)
     year = pd.to_numeric(text.str.extract(r"(?<!\d)((?:19|20)\d{2})(?!\d)")[0], errors="coerce").astype("Int64")
     return year, (text.notna() & year.isna()).astype(bool)
@@ -82,12 +97,14 @@ def parse_records(raw: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]
     """Raw cells (fields of score_aliases.csv, max_points renamed file_max_points) -> typed columns, and the
     cells that could not be read, per column."""
     blank = pd.Series(None, index=raw.index, dtype=object)
-    frame = pd.DataFrame({
-        "unit": mask_unknown(units.canonical(text_column(raw["unit"])), units.known_names()),
-        "code": text_column(raw["code"]).str.replace(r"[\s.]+$", "", regex=True).str.replace(" ", "", regex=False),
-        "name": text_column(raw.get("name", blank)),
-        "evidence": text_column(raw.get("evidence", blank)),
-    })
+    frame = pd.DataFrame(
+        {
+            "unit": mask_unknown(units.canonical(text_column(raw["unit"])), units.known_names()),
+            "code": text_column(raw["code"]).str.replace(r"[\s.]+$", "", regex=True).str.replace(" ", "", regex=False),
+            "name": text_column(raw.get("name", blank)),
+            "evidence": text_column(raw.get("evidence", blank)),
+        }
+    )
     bad = {}
     frame["year"], bad["year"] = parse_year(raw["year"])
     frame["as_of"], bad["as_of"] = parse_as_of(raw.get("as_of", blank))
@@ -104,8 +121,9 @@ def in_set(frame: pd.DataFrame, sets: dict[int, CriteriaSet], column: str) -> pd
     return found[column].set_axis(frame.index)
 
 
-def quarantine_reasons(frame: pd.DataFrame, bad: dict[str, pd.Series], written: pd.DataFrame,
-                       sets: dict[int, CriteriaSet]) -> pd.DataFrame:
+def quarantine_reasons(
+    frame: pd.DataFrame, bad: dict[str, pd.Series], written: pd.DataFrame, sets: dict[int, CriteriaSet]
+) -> pd.DataFrame:
     """q_column and reason of each row's first fault (NA for a usable row); ``written`` = the cells as text."""
     top = in_set(frame, sets, "max_points")
     known_years = frame["year"].isin(list(sets))
@@ -117,20 +135,34 @@ def quarantine_reasons(frame: pd.DataFrame, bad: dict[str, pd.Series], written: 
         (bad["as_of"], "as_of", "kỳ đánh giá không đọc được: " + written["as_of"]),
         (frame["code"].isna(), "code", "không có mã tiêu chí"),
         (frame["year"].notna() & ~known_years, "year", "không có bộ tiêu chí cho năm " + year_text),
-        (known_years & top.isna() & frame["code"].notna(), "code",
-         "mã tiêu chí " + frame["code"].fillna("") + " không có trong bộ tiêu chí năm " + year_text),
+        (
+            known_years & top.isna() & frame["code"].notna(),
+            "code",
+            "mã tiêu chí " + frame["code"].fillna("") + " không có trong bộ tiêu chí năm " + year_text,
+        ),
     ]
     for column in NUMBER_COLUMNS:
         checks.append((bad[column], column, f"{COLUMN_VI[column]} không phải là số: " + written[column]))
         checks.append((frame[column] < 0, column, f"{COLUMN_VI[column]} âm: " + written[column]))
     for column in POINT_COLUMNS:
-        checks.append((frame[column] > top + 1e-9, column, f"{COLUMN_VI[column]} " + written[column]
-                       + " vượt điểm tối đa " + compact_series(top).fillna("") + " của tiêu chí " + frame["code"]))
+        checks.append(
+            (
+                frame[column] > top + 1e-9,
+                column,
+                f"{COLUMN_VI[column]} "
+                + written[column]
+                + " vượt điểm tối đa "
+                + compact_series(top).fillna("")
+                + " của tiêu chí "
+                + frame["code"],
+            )
+        )
     return _first_reason(frame, checks)
 
 
-def read_file(path: Path, raw_dir: Path, table_aliases: AliasTable,
-              sets: dict[int, CriteriaSet]) -> tuple[pd.DataFrame, FileAccount]:
+def read_file(
+    path: Path, raw_dir: Path, table_aliases: AliasTable, sets: dict[int, CriteriaSet]
+) -> tuple[pd.DataFrame, FileAccount]:
     """Every record of one file, parsed, with ``reason`` set on the rows to quarantine."""
     sheet, header = locate_table(path, table_aliases, REQUIRED)
     if not set(header.columns.values()) & set(POINT_COLUMNS):
@@ -147,15 +179,24 @@ def read_file(path: Path, raw_dir: Path, table_aliases: AliasTable,
     frame["sheet"] = sheet.name
     frame["source_row"] = raw["source_row"]
     account = FileAccount(
-        file=relative_name(path, raw_dir), source=SOURCE, sheet=sheet.name, header_row=header.row + 1,
-        sha256=sha256(path), demo=is_demo_file(path), rows_read=len(frame) + records.lines_skipped,
-        lines_skipped=records.lines_skipped, blank_lines=records.blank_lines, skipped_lines=records.skipped,
+        file=relative_name(path, raw_dir),
+        source=SOURCE,
+        sheet=sheet.name,
+        header_row=header.row + 1,
+        sha256=sha256(path),
+        demo=is_demo_file(path),
+        rows_read=len(frame) + records.lines_skipped,
+        lines_skipped=records.lines_skipped,
+        blank_lines=records.blank_lines,
+        skipped_lines=records.skipped,
         columns={header.labels[pos]: field for pos, field in header.columns.items() if pos in header.labels},
-        unknown_columns=header.unknown)
+        unknown_columns=header.unknown,
+    )
     unknown_units = sorted(set(frame["unit"].dropna()) - {u.unit for u in units.all_units()})
     if unknown_units:
-        account.notes.append("đơn vị ngoài danh sách units.csv (tên che bớt vì có thể là dữ liệu cá nhân): "
-                             + ", ".join(unknown_units))
+        account.notes.append(
+            "đơn vị ngoài danh sách units.csv (tên che bớt vì có thể là dữ liệu cá nhân): " + ", ".join(unknown_units)
+        )
     return frame, account
 
 
@@ -183,22 +224,32 @@ def mark_repeats(frame: pd.DataFrame) -> pd.DataFrame:
         where = (rows["source_file"] + " dòng " + rows["source_row"].astype("string")).astype(object)
         others = where.groupby([rows[c] for c in key]).transform(", ".join).astype("string")
         frame.loc[rows.index, "q_column"] = "code"
-        frame.loc[rows.index, "reason"] = ("mã tiêu chí " + rows["code"] + " lặp lại với điểm khác nhau ("
-                                           + others + ")")
+        frame.loc[rows.index, "reason"] = "mã tiêu chí " + rows["code"] + " lặp lại với điểm khác nhau (" + others + ")"
     repeated = clean[~conflict].duplicated(key + values)
     frame.loc[repeated[repeated].index, "duplicate"] = True
     return frame
 
 
 def _quarantine(rows: pd.DataFrame) -> pd.DataFrame:
-    return quarantine_frame(pd.DataFrame({
-        "source": SOURCE, "file": rows["source_file"], "sheet": rows["sheet"], "row": rows["source_row"],
-        "record_id": record_id(rows), "column": rows["q_column"].map(COLUMN_VI), "value": rows["q_value"],
-        "reason": rows["reason"]}))
+    return quarantine_frame(
+        pd.DataFrame(
+            {
+                "source": SOURCE,
+                "file": rows["source_file"],
+                "sheet": rows["sheet"],
+                "row": rows["source_row"],
+                "record_id": record_id(rows),
+                "column": rows["q_column"].map(COLUMN_VI),
+                "value": rows["q_value"],
+                "reason": rows["reason"],
+            }
+        )
+    )
 
 
-def ingest(raw_dir: Path, sets: dict[int, CriteriaSet] | None = None,
-           table_aliases: AliasTable | None = None) -> SourceResult | None:
+def ingest(
+    raw_dir: Path, sets: dict[int, CriteriaSet] | None = None, table_aliases: AliasTable | None = None
+) -> SourceResult | None:
     """Every score file under ``<raw_dir>/par_index/``; None when there is none."""
     files = list_files(raw_dir / SOURCE)
     if not files:
@@ -213,9 +264,19 @@ def ingest(raw_dir: Path, sets: dict[int, CriteriaSet] | None = None,
     frame = mark_repeats(pd.concat(frames, ignore_index=True))
     held = frame["reason"].notna()
     quarantine = _quarantine(frame[held])
-    table = frame.loc[~held & ~frame["duplicate"], TABLE_COLUMNS].astype({
-        "year": "Int64", "as_of": "datetime64[us]", "source_file": "string", "sheet": "string",
-        "source_row": "int64"}).reset_index(drop=True)
+    table = (
+        frame.loc[~held & ~frame["duplicate"], TABLE_COLUMNS]
+        .astype(
+            {
+                "year": "Int64",
+                "as_of": "datetime64[us]",
+                "source_file": "string",
+                "sheet": "string",
+                "source_row": "int64",
+            }
+        )
+        .reset_index(drop=True)
+    )
     settle(accounts, frame["source_file"], held, frame["duplicate"])
     found = issues(table, sets, quarantine)
     for account in accounts:

@@ -10,6 +10,7 @@ code:
 - max_mismatch — the maximum written in the file differs from the criteria set's;
 - appraised_missing — an assessment with appraised points on some leaves but not on this one.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -39,13 +40,18 @@ def issue_frame(rows: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def record_id(frame: pd.DataFrame) -> pd.Series:
-    """"Ninh Thạnh | 2024 | 3.4.1": the unit, year and criterion a quarantined row was about."""
-    return (frame["unit"].fillna("?") + " | " + frame["year"].astype("string").fillna("?") + " | "
-            + frame["code"].fillna("?"))
+    """ "Ninh Thạnh | 2024 | 3.4.1": the unit, year and criterion a quarantined row was about."""
+    return (
+        frame["unit"].fillna("?")
+        + " | "
+        + frame["year"].astype("string").fillna("?")
+        + " | "
+        + frame["code"].fillna("?")
+    )
 
 
 def _where(frame: pd.DataFrame) -> pd.Series:
-    """"Ninh Thạnh, năm 2024 (đến 31/03/2024)" — which assessment a message is about."""
+    """ "Ninh Thạnh, năm 2024 (đến 31/03/2024)" — which assessment a message is about."""
     when = (" (đến " + frame["as_of"].dt.strftime("%d/%m/%Y") + ")").fillna("")
     return frame["unit"].astype("string") + ", năm " + frame["year"].astype("string") + when
 
@@ -59,8 +65,16 @@ def missing_leaves(table: pd.DataFrame, tree: pd.DataFrame, quarantine: pd.DataF
     found = expected.merge(key[["unit", "year", "_date", "code"]].drop_duplicates(), how="left", indicator=True)
     missing = found[found["_merge"] == "left_only"].drop(columns="_merge")
     missing["as_of"] = missing["_date"].where(missing["_date"] != NO_DATE)
-    text = (missing["file"] + ": " + _where(missing) + ": không có dòng điểm của tiêu chí " + missing["code"]
-            + " (" + missing["name"] + ")")
+    text = (
+        missing["file"]
+        + ": "
+        + _where(missing)
+        + ": không có dòng điểm của tiêu chí "
+        + missing["code"]
+        + " ("
+        + missing["name"]
+        + ")"
+    )
     if quarantine is not None and len(quarantine):
         held = record_id(missing).isin(quarantine["record_id"].dropna())
         text = text.where(~held, text + HELD_NOTE)
@@ -76,37 +90,67 @@ def parent_sums(table: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
         sums = rollup(key, tree, column, keys=("unit", "year", "_date"))[["unit", "year", "_date", "code", "points"]]
         given = parents[parents[column].notna()].merge(sums, on=["unit", "year", "_date", "code"])
         wrong = given[(given[column] - given["points"]).abs() > EPS]
-        found.append(wrong.assign(
-            kind="parent_sum", row=wrong["source_row"],
-            message=wrong["source_file"] + ", dòng " + wrong["source_row"].astype("string") + ": " + _where(wrong)
-            + f": {COLUMN_VI[column]} của tiêu chí " + wrong["code"] + " ghi " + compact_series(wrong[column])
-            + " nhưng tổng các tiêu chí thành phần là " + compact_series(wrong["points"])
-            + "; báo cáo dùng tổng các tiêu chí thành phần"))
+        found.append(
+            wrong.assign(
+                kind="parent_sum",
+                row=wrong["source_row"],
+                message=wrong["source_file"]
+                + ", dòng "
+                + wrong["source_row"].astype("string")
+                + ": "
+                + _where(wrong)
+                + f": {COLUMN_VI[column]} của tiêu chí "
+                + wrong["code"]
+                + " ghi "
+                + compact_series(wrong[column])
+                + " nhưng tổng các tiêu chí thành phần là "
+                + compact_series(wrong["points"])
+                + "; báo cáo dùng tổng các tiêu chí thành phần",
+            )
+        )
     return pd.concat(found, ignore_index=True).rename(columns={"source_file": "file"})
 
 
 def max_mismatches(table: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
     """Rows whose written maximum differs from the criteria set's."""
-    rows = table[table["file_max_points"].notna()].merge(
-        tree[["code", "max_points"]], on="code")
+    rows = table[table["file_max_points"].notna()].merge(tree[["code", "max_points"]], on="code")
     wrong = rows[(rows["file_max_points"] - rows["max_points"]).abs() > EPS]
     return wrong.rename(columns={"source_file": "file"}).assign(
-        kind="max_mismatch", row=wrong["source_row"],
-        message=wrong["source_file"] + ", dòng " + wrong["source_row"].astype("string") + ": tiêu chí "
-        + wrong["code"] + " ghi điểm tối đa " + compact_series(wrong["file_max_points"]) + ", bộ tiêu chí năm "
-        + wrong["year"].astype("string") + " là " + compact_series(wrong["max_points"]))
+        kind="max_mismatch",
+        row=wrong["source_row"],
+        message=wrong["source_file"]
+        + ", dòng "
+        + wrong["source_row"].astype("string")
+        + ": tiêu chí "
+        + wrong["code"]
+        + " ghi điểm tối đa "
+        + compact_series(wrong["file_max_points"])
+        + ", bộ tiêu chí năm "
+        + wrong["year"].astype("string")
+        + " là "
+        + compact_series(wrong["max_points"]),
+    )
 
 
 def appraised_gaps(table: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
     """Leaves without appraised points in an assessment that has appraised points elsewhere."""
     key = table.assign(_date=table["as_of"].fillna(NO_DATE))
     appraised = key["appraised_points"].notna().groupby([key["unit"], key["year"], key["_date"]]).transform("any")
-    gaps = key[appraised.astype(bool) & key["appraised_points"].isna() & key["code"].isin(
-        tree.loc[tree["is_leaf"], "code"])]
+    gaps = key[
+        appraised.astype(bool) & key["appraised_points"].isna() & key["code"].isin(tree.loc[tree["is_leaf"], "code"])
+    ]
     return gaps.rename(columns={"source_file": "file"}).assign(
-        kind="appraised_missing", row=gaps["source_row"],
-        message=gaps["source_file"] + ", dòng " + gaps["source_row"].astype("string") + ": " + _where(gaps)
-        + ": tiêu chí " + gaps["code"] + " chưa có điểm thẩm định (các tiêu chí khác đã có)")
+        kind="appraised_missing",
+        row=gaps["source_row"],
+        message=gaps["source_file"]
+        + ", dòng "
+        + gaps["source_row"].astype("string")
+        + ": "
+        + _where(gaps)
+        + ": tiêu chí "
+        + gaps["code"]
+        + " chưa có điểm thẩm định (các tiêu chí khác đã có)",
+    )
 
 
 def issues(table: pd.DataFrame, sets: dict[int, CriteriaSet], quarantine: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -117,8 +161,12 @@ def issues(table: pd.DataFrame, sets: dict[int, CriteriaSet], quarantine: pd.Dat
         if rows.empty:
             continue
         tree = criteria.tree
-        found += [missing_leaves(rows, tree, quarantine), parent_sums(rows, tree), max_mismatches(rows, tree),
-                  appraised_gaps(rows, tree)]
+        found += [
+            missing_leaves(rows, tree, quarantine),
+            parent_sums(rows, tree),
+            max_mismatches(rows, tree),
+            appraised_gaps(rows, tree),
+        ]
     found = [f for f in found if len(f)]
     if not found:
         return issue_frame()

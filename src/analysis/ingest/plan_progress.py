@@ -6,6 +6,7 @@ analysts' sheet reader: a task id not in plan/tasks.csv, an unknown unit or stat
 read quarantine the row with the reason; the same unit, task and quarter twice with different entries
 quarantines both.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,13 @@ from analysis.text import fold
 
 SOURCE = "plan_progress"
 STATUS = {"done": "Đã thực hiện", "in_progress": "Đang thực hiện", "not_started": "Chưa thực hiện"}
-_SPELLINGS = {**{fold(v): k for k, v in STATUS.items()}, "hoanthanh": "done", "dathuchienxong": "done",
-              "dangtrienkhai": "in_progress", "chuatrienkhai": "not_started"}
+_SPELLINGS = {
+    **{fold(v): k for k, v in STATUS.items()},
+    "hoanthanh": "done",
+    "dathuchienxong": "done",
+    "dangtrienkhai": "in_progress",
+    "chuatrienkhai": "not_started",
+}
 
 
 def _unknown_task(frame: pd.DataFrame) -> list[tuple[pd.Series, str, pd.Series]]:
@@ -33,9 +39,12 @@ def _unknown_task(frame: pd.DataFrame) -> list[tuple[pd.Series, str, pd.Series]]
 SPEC = SheetSpec(
     source=SOURCE,
     fields=(
-        UNIT, Field("task", "Mã nhiệm vụ", ("Nhiệm vụ", "Mã"), required=True), QUARTER,
+        UNIT,
+        Field("task", "Mã nhiệm vụ", ("Nhiệm vụ", "Mã"), required=True),
+        QUARTER,
         Field("status", "Tình trạng", ("Trạng thái", "Kết quả thực hiện"), parse_choice(_SPELLINGS), required=True),
-        EVIDENCE, NOTE,
+        EVIDENCE,
+        NOTE,
     ),
     key=("unit", "task", "period"),
     checks=_unknown_task,

@@ -1,8 +1,9 @@
 """Run every source's ingest over a raw folder and write the processed layer in one go."""
+
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 from analysis import store
 from analysis.ingest import manual_figures, one_stop, papi_survey, par, plan_progress, sipas
@@ -40,8 +41,10 @@ def write_results(results: list[SourceResult], out: Path, raw: Path) -> dict:
         store.write_table(result.source, result.table, result.quarantine, out)
     manifest = {
         "raw": str(raw),
-        "sources": {r.source: {"rows": int(len(r.table)), "demo": any(f.demo for f in r.files),
-                               "files": len(r.files)} for r in results},
+        "sources": {
+            r.source: {"rows": int(len(r.table)), "demo": any(f.demo for f in r.files), "files": len(r.files)}
+            for r in results
+        },
         "files": [f.as_dict() for r in results for f in r.files],
     }
     store.write_manifest(manifest, out)

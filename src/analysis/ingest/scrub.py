@@ -18,6 +18,7 @@ Two rules, used by every source (a new source calls ``scrub_result`` at the end 
 
 Work is done once per distinct value (``pd.factorize``), not per row: an export repeats a few hundred texts.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,7 +28,6 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
-
 
 MASKS = {"email": "[đã ẩn email]", "id_number": "[đã ẩn số định danh]", "phone": "[đã ẩn số điện thoại]"}
 KIND_VI = {"email": "địa chỉ email", "id_number": "số CCCD/CMND", "phone": "số điện thoại"}
@@ -63,8 +63,11 @@ def scrub_column(values: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
             text, found = scrub_text(text)
             counts[i] = [found[k] for k in PATTERNS]
         cleaned.append(text)
-    out = pd.Series(np.asarray([*cleaned, None], dtype=object)[codes], index=values.index).astype(values.dtype) \
-        if len(values) else values
+    out = (
+        pd.Series(np.asarray([*cleaned, None], dtype=object)[codes], index=values.index).astype(values.dtype)
+        if len(values)
+        else values
+    )
     return out, pd.DataFrame(counts[codes], index=values.index, columns=list(PATTERNS))
 
 
@@ -98,9 +101,11 @@ def quoted(values: pd.Series, categorical: bool = False) -> pd.Series:
 
 # ---------------------------------------------------------------- a whole source
 
+
 class SourceResult(Protocol):
     """What ``scrub_result`` needs of ``ingest.accounting.SourceResult`` (this module sits below ingest, so the
     readers in ``tables`` can use it too)."""
+
     table: pd.DataFrame
     quarantine: pd.DataFrame
     files: list[Any]
@@ -121,8 +126,11 @@ def scrub_result(result: SourceResult, kept_as_is: tuple[str, ...] = (), file_co
                     totals.setdefault(file, Counter()).update({k: int(v) for k, v in row.items() if v})
 
     table, quarantine = result.table, result.quarantine
-    text_columns = [c for c in table.columns if c not in (*kept_as_is, file_column)
-                    and (pd.api.types.is_string_dtype(table[c]) or table[c].dtype == object)]
+    text_columns = [
+        c
+        for c in table.columns
+        if c not in (*kept_as_is, file_column) and (pd.api.types.is_string_dtype(table[c]) or table[c].dtype == object)
+    ]
     scrub_frame(table, text_columns, table[file_column] if file_column in table else pd.Series("", index=table.index))
     scrub_frame(quarantine, [c for c in ("record_id", "value", "reason") if c in quarantine], quarantine["file"])
     for account in result.files:

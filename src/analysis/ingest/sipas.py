@@ -19,6 +19,7 @@ repeated for the same unit in the same quarter with identical content is kept on
 with different content every copy is quarantined (which one is right cannot be told). Forms without a form
 number are never de-duplicated: two citizens may well give identical answers on the same day.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,24 +30,53 @@ import numpy as np
 import pandas as pd
 
 from analysis import units
-from analysis.ingest.accounting import (FileAccount, RowProblems, SourceResult, is_demo_file, quarantine_frame,
-                                        relative_name)
+from analysis.ingest.accounting import (
+    FileAccount,
+    RowProblems,
+    SourceResult,
+    is_demo_file,
+    quarantine_frame,
+    relative_name,
+)
 from analysis.ingest.duplicates import find_repeats
 from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
-from analysis.ingest.tables import (AliasTable, IngestError, cell_text, coded_values, list_files, locate_table,
-                                    map_distinct, parse_dates, records_under, sha256, text_column)
+from analysis.ingest.tables import (
+    AliasTable,
+    IngestError,
+    cell_text,
+    coded_values,
+    list_files,
+    locate_table,
+    map_distinct,
+    parse_dates,
+    records_under,
+    sha256,
+    text_column,
+)
 from analysis.reference.sipas import answer_scores, column_aliases, questionnaire
 from analysis.text import fold
 
 SOURCE = "sipas"
 ATTRIBUTES = ["procedure", "field", "gender", "age_group", "education", "occupation"]
 RESPONDENT_COLUMNS = ["form_id", "unit", "survey_date", "procedure", "field", "channel", *ATTRIBUTES[2:]]
-CHANNELS = {"1": "direct", "2": "online", "3": "post", "Trực tiếp": "direct", "Tại bộ phận một cửa": "direct",
-            "Trực tuyến": "online", "Qua mạng": "online", "Online": "online", "Dịch vụ công trực tuyến": "online",
-            "Bưu chính": "post", "Bưu chính công ích": "post", "Qua bưu điện": "post"}
+CHANNELS = {
+    "1": "direct",
+    "2": "online",
+    "3": "post",
+    "Trực tiếp": "direct",
+    "Tại bộ phận một cửa": "direct",
+    "Trực tuyến": "online",
+    "Qua mạng": "online",
+    "Online": "online",
+    "Dịch vụ công trực tuyến": "online",
+    "Bưu chính": "post",
+    "Bưu chính công ích": "post",
+    "Qua bưu điện": "post",
+}
 
 
 # ---------------------------------------------------------------- reference files (read by reference.sipas)
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -122,24 +152,40 @@ def canonical_spelling(values: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------- one file
 
+
 def answer_codes_of(block: pd.DataFrame, scores: dict[str, int]) -> np.ndarray:
     """A file's answer columns (forms x criteria) -> codes, read in one pass over the whole block."""
     cells = pd.Series(block.to_numpy(dtype=object).ravel())
     return answer_codes(cells, scores).reshape(block.shape)
 
 
-def _bad_answers(account: FileAccount, codes: np.ndarray, block: pd.DataFrame, rows, form_ids: pd.Series,
-                 kept: np.ndarray, labels: list[str], criteria: list[str]) -> pd.DataFrame:
+def _bad_answers(
+    account: FileAccount,
+    codes: np.ndarray,
+    block: pd.DataFrame,
+    rows,
+    form_ids: pd.Series,
+    kept: np.ndarray,
+    labels: list[str],
+    criteria: list[str],
+) -> pd.DataFrame:
     """One quarantine entry per unreadable answer of a kept form: its row, its column as written, its value."""
     row_at, column_at = np.nonzero((codes == UNREADABLE) & kept[:, None])
     cells = pd.Series(block.to_numpy(dtype=object)[row_at, column_at])
     criterion = np.asarray(criteria, dtype=object)[column_at]
-    reason = ("câu trả lời không hợp lệ cho " + pd.Series(criterion, dtype="string") + " (cần 1–5 hoặc Rất không "
-              "hài lòng … Rất hài lòng) — chỉ bỏ câu này, các câu khác của phiếu vẫn được tính")
-    return _entries(account, np.ones(len(row_at), dtype=bool), np.asarray(rows)[row_at],
-                    form_ids.iloc[row_at].reset_index(drop=True),
-                    pd.Series(np.asarray(labels, dtype=object)[column_at]),
-                    quoted(cells.map(cell_text), categorical=True), reason)
+    reason = (
+        "câu trả lời không hợp lệ cho " + pd.Series(criterion, dtype="string") + " (cần 1–5 hoặc Rất không "
+        "hài lòng … Rất hài lòng) — chỉ bỏ câu này, các câu khác của phiếu vẫn được tính"
+    )
+    return _entries(
+        account,
+        np.ones(len(row_at), dtype=bool),
+        np.asarray(rows)[row_at],
+        form_ids.iloc[row_at].reset_index(drop=True),
+        pd.Series(np.asarray(labels, dtype=object)[column_at]),
+        quoted(cells.map(cell_text), categorical=True),
+        reason,
+    )
 
 
 @dataclass
@@ -157,16 +203,24 @@ def _entries(account: FileAccount, mask, rows, record_ids: pd.Series, column, va
         return item.to_numpy()[mask] if isinstance(item, pd.Series) else item
 
     shown = None if values is None else pd.Series(cut(values), dtype="string").str.slice(0, 80).to_numpy()
-    return pd.DataFrame({"source": SOURCE, "file": account.file, "sheet": account.sheet,
-                         "row": np.asarray(rows)[mask], "record_id": record_ids.to_numpy()[mask],
-                         "column": cut(column), "value": shown, "reason": cut(reason)})
+    return pd.DataFrame(
+        {
+            "source": SOURCE,
+            "file": account.file,
+            "sheet": account.sheet,
+            "row": np.asarray(rows)[mask],
+            "record_id": record_ids.to_numpy()[mask],
+            "column": cut(column),
+            "value": shown,
+            "reason": cut(reason),
+        }
+    )
 
 
 def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     """One export -> its forms, quarantine entries and row accounting; IngestError when unusable."""
     name = relative_name(path, raw_dir)
-    account = FileAccount(file=name, source=SOURCE, sha256=sha256(path, name),
-                          demo=is_demo_file(path))
+    account = FileAccount(file=name, source=SOURCE, sha256=sha256(path, name), demo=is_demo_file(path))
     sheet, header = locate_table(path, ref.aliases, required=("survey_date",), label=account.file)
     asked = [c for c in ref.codes if c in set(header.columns.values())]
     folder_unit = unit_from_folder(path, raw_dir / SOURCE)
@@ -179,11 +233,14 @@ def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     problems = RowProblems(raw.index)
     forms = _placed(raw, label, folder_unit, problems, account)
     codes = answer_codes_of(raw[asked], ref.scores)
-    problems.add(pd.Series((codes == BLANK).all(axis=1), index=raw.index), "(mọi câu hỏi)",
-                 "phiếu không có câu trả lời nào")
+    problems.add(
+        pd.Series((codes == BLANK).all(axis=1), index=raw.index), "(mọi câu hỏi)", "phiếu không có câu trả lời nào"
+    )
     kept = problems.reason.isna().to_numpy()
-    entries = [_channel(raw, forms, label, account, rows, kept),
-               _bad_answers(account, codes, raw[asked], rows, forms["form_id"], kept, [label[c] for c in asked], asked)]
+    entries = [
+        _channel(raw, forms, label, account, rows, kept),
+        _bad_answers(account, codes, raw[asked], rows, forms["form_id"], kept, [label[c] for c in asked], asked),
+    ]
     for f in ATTRIBUTES:
         forms[f] = text_column(raw[f]) if f in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
     for code in ref.codes:
@@ -192,8 +249,9 @@ def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
     forms["source_file"] = account.file
     forms["source_row"] = raw["source_row"].astype("int64")
     rejected = ~kept
-    entries.append(_entries(account, rejected, rows, forms["form_id"], problems.column, problems.value,
-                            problems.reason))
+    entries.append(
+        _entries(account, rejected, rows, forms["form_id"], problems.column, problems.value, problems.reason)
+    )
     account.rows_quarantined = int(rejected.sum())
     account.rows_ingested = account.rows_read - account.rows_quarantined - account.lines_skipped
     return FileForms(account, forms[kept].reset_index(drop=True)[output_columns(ref.codes)], entries)
@@ -202,11 +260,15 @@ def read_file(path: Path, raw_dir: Path, ref: Reference) -> FileForms:
 def _check_usable(account: FileAccount, header, asked: list[str], folder_unit: str | None, path: Path) -> None:
     """No answer column, or no way to tell the unit: the file cannot be used (said by name)."""
     if not asked:
-        raise IngestError(f"{account.file}: no answer column recognised; expected headers such as 'Câu 1', "
-                          "'E1.1' or the criterion texts of data/reference/sipas/questionnaire.csv")
+        raise IngestError(
+            f"{account.file}: no answer column recognised; expected headers such as 'Câu 1', "
+            "'E1.1' or the criterion texts of data/reference/sipas/questionnaire.csv"
+        )
     if "unit" not in header.columns.values() and folder_unit is None:
-        raise IngestError(f"{account.file}: no unit column (Đơn vị), and the folder {path.parent.name!r} does "
-                          "not name a unit of data/reference/units.csv")
+        raise IngestError(
+            f"{account.file}: no unit column (Đơn vị), and the folder {path.parent.name!r} does "
+            "not name a unit of data/reference/units.csv"
+        )
     account.header_row = header.row + 1
     account.columns = {header.labels[pos]: f for pos, f in header.columns.items() if pos in header.labels}
     account.unknown_columns = list(header.unknown)
@@ -218,56 +280,85 @@ def _forms_under(sheet, header, account: FileAccount) -> pd.DataFrame:
     records = records_under(sheet, header)
     raw = records.frame
     content = [c for c in raw.columns if c not in ("source_row", "row_number")]
-    filled = raw[content].map(lambda cell: cell_text(cell) is not None).any(axis=1) if content \
+    filled = (
+        raw[content].map(lambda cell: cell_text(cell) is not None).any(axis=1)
+        if content
         else pd.Series(False, index=raw.index)
+    )
     account.lines_skipped = records.lines_skipped + int((~filled).sum())
     account.blank_lines = records.blank_lines
     account.rows_read = len(raw) + records.lines_skipped
-    account.skipped_lines = records.skipped + [{"row": int(row), "kind": "dòng chỉ có số thứ tự", "text": ""}
-                                               for row in raw.loc[~filled, "source_row"]]
+    account.skipped_lines = records.skipped + [
+        {"row": int(row), "kind": "dòng chỉ có số thứ tự", "text": ""} for row in raw.loc[~filled, "source_row"]
+    ]
     return raw[filled].reset_index(drop=True)
 
 
-def _placed(raw: pd.DataFrame, label: dict[str, str], folder_unit: str | None, problems: RowProblems,
-            account: FileAccount) -> pd.DataFrame:
+def _placed(
+    raw: pd.DataFrame, label: dict[str, str], folder_unit: str | None, problems: RowProblems, account: FileAccount
+) -> pd.DataFrame:
     """Form number, survey date and unit: what places a form in a unit and a period (rows without are flagged)."""
     forms = pd.DataFrame(index=raw.index)
-    forms["form_id"] = text_column(raw["form_id"]) if "form_id" in raw else pd.Series(pd.NA, index=raw.index,
-                                                                                      dtype="string")
+    forms["form_id"] = (
+        text_column(raw["form_id"]) if "form_id" in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
+    )
     dates, bad_dates = parse_dates(raw["survey_date"])
     forms["survey_date"] = dates
-    problems.add(text_column(raw["survey_date"]).isna(), label["survey_date"],
-                 "thiếu ngày khảo sát: không xếp được phiếu vào kỳ nào")
+    problems.add(
+        text_column(raw["survey_date"]).isna(),
+        label["survey_date"],
+        "thiếu ngày khảo sát: không xếp được phiếu vào kỳ nào",
+    )
     problems.add_bad_value(bad_dates, raw["survey_date"], "ngày khảo sát không đọc được", label["survey_date"])
-    unit = units.canonical(text_column(raw["unit"])) if "unit" in raw else pd.Series(pd.NA, index=raw.index,
-                                                                                    dtype="string")
+    unit = (
+        units.canonical(text_column(raw["unit"]))
+        if "unit" in raw
+        else pd.Series(pd.NA, index=raw.index, dtype="string")
+    )
     forms["unit"] = mask_unknown(unit.fillna(folder_unit) if folder_unit else unit, units.known_names())
     problems.add(forms["unit"].isna(), label.get("unit", "Đơn vị"), "thiếu tên đơn vị")
     strangers = forms.loc[forms["unit"].notna() & ~forms["unit"].isin(units.known_names()), "unit"].value_counts()
-    account.notes += [f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu; tên che bớt vì có thể "
-                      "là dữ liệu cá nhân)" for name, count in strangers.items()]
+    account.notes += [
+        f"đơn vị không có trong danh mục (units.csv): {name} ({count} phiếu; tên che bớt vì có thể là dữ liệu cá nhân)"
+        for name, count in strangers.items()
+    ]
     return forms
 
 
-def _channel(raw: pd.DataFrame, forms: pd.DataFrame, label: dict[str, str], account: FileAccount, rows,
-             kept: np.ndarray) -> pd.DataFrame:
+def _channel(
+    raw: pd.DataFrame, forms: pd.DataFrame, label: dict[str, str], account: FileAccount, rows, kept: np.ndarray
+) -> pd.DataFrame:
     """direct / online / post; an unreadable channel is set aside alone (the form is kept)."""
     if "channel" not in raw:
         forms["channel"] = pd.Series(pd.NA, index=raw.index, dtype="string")
         return _entries(account, np.zeros(len(raw), dtype=bool), rows, forms["form_id"], "", None, "")
     channel, bad = coded_values(raw["channel"], CHANNELS)
     forms["channel"] = channel.astype("string")
-    return _entries(account, bad.to_numpy() & kept, rows, forms["form_id"], label["channel"],
-                    quoted(text_column(raw["channel"]), categorical=True),
-                    "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
-                    "Bưu chính hoặc 1/2/3) — chỉ bỏ ô này, phiếu vẫn được tính")
+    return _entries(
+        account,
+        bad.to_numpy() & kept,
+        rows,
+        forms["form_id"],
+        label["channel"],
+        quoted(text_column(raw["channel"]), categorical=True),
+        "hình thức giao dịch không đọc được (cần Trực tiếp, Trực tuyến, "
+        "Bưu chính hoặc 1/2/3) — chỉ bỏ ô này, phiếu vẫn được tính",
+    )
 
 
 # ---------------------------------------------------------------- duplicates across files
 
-FIELD_VI = {"unit": "đơn vị", "survey_date": "ngày khảo sát", "procedure": "thủ tục", "field": "lĩnh vực",
-            "channel": "hình thức giao dịch", "gender": "giới tính", "age_group": "độ tuổi",
-            "education": "trình độ học vấn", "occupation": "nghề nghiệp"}
+FIELD_VI = {
+    "unit": "đơn vị",
+    "survey_date": "ngày khảo sát",
+    "procedure": "thủ tục",
+    "field": "lĩnh vực",
+    "channel": "hình thức giao dịch",
+    "gender": "giới tính",
+    "age_group": "độ tuổi",
+    "education": "trình độ học vấn",
+    "occupation": "nghề nghiệp",
+}
 
 
 def repeated_forms(forms: pd.DataFrame, codes: list[str], carried: dict[str, set[str]]):
@@ -279,8 +370,9 @@ def repeated_forms(forms: pd.DataFrame, codes: list[str], carried: dict[str, set
     return find_repeats(keyed, "repeat_key", compare, origin="source_file", carried=carried)
 
 
-def drop_repeats(forms: pd.DataFrame, accounts: list[FileAccount], carried: dict[str, set[str]],
-                 codes: list[str]) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+def drop_repeats(
+    forms: pd.DataFrame, accounts: list[FileAccount], carried: dict[str, set[str]], codes: list[str]
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Keep one copy of repeated forms, quarantine conflicting ones, and move the counts in each file's account."""
     if forms.empty:
         return forms, []
@@ -289,11 +381,19 @@ def drop_repeats(forms: pd.DataFrame, accounts: list[FileAccount], carried: dict
     entries = []
     for file, part in forms[repeats.conflict].groupby("source_file"):
         differing = repeats.differing[part.index].map(
-            lambda names: ", ".join(FIELD_VI.get(n, n) for n in names.split(", ")), na_action="ignore")
-        entries.append(_entries(by_file[file], pd.Series(True, index=part.index), part["source_row"],
-                                part["form_id"], "Mã phiếu", part["form_id"],
-                                "mã phiếu lặp lại trong cùng đơn vị và quý, khác nhau ở: " + differing
-                                + " — không biết bản nào đúng"))
+            lambda names: ", ".join(FIELD_VI.get(n, n) for n in names.split(", ")), na_action="ignore"
+        )
+        entries.append(
+            _entries(
+                by_file[file],
+                pd.Series(True, index=part.index),
+                part["source_row"],
+                part["form_id"],
+                "Mã phiếu",
+                part["form_id"],
+                "mã phiếu lặp lại trong cùng đơn vị và quý, khác nhau ở: " + differing + " — không biết bản nào đúng",
+            )
+        )
     for mask, counter in ((repeats.duplicate, "rows_duplicate"), (repeats.conflict, "rows_quarantined")):
         for file, count in forms.loc[mask, "source_file"].value_counts().items():
             setattr(by_file[file], counter, getattr(by_file[file], counter) + int(count))
@@ -307,13 +407,22 @@ def finish(forms: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     for f in ATTRIBUTES:
         forms[f] = canonical_spelling(forms[f])
     forms = forms.sort_values(["source_file", "source_row"], kind="stable").reset_index(drop=True)
-    forms = forms.astype({"form_id": "string", "unit": "string", "channel": "string", "source_file": "string",
-                          "source_row": "int64", **{c: "Int8" for c in codes}})
+    forms = forms.astype(
+        {
+            "form_id": "string",
+            "unit": "string",
+            "channel": "string",
+            "source_file": "string",
+            "source_row": "int64",
+            **{c: "Int8" for c in codes},
+        }
+    )
     forms["survey_date"] = pd.to_datetime(forms["survey_date"]).astype("datetime64[us]")
     return forms[output_columns(codes)]
 
 
 # ---------------------------------------------------------------- the source
+
 
 def ingest(raw_dir: Path, ref: Reference | None = None) -> SourceResult | None:
     """Every export under ``<raw_dir>/sipas/`` -> the respondent table, its quarantine and the accounts."""

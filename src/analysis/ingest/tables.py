@@ -3,6 +3,7 @@
 Source modules (one_stop, sipas, par, ...) build on these pieces; nothing here knows a source's meaning.
 Every problem that stops a file is an ``IngestError`` whose message names the file and what is wrong.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -36,7 +37,8 @@ FOOTER_LINE = re.compile(
     r"^\W*(tong\s*cong|tong\s*so\b|cong\s*(:|\d|$)|nguoi\s*lap|thu\s*truong|ghi\s*chu\b|"
     r"xac\s*nhan\s*cua\s*(thu\s*truong|lanh\s*dao|co\s*quan|don\s*vi)|ky\s*(,|ten\b|va\b|ghi\b)|"
     r"(pho\s*)?chu\s*tich\b|truong\s*bo\s*phan|giam\s*doc\b|lanh\s*dao\s*(don\s*vi|co\s*quan)|"
-    r"(tm|kt)\s*\.|([^,\d]{0,40},\s*)?ngay\s*\S{0,4}\s*thang\s*\S{0,4}\s*nam\b)")
+    r"(tm|kt)\s*\.|([^,\d]{0,40},\s*)?ngay\s*\S{0,4}\s*thang\s*\S{0,4}\s*nam\b)"
+)
 # A row right under the header that only numbers the columns ("1 2 3 ..." or "(1) (2) (3) ...").
 COLUMN_NUMBER = re.compile(r"^\(?(\d{1,2})\)?$")
 
@@ -50,6 +52,7 @@ class Sheet:
     """The cells of one sheet (or one text file) as columns, as the reader saw them: ``cells`` has one object
     column per sheet column (named 0, 1, …) and a row per line, short lines padded with None. Built from rows
     (a list of lists) too. Header finding looks at ``head(n)``; records are cut out column by column."""
+
     file: Path | None
     name: str
     cells: pd.DataFrame
@@ -63,7 +66,7 @@ class Sheet:
             if grid is None or grid.ndim != 2:  # ragged lines (or none): padded with None
                 grid = np.full((len(rows), width), None, dtype=object)
                 for i, row in enumerate(rows):
-                    grid[i, :len(row)] = row
+                    grid[i, : len(row)] = row
             self.cells = pd.DataFrame(grid, columns=range(width), dtype=object)
 
     def head(self, n: int) -> list[list[object]]:
@@ -84,12 +87,16 @@ class Sheet:
 
 # ---------------------------------------------------------------- reading files
 
+
 def list_files(folder: Path) -> list[Path]:
     """Readable exports under ``folder`` (recursively), sorted; hidden and lock files (~$x.xlsx) skipped."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES
-                  and not p.name.startswith((".", "~$")))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES and not p.name.startswith((".", "~$"))
+    )
 
 
 def sha256(path: Path, label: str | None = None) -> str:
@@ -106,8 +113,10 @@ def sha256(path: Path, label: str | None = None) -> str:
 
 def unreadable(path: Path, exc: OSError, label: str | None = None) -> IngestError:
     """A file the system will not let us read (permission denied, locked, vanished), said in one line."""
-    return IngestError(f"{label or path.name}: cannot be opened ({exc.strerror or type(exc).__name__}); check that the "
-                       "file is not open elsewhere and that you may read it")
+    return IngestError(
+        f"{label or path.name}: cannot be opened ({exc.strerror or type(exc).__name__}); check that the "
+        "file is not open elsewhere and that you may read it"
+    )
 
 
 def read_sheets(path: Path) -> list[Sheet]:
@@ -130,8 +139,10 @@ def _read_workbook(path: Path) -> list[Sheet]:
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
-        sheets = [Sheet(path, name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-                  for name in workbook.sheet_names]
+        sheets = [
+            Sheet(path, name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+            for name in workbook.sheet_names
+        ]
     except Exception as exc:  # calamine raises several types for corrupt or encrypted files
         raise IngestError(f"{path.name}: cannot be read as a spreadsheet ({type(exc).__name__}: {exc})") from None
     return sheets
@@ -140,7 +151,7 @@ def _read_workbook(path: Path) -> list[Sheet]:
 def decode_text(raw: bytes, name: str) -> str:
     """UTF-8 (with or without BOM) or UTF-16 (Excel's "Unicode text"); anything else is refused by name."""
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8):].decode("utf-8")
+        return raw[len(codecs.BOM_UTF8) :].decode("utf-8")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16")
     if len(raw) >= 4 and raw[1:4:2] == b"\x00\x00" and raw[0] and raw[2]:
@@ -148,17 +159,19 @@ def decode_text(raw: bytes, name: str) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{name}: not UTF-8 or UTF-16 text (byte {exc.start}); save it as "
-                          "'CSV UTF-8' or 'Unicode Text' from Excel") from None
+        raise IngestError(
+            f"{name}: not UTF-8 or UTF-16 text (byte {exc.start}); save it as 'CSV UTF-8' or 'Unicode Text' from Excel"
+        ) from None
 
 
 def utf8_bytes(raw: bytes, name: str) -> bytes:
     """The file as UTF-8 bytes without a BOM: UTF-16 is transcoded (``decode_text``), UTF-8 passed as it is
     (the CSV reader checks it; ``decode_text`` names the bad byte when it fails)."""
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8):]
+        return raw[len(codecs.BOM_UTF8) :]
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
-            len(raw) >= 4 and raw[1:4:2] == b"\x00\x00" and raw[0] and raw[2]):
+        len(raw) >= 4 and raw[1:4:2] == b"\x00\x00" and raw[0] and raw[2]
+    ):
         return decode_text(raw, name).encode("utf-8")
     return raw
 
@@ -171,7 +184,7 @@ def _read_text(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     import pyarrow.csv as pacsv
 
     data = utf8_bytes(path.read_bytes(), path.name)
-    sample = data[:1 << 16].decode("utf-8", errors="ignore").splitlines()[:HEADER_SCAN_ROWS * 2]
+    sample = data[: 1 << 16].decode("utf-8", errors="ignore").splitlines()[: HEADER_SCAN_ROWS * 2]
     delimiter = guess_delimiter("\n".join(sample))
     widths = Counter(len(row) for row in csv.reader(sample, delimiter=delimiter) if len(row) > 1)
     names = [str(i) for i in range(widths.most_common(1)[0][0] if widths else 1)]
@@ -180,13 +193,21 @@ def _read_text(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     def keep_odd(row: pacsv.InvalidRow) -> str:
         odd.append((row.number, row.text))
         return "skip"
+
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(data), read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=keep_odd),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[""],
-                                                 strings_can_be_null=True, quoted_strings_can_be_null=True))
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=keep_odd
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
     except pa.ArrowInvalid as exc:
         decode_text(data, path.name)  # names the byte when the text is not UTF-8
         raise IngestError(f"{path.name}: cannot be read as text ({exc})") from None
@@ -202,8 +223,10 @@ def _read_text(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
             columns[pos][at_table], blank[pos][at_table] = _string_cells(table.column(pos))
         columns[pos][at_odd] = [row[pos] or None if pos < len(row) else None for row in odd_rows]
         blank[pos][at_odd] = [_blank_cell(cell) for cell in columns[pos][at_odd]]
-    return (pd.DataFrame(columns, columns=range(width), dtype=object),
-            pd.DataFrame(blank, columns=range(width), dtype=bool))
+    return (
+        pd.DataFrame(columns, columns=range(width), dtype=object),
+        pd.DataFrame(blank, columns=range(width), dtype=bool),
+    )
 
 
 def _string_cells(values) -> tuple[np.ndarray, np.ndarray]:
@@ -223,18 +246,22 @@ def guess_delimiter(sample: str) -> str:
 
     Quote-aware (a comma inside "Chứng thực bản sao, chữ ký" does not count) and not fooled by a title line.
     """
+
     def score(delimiter: str) -> tuple[int, int]:
         widths = [len(row) for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)]
         common = Counter(w for w in widths if w > 1).most_common(1)
         return (common[0][1], common[0][0]) if common else (0, 0)
+
     return max(("\t", ";", ","), key=score)
 
 
 # ---------------------------------------------------------------- header and columns
 
+
 @dataclass
 class AliasTable:
     """Header spellings -> field names, matched on folded text (no case, accents, spaces or punctuation)."""
+
     by_key: dict[str, str]
     spellings: dict[str, list[str]] = field(default_factory=dict)  # field -> aliases as written, for messages
 
@@ -252,8 +279,9 @@ class AliasTable:
         for fieldname, alias in pairs:
             key = fold(alias)
             if by_key.get(key, fieldname) != fieldname:
-                raise IngestError(f"{origin}: alias {alias!r} is given for both {by_key[key]!r} and "
-                                  f"{fieldname!r}; keep one")
+                raise IngestError(
+                    f"{origin}: alias {alias!r} is given for both {by_key[key]!r} and {fieldname!r}; keep one"
+                )
             by_key[key] = fieldname
             spellings.setdefault(fieldname, []).append(alias)
         return AliasTable(by_key, spellings)
@@ -292,8 +320,9 @@ def find_header(sheet: Sheet, aliases: AliasTable, required: Iterable[str]) -> H
             if not required <= found:
                 continue
             if best is None or len(found) > len(set(best.columns.values())):
-                labels = {pos: nfc(str(cell)) for pos, cell in enumerate(labels_row)
-                          if cell is not None and str(cell).strip()}
+                labels = {
+                    pos: nfc(str(cell)) for pos, cell in enumerate(labels_row) if cell is not None and str(cell).strip()
+                }
                 unknown = [label for pos, label in labels.items() if pos not in columns]
                 best = Header(at, columns, labels, unknown)
     return best
@@ -326,8 +355,11 @@ def sub_header_cells(sheet: Sheet, header: Header) -> list[str]:
     below = sheet.head(header.row + 2)[-1]
     if any(pos < len(below) and not _blank_cell(below[pos]) for pos in header.columns):
         return []
-    return [nfc(cell) for pos, cell in enumerate(below)
-            if isinstance(cell, str) and cell.strip() and pos not in header.labels and not is_column_numbering(below)]
+    return [
+        nfc(cell)
+        for pos, cell in enumerate(below)
+        if isinstance(cell, str) and cell.strip() and pos not in header.labels and not is_column_numbering(below)
+    ]
 
 
 def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet, set[str]] | None:
@@ -341,8 +373,9 @@ def best_partial_header(sheets: list[Sheet], aliases: AliasTable) -> tuple[Sheet
     return best
 
 
-def locate_tables(path: Path, aliases: AliasTable, required: Iterable[str],
-                  label: str | None = None) -> list[tuple[Sheet, Header]]:
+def locate_tables(
+    path: Path, aliases: AliasTable, required: Iterable[str], label: str | None = None
+) -> list[tuple[Sheet, Header]]:
     """Every sheet whose header row names all required fields (an export split by month over several sheets),
     in workbook order; a clear IngestError when none qualifies.
 
@@ -363,7 +396,8 @@ def locate_tables(path: Path, aliases: AliasTable, required: Iterable[str],
             raise IngestError(
                 f"{label}{where}: the header seems to span rows {header.row + 1}-{header.row + 2} (row "
                 f"{header.row + 2} has {', '.join(repr(c) for c in lost[:4])} under merged or blank header cells) "
-                "and cannot be read as one row; write each column's full name in one header row")
+                "and cannot be read as one row; write each column's full name in one header row"
+            )
     if candidates:
         return candidates
     partial = best_partial_header(sheets, aliases)
@@ -371,19 +405,21 @@ def locate_tables(path: Path, aliases: AliasTable, required: Iterable[str],
         missing = ", ".join(aliases.describe(f) for f in required if f not in partial[1])
         where = f" (sheet {partial[0].name!r})" if partial[0].name else ""
         raise IngestError(f"{label}{where}: required column(s) missing: {missing}")
-    raise IngestError(f"{label}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows "
-                      f"(expected columns such as {', '.join(aliases.describe(f) for f in required)})")
+    raise IngestError(
+        f"{label}: no recognisable header row in the first {HEADER_SCAN_ROWS} rows "
+        f"(expected columns such as {', '.join(aliases.describe(f) for f in required)})"
+    )
 
 
-def locate_table(path: Path, aliases: AliasTable, required: Iterable[str],
-                 label: str | None = None) -> tuple[Sheet, Header]:
+def locate_table(
+    path: Path, aliases: AliasTable, required: Iterable[str], label: str | None = None
+) -> tuple[Sheet, Header]:
     """The one sheet holding the records, for sources read one sheet per file. Records on several sheets
     stop ingest with the sheets named, rather than silently reading only one of them."""
     found = locate_tables(path, aliases, required, label)
     if len(found) > 1:
         names = ", ".join(repr(sheet.name) for sheet, _ in found)
-        raise IngestError(f"{label or path.name}: records on several sheets ({names}); save each sheet as its "
-                          "own file")
+        raise IngestError(f"{label or path.name}: records on several sheets ({names}); save each sheet as its own file")
     return found[0]
 
 
@@ -403,7 +439,7 @@ def _is_footer_cell(first: object) -> bool:
 
 
 def is_column_numbering(row: list[object]) -> bool:
-    """"1 2 3 4 ..." or "(1) (2) (3) ..." under a printed report's header: at least three increasing numbers."""
+    """ "1 2 3 4 ..." or "(1) (2) (3) ..." under a printed report's header: at least three increasing numbers."""
     cells = [cell for cell in row if not _blank_cell(cell)]
     if len(cells) < 3:
         return False
@@ -421,6 +457,7 @@ def is_column_numbering(row: list[object]) -> bool:
 @dataclass
 class Records:
     """The records under a header: one column per field (raw cells), plus ``source_row`` (1-based, as in Excel)."""
+
     frame: pd.DataFrame
     lines_skipped: int  # non-blank lines that are not records (footer, subtotal, group, column numbers)
     blank_lines: int = 0
@@ -432,17 +469,21 @@ class Records:
 GROUP_LINE = re.compile(r"^\W*(?:(?:\d{1,2}|[ivx]{1,4})\s*[.)/-]\s*)?linh\s*vuc\b\s*[:\-\u2013]?\s*")
 SKIPPED_SHOWN = 80  # characters of a skipped line listed in the data-quality report
 SKIPPED_LISTED = 50  # skipped lines listed per sheet (all are counted)
-KIND_FOOTER, KIND_GROUP, KIND_NUMBERS, KIND_AFTER = ("dòng tổng cộng / ký tên", "dòng nhóm lĩnh vực",
-                                                     "dòng đánh số cột", "dòng sau cuối bảng")
+KIND_FOOTER, KIND_GROUP, KIND_NUMBERS, KIND_AFTER = (
+    "dòng tổng cộng / ký tên",
+    "dòng nhóm lĩnh vực",
+    "dòng đánh số cột",
+    "dòng sau cuối bảng",
+)
 
 
 def group_label(first: object) -> str | None:
-    """"Lĩnh vực: Hộ tịch" -> "Hộ tịch"; None when the cell is not a group line."""
+    """ "Lĩnh vực: Hộ tịch" -> "Hộ tịch"; None when the cell is not a group line."""
     if not isinstance(first, str):
         return None
     text = nfc(first)
     match = GROUP_LINE.match(strip_accents(text).lower())
-    return (text[match.end():].strip(" :-\u2013") or None) if match else None
+    return (text[match.end() :].strip(" :-\u2013") or None) if match else None
 
 
 # field -> which cells of a column are valid values of the field (a boolean per cell)
@@ -462,8 +503,9 @@ def blank_cells(values: pd.Series) -> np.ndarray:
     return map_distinct(values, _blank_cell, "bool").to_numpy()
 
 
-def records_under(sheet: Sheet, header: Header, keep_personal: bool = False,
-                  key_checks: KeyChecks | None = None) -> Records:
+def records_under(
+    sheet: Sheet, header: Header, keep_personal: bool = False, key_checks: KeyChecks | None = None
+) -> Records:
     """Cut the records out of a sheet; personal columns are never copied unless asked (for hashing).
 
     A line that looks like data — fills at least ``dense`` recognised columns, or holds a valid value in every
@@ -550,6 +592,7 @@ def _skipped_text(kind: str, cells: list[object]) -> str:
 
 # ---------------------------------------------------------------- values
 
+
 def map_distinct(values: pd.Series, func: Callable[[object], object], dtype: str = "object") -> pd.Series:
     """``func`` once per distinct cell (exports repeat few values: statuses, yes/no, procedures), blanks as None.
 
@@ -603,14 +646,28 @@ def _folded(cell: object) -> str:
 
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-TEXT_DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S",
-                     "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y%m%d%H%M%S", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M",
-                     "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d")
+TEXT_DATE_FORMATS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y%m%d%H%M%S",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+)
 
 
 # The same formats with month and day swapped, for a file written month first (US order, see date_order).
-MONTH_FIRST_FORMATS = tuple(f.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m") if f.startswith("%d")
-                            else f for f in TEXT_DATE_FORMATS)
+MONTH_FIRST_FORMATS = tuple(
+    f.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m") if f.startswith("%d") else f
+    for f in TEXT_DATE_FORMATS
+)
 DAY_FIRST, MONTH_FIRST, UNSETTLED, MIXED = "day_first", "month_first", "unsettled", "mixed"
 _TWO_PARTS = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{4}(?!\d)"
 
@@ -648,8 +705,10 @@ def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series
     codes, uniques = distinct(values)
     dates, bad = _parse_distinct(pd.Series(uniques, dtype=object), month_first)
     dates = np.concatenate([dates.to_numpy(), np.array(["NaT"], dtype="datetime64[us]")])[codes]
-    return (pd.Series(dates, index=values.index, dtype="datetime64[us]"),
-            pd.Series(np.append(bad.to_numpy(dtype=bool), False)[codes], index=values.index))
+    return (
+        pd.Series(dates, index=values.index, dtype="datetime64[us]"),
+        pd.Series(np.append(bad.to_numpy(dtype=bool), False)[codes], index=values.index),
+    )
 
 
 def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd.Series]:
@@ -691,9 +750,19 @@ def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd
 
 
 # What a date cell holds, by its Python type; any other type (bool, time, duration) cannot be a date.
-_KIND_OF_TYPE = {str: "text", float: "number", int: "number", np.float64: "number", np.int64: "number",
-                 datetime: "datetime", date: "datetime", pd.Timestamp: "datetime", type(None): "blank",
-                 type(pd.NA): "blank", type(pd.NaT): "blank"}
+_KIND_OF_TYPE = {
+    str: "text",
+    float: "number",
+    int: "number",
+    np.float64: "number",
+    np.int64: "number",
+    datetime: "datetime",
+    date: "datetime",
+    pd.Timestamp: "datetime",
+    type(None): "blank",
+    type(pd.NA): "blank",
+    type(pd.NaT): "blank",
+}
 
 
 def _strptime_exact(text: pd.Series, format: str) -> pd.Series:
@@ -706,8 +775,9 @@ def _strptime_exact(text: pd.Series, format: str) -> pd.Series:
     cells = pa.array(text.to_numpy(dtype=object), type=pa.string())
     parsed = pc.strptime(cells, format=format, unit="s", error_is_null=True)
     same = pc.fill_null(pc.equal(pc.strftime(parsed, format=format), cells), False)
-    return pd.Series(pc.if_else(same, parsed, None).to_numpy(zero_copy_only=False), index=text.index,
-                     dtype="datetime64[us]")
+    return pd.Series(
+        pc.if_else(same, parsed, None).to_numpy(zero_copy_only=False), index=text.index, dtype="datetime64[us]"
+    )
 
 
 def _formats_by_fit(text: pd.Series, formats: tuple[str, ...], size: int = 50) -> list[str]:
@@ -727,8 +797,9 @@ FLAG_TRUE = {"co", "x", "1", "yes", "y", "true", "dung", "da", "dacap", "coxinlo
 FLAG_FALSE = {"", "khong", "0", "no", "n", "false", "chua", "k"}
 
 
-def parse_flags(values: pd.Series, extra_true: Iterable[str] = (),
-                extra_false: Iterable[str] = ()) -> tuple[pd.Series, pd.Series]:
+def parse_flags(
+    values: pd.Series, extra_true: Iterable[str] = (), extra_false: Iterable[str] = ()
+) -> tuple[pd.Series, pd.Series]:
     """Yes/no cells (Có/Không/x/1/0/blank) -> (boolean, bad); blank means no.
 
     ``extra_true`` / ``extra_false`` add a source's own spellings or codes (e.g. payment code "2").

@@ -1,4 +1,5 @@
 """Header alias tables (``field,alias`` CSVs in each index's folder of data/reference/), read and checked."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,11 @@ def read(path: Path) -> AliasTable:
     if half.any():
         first = half.idxmax()
         column = "field" if frame["field"].isna()[first] else "alias"
-        raise ReferenceFileError(checks.label(path), "blank; every row names a field and one spelling of it",
-                                 row=int(frame.at[first, checks.LINE]), column=column)
+        raise ReferenceFileError(
+            checks.label(path),
+            "blank; every row names a field and one spelling of it",
+            row=int(frame.at[first, checks.LINE]),
+            column=column,
+        )
     frame = frame.dropna(subset=["field", "alias"])
     return AliasTable({}).extended(zip(frame["field"].map(nfc), frame["alias"].map(nfc)), checks.label(path))

@@ -4,11 +4,12 @@ column and problem, as one ``ReferenceFileError`` — never a pandas traceback.
 Every reader under ``analysis.reference`` goes through these, so an analyst who mistypes a target, a code or
 a setting gets the same kind of one-line message wherever the file is used.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable
 
 import pandas as pd
 import yaml
@@ -29,8 +30,9 @@ def label(path: Path) -> str:
 
 def _data_lines(text: str) -> list[int]:
     """1-based numbers of the lines pandas reads as rows (not blank, not a comment), header first."""
-    return [number for number, line in enumerate(text.splitlines(), 1)
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        number for number, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 def read_csv(path: Path, required: Iterable[str] = (), **options: Any) -> pd.DataFrame:
@@ -48,8 +50,10 @@ def read_csv(path: Path, required: Iterable[str] = (), **options: Any) -> pd.Dat
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise ReferenceFileError(label(path), f"required column(s) missing: {', '.join(missing)} "
-                                              f"(the header names {', '.join(frame.columns)})")
+        raise ReferenceFileError(
+            label(path),
+            f"required column(s) missing: {', '.join(missing)} (the header names {', '.join(frame.columns)})",
+        )
     lines = _data_lines(text)[1:]
     frame[LINE] = lines if len(lines) == len(frame) else range(2, len(frame) + 2)  # quoted line breaks: row count
     return frame
@@ -63,8 +67,9 @@ def numbers(frame: pd.DataFrame, column: str, path: Path, *, blank_ok: bool = Fa
     if bad.any():
         first = bad.idxmax()
         shown = "blank" if pd.isna(text[first]) or text[first] == "" else f"{text[first]!r} is not a number"
-        raise ReferenceFileError(label(path), f"{shown}; write a number such as 85 or 85.5",
-                                 row=_line(frame, first), column=column)
+        raise ReferenceFileError(
+            label(path), f"{shown}; write a number such as 85 or 85.5", row=_line(frame, first), column=column
+        )
     return values.astype(float)
 
 
@@ -74,8 +79,12 @@ def one_of(frame: pd.DataFrame, column: str, allowed: Iterable[str], path: Path)
     bad = ~frame[column].isin(allowed)
     if bad.any():
         first = bad.idxmax()
-        raise ReferenceFileError(label(path), f"{frame.at[first, column]!r} is not one of {', '.join(allowed)}",
-                                 row=_line(frame, first), column=column)
+        raise ReferenceFileError(
+            label(path),
+            f"{frame.at[first, column]!r} is not one of {', '.join(allowed)}",
+            row=_line(frame, first),
+            column=column,
+        )
 
 
 def unique(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
@@ -84,8 +93,9 @@ def unique(frame: pd.DataFrame, columns: list[str], path: Path) -> None:
     if repeated.any():
         first = repeated.idxmax()
         value = ", ".join(str(frame.at[first, c]) for c in columns)
-        raise ReferenceFileError(label(path), f"{value} appears more than once", row=_line(frame, first),
-                                 column=columns[0])
+        raise ReferenceFileError(
+            label(path), f"{value} appears more than once", row=_line(frame, first), column=columns[0]
+        )
 
 
 def read_yaml(path: Path) -> dict:
@@ -96,8 +106,9 @@ def read_yaml(path: Path) -> dict:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ReferenceFileError(label(path), f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
-                                 row=mark.line + 1 if mark else None) from None
+        raise ReferenceFileError(
+            label(path), f"not valid YAML ({getattr(exc, 'problem', None) or exc})", row=mark.line + 1 if mark else None
+        ) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

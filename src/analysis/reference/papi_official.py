@@ -6,6 +6,7 @@ dimension scores lie in 1–10; a blank (or a zero, as the source note says) is 
 dimensions before 2018 and 8 from 2018; a total is given exactly when every dimension of its year is scored,
 and equals their sum within 1e-4 (the file holds single-precision floats).
 """
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,9 @@ def read_official(path: Path | None = None, dims: pd.DataFrame | None = None) ->
     raw = pd.read_csv(io.StringIO(decode_text(path.read_bytes(), path.name)), dtype=str, keep_default_na=False)
     missing = [c for c in REQUIRED if c not in raw.columns]
     if missing:
-        raise ReferenceFileError(path.name, f"missing column(s) {', '.join(missing)} "
-                          f"(expected {', '.join(REQUIRED)}[, n_dims])")
+        raise ReferenceFileError(
+            path.name, f"missing column(s) {', '.join(missing)} (expected {', '.join(REQUIRED)}[, n_dims])"
+        )
     raw = raw.apply(lambda column: column.map(nfc))
     lines = pd.Series(range(2, len(raw) + 2), index=raw.index)  # the header is line 1, as in Excel
     checker = CellProblems(path.name, raw, lines, raw["province_vi"].str.strip() + " " + raw["year"].str.strip())
@@ -60,9 +62,14 @@ class CellProblems:
         rows = mask[mask.fillna(False)].index
         texts = what.loc[rows] if isinstance(what, pd.Series) else pd.Series(what, index=rows)
         position = self.raw.columns.get_loc(column) if column in self.raw.columns else len(self.raw.columns)
-        self.found += [(int(self.lines[i]), position,
-                        f"{self.name}, row {self.lines[i]} ({self.labels[i]}), column {column}: {texts[i]}")
-                       for i in rows]
+        self.found += [
+            (
+                int(self.lines[i]),
+                position,
+                f"{self.name}, row {self.lines[i]} ({self.labels[i]}), column {column}: {texts[i]}",
+            )
+            for i in rows
+        ]
 
     def number(self, column: str) -> pd.Series:
         """The column as numbers (blank -> NA); a cell that is not a number is a problem."""
@@ -87,8 +94,16 @@ class CellProblems:
             return
         problems = self.problems
         shown, more = problems[:MAX_LISTED], len(problems) - MAX_LISTED
-        raise ReferenceFileError(self.name, "\n".join([f"{len(problems)} problem(s); the file was not used:",
-                                                       *shown, *([f"… and {more} more"] if more > 0 else [])]))
+        raise ReferenceFileError(
+            self.name,
+            "\n".join(
+                [
+                    f"{len(problems)} problem(s); the file was not used:",
+                    *shown,
+                    *([f"… and {more} more"] if more > 0 else []),
+                ]
+            ),
+        )
 
 
 def _parse_official(checker: CellProblems, dims: pd.DataFrame) -> pd.DataFrame:
@@ -107,38 +122,75 @@ def _parse_official(checker: CellProblems, dims: pd.DataFrame) -> pd.DataFrame:
     total = total.mask(total == 0)
     expected = pd.DataFrame({code: year >= first for code, first in zip(dims["code"], dims["first_year"])})
     _check_dimension_count(checker, scores.notna(), expected, year, total, scores)
-    frame = pd.concat([pd.DataFrame({"province": raw["province_vi"].str.strip().astype("string"),
-                                     "region": raw["region"].str.strip().astype("string"),
-                                     "year": year}),
-                       scores, total.rename("total")], axis=1)
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "province": raw["province_vi"].str.strip().astype("string"),
+                    "region": raw["region"].str.strip().astype("string"),
+                    "year": year,
+                }
+            ),
+            scores,
+            total.rename("total"),
+        ],
+        axis=1,
+    )
     frame["n_dims"] = scores.notna().sum(axis=1).astype("int64")
     frame["n_expected"] = expected.sum(axis=1).astype("int64")
     if "n_dims" in raw.columns:
         stated = checker.number("n_dims")
-        checker.where(~checker.bad_cell & stated.notna() & (stated != frame["n_dims"]), "n_dims",
-                      "says " + stated.astype("Int64").astype("string") + " but "
-                      + frame["n_dims"].astype("string") + " dimension(s) are scored")
+        checker.where(
+            ~checker.bad_cell & stated.notna() & (stated != frame["n_dims"]),
+            "n_dims",
+            "says "
+            + stated.astype("Int64").astype("string")
+            + " but "
+            + frame["n_dims"].astype("string")
+            + " dimension(s) are scored",
+        )
     duplicated = frame.duplicated(["province", "year"], keep=False) & (frame["province"] != "")
     checker.where(duplicated, "province_vi", "the same province and year appear on more than one row")
     frame["source_row"] = checker.lines.astype("int64")
     return frame
 
 
-def _check_dimension_count(checker: CellProblems, scored: pd.DataFrame, expected: pd.DataFrame,
-                           year: pd.Series, total: pd.Series, scores: pd.DataFrame) -> None:
+def _check_dimension_count(
+    checker: CellProblems,
+    scored: pd.DataFrame,
+    expected: pd.DataFrame,
+    year: pd.Series,
+    total: pd.Series,
+    scores: pd.DataFrame,
+) -> None:
     """6 dimensions before 2018 and 8 from 2018; a total needs every one, and equals their sum."""
     count = expected.sum(axis=1).astype("string")
     total = total.mask(checker.bad_cell)  # a row with an unreadable or impossible cell: that cell is the news
     for code in DIMENSIONS:
-        checker.where(~checker.bad_cell & scored[code] & ~expected[code], code,
-                      f"{code} is scored in " + year.astype("string") + ", but PAPI had " + count
-                      + " dimensions that year")
-        checker.where(total.notna() & expected[code] & ~scored[code], code,
-                      "blank, but the row has a total: a total needs all " + count + " dimensions of its year")
+        checker.where(
+            ~checker.bad_cell & scored[code] & ~expected[code],
+            code,
+            f"{code} is scored in " + year.astype("string") + ", but PAPI had " + count + " dimensions that year",
+        )
+        checker.where(
+            total.notna() & expected[code] & ~scored[code],
+            code,
+            "blank, but the row has a total: a total needs all " + count + " dimensions of its year",
+        )
     complete = (scored == expected).all(axis=1)
-    checker.where(~checker.bad_cell & total.isna() & complete & (expected.sum(axis=1) > 0), "total",
-                  "blank, although all " + count + " dimensions are scored")
+    checker.where(
+        ~checker.bad_cell & total.isna() & complete & (expected.sum(axis=1) > 0),
+        "total",
+        "blank, although all " + count + " dimensions are scored",
+    )
     dimension_sum = scores.where(expected).sum(axis=1, min_count=1)
     off = total.notna() & complete & ((total - dimension_sum).abs() > TOTAL_TOLERANCE)
-    checker.where(off, "total", "total " + total.astype("string") + " is not the sum of the dimensions "
-                  + dimension_sum.round(6).astype("string") + " (tolerance 0.0001)")
+    checker.where(
+        off,
+        "total",
+        "total "
+        + total.astype("string")
+        + " is not the sum of the dimensions "
+        + dimension_sum.round(6).astype("string")
+        + " (tolerance 0.0001)",
+    )

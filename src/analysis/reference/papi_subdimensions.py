@@ -5,6 +5,7 @@ report falls back to the demo file for Tây Ninh and labels it. Either file is v
 results: a dimension is filled completely (all k sub-dimensions of 2021+), each score lies in 1/k–10/k, and
 the sub-dimensions sum to the official dimension score within 0.001 (published figures have 4 decimals).
 """
+
 from __future__ import annotations
 
 import csv
@@ -54,21 +55,48 @@ def read_subdimensions(path: Path, official: pd.DataFrame, subs: pd.DataFrame | 
     known = raw["code"].isin(info.index)
     checker.where(~known, "code", "'" + raw["code"] + "' is not a sub-dimension code of subdimensions.csv")
     since = raw["code"].map(info["since"]).astype("Int64")
-    checker.where(known & ~checker.bad_cell & (year < since), "year",
-                  "the 28-sub-dimension structure starts in " + since.astype("string") + "; this file takes "
-                  + since.astype("string") + " and later")
+    checker.where(
+        known & ~checker.bad_cell & (year < since),
+        "year",
+        "the 28-sub-dimension structure starts in "
+        + since.astype("string")
+        + "; this file takes "
+        + since.astype("string")
+        + " and later",
+    )
     k = raw["code"].map(info["k"]).astype("Float64")
     outside = known & score.notna() & ((score < 1 / k - 1e-9) | (score > 10 / k + 1e-9))
-    checker.where(outside, "score", "score " + score.astype("string") + " is outside the range 1/k–10/k ("
-                  + (1 / k).round(4).astype("string") + "–" + (10 / k).round(4).astype("string") + ")")
+    checker.where(
+        outside,
+        "score",
+        "score "
+        + score.astype("string")
+        + " is outside the range 1/k–10/k ("
+        + (1 / k).round(4).astype("string")
+        + "–"
+        + (10 / k).round(4).astype("string")
+        + ")",
+    )
     checker.where(score.isna() & (raw["score"].str.strip() == ""), "score", "blank")
-    frame = pd.DataFrame({"province": _official_names(raw["province"], official), "year": year,
-                          "code": raw["code"], "parent": raw["code"].map(info["parent"]),
-                          "k": k, "score": score, "source_row": lines})
-    checker.where(frame["province"].isna(), "province",
-                  "'" + raw["province"] + "' is not a province of the official PAPI file")
-    checker.where(frame.duplicated(["province", "year", "code"], keep=False) & frame["province"].notna(), "code",
-                  "the same province, year and sub-dimension appear on more than one row")
+    frame = pd.DataFrame(
+        {
+            "province": _official_names(raw["province"], official),
+            "year": year,
+            "code": raw["code"],
+            "parent": raw["code"].map(info["parent"]),
+            "k": k,
+            "score": score,
+            "source_row": lines,
+        }
+    )
+    checker.where(
+        frame["province"].isna(), "province", "'" + raw["province"] + "' is not a province of the official PAPI file"
+    )
+    checker.where(
+        frame.duplicated(["province", "year", "code"], keep=False) & frame["province"].notna(),
+        "code",
+        "the same province, year and sub-dimension appear on more than one row",
+    )
     if not checker.found and len(frame):
         _check_sums(checker, frame, official, subs)
     checker.raise_if_any()
@@ -80,14 +108,17 @@ def _read_lines(path: Path) -> tuple[pd.DataFrame, pd.Series]:
     if not path.exists():
         raise ReferenceFileError(path.name, f"file not found in {path.parent}")
     text = decode_text(path.read_bytes(), path.name)
-    kept = [(number, line) for number, line in enumerate(text.splitlines(), start=1)
-            if line.strip() and not line.lstrip().startswith("#")]
+    kept = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if not kept:
         raise ReferenceFileError(path.name, f"no header line (expected {', '.join(REQUIRED)})")
     rows = list(csv.reader(io.StringIO("\n".join(line for _, line in kept))))
     header = [nfc(cell) for cell in rows[0]]
     body = [row + [""] * (len(header) - len(row)) for row in rows[1:]]
-    raw = pd.DataFrame([row[:len(header)] for row in body], columns=header, dtype="string").fillna("")
+    raw = pd.DataFrame([row[: len(header)] for row in body], columns=header, dtype="string").fillna("")
     raw = raw.apply(lambda column: column.map(nfc)).astype("string")
     return raw, pd.Series([number for number, _ in kept[1:]], index=raw.index, dtype="int64")
 
@@ -101,9 +132,14 @@ def _official_names(names: pd.Series, official: pd.DataFrame) -> pd.Series:
 def _check_sums(checker: CellProblems, frame: pd.DataFrame, official: pd.DataFrame, subs: pd.DataFrame) -> None:
     """Every filled dimension is complete and its sub-dimensions sum to the official dimension score."""
     groups = frame.groupby(["province", "year", "parent"], as_index=False).agg(
-        filled=("code", "size"), k=("k", "first"), total=("score", "sum"), first_row=("source_row", "min"))
-    dimension_scores = official.melt(id_vars=["province", "year"], value_vars=[f"D{i}" for i in range(1, 9)],
-                                     var_name="parent", value_name="official")
+        filled=("code", "size"), k=("k", "first"), total=("score", "sum"), first_row=("source_row", "min")
+    )
+    dimension_scores = official.melt(
+        id_vars=["province", "year"],
+        value_vars=[f"D{i}" for i in range(1, 9)],
+        var_name="parent",
+        value_name="official",
+    )
     groups = groups.merge(dimension_scores, on=["province", "year", "parent"], how="left")
     wanted = groups[["province", "year", "parent"]].merge(subs[["code", "parent"]], on="parent")
     absent = wanted.merge(frame[["province", "year", "code"]], how="left", indicator=True)
@@ -111,18 +147,42 @@ def _check_sums(checker: CellProblems, frame: pd.DataFrame, official: pd.DataFra
     groups = groups.merge(absent.rename("missing").reset_index(), on=["province", "year", "parent"], how="left")
     lines = pd.Series(groups["first_row"].to_numpy(), index=groups.index)
     labels = groups["province"] + " " + groups["year"].astype("string") + " " + groups["parent"]
-    group_checker = CellProblems(checker.name, pd.DataFrame({"code": groups["parent"], "score": groups["total"]}),
-                                 lines, labels)
+    group_checker = CellProblems(
+        checker.name, pd.DataFrame({"code": groups["parent"], "score": groups["total"]}), lines, labels
+    )
     incomplete = groups["filled"] < groups["k"]
-    group_checker.where(incomplete, "code", groups["parent"] + " has " + groups["filled"].astype("string")
-                        + " of " + groups["k"].astype("Int64").astype("string")
-                        + " sub-dimensions; add " + groups["missing"] + " (fill a dimension completely)")
+    group_checker.where(
+        incomplete,
+        "code",
+        groups["parent"]
+        + " has "
+        + groups["filled"].astype("string")
+        + " of "
+        + groups["k"].astype("Int64").astype("string")
+        + " sub-dimensions; add "
+        + groups["missing"]
+        + " (fill a dimension completely)",
+    )
     unscored = ~incomplete & groups["official"].isna()
-    group_checker.where(unscored, "code", groups["parent"] + " is not scored for this province and year in the "
-                        "official PAPI file, so its sub-dimensions cannot be checked")
+    group_checker.where(
+        unscored,
+        "code",
+        groups["parent"] + " is not scored for this province and year in the "
+        "official PAPI file, so its sub-dimensions cannot be checked",
+    )
     gap = (groups["total"] - groups["official"]).abs()
     off = ~incomplete & groups["official"].notna() & (gap > SUM_TOLERANCE)
-    group_checker.where(off, "score", "the sub-dimensions of " + groups["parent"] + " sum to "
-                        + groups["total"].round(4).astype("string") + ", the official " + groups["parent"]
-                        + " score is " + groups["official"].round(4).astype("string") + " (tolerance 0.001)")
+    group_checker.where(
+        off,
+        "score",
+        "the sub-dimensions of "
+        + groups["parent"]
+        + " sum to "
+        + groups["total"].round(4).astype("string")
+        + ", the official "
+        + groups["parent"]
+        + " score is "
+        + groups["official"].round(4).astype("string")
+        + " (tolerance 0.001)",
+    )
     checker.found += group_checker.found

@@ -4,6 +4,7 @@ code mapping between years, owners, rating bands, the score-sheet aliases and th
 Every problem is a ``ReferenceFileError`` naming the file, the line and what is wrong; what the readers hand on
 (a ``CriteriaSet``, plain frames) goes to the pure functions of ``analysis.par_tree``.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,6 +33,7 @@ def folder_of(folder: Path | None) -> Path:
 
 # ---------------------------------------------------------------- values
 
+
 def parse_points(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Cells -> (points as Float64, bad): numbers, or text with a decimal comma ("1,5") or point; blank -> NA."""
     text = text_column(values)
@@ -42,6 +44,7 @@ def parse_points(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 # ---------------------------------------------------------------- the tree
+
 
 def _table_rows(path: Path, required: tuple[str, ...]) -> pd.DataFrame:
     """The rows under the header naming every ``required`` column, raw, with their 1-based line numbers."""
@@ -57,10 +60,12 @@ def tree_problems(tree: pd.DataFrame, total_points: float | None) -> list[str]:
     parents whose maximum is not the sum of their children's, fields not adding up to ``total_points``)."""
     problems = []
     where = "line " + tree["line"].astype(str) + ", code " + tree["code"].fillna("?")
-    for mask, what in [(tree["code"].isna(), "the code is blank"),
-                       (tree["code"].duplicated(keep=False) & tree["code"].notna(), "the code appears more than once"),
-                       (tree["max_points"].isna() | (tree["max_points"] <= 0), "max_points is not a positive number"),
-                       (tree["parent"].notna() & ~tree["parent"].isin(tree["code"]), "its parent is not in the set")]:
+    for mask, what in [
+        (tree["code"].isna(), "the code is blank"),
+        (tree["code"].duplicated(keep=False) & tree["code"].notna(), "the code appears more than once"),
+        (tree["max_points"].isna() | (tree["max_points"] <= 0), "max_points is not a positive number"),
+        (tree["parent"].notna() & ~tree["parent"].isin(tree["code"]), "its parent is not in the set"),
+    ]:
         problems += [f"{w}: {what}" for w in where[mask]]
     if problems:
         return problems
@@ -72,12 +77,16 @@ def tree_problems(tree: pd.DataFrame, total_points: float | None) -> list[str]:
     gap = (parents["max_points"] - children.reindex(parents.index)).abs() > TOLERANCE
     for code in parents.index[gap]:
         row = parents.loc[code]
-        problems.append(f"line {row['line']}, code {code}: max_points {row['max_points']:g} ≠ sum of its "
-                        f"children's {children[code]:g}")
+        problems.append(
+            f"line {row['line']}, code {code}: max_points {row['max_points']:g} ≠ sum of its "
+            f"children's {children[code]:g}"
+        )
     leaves = tree[~tree["code"].isin(children.index)]
     bad_method = leaves[~leaves["method"].isin(METHODS)]
-    problems += [f"line {r.line}, code {r.code}: method {r.method!r} is not one of {', '.join(METHODS)}"
-                 for r in bad_method.itertuples()]  # a tree is a few hundred rows at most
+    problems += [
+        f"line {r.line}, code {r.code}: method {r.method!r} is not one of {', '.join(METHODS)}"
+        for r in bad_method.itertuples()
+    ]  # a tree is a few hundred rows at most
     fields_total = tree.loc[tree["parent"].isna(), "max_points"].sum()
     if total_points is not None and abs(fields_total - total_points) > TOLERANCE:
         problems.append(f"the fields add up to {fields_total:g} points, not {total_points:g}")
@@ -88,14 +97,21 @@ def build_tree(raw: pd.DataFrame, total_points: float | None, file_name: str) ->
     """Raw rows (code, parent, name, max_points, method, evidence, line) -> a checked tree with depth,
     level, is_leaf and field; a ReferenceFileError listing every problem otherwise."""
     blank = pd.Series(None, index=raw.index, dtype=object)
-    tree = pd.DataFrame({"code": text_column(raw["code"]), "parent": text_column(raw.get("parent", blank)),
-                         "name": text_column(raw["name"])})
+    tree = pd.DataFrame(
+        {
+            "code": text_column(raw["code"]),
+            "parent": text_column(raw.get("parent", blank)),
+            "name": text_column(raw["name"]),
+        }
+    )
     tree["max_points"], bad = parse_points(raw["max_points"])
     tree["method"] = text_column(raw.get("method", blank)).str.lower()
     tree["evidence"] = text_column(raw.get("evidence", blank))
     tree["line"] = raw["line"].astype("int64")
-    problems = [f"line {line}: max_points {value!r} is not a number"
-                for line, value in zip(tree["line"][bad], raw.loc[bad, "max_points"])]
+    problems = [
+        f"line {line}: max_points {value!r} is not a number"
+        for line, value in zip(tree["line"][bad], raw.loc[bad, "max_points"])
+    ]
     problems += tree_problems(tree, total_points)
     if problems:
         raise ReferenceFileError(file_name, "; ".join(problems))
@@ -124,13 +140,15 @@ def read_set(year: int, folder: Path | None = None) -> CriteriaSet:
     index = read_index(folder)
     entry = index[index["year"] == year]
     if entry.empty:
-        raise ReferenceFileError("par/criteria_sets.csv", f"no criteria set for {year} (known: "
-                                 f"{', '.join(map(str, index['year']))})")
+        raise ReferenceFileError(
+            "par/criteria_sets.csv", f"no criteria set for {year} (known: {', '.join(map(str, index['year']))})"
+        )
     entry = entry.iloc[0]
     path = folder_of(folder) / entry["file"]
     if not path.exists():
-        raise ReferenceFileError("par/criteria_sets.csv", f"the criteria set file {entry['file']!r} of {year} "
-                                 "does not exist", column="file")
+        raise ReferenceFileError(
+            "par/criteria_sets.csv", f"the criteria set file {entry['file']!r} of {year} does not exist", column="file"
+        )
     total = None if pd.isna(entry["total_points"]) else float(entry["total_points"])
     raw = _table_rows(path, ("code", "name", "max_points"))
     return CriteriaSet(year, entry["file"], total, entry["status"], build_tree(raw, total, checks.label(path)))
@@ -142,8 +160,10 @@ def read_sets(folder: Path | None = None) -> dict[int, CriteriaSet]:
 
 # ---------------------------------------------------------------- between years
 
-def read_mapping(year_from: int, year_to: int, sets: dict[int, CriteriaSet],
-                 folder: Path | None = None) -> pd.DataFrame:
+
+def read_mapping(
+    year_from: int, year_to: int, sets: dict[int, CriteriaSet], folder: Path | None = None
+) -> pd.DataFrame:
     """counterparts() of two years from mapping_<from>_<to>.csv (absent file = every code maps to itself)."""
     path = folder_of(folder) / f"mapping_{year_from}_{year_to}.csv"
     if path.exists():
@@ -163,14 +183,16 @@ def read_mapping(year_from: int, year_to: int, sets: dict[int, CriteriaSet],
 
 # ---------------------------------------------------------------- owners and ratings
 
+
 def read_owners(folder: Path | None = None, plan_owners: Path | None = None) -> pd.DataFrame:
     """owners.csv: code, owners (ids of plan/owners.csv), plan_section, basis -> plus ``owner``, their names as
     every other report spells them (one official is one row in "points per owner")."""
     path = folder_of(folder) / "owners.csv"
     frame = checks.read_csv(path, ("code", "owners")).fillna("")
     known = plan.owners_table(plan_owners).set_index("id")["name"]
-    frame["owner"] = [plan.owner_names(ids, known, path, line) for ids, line in zip(frame["owners"],
-                                                                                     frame[checks.LINE])]
+    frame["owner"] = [
+        plan.owner_names(ids, known, path, line) for ids, line in zip(frame["owners"], frame[checks.LINE])
+    ]
     return frame.drop(columns=checks.LINE).astype("string")
 
 
@@ -193,8 +215,11 @@ def score_aliases(path: Path | None = None) -> AliasTable:
 def province_results(folder: Path | None = None) -> pd.DataFrame:
     """The published QĐ 2729 results of the province's wards and communes (as numbers where numeric)."""
     path = folder_of(folder) / PROVINCE_FILE
-    frame = checks.read_csv(path, ("unit", "unit_type", "max_points", "appraised_points", "ratio_percent",
-                                   "rating", "rank_in_type"), dtype=None)
+    frame = checks.read_csv(
+        path,
+        ("unit", "unit_type", "max_points", "appraised_points", "ratio_percent", "rating", "rank_in_type"),
+        dtype=None,
+    )
     checks.numbers(frame, "ratio_percent", path)  # published for every unit; the points only for some
     for column in ("max_points", "appraised_points", "rank_in_type"):
         checks.numbers(frame, column, path, blank_ok=True)

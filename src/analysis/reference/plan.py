@@ -1,5 +1,6 @@
 """Kế hoạch 23/KH-UBND as data: its numeric targets, every task with its owners and deadline
 (data/reference/plan/), the officials and bodies who own them, and the year it compares with."""
+
 from __future__ import annotations
 
 import calendar
@@ -51,8 +52,9 @@ def owners_table(path: Path | None = None) -> pd.DataFrame:
                 raise ReferenceFileError(checks.label(path), f"{column} is blank", row=line, column=column)
     repeated = frame[frame["id"].duplicated()]
     if len(repeated):
-        raise ReferenceFileError(checks.label(path), f"id {repeated['id'].iloc[0]!r} appears twice",
-                                 row=repeated.index[0], column="id")
+        raise ReferenceFileError(
+            checks.label(path), f"id {repeated['id'].iloc[0]!r} appears twice", row=repeated.index[0], column="id"
+        )
     return frame.reset_index(drop=True)
 
 
@@ -64,8 +66,9 @@ def tasks(path: Path | None = None, owners_path: Path | None = None) -> pd.DataF
     frame = _read(path, TASK_COLUMNS)
     repeated = frame[frame["id"].duplicated()]
     if len(repeated):
-        raise ReferenceFileError(checks.label(path), f"task id {repeated['id'].iloc[0]!r} appears twice",
-                                 row=repeated.index[0], column="id")
+        raise ReferenceFileError(
+            checks.label(path), f"task id {repeated['id'].iloc[0]!r} appears twice", row=repeated.index[0], column="id"
+        )
     names, dues = [], []
     for line, row in frame.iterrows():
         if not row["id"] or not row["section"]:
@@ -73,8 +76,9 @@ def tasks(path: Path | None = None, owners_path: Path | None = None) -> pd.DataF
         owner = owner_names(row["owners"], known, path, line)
         for entry in filter(None, row["codes"].split("|")):
             if ":" not in entry:
-                raise ReferenceFileError(checks.label(path), f"code {entry!r} is not index:code", row=line,
-                                         column="codes")
+                raise ReferenceFileError(
+                    checks.label(path), f"code {entry!r} is not index:code", row=line, column="codes"
+                )
         try:
             dues.append(deadline_date(row["deadline"]))
         except ValueError as exc:
@@ -113,8 +117,10 @@ def deadline_date(text: str) -> date | None:
         return date(int(m[1]), 12, 31)
     if m := _DATE.match(str(text).strip()):
         return date(int(m[3]), int(m[2]), int(m[1]))
-    raise ValueError(f"deadline {text!r} is not a quarter ('Quý I/2024'), a month ('Tháng 02/2024'), a year "
-                     "('Trong năm 2024'), a date (dd/mm/yyyy) or 'Thường xuyên' / 'Hằng ngày'")
+    raise ValueError(
+        f"deadline {text!r} is not a quarter ('Quý I/2024'), a month ('Tháng 02/2024'), a year "
+        "('Trong năm 2024'), a date (dd/mm/yyyy) or 'Thường xuyên' / 'Hằng ngày'"
+    )
 
 
 def owners(index: str, path: Path | None = None) -> dict[str, str]:
@@ -157,6 +163,7 @@ def public_holidays(path: Path | None = None) -> pd.DataFrame:
     dates = pd.to_datetime(frame["date"], format="%Y-%m-%d", errors="coerce")
     if dates.isna().any():
         line = dates[dates.isna()].index[0]
-        raise ReferenceFileError(checks.label(path), f"date {frame.loc[line, 'date']!r} is not YYYY-MM-DD",
-                                 row=line, column="date")
+        raise ReferenceFileError(
+            checks.label(path), f"date {frame.loc[line, 'date']!r} is not YYYY-MM-DD", row=line, column="date"
+        )
     return pd.DataFrame({"date": dates.dt.date.to_numpy(), "name": frame["name"].to_numpy()})

@@ -5,6 +5,7 @@ reads and checks the committed files in data/reference/ (configuration, never da
 ``ReferenceFileError`` naming file, row and column — and ``describe()`` says in Vietnamese which settings a
 report used.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,13 +36,16 @@ class ServiceSettings:
 
     def describe(self) -> list[str]:
         """The settings in the words of the report's notes on method."""
-        rules = "; ".join(f"{_COLUMN_VI.get(c, c)} chứa “{t}”" for c, t in
-                          zip(self.certification["column"], self.certification["contains"]))
-        scored = ", ".join(f"{c}: tối đa {fmt.compact(m)} điểm, đủ điểm từ {fmt.compact(p)} %" for c, m, p in
-                           zip(self.scoring["code"], self.scoring["max_points"], self.scoring["full_at_pct"]))
+        rules = "; ".join(
+            f"{_COLUMN_VI.get(c, c)} chứa “{t}”"
+            for c, t in zip(self.certification["column"], self.certification["contains"])
+        )
+        scored = ", ".join(
+            f"{c}: tối đa {fmt.compact(m)} điểm, đủ điểm từ {fmt.compact(p)} %"
+            for c, m, p in zip(self.scoring["code"], self.scoring["max_points"], self.scoring["full_at_pct"])
+        )
         return [
-            f"Hồ sơ chứng thực được nhận diện khi {rules} "
-            "(thiết lập của Chỉ số, không phải quy định chính thức).",
+            f"Hồ sơ chứng thực được nhận diện khi {rules} (thiết lập của Chỉ số, không phải quy định chính thức).",
             f"Điểm các chỉ số thành phần ({scored}): tỷ lệ và mức đủ "
             "điểm của 2.1, 4.2, 4.3, 5.4 theo công thức kỹ thuật của Cổng Dịch vụ công quốc gia; 3.6 và 4.1 tính "
             "điểm tỷ lệ thuận (đủ điểm ở 100 %) là cách đọc của dự án, vì công thức của Cổng không công bố mức đủ "
@@ -73,10 +77,15 @@ def _load(reference: Path) -> ServiceSettings:
     path = reference.joinpath(*SCORING_FILE)
     scoring = checks.read_csv(path, ("code", "max_points", "full_at_pct"))
     checks.unique(scoring, ["code"], path)
-    scoring = scoring.assign(max_points=checks.numbers(scoring, "max_points", path),
-                             full_at_pct=checks.numbers(scoring, "full_at_pct", path))
+    scoring = scoring.assign(
+        max_points=checks.numbers(scoring, "max_points", path), full_at_pct=checks.numbers(scoring, "full_at_pct", path)
+    )
     path = reference.joinpath(*CERTIFICATION_FILE)
     certification = checks.read_csv(path, ("column", "contains")).dropna()
     checks.one_of(certification, "column", [c for c, t in ONE_STOP.columns.items() if t == "string"], path)
-    return ServiceSettings(targets, owners, scoring.drop(columns=checks.LINE),
-                           certification.drop(columns=checks.LINE).reset_index(drop=True))
+    return ServiceSettings(
+        targets,
+        owners,
+        scoring.drop(columns=checks.LINE),
+        certification.drop(columns=checks.LINE).reset_index(drop=True),
+    )

@@ -1,6 +1,7 @@
 """SIPAS reference files (data/reference/sipas/): the QĐ 2640 questionnaire map, the answer words, the
 respondent column spellings, settings.yaml, the baseline and the published results — read and checked here,
 handed on as plain frames, dicts and tables."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,9 @@ def questionnaire(path: Path | None = None) -> pd.DataFrame:
     for column in ("code", "element"):
         blank = table[column] == ""
         if blank.any():
-            raise ReferenceFileError(checks.label(path), "blank", row=int(table.loc[blank, checks.LINE].iat[0]),
-                                     column=column)
+            raise ReferenceFileError(
+                checks.label(path), "blank", row=int(table.loc[blank, checks.LINE].iat[0]), column=column
+            )
     checks.unique(table, ["code"], path)
     for column in ("code", "element", "element_name", "criterion_text"):
         table[column] = table[column].map(nfc).astype("string")
@@ -45,17 +47,24 @@ def answer_scores(path: Path | None = None) -> dict[str, int]:
     scores = checks.numbers(table, "score", path, blank_ok=True).fillna(NO_ANSWER)
     bad = ~scores.isin(SCORES)
     if bad.any():
-        raise ReferenceFileError(checks.label(path), f"score {scores[bad].iat[0]:g} is not 1-5 (blank = no answer)",
-                                 row=int(table.loc[bad, checks.LINE].iat[0]), column="score")
+        raise ReferenceFileError(
+            checks.label(path),
+            f"score {scores[bad].iat[0]:g} is not 1-5 (blank = no answer)",
+            row=int(table.loc[bad, checks.LINE].iat[0]),
+            column="score",
+        )
     return {fold(answer): int(score) for answer, score in zip(table["answer"], scores)}
 
 
 def column_aliases(survey: pd.DataFrame, respondent_path: Path | None = None) -> AliasTable:
     """One alias table for respondent columns and answer columns; a spelling claimed by two fields is refused."""
     respondents = aliases.read(respondent_path or path_of("respondent_columns.csv"))
-    pairs = [(code, spelling) for code, text, headers in
-             zip(survey["code"], survey["criterion_text"], survey["headers"])
-             for spelling in [code, text, *headers.split("|")] if fold(spelling)]
+    pairs = [
+        (code, spelling)
+        for code, text, headers in zip(survey["code"], survey["criterion_text"], survey["headers"])
+        for spelling in [code, text, *headers.split("|")]
+        if fold(spelling)
+    ]
     return respondents.extended(pairs, "data/reference/sipas (questionnaire.csv, respondent_columns.csv)")
 
 
@@ -70,8 +79,11 @@ def target_of(raw: dict, targets: pd.DataFrame, index: str) -> tuple[float, str]
     found = targets[(targets["index"] == index) & (targets["code"] == code)]
     if found.empty:
         known = ", ".join(targets.loc[targets["index"] == index, "code"]) or "none"
-        raise ReferenceFileError("sipas/settings.yaml", f"plan/targets.csv has no {index} target {code!r} "
-                                 f"(its {index} codes: {known})", column="target_code")
+        raise ReferenceFileError(
+            "sipas/settings.yaml",
+            f"plan/targets.csv has no {index} target {code!r} (its {index} codes: {known})",
+            column="target_code",
+        )
     return float(found["target"].iat[0]), str(found["comparison"].iat[0])
 
 

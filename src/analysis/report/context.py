@@ -1,4 +1,5 @@
 """The first call of every report notebook: check its parameters, set up charts, show the header."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,15 @@ class ReportContext:
     demo: bool
 
 
-def start(title: str, *, period: str, processed_dir: str = "", unit: str | None = None,
-          sources: tuple[str, ...] = (), show: bool = True) -> ReportContext:
+def start(
+    title: str,
+    *,
+    period: str,
+    processed_dir: str = "",
+    unit: str | None = None,
+    sources: tuple[str, ...] = (),
+    show: bool = True,
+) -> ReportContext:
     """Validate the parameters (clear errors, not a traceback deep in pandas) and display the report header.
 
     ``sources`` are the processed sources this report reads; if any of their files is demo data, the
@@ -39,5 +47,6 @@ def start(title: str, *, period: str, processed_dir: str = "", unit: str | None 
     charts.setup()
     if show:
         from IPython.display import HTML, display
+
         display(HTML(html.header(title, shown_unit, parsed.label_vi, demo)))
     return context

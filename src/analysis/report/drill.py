@@ -5,6 +5,7 @@ answers to one criterion that were not "satisfied" (1–3 on the 1–5 scale); P
 the criteria that lose points, as the PAR report computes them. Only ids, procedures, dates and scores: no personal data
 reaches the processed tables, and the columns shown here are chosen, not passed through.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,10 +20,22 @@ from analysis.report import html
 
 INDICES = {"service": "Chỉ số phục vụ (QĐ 766)", "sipas": "Hài lòng (SIPAS)", "par": "PAR INDEX"}
 NOT_SATISFIED = (1, 3)  # SIPAS answers 1-3 of the 1-5 scale; 4 and 5 are "satisfied", 0 and 9 are no answer
-SERVICE_CRITERIA = {"late_766": "Hồ sơ trễ hạn theo QĐ 766 (ngày kết thúc xử lý)",
-                    "late_for_citizen": "Hồ sơ trễ hạn với người dân (biểu II.06a)"}
-_SERVICE_COLUMNS = ["dossier_id", "procedure_name", "field", "received", "due", "judged_on", "returned",
-                    "days_late_766", "days_late_citizen", "apology"]
+SERVICE_CRITERIA = {
+    "late_766": "Hồ sơ trễ hạn theo QĐ 766 (ngày kết thúc xử lý)",
+    "late_for_citizen": "Hồ sơ trễ hạn với người dân (biểu II.06a)",
+}
+_SERVICE_COLUMNS = [
+    "dossier_id",
+    "procedure_name",
+    "field",
+    "received",
+    "due",
+    "judged_on",
+    "returned",
+    "days_late_766",
+    "days_late_citizen",
+    "apology",
+]
 _SIPAS_COLUMNS = ["form_id", "survey_date", "procedure", "field", "channel"]
 _PAR_COLUMNS = ["code", "name", "max_points", "points", "lost", "baseline", "status", "owner", "evidence"]
 
@@ -63,8 +76,10 @@ def criteria(processed: str | Path, index: str, unit: str, period: Period) -> di
         lost = {c: int(_not_satisfied(answers[c]).sum()) for c in codes}
         return {c: f"Tiêu chí {c[1:]} ({fmt.number(n)} câu trả lời chưa hài lòng)" for c, n in lost.items() if n}
     if index == "par":
-        return {str(r.code): f"{r.code} {r.name} (mất {fmt.compact(r.lost)} điểm)"
-                for r in _par_lost(processed, unit, period).itertuples()}
+        return {
+            str(r.code): f"{r.code} {r.name} (mất {fmt.compact(r.lost)} điểm)"
+            for r in _par_lost(processed, unit, period).itertuples()
+        }
     raise ValueError(f"unknown index {index!r}; known: {', '.join(INDICES)}")
 
 
@@ -87,13 +102,29 @@ def rows(processed: str | Path, index: str, unit: str, period: Period, criterion
 
 
 COLUMNS_VI = {
-    "dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "field": "Lĩnh vực", "channel": "Hình thức nộp",
-    "received": "Tiếp nhận", "due": "Hẹn trả", "judged_on": "Kết thúc xử lý (hoặc cuối kỳ)",
-    "returned": "Trả kết quả", "days_late_766": "Số ngày trễ (QĐ 766)",
+    "dossier_id": "Mã hồ sơ",
+    "procedure_name": "Thủ tục",
+    "field": "Lĩnh vực",
+    "channel": "Hình thức nộp",
+    "received": "Tiếp nhận",
+    "due": "Hẹn trả",
+    "judged_on": "Kết thúc xử lý (hoặc cuối kỳ)",
+    "returned": "Trả kết quả",
+    "days_late_766": "Số ngày trễ (QĐ 766)",
     "days_late_citizen": "Số ngày trễ với người dân",
-    "apology": "Phiếu xin lỗi", "form_id": "Mã phiếu", "survey_date": "Ngày khảo sát", "procedure": "Thủ tục",
-    "code": "Mã tiêu chí", "name": "Tiêu chí", "max_points": "Điểm tối đa", "points": "Điểm", "lost": "Điểm bị mất",
-    "baseline": "Điểm năm trước", "status": "Trạng thái", "owner": "Người phụ trách", "evidence": "Tài liệu kiểm chứng",
+    "apology": "Phiếu xin lỗi",
+    "form_id": "Mã phiếu",
+    "survey_date": "Ngày khảo sát",
+    "procedure": "Thủ tục",
+    "code": "Mã tiêu chí",
+    "name": "Tiêu chí",
+    "max_points": "Điểm tối đa",
+    "points": "Điểm",
+    "lost": "Điểm bị mất",
+    "baseline": "Điểm năm trước",
+    "status": "Trạng thái",
+    "owner": "Người phụ trách",
+    "evidence": "Tài liệu kiểm chứng",
 }
 
 
@@ -101,7 +132,8 @@ def rows_html(frame: pd.DataFrame, limit: int = 200) -> str:
     """The rows as a report table (Vietnamese headings, dates and numbers through fmt), at most ``limit``."""
     columns = {c: COLUMNS_VI.get(c, f"Trả lời {c[1:]}" if c.startswith("E") else c) for c in frame.columns}
     formats: dict[str, Callable[[object], str]] = {
-        c: fmt.day for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])}
+        c: fmt.day for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])
+    }
     formats["status"] = lambda v: STATUS_VI.get(str(v), str(v))
     formats["apology"] = lambda v: "" if is_missing(v) else ("có" if v else "chưa có")
     shown = html.table(frame.head(limit), columns, formats, empty="Không có dòng nào.")

@@ -1,17 +1,20 @@
 """HTML pieces for the reports. Every text that comes from data is escaped here, once."""
+
 from __future__ import annotations
 
 import re
-from html import escape
 from collections.abc import Callable, Mapping
+from html import escape
 
 import pandas as pd
 
-from analysis.indicators.long import STATUS_VI, is_missing
 from analysis import fmt
+from analysis.indicators.long import STATUS_VI, is_missing
 
-DEMO_TEXT = ("DỮ LIỆU MẪU (DEMO) — báo cáo này được lập từ dữ liệu mô phỏng, không phải số liệu thật "
-             "của đơn vị; không dùng để đánh giá hay báo cáo.")
+DEMO_TEXT = (
+    "DỮ LIỆU MẪU (DEMO) — báo cáo này được lập từ dữ liệu mô phỏng, không phải số liệu thật "
+    "của đơn vị; không dùng để đánh giá hay báo cáo."
+)
 
 
 def demo_banner() -> str:
@@ -35,9 +38,16 @@ def status_badge(status: object) -> str:
     return f'<span class="chiso-status chiso-{escape(key)}">{escape(STATUS_VI.get(key, key))}</span>'
 
 
-def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str, Callable] | None = None,
-          html_columns: tuple[str, ...] = (), empty: str = "Không có dòng nào.", print_rows: int | None = None,
-          print_hide: tuple[str, ...] = (), full_list: str = "bản HTML của báo cáo này") -> str:
+def table(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str],
+    formats: Mapping[str, Callable] | None = None,
+    html_columns: tuple[str, ...] = (),
+    empty: str = "Không có dòng nào.",
+    print_rows: int | None = None,
+    print_hide: tuple[str, ...] = (),
+    full_list: str = "bản HTML của báo cáo này",
+) -> str:
     """A plain table: ``columns`` maps frame columns to Vietnamese headings; cells escaped, except
     ``html_columns`` whose cells were built by this module (badges).
 
@@ -49,9 +59,11 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str,
     hidden = {c: ' class="chiso-noprint"' if c in print_hide else "" for c in columns}
     head = "".join(f"<th{hidden[c]}>{escape(label)}</th>" for c, label in columns.items())
     first = next(iter(columns))
-    numeric = {c: c != first and (c in formats or (pd.api.types.is_numeric_dtype(frame[c])
-                                                   and not pd.api.types.is_bool_dtype(frame[c])))
-               for c in columns}
+    numeric = {
+        c: c != first
+        and (c in formats or (pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])))
+        for c in columns
+    }
     body = []
     for number, record in enumerate(frame[list(columns)].itertuples(index=False, name=None)):  # report-sized
         cells = []
@@ -66,14 +78,16 @@ def table(frame: pd.DataFrame, columns: Mapping[str, str], formats: Mapping[str,
             attribute = f' class="{classes}"' if classes else ""
             cells.append(f"<td{attribute}>{escape(shown)}</td>")
         extra = print_rows is not None and number >= print_rows
-        body.append(f'<tr{" class=chiso-print-extra" if extra else ""}>' + "".join(cells) + "</tr>")
+        body.append(f"<tr{' class=chiso-print-extra' if extra else ''}>" + "".join(cells) + "</tr>")
     table_html = f'<table class="chiso-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     if print_hide:
         left_out = ", ".join(label for column, label in columns.items() if column in print_hide)
         table_html += print_only(f"Bản in lược bớt cột: {left_out} (có trong {full_list}).")
     if print_rows is not None and len(frame) > print_rows:
-        table_html += print_only(f"Bản in chỉ gồm {fmt.number(print_rows)} dòng đầu trong {fmt.number(len(frame))} "
-                                 f"dòng; danh sách đầy đủ có trong {full_list}.")
+        table_html += print_only(
+            f"Bản in chỉ gồm {fmt.number(print_rows)} dòng đầu trong {fmt.number(len(frame))} "
+            f"dòng; danh sách đầy đủ có trong {full_list}."
+        )
     return table_html
 
 

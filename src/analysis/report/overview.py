@@ -5,6 +5,7 @@ index itself: it picks rows (late for the citizen is the service index's own ``l
 plan's target), and counts the plan's targets met with ``long.targets_summary`` — the count the service report
 shows too.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -43,12 +44,19 @@ NOTES = [
 def units_table(rows: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """One row per unit of units.csv: each picked figure as "value (2023: baseline)" with its status, the PAR
     cell, and how many of the plan's targets (``targets``: plan.targets()) the unit meets."""
-    table = pd.DataFrame({"unit": [u.unit for u in all_units()],
-                          "display": [u.display for u in all_units()]})
+    table = pd.DataFrame({"unit": [u.unit for u in all_units()], "display": [u.display for u in all_units()]})
     for (index, code), (_, shown, formatter) in PICKED.items():
         picked = _picked(rows, index, code)
-        table[code] = [_cell(picked[shown].get(u), picked["baseline"].get(u), picked["baseline_period"].get(u),
-                             formatter, picked["status"].get(u)) for u in table["unit"]]
+        table[code] = [
+            _cell(
+                picked[shown].get(u),
+                picked["baseline"].get(u),
+                picked["baseline_period"].get(u),
+                formatter,
+                picked["status"].get(u),
+            )
+            for u in table["unit"]
+        ]
     par = _picked(rows, *PAR_TOTAL)
     table["par"] = [par_cell(par.loc[u]) if u in par.index else html.escape(fmt.NO_DATA) for u in table["unit"]]
     met = targets_summary(rows, targets).set_index("unit")
@@ -77,13 +85,14 @@ def notes() -> str:
 
 
 def _year(baseline_period: object) -> str:
-    """"2023" from "2023Q4", "2023-03" or "2023"."""
+    """ "2023" from "2023Q4", "2023-03" or "2023"."""
     return str(baseline_period)[:4]
 
 
-def _cell(value: object, baseline: object, baseline_period: object, formatter: Callable[[object], str],
-          status: object) -> str:
-    """"97,3 % (2023: 93,1 %)" (escaped) and the row's status badge."""
+def _cell(
+    value: object, baseline: object, baseline_period: object, formatter: Callable[[object], str], status: object
+) -> str:
+    """ "97,3 % (2023: 93,1 %)" (escaped) and the row's status badge."""
     if is_missing(value):
         return html.escape(fmt.NO_DATA)
     text = formatter(value)
@@ -93,14 +102,13 @@ def _cell(value: object, baseline: object, baseline_period: object, formatter: C
 
 
 def par_cell(row: pd.Series) -> str:
-    """"76,50 (2023: 62,10) Cải thiện; vẫn mất 23,50 điểm so với điểm tối đa": the change against the
+    """ "76,50 (2023: 62,10) Cải thiện; vẫn mất 23,50 điểm so với điểm tối đa": the change against the
     baseline, and apart from it the points still being lost (a ward that gained fifteen points is improving,
     even while it still loses points)."""
     points, baseline = row["points"], row["baseline"]
     if is_missing(points):
         return html.escape(fmt.NO_DATA)
-    cell = _cell(points, baseline, row["baseline_period"], lambda v: fmt.number(v, 2),
-                 change_status(points, baseline))
+    cell = _cell(points, baseline, row["baseline_period"], lambda v: fmt.number(v, 2), change_status(points, baseline))
     if is_missing(row["max_points"]):
         return cell
     lost = float(row["max_points"] - points)
@@ -110,7 +118,7 @@ def par_cell(row: pd.Series) -> str:
 
 
 def _met(row: pd.Series) -> str:
-    """"đạt 3/10 (chưa đạt 5, không có dữ liệu 2)"."""
+    """ "đạt 3/10 (chưa đạt 5, không có dữ liệu 2)"."""
     text = f"đạt {int(row['met'])}/{int(row['targets'])}"
     if row["not_met"] or row["no_data"]:
         text += f" (chưa đạt {int(row['not_met'])}, không có dữ liệu {int(row['no_data'])})"

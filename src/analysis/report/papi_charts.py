@@ -3,6 +3,7 @@
 Each function draws from a collect.papi.PapiView and returns the figure (None when there is nothing to draw),
 so a notebook cell is the call and ``plt.show()``.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -29,20 +30,34 @@ def dimensions(view: PapiView):
     now = now.set_index("code").reindex(papi.DIMENSIONS)
     y = np.arange(len(papi.DIMENSIONS))[::-1]
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
-    ax.hlines(y, now["median"].astype(float), now["best"].astype(float), color=OTHER, linewidth=6, alpha=0.5,
-              label="Từ trung vị đến tỉnh cao nhất")
+    ax.hlines(
+        y,
+        now["median"].astype(float),
+        now["best"].astype(float),
+        color=OTHER,
+        linewidth=6,
+        alpha=0.5,
+        label="Từ trung vị đến tỉnh cao nhất",
+    )
     ax.scatter(now["median"].astype(float), y, marker="|", s=300, color=charts.NEUTRAL, label="Trung vị toàn quốc")
     ax.scatter(now["best"].astype(float), y, marker="|", s=300, color=charts.GOOD, label="Tỉnh cao nhất")
     if view.latest != view.baseline_year:
-        ax.scatter(base.reindex(papi.DIMENSIONS).astype(float), y, color=charts.BASELINE, s=45, zorder=3,
-                   label=f"{view.province} {view.baseline_year}")
+        ax.scatter(
+            base.reindex(papi.DIMENSIONS).astype(float),
+            y,
+            color=charts.BASELINE,
+            s=45,
+            zorder=3,
+            label=f"{view.province} {view.baseline_year}",
+        )
     ax.scatter(now["value"].astype(float), y, color=FOCUS, s=60, zorder=4, label=f"{view.province} {view.latest}")
     short = _short(view)
     ax.set_yticks(y, [f"{code} {short.get(code, '')}" for code in papi.DIMENSIONS])
     ax.set_xlim(1, 10)
     ax.set_xlabel("Điểm (thang 1–10)")
-    ax.set_title(f"{view.province}: tám nội dung PAPI {view.latest} so với {view.baseline_year}, "
-                 "trung vị và tỉnh cao nhất")
+    ax.set_title(
+        f"{view.province}: tám nội dung PAPI {view.latest} so với {view.baseline_year}, trung vị và tỉnh cao nhất"
+    )
     ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.13), ncol=3, fontsize=8, frameon=False)
     return fig
 
@@ -56,10 +71,21 @@ def total_trend(view: PapiView):
     fig, ax = plt.subplots(figsize=(8.5, 4))
     for first, (_, part) in enumerate(mine.groupby("scale_dims")):  # one line per scale, never joined
         years, labelled = part["year"].to_numpy(), first == 0
-        ax.fill_between(years, part["p25"].astype(float), part["p75"].astype(float), color=OTHER, alpha=0.35,
-                        label="25–75 % các tỉnh" if labelled else None)
-        ax.plot(years, part["median"].astype(float), color=charts.NEUTRAL, linestyle="--",
-                label="Trung vị toàn quốc" if labelled else None)
+        ax.fill_between(
+            years,
+            part["p25"].astype(float),
+            part["p75"].astype(float),
+            color=OTHER,
+            alpha=0.35,
+            label="25–75 % các tỉnh" if labelled else None,
+        )
+        ax.plot(
+            years,
+            part["median"].astype(float),
+            color=charts.NEUTRAL,
+            linestyle="--",
+            label="Trung vị toàn quốc" if labelled else None,
+        )
         ax.plot(years, part["value"].astype(float), color=FOCUS, marker="o", label=view.province if labelled else None)
     if mine["scale_dims"].nunique() > 1:
         ax.axvline(2017.5, color="#455a64", linewidth=0.8)
@@ -108,13 +134,21 @@ def region(view: PapiView):
     fig, ax = plt.subplots(figsize=(8.5, 4.8))
     others = peers[peers["province"] != view.province]
     mine = peers[peers["province"] == view.province]
-    ax.scatter(others["value"].astype(float), others["code"].map(position), color=OTHER, s=40,
-               label="Các tỉnh khác trong vùng")
+    ax.scatter(
+        others["value"].astype(float), others["code"].map(position), color=OTHER, s=40, label="Các tỉnh khác trong vùng"
+    )
     medians = peers.drop_duplicates("code")
-    ax.scatter(medians["median"].astype(float), medians["code"].map(position), marker="|", s=300,
-               color=charts.NEUTRAL, label="Trung vị toàn quốc")
-    ax.scatter(mine["value"].astype(float), mine["code"].map(position), color=FOCUS, s=70, zorder=3,
-               label=view.province)
+    ax.scatter(
+        medians["median"].astype(float),
+        medians["code"].map(position),
+        marker="|",
+        s=300,
+        color=charts.NEUTRAL,
+        label="Trung vị toàn quốc",
+    )
+    ax.scatter(
+        mine["value"].astype(float), mine["code"].map(position), color=FOCUS, s=70, zorder=3, label=view.province
+    )
     short = _short(view)
     ax.set_yticks(list(position.values()), [f"{c} {short.get(c, '')}" for c in position])
     ax.set_xlabel("Điểm (thang 1–10)")
@@ -138,8 +172,13 @@ def subdimensions(view: PapiView):
     y = np.arange(len(codes))
     ax.barh(y, now["value"].reindex(codes).astype(float) * scale, color=FOCUS, height=0.6, label=str(view.latest))
     if view.latest != view.baseline_year and len(base):
-        ax.scatter(base["value"].reindex(codes).astype(float) * scale, y, color=charts.TARGET, zorder=3,
-                   label=str(view.baseline_year))
+        ax.scatter(
+            base["value"].reindex(codes).astype(float) * scale,
+            y,
+            color=charts.TARGET,
+            zorder=3,
+            label=str(view.baseline_year),
+        )
     ax.set_yticks(y, [f"{c} {n}" for c, n in zip(codes, now["name_vi"].reindex(codes))], fontsize=7)
     ax.set_xlim(0, 100)
     ax.set_xlabel("Điểm, % của mức tối đa (10/k)")
@@ -160,8 +199,15 @@ def survey(view: PapiView):
     value, low, high = (subs[c].astype(float) * k for c in ("value", "ci_low", "ci_high"))
     y = np.arange(len(subs))[::-1]
     fig, ax = plt.subplots(figsize=(8.5, 0.35 * len(subs) + 1.5))
-    ax.errorbar(value, y, xerr=[value - low.fillna(value), high.fillna(value) - value], fmt="o", color=FOCUS,
-                ecolor=charts.NEUTRAL, capsize=3)
+    ax.errorbar(
+        value,
+        y,
+        xerr=[value - low.fillna(value), high.fillna(value) - value],
+        fmt="o",
+        color=FOCUS,
+        ecolor=charts.NEUTRAL,
+        capsize=3,
+    )
     labels = [f"{c} {n} (n={int(size)})" for c, n, size in zip(subs["code"], subs["name"], subs["n"])]
     ax.set_yticks(y, labels, fontsize=8)
     ax.set_xlim(1, 10)
@@ -170,4 +216,3 @@ def survey(view: PapiView):
     demo = " — DỮ LIỆU MẪU (DEMO)" if view.survey_demo else ""
     ax.set_title(f"Khảo sát kiểu PAPI tại {view.unit}, khảo sát {view.survey_year}{demo}")
     return fig
-

@@ -3,6 +3,7 @@
 Every status is shown as a symbol and words inside its coloured badge, so the page reads the same in black
 and white print and for colour-blind readers.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -20,10 +21,19 @@ from analysis.reference import plan
 from analysis.report import charts, html
 
 # A symbol per status, so that the badge does not rely on its colour.
-SYMBOL = {**dict.fromkeys(("met", "recovered", "full", "done", "on_track"), "✓"),
-          **dict.fromkeys(("still_lost", "newly_lost", "overdue", "off_track", "late_no_apology"), "✗"),
-          "improving": "↑", "worse": "↓", "flat": "→", "at_risk": "!", "due_soon": "!", "in_progress": "…",
-          "not_started": "○", "no_data": "–", "no_baseline": "–"}
+SYMBOL = {
+    **dict.fromkeys(("met", "recovered", "full", "done", "on_track"), "✓"),
+    **dict.fromkeys(("still_lost", "newly_lost", "overdue", "off_track", "late_no_apology"), "✗"),
+    "improving": "↑",
+    "worse": "↓",
+    "flat": "→",
+    "at_risk": "!",
+    "due_soon": "!",
+    "in_progress": "…",
+    "not_started": "○",
+    "no_data": "–",
+    "no_baseline": "–",
+}
 WORDS = {**TASK_VI, **STATUS_VI, **VERDICT_VI, **SITUATION_VI}  # a target without data: "Không có dữ liệu"
 METHOD = (
     "Dự báo cuối năm: phần đã qua của năm là số liệu thật; phần còn lại giả định diễn ra như từ đầu năm đến "
@@ -49,8 +59,9 @@ def badge(code: object, words: dict[str, str] = WORDS) -> str:
         return ""
     key = str(code)
     symbol = SYMBOL.get(key, "!")
-    return (f'<span class="chiso-status chiso-{escape(key)}">{symbol} '
-            f'{escape(words.get(key, WORDS.get(key, key)))}</span>')
+    return (
+        f'<span class="chiso-status chiso-{escape(key)}">{symbol} {escape(words.get(key, WORDS.get(key, key)))}</span>'
+    )
 
 
 def _value(row: pd.Series, column: str = "value") -> str:
@@ -73,9 +84,11 @@ def counts(sc: Scorecard) -> dict[str, int]:
     verdicts = sc.targets["verdict"].value_counts()
     tasks = sc.tasks["status"].value_counts()
     return {
-        "targets": len(sc.targets), "met": int((sc.targets["status"] == "met").sum()),
+        "targets": len(sc.targets),
+        "met": int((sc.targets["status"] == "met").sum()),
         **{k: int(verdicts.get(k, 0)) for k in VERDICT_VI},
-        "tasks": len(sc.tasks), **{f"task_{k}": int(tasks.get(k, 0)) for k in TASK_VI},
+        "tasks": len(sc.tasks),
+        **{f"task_{k}": int(tasks.get(k, 0)) for k in TASK_VI},
         "flagged": int(sc.tasks["past_due_without_evidence"].sum()),
         "late_no_apology": int((sc.actions["situation"] == "late_no_apology").sum()),
         "due_soon": int((sc.actions["situation"] == "due_soon").sum()),
@@ -89,8 +102,7 @@ def summary(sc: Scorecard) -> str:
     if len(summary_row):
         c["met"], c["targets"] = int(summary_row["met"].iloc[0]), int(summary_row["targets"].iloc[0])
     misses = sc.targets[sc.targets["verdict"].isin(["off_track", "at_risk"])]
-    owners = (misses.assign(owner=misses["owner"].fillna("chưa rõ người phụ trách"))
-              .groupby("owner")["name"].apply(list))
+    owners = misses.assign(owner=misses["owner"].fillna("chưa rõ người phụ trách")).groupby("owner")["name"].apply(list)
     overdue = sc.tasks[sc.tasks["status"] == "overdue"]
     items = [
         f"<li><b>Chỉ tiêu định lượng:</b> {c['met']}/{c['targets']} đạt trong kỳ; đến cuối năm "
@@ -105,30 +117,46 @@ def summary(sc: Scorecard) -> str:
         + ".</li>",
     ]
     if len(owners):
-        items.append("<li><b>Chỉ tiêu có nguy cơ hoặc chệch hướng, theo người phụ trách:</b><ul>"
-                     + "".join(f"<li>{escape(o)}: {escape('; '.join(names))}</li>" for o, names in owners.items())
-                     + "</ul></li>")
+        items.append(
+            "<li><b>Chỉ tiêu có nguy cơ hoặc chệch hướng, theo người phụ trách:</b><ul>"
+            + "".join(f"<li>{escape(o)}: {escape('; '.join(names))}</li>" for o, names in owners.items())
+            + "</ul></li>"
+        )
     if len(overdue):
-        items.append("<li><b>Nhiệm vụ quá hạn:</b> " + escape("; ".join(
-            f"{t.task} ({t.owner})" for t in overdue.itertuples())) + "</li>")
+        items.append(
+            "<li><b>Nhiệm vụ quá hạn:</b> "
+            + escape("; ".join(f"{t.task} ({t.owner})" for t in overdue.itertuples()))
+            + "</li>"
+        )
     return "<ul class='chiso-summary'>" + "".join(items) + "</ul>"
 
 
 def targets_table(sc: Scorecard) -> str:
     t = sc.targets
-    frame = pd.DataFrame({
-        "name": t["name"].fillna(t["code"]),
-        "value": [_value(r) for _, r in t.iterrows()],
-        "baseline": [_value(r, "baseline") for _, r in t.iterrows()],
-        "target": [_value(r, "target") for _, r in t.iterrows()],
-        "status": [badge(s) for s in t["status"]],
-        "projected": [_projection(r) for _, r in t.iterrows()],
-        "verdict": [badge(v) for v in t["verdict"]],
-        "owner": t["owner"].fillna(""), "deadline": t["deadline"].fillna(""),
-    })
-    columns = {"name": "Chỉ tiêu", "value": f"{sc.period.label_vi}", "baseline": "Cùng kỳ 2023",
-               "target": "Chỉ tiêu", "status": "Trong kỳ", "projected": "Dự báo cuối năm (khoảng)",
-               "verdict": "Đến cuối năm", "owner": "Người phụ trách", "deadline": "Thời hạn"}
+    frame = pd.DataFrame(
+        {
+            "name": t["name"].fillna(t["code"]),
+            "value": [_value(r) for _, r in t.iterrows()],
+            "baseline": [_value(r, "baseline") for _, r in t.iterrows()],
+            "target": [_value(r, "target") for _, r in t.iterrows()],
+            "status": [badge(s) for s in t["status"]],
+            "projected": [_projection(r) for _, r in t.iterrows()],
+            "verdict": [badge(v) for v in t["verdict"]],
+            "owner": t["owner"].fillna(""),
+            "deadline": t["deadline"].fillna(""),
+        }
+    )
+    columns = {
+        "name": "Chỉ tiêu",
+        "value": f"{sc.period.label_vi}",
+        "baseline": "Cùng kỳ 2023",
+        "target": "Chỉ tiêu",
+        "status": "Trong kỳ",
+        "projected": "Dự báo cuối năm (khoảng)",
+        "verdict": "Đến cuối năm",
+        "owner": "Người phụ trách",
+        "deadline": "Thời hạn",
+    }
     return html.table(frame, columns, html_columns=("status", "verdict"))
 
 
@@ -151,7 +179,7 @@ def quarters_chart(sc: Scorecard):
         ax.set_title(str(row["name"] or code)[:38], fontsize=8)
         ax.tick_params(labelsize=7)
         ax.yaxis.set_major_formatter(lambda v, _: fmt.number(v, 0))
-    for ax in axes.ravel()[len(keys):]:
+    for ax in axes.ravel()[len(keys) :]:
         ax.axis("off")
     fig.suptitle(f"Từng quý năm {sc.period.year} (đường gạch: chỉ tiêu)", fontsize=9)
     fig.tight_layout()
@@ -161,15 +189,34 @@ def quarters_chart(sc: Scorecard):
 def tasks_by_owner(sc: Scorecard) -> str:
     parts = []
     for owner, part in sc.tasks.groupby("owner", sort=True):
-        frame = pd.DataFrame({
-            "task": part["task"], "text": part["text"], "deadline": part["deadline"],
-            "status": [badge(s, TASK_VI) + (" ⚑" if flag else "") for s, flag in
-                       zip(part["status"], part["past_due_without_evidence"])],
-            "evidence": part["evidence"].fillna(""), "reported": part["reported"].fillna(""),
-        })
-        parts.append(html.heading(str(owner), 4) + html.table(
-            frame, {"task": "Mã", "text": "Nhiệm vụ", "deadline": "Thời hạn", "status": "Tình trạng",
-                    "evidence": "Văn bản chứng minh", "reported": "Kỳ báo cáo"}, html_columns=("status",)))
+        frame = pd.DataFrame(
+            {
+                "task": part["task"],
+                "text": part["text"],
+                "deadline": part["deadline"],
+                "status": [
+                    badge(s, TASK_VI) + (" ⚑" if flag else "")
+                    for s, flag in zip(part["status"], part["past_due_without_evidence"])
+                ],
+                "evidence": part["evidence"].fillna(""),
+                "reported": part["reported"].fillna(""),
+            }
+        )
+        parts.append(
+            html.heading(str(owner), 4)
+            + html.table(
+                frame,
+                {
+                    "task": "Mã",
+                    "text": "Nhiệm vụ",
+                    "deadline": "Thời hạn",
+                    "status": "Tình trạng",
+                    "evidence": "Văn bản chứng minh",
+                    "reported": "Kỳ báo cáo",
+                },
+                html_columns=("status",),
+            )
+        )
     return "".join(parts)
 
 
@@ -178,41 +225,79 @@ INDEX_VI = {"par": "PAR INDEX", "service": "QĐ 766", "sipas": "SIPAS", "papi": 
 
 def win_back_table(sc: Scorecard, top: int = 10) -> str:
     w = sc.win_back.head(top)
-    frame = pd.DataFrame({
-        "index": w["index"].map(INDEX_VI), "name": w["name"].fillna(w["code"]),
-        "lost": [f"{fmt.number(v, 2)} {u}" for v, u in zip(w["lost"], w["lost_unit"])],
-        "share": [fmt.percent(v, 2) for v in w["share_of_max"]],
-        "needed": ["" if is_missing(v) else fmt.number(v) for v in w["answers_needed"]],
-        "owner": w["owner"].fillna(""), "deadline": w["deadline"].fillna(""),
-    })
-    return html.table(frame, {"index": "Chỉ số", "name": "Nội dung", "lost": "Còn thiếu",
-                              "share": "% điểm tối đa của chỉ số", "needed": "Phiếu hài lòng cần thêm",
-                              "owner": "Người phụ trách", "deadline": "Thời hạn"},
-                      empty="Không có điểm nào bị mất.")
+    frame = pd.DataFrame(
+        {
+            "index": w["index"].map(INDEX_VI),
+            "name": w["name"].fillna(w["code"]),
+            "lost": [f"{fmt.number(v, 2)} {u}" for v, u in zip(w["lost"], w["lost_unit"])],
+            "share": [fmt.percent(v, 2) for v in w["share_of_max"]],
+            "needed": ["" if is_missing(v) else fmt.number(v) for v in w["answers_needed"]],
+            "owner": w["owner"].fillna(""),
+            "deadline": w["deadline"].fillna(""),
+        }
+    )
+    return html.table(
+        frame,
+        {
+            "index": "Chỉ số",
+            "name": "Nội dung",
+            "lost": "Còn thiếu",
+            "share": "% điểm tối đa của chỉ số",
+            "needed": "Phiếu hài lòng cần thêm",
+            "owner": "Người phụ trách",
+            "deadline": "Thời hạn",
+        },
+        empty="Không có điểm nào bị mất.",
+    )
 
 
 def actions_table(sc: Scorecard, top: int = 30) -> str:
     a = sc.actions.head(top)
-    frame = pd.DataFrame({
-        "dossier_id": a["dossier_id"], "procedure": a["procedure_name"].fillna(""),
-        "received": [fmt.day(v) for v in a["received_at"]], "due": [fmt.day(v) for v in a["due_at"]],
-        "situation": [badge(s) for s in a["situation"]],
-        "left": ["" if is_missing(v) else fmt.number(v) for v in a["working_days_left"]],
-        "late": ["" if is_missing(v) else fmt.number(v) for v in a["days_overdue"]],
-    })
+    frame = pd.DataFrame(
+        {
+            "dossier_id": a["dossier_id"],
+            "procedure": a["procedure_name"].fillna(""),
+            "received": [fmt.day(v) for v in a["received_at"]],
+            "due": [fmt.day(v) for v in a["due_at"]],
+            "situation": [badge(s) for s in a["situation"]],
+            "left": ["" if is_missing(v) else fmt.number(v) for v in a["working_days_left"]],
+            "late": ["" if is_missing(v) else fmt.number(v) for v in a["days_overdue"]],
+        }
+    )
     more = len(sc.actions) - len(a)
-    tail = html.paragraph(f"… và {fmt.number(more)} hồ sơ khác: xem trang “Hồ sơ sắp trễ hạn” của "
-                          "indicators.xlsx.") if more > 0 else ""
-    return html.table(frame, {"dossier_id": "Mã hồ sơ", "procedure": "Thủ tục", "received": "Ngày tiếp nhận",
-                              "due": "Ngày hẹn trả", "situation": "Tình trạng",
-                              "left": "Ngày làm việc còn lại", "late": "Ngày đã trễ (ngày lịch)"},
-                      html_columns=("situation",), empty="Không có hồ sơ nào sắp trễ hoặc thiếu phiếu xin lỗi.") + tail
+    tail = (
+        html.paragraph(f"… và {fmt.number(more)} hồ sơ khác: xem trang “Hồ sơ sắp trễ hạn” của indicators.xlsx.")
+        if more > 0
+        else ""
+    )
+    return (
+        html.table(
+            frame,
+            {
+                "dossier_id": "Mã hồ sơ",
+                "procedure": "Thủ tục",
+                "received": "Ngày tiếp nhận",
+                "due": "Ngày hẹn trả",
+                "situation": "Tình trạng",
+                "left": "Ngày làm việc còn lại",
+                "late": "Ngày đã trễ (ngày lịch)",
+            },
+            html_columns=("situation",),
+            empty="Không có hồ sơ nào sắp trễ hoặc thiếu phiếu xin lỗi.",
+        )
+        + tail
+    )
 
 
 def notes() -> str:
-    return html.paragraph(METHOD) + html.paragraph(TASK_RULES) + html.paragraph(
-        "Điểm đáng lấy lại: PAR INDEX — mỗi tiêu chí thành phần chưa đạt điểm tối đa; QĐ 766 — mỗi chỉ số thành "
-        "phần chưa đạt điểm tối đa (chỉ số tính trên 100 điểm); SIPAS — mỗi tiêu chí chưa trên 95 %, quy ra phần "
-        "chỉ số chung bị kéo xuống (chỉ số chung là trung bình 5 nhóm, mỗi nhóm là trung bình các tiêu chí) và số "
-        "phiếu hài lòng cần thêm với cùng số phiếu; PAPI — mỗi nội dung thành phần (hoặc lĩnh vực khi chưa có "
-        "điểm thành phần) dưới trung vị toàn quốc, trên tổng 80 điểm.")
+    return (
+        html.paragraph(METHOD)
+        + html.paragraph(TASK_RULES)
+        + html.paragraph(
+            "Điểm đáng lấy lại: PAR INDEX — mỗi tiêu chí thành phần chưa đạt điểm tối đa; QĐ 766 — mỗi chỉ số thành "
+            "phần chưa đạt điểm tối đa (chỉ số tính trên 100 điểm); SIPAS — mỗi tiêu chí chưa trên 95 %, quy ra phần "
+            "chỉ số chung bị kéo xuống (chỉ số chung là trung bình 5 nhóm, mỗi nhóm là trung bình các tiêu chí) và số "
+            "phiếu hài lòng cần thêm với cùng số phiếu; PAPI — mỗi nội dung thành phần (hoặc lĩnh vực khi chưa có "
+            "điểm thành phần) dưới trung vị toàn quốc, trên tổng 80 điểm."
+        )
+    )

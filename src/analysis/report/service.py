@@ -5,6 +5,7 @@ form II.06a and QĐ 766 tables, breakdowns, charts, the late-dossier list and th
 (``headline``, ``key_figures``, ``*_figure``) return strings, frames and figures and are tested on their own.
 Every text that comes from data goes through analysis.report.html (escaped).
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -17,17 +18,51 @@ from matplotlib.figure import Figure
 from analysis import fmt, units
 from analysis.collect.service import ServiceView
 from analysis.indicators.long import is_missing, status_notes, targets_summary
-from analysis.indicators.service import (COLUMN_VI, FORM_LABELS, LATE_FOR_CITIZEN, MANUAL_SOURCE_VI,
-                                         SATISFACTION_TARGET_VI)
+from analysis.indicators.service import (
+    COLUMN_VI,
+    FORM_LABELS,
+    LATE_FOR_CITIZEN,
+    MANUAL_SOURCE_VI,
+    SATISFACTION_TARGET_VI,
+)
 from analysis.indicators.service_detail import handling_summary
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.periods import Period
 from analysis.report import charts, html
 
-KEY_CODES = [LATE_FOR_CITIZEN, "06a.10", "06a.13", "06a.ready", "apology.missing", "2.1.late", "2.1", "1", "3.3",
-             "3.3.chung_thuc", "3.6", "4.1", "4.2", "5.4"]
-FORM_CODES = ["06a.3", "06a.4", "06a.5", "06a.6", "06a.7", "06a.8", "06a.9", "06a.10", "06a.11", "06a.12",
-              "06a.13", "06a.ready", "06a.closed", "06a.no_due", LATE_FOR_CITIZEN]
+KEY_CODES = [
+    LATE_FOR_CITIZEN,
+    "06a.10",
+    "06a.13",
+    "06a.ready",
+    "apology.missing",
+    "2.1.late",
+    "2.1",
+    "1",
+    "3.3",
+    "3.3.chung_thuc",
+    "3.6",
+    "4.1",
+    "4.2",
+    "5.4",
+]
+FORM_CODES = [
+    "06a.3",
+    "06a.4",
+    "06a.5",
+    "06a.6",
+    "06a.7",
+    "06a.8",
+    "06a.9",
+    "06a.10",
+    "06a.11",
+    "06a.12",
+    "06a.13",
+    "06a.ready",
+    "06a.closed",
+    "06a.no_due",
+    LATE_FOR_CITIZEN,
+]
 SCORED_CODES = ["1", "1.1", "1.2", "1.3", "1.4", "2.1", "3.3", "3.6", "4.1", "4.2", "4.3", "5.1", "5.2", "5.3", "5.4"]
 SHORT_LIST = 5
 NOTE_COLUMNS_VI = {**COLUMN_VI, "supplement_requests": "số lần yêu cầu bổ sung"}
@@ -50,6 +85,7 @@ def code_label(code: str) -> str:
 
 
 # ------------------------------------------------------------------ values as the reader sees them
+
 
 def _value(value: object, measure: object) -> str:
     if measure == "percent":
@@ -83,23 +119,32 @@ def _by_code(rows: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return picked.loc[picked["name"].notna()]
 
 
-def _figures_table(rows: pd.DataFrame, codes: list[str], comparisons: dict[str, str],
-                   with_points: bool = False, labels: dict[str, str] | None = None) -> pd.DataFrame:
+def _figures_table(
+    rows: pd.DataFrame,
+    codes: list[str],
+    comparisons: dict[str, str],
+    with_points: bool = False,
+    labels: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """Rows ready for html.table: formatted values, 2023, change, target, gap and a status badge."""
     picked = _by_code(rows, codes)
     measures = picked["measure"].tolist()
-    shown = pd.DataFrame({
-        "code": [code_label(c) for c in picked["code"]],
-        "name": [(labels or {}).get(c, n) for c, n in zip(picked["code"], picked["name"])],
-        "value": [_value(v, m) for v, m in zip(picked["value"], measures)],
-        "baseline": [_value(v, m) for v, m in zip(picked["baseline"], measures)],
-        "change": [_difference(v, m) for v, m in zip(picked["change_vs_baseline"], measures)],
-        "target": [_target(t, comparisons.get(c), m) for t, c, m in zip(picked["target"], picked["code"], measures)],
-        "gap": [_gap(g, s, m) for g, s, m in zip(picked["gap_to_target"], picked["status"], measures)],
-        "status": ["" if is_missing(s) else html.status_badge(s) for s in picked["status"]],
-        "note": picked["note"].fillna("").to_numpy(),
-        "owner": picked["owner"].fillna("").to_numpy(),  # the plan's owner of the gap (plan/tasks.csv)
-    })
+    shown = pd.DataFrame(
+        {
+            "code": [code_label(c) for c in picked["code"]],
+            "name": [(labels or {}).get(c, n) for c, n in zip(picked["code"], picked["name"])],
+            "value": [_value(v, m) for v, m in zip(picked["value"], measures)],
+            "baseline": [_value(v, m) for v, m in zip(picked["baseline"], measures)],
+            "change": [_difference(v, m) for v, m in zip(picked["change_vs_baseline"], measures)],
+            "target": [
+                _target(t, comparisons.get(c), m) for t, c, m in zip(picked["target"], picked["code"], measures)
+            ],
+            "gap": [_gap(g, s, m) for g, s, m in zip(picked["gap_to_target"], picked["status"], measures)],
+            "status": ["" if is_missing(s) else html.status_badge(s) for s in picked["status"]],
+            "note": picked["note"].fillna("").to_numpy(),
+            "owner": picked["owner"].fillna("").to_numpy(),  # the plan's owner of the gap (plan/tasks.csv)
+        }
+    )
     if with_points:
         shown["points"] = [fmt.points(p) if not is_missing(p) else "—" for p in picked["points"]]
         shown["max_points"] = [fmt.number(p) if not is_missing(p) else "—" for p in picked["max_points"]]
@@ -107,11 +152,18 @@ def _figures_table(rows: pd.DataFrame, codes: list[str], comparisons: dict[str, 
 
 
 def _comparison_columns(baseline_label: str) -> dict[str, str]:
-    return {"value": "Kỳ này", "baseline": baseline_label, "change": "Thay đổi", "target": "Chỉ tiêu KH 23",
-            "gap": "Khoảng cách", "status": "Đánh giá"}
+    return {
+        "value": "Kỳ này",
+        "baseline": baseline_label,
+        "change": "Thay đổi",
+        "target": "Chỉ tiêu KH 23",
+        "gap": "Khoảng cách",
+        "status": "Đánh giá",
+    }
 
 
 # ------------------------------------------------------------------ the first screen
+
 
 def _count(rows: pd.DataFrame, code: str) -> Any:
     """The unit's value of ``code``: a number, or NA."""
@@ -133,8 +185,10 @@ def headline(rows: pd.DataFrame, targets: pd.DataFrame | None = None) -> str:
     if citizen == 0:
         first_sentence = f"{when}, {where} không có hồ sơ trễ hạn với người dân (theo ngày trả kết quả)"
     else:
-        first_sentence = (f"{when}, {where} có {citizen} hồ sơ trễ hạn với người dân (theo ngày trả kết quả: "
-                          f"{fmt.number(late_returned)} đã trả quá hạn, {fmt.number(overdue)} đang giải quyết quá hạn)")
+        first_sentence = (
+            f"{when}, {where} có {citizen} hồ sơ trễ hạn với người dân (theo ngày trả kết quả: "
+            f"{fmt.number(late_returned)} đã trả quá hạn, {fmt.number(overdue)} đang giải quyết quá hạn)"
+        )
         missing = _count(rows, "apology.missing")
         if is_missing(missing):
             first_sentence += "; tệp xuất không cho biết đã lập phiếu xin lỗi hay chưa"
@@ -144,10 +198,14 @@ def headline(rows: pd.DataFrame, targets: pd.DataFrame | None = None) -> str:
             first_sentence += ", tất cả đều đã có phiếu xin lỗi"
     ready = _count(rows, "06a.ready")
     if not is_missing(ready) and ready:
-        first_sentence += (f". {int(ready)} hồ sơ khác đã có kết quả trước hoặc đúng hạn, đang chờ công dân đến "
-                           "nhận: không tính là trễ hạn")
-    second = (f"Theo cách tính của QĐ 766 (ngày kết thúc xử lý) có {fmt.number(late_766)} hồ sơ trễ hạn; "
-              f"tỷ lệ giải quyết đúng hạn {fmt.percent(on_time)}")
+        first_sentence += (
+            f". {int(ready)} hồ sơ khác đã có kết quả trước hoặc đúng hạn, đang chờ công dân đến "
+            "nhận: không tính là trễ hạn"
+        )
+    second = (
+        f"Theo cách tính của QĐ 766 (ngày kết thúc xử lý) có {fmt.number(late_766)} hồ sơ trễ hạn; "
+        f"tỷ lệ giải quyết đúng hạn {fmt.percent(on_time)}"
+    )
     baseline = rows.loc[rows["code"] == "2.1", "baseline"].iloc[0]
     if not is_missing(baseline):
         second += f" ({Period.parse(str(first['baseline_period'])).label_vi}: {fmt.percent(baseline)})"
@@ -160,13 +218,15 @@ def _display_name(unit: str) -> str:
 
 
 def targets_sentence(rows: pd.DataFrame, targets: pd.DataFrame | None = None) -> str:
-    """"Trong 10 chỉ tiêu …: đạt 3, chưa đạt 5, không có dữ liệu 2 (1, 3.6)" — long.targets_summary's count,
+    """ "Trong 10 chỉ tiêu …: đạt 3, chưa đạt 5, không có dữ liệu 2 (1, 3.6)" — long.targets_summary's count,
     the one the overview shows."""
     if targets is None:
         targets = rows.loc[rows["target"].notna(), ["index", "code"]].assign(counted=1)
     found = targets_summary(rows, targets).iloc[0]
-    text = (f"Trong {int(found['targets'])} chỉ tiêu của Kế hoạch 23/KH-UBND: đạt {int(found['met'])}, "
-            f"chưa đạt {int(found['not_met'])}")
+    text = (
+        f"Trong {int(found['targets'])} chỉ tiêu của Kế hoạch 23/KH-UBND: đạt {int(found['met'])}, "
+        f"chưa đạt {int(found['not_met'])}"
+    )
     if found["no_data"]:
         counted = targets.loc[targets["counted"].astype(int) == 1, "code"]
         by_code = rows.set_index("code")
@@ -177,12 +237,14 @@ def targets_sentence(rows: pd.DataFrame, targets: pd.DataFrame | None = None) ->
 
 
 def late_procedures(by_procedure: pd.DataFrame, limit: int = 5) -> str:
-    """"Hồ sơ trễ hạn thuộc các thủ tục: …" from the procedure breakdown, most late first."""
+    """ "Hồ sơ trễ hạn thuộc các thủ tục: …" from the procedure breakdown, most late first."""
     late = by_procedure.loc[(by_procedure["late"] + by_procedure["late_for_citizen"]) > 0]
     if late.empty:
         return "Không có thủ tục nào có hồ sơ trễ hạn."
-    parts = [f"{p} ({int(c)} trễ với người dân, {int(k)} theo QĐ 766)"
-             for p, c, k in zip(late["procedure_name"], late["late_for_citizen"], late["late"])][:limit]
+    parts = [
+        f"{p} ({int(c)} trễ với người dân, {int(k)} theo QĐ 766)"
+        for p, c, k in zip(late["procedure_name"], late["late_for_citizen"], late["late"])
+    ][:limit]
     more = f" và {len(late) - limit} thủ tục khác" if len(late) > limit else ""
     return "Hồ sơ trễ hạn thuộc các thủ tục: " + "; ".join(parts) + more + "."
 
@@ -191,14 +253,20 @@ def summary(view: ServiceView) -> str:
     """The first screen: headline, key figures against target and baseline, the procedures and the first late
     dossiers."""
     if not view.has_data:
-        return (html.no_data(f"Hồ sơ một cửa của {_display_name(view.unit)} trong {view.period.label_vi}")
-                + html.paragraph("Báo cáo dừng ở đây: chưa có tệp xuất một cửa nào của đơn vị cho kỳ này trong "
-                                 "data/raw/one_stop/."))
-    parts = [f'<p class="chiso-headline">{escape(headline(view.rows, view.targets))}</p>',
-             html.paragraph(late_procedures(view.by_procedure)),
-             html.table(_figures_table(view.rows, KEY_CODES, view.comparisons, labels=KEY_LABELS),
-                        {"name": "Chỉ số", **_comparison_columns(view.baseline_period.label_vi)},
-                        html_columns=("status",))]
+        return html.no_data(
+            f"Hồ sơ một cửa của {_display_name(view.unit)} trong {view.period.label_vi}"
+        ) + html.paragraph(
+            "Báo cáo dừng ở đây: chưa có tệp xuất một cửa nào của đơn vị cho kỳ này trong data/raw/one_stop/."
+        )
+    parts = [
+        f'<p class="chiso-headline">{escape(headline(view.rows, view.targets))}</p>',
+        html.paragraph(late_procedures(view.by_procedure)),
+        html.table(
+            _figures_table(view.rows, KEY_CODES, view.comparisons, labels=KEY_LABELS),
+            {"name": "Chỉ số", **_comparison_columns(view.baseline_period.label_vi)},
+            html_columns=("status",),
+        ),
+    ]
     if len(view.late):
         parts.append(html.heading(f"Hồ sơ trễ hạn ({len(view.late)} hồ sơ, trễ lâu nhất trước)", 4))
         parts.append(late_list(view.late.head(SHORT_LIST), short=True))
@@ -209,23 +277,45 @@ def summary(view: ServiceView) -> str:
 
 # ------------------------------------------------------------------ tables
 
+
 def form_06a(view: ServiceView) -> str:
-    return html.table(_figures_table(view.rows, FORM_CODES, view.comparisons),
-                      {"code": "Cột", "name": "Nội dung", "value": "Số hồ sơ",
-                       "baseline": view.baseline_period.label_vi, "change": "Thay đổi", "status": "Đánh giá"},
-                      html_columns=("status",))
+    return html.table(
+        _figures_table(view.rows, FORM_CODES, view.comparisons),
+        {
+            "code": "Cột",
+            "name": "Nội dung",
+            "value": "Số hồ sơ",
+            "baseline": view.baseline_period.label_vi,
+            "change": "Thay đổi",
+            "status": "Đánh giá",
+        },
+        html_columns=("status",),
+    )
 
 
 def scored_indicators(view: ServiceView) -> str:
-    columns = {"code": "Mã", "name": "Chỉ số thành phần", **_comparison_columns(view.baseline_period.label_vi),
-               "points": "Điểm", "max_points": "Điểm tối đa", "owner": "Người phụ trách", "note": "Ghi chú"}
-    return html.table(_figures_table(view.rows, SCORED_CODES, view.comparisons, with_points=True), columns,
-                      html_columns=("status",))
+    columns = {
+        "code": "Mã",
+        "name": "Chỉ số thành phần",
+        **_comparison_columns(view.baseline_period.label_vi),
+        "points": "Điểm",
+        "max_points": "Điểm tối đa",
+        "owner": "Người phụ trách",
+        "note": "Ghi chú",
+    }
+    return html.table(
+        _figures_table(view.rows, SCORED_CODES, view.comparisons, with_points=True), columns, html_columns=("status",)
+    )
 
 
-BREAKDOWN_VI = {"handled": "Phải giải quyết", "on_time": "Đúng hạn (QĐ 766)", "late": "Trễ (QĐ 766)",
-                "late_share": "Tỷ lệ trễ (QĐ 766)", "late_for_citizen": "Trễ với người dân (II.06a)",
-                "apology_missing": "Chưa có phiếu xin lỗi"}
+BREAKDOWN_VI = {
+    "handled": "Phải giải quyết",
+    "on_time": "Đúng hạn (QĐ 766)",
+    "late": "Trễ (QĐ 766)",
+    "late_share": "Tỷ lệ trễ (QĐ 766)",
+    "late_for_citizen": "Trễ với người dân (II.06a)",
+    "apology_missing": "Chưa có phiếu xin lỗi",
+}
 
 
 def breakdown_table(table: pd.DataFrame, by: str) -> str:
@@ -234,10 +324,17 @@ def breakdown_table(table: pd.DataFrame, by: str) -> str:
 
 
 def handling_table(summary_table: pd.DataFrame) -> str:
-    return html.table(summary_table, {"field": "Lĩnh vực", "dossiers": "Số hồ sơ có kết quả",
-                                      "mean_days": "Trung bình (ngày lịch)", "median_days": "Trung vị (ngày lịch)",
-                                      "max_days": "Lâu nhất (ngày lịch)"},
-                      {"mean_days": lambda v: fmt.number(v, 1), "median_days": lambda v: fmt.number(v, 1)})
+    return html.table(
+        summary_table,
+        {
+            "field": "Lĩnh vực",
+            "dossiers": "Số hồ sơ có kết quả",
+            "mean_days": "Trung bình (ngày lịch)",
+            "median_days": "Trung vị (ngày lịch)",
+            "max_days": "Lâu nhất (ngày lịch)",
+        },
+        {"mean_days": lambda v: fmt.number(v, 1), "median_days": lambda v: fmt.number(v, 1)},
+    )
 
 
 PRINTED_LATE_ROWS = 40  # the printed report lists this many late dossiers; the HTML has all of them
@@ -249,19 +346,31 @@ def late_list(late: pd.DataFrame, short: bool = False) -> str:
     columns = {"dossier_id": "Mã hồ sơ", "procedure_name": "Thủ tục", "field": "Lĩnh vực"}
     if not short:
         columns |= {"received": "Tiếp nhận", "judged_on": "Kết thúc xử lý (hoặc cuối kỳ)", "returned": "Trả kết quả"}
-    columns |= {"due": "Hẹn trả", "days_late_766": "Số ngày lịch trễ (QĐ 766)",
-                "days_late_citizen": "Số ngày lịch trễ với người dân", "apology": "Phiếu xin lỗi"}
+    columns |= {
+        "due": "Hẹn trả",
+        "days_late_766": "Số ngày lịch trễ (QĐ 766)",
+        "days_late_citizen": "Số ngày lịch trễ với người dân",
+        "apology": "Phiếu xin lỗi",
+    }
     dates = {c: fmt.day for c in ("received", "judged_on", "returned", "due")}
     days = {c: (lambda v: "—" if is_missing(v) else fmt.number(v)) for c in ("days_late_766", "days_late_citizen")}
     if "resupplied" in late:  # late in 2.1 for its supplement requests alone: say why instead of a day count
-        late = late.assign(days_late_766=[
-            RESUPPLIED_VI if r and is_missing(d) else d for d, r in zip(late["days_late_766"], late["resupplied"])])
+        late = late.assign(
+            days_late_766=[
+                RESUPPLIED_VI if r and is_missing(d) else d for d, r in zip(late["days_late_766"], late["resupplied"])
+            ]
+        )
         days["days_late_766"] = lambda v: v if isinstance(v, str) else ("—" if is_missing(v) else fmt.number(v))
     returned = {"returned": lambda v: "chưa trả" if is_missing(v) else fmt.day(v)}
-    return html.table(late, columns, {**dates, **days, **returned, "apology": _yes_no},
-                      empty="Không có hồ sơ trễ hạn.", print_rows=None if short else PRINTED_LATE_ROWS,
-                      print_hide=("received", "judged_on"),
-                      full_list="bản HTML của báo cáo này và sổ đã chạy (.ipynb) cùng thư mục")
+    return html.table(
+        late,
+        columns,
+        {**dates, **days, **returned, "apology": _yes_no},
+        empty="Không có hồ sơ trễ hạn.",
+        print_rows=None if short else PRINTED_LATE_ROWS,
+        print_hide=("received", "judged_on"),
+        full_list="bản HTML của báo cáo này và sổ đã chạy (.ipynb) cùng thư mục",
+    )
 
 
 def _yes_no(value: object) -> str:
@@ -271,6 +380,7 @@ def _yes_no(value: object) -> str:
 
 
 # ------------------------------------------------------------------ charts
+
 
 def late_share_figure(by_field: pd.DataFrame) -> Figure:
     """Late share per field (QĐ 766), most late at the top, the late counts written on the bars."""
@@ -292,9 +402,14 @@ def handling_figure(times: pd.DataFrame) -> Figure:
     """Days from received to end of processing, one box per field."""
     order = times.groupby("field")["days"].median().sort_values().index.tolist()
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(order) + 1.4))
-    ax.boxplot([times.loc[times["field"] == f, "days"].to_numpy() for f in order], orientation="horizontal",
-               tick_labels=order, patch_artist=True, boxprops={"facecolor": "#cfd8dc"},
-               medianprops={"color": charts.NEUTRAL})
+    ax.boxplot(
+        [times.loc[times["field"] == f, "days"].to_numpy() for f in order],
+        orientation="horizontal",
+        tick_labels=order,
+        patch_artist=True,
+        boxprops={"facecolor": "#cfd8dc"},
+        medianprops={"color": charts.NEUTRAL},
+    )
     ax.set_title("Thời gian giải quyết hồ sơ theo lĩnh vực")
     ax.set_xlabel("Số ngày lịch từ tiếp nhận đến kết thúc xử lý")
     ax.set_ylabel("Lĩnh vực")
@@ -322,8 +437,10 @@ def trend_figure(trend: pd.DataFrame, period: Period) -> Figure:
         ax.set_xlabel("Tháng")
         ax.legend(title="Năm")
     baseline = min(trend["year"])
-    fig.suptitle(f"Diễn biến theo tháng, {period.label_vi}" +
-                 (f" so với cùng kỳ năm {baseline}" if baseline != period.year else ""))
+    fig.suptitle(
+        f"Diễn biến theo tháng, {period.label_vi}"
+        + (f" so với cùng kỳ năm {baseline}" if baseline != period.year else "")
+    )
     fig.tight_layout()
     return fig
 
@@ -356,8 +473,9 @@ METHOD_NOTES = [
     "Hồ sơ không ghi hình thức nộp được tính là nộp trực tiếp, như Cổng DVCQG, ở cả cột 5 biểu II.06a và chỉ số "
     "3.3; số hồ sơ như vậy được nêu trong ghi chú của hai dòng này.",
     "5.4 = 100 − (% trễ hạn + % có phản ánh hoặc đánh giá không hài lòng), trên các hồ sơ được xét ở chỉ số 2.1.",
-    "Các chỉ số thành phần 1, 1.1–1.4 và 5.1–5.3 không tính được từ tệp xuất hồ sơ: lấy từ " + MANUAL_SOURCE_VI +
-    " khi có, nếu không ghi “không có dữ liệu — cần …” kèm số liệu cần có, không bỏ qua chỉ tiêu.",
+    "Các chỉ số thành phần 1, 1.1–1.4 và 5.1–5.3 không tính được từ tệp xuất hồ sơ: lấy từ "
+    + MANUAL_SOURCE_VI
+    + " khi có, nếu không ghi “không có dữ liệu — cần …” kèm số liệu cần có, không bỏ qua chỉ tiêu.",
     "Trạng thái của hồ sơ kỳ trước chuyển qua là trạng thái trong tệp xuất chứa hồ sơ đó: nếu tệp năm trước được "
     "xuất khi hồ sơ còn đang giải quyết hoặc chờ trả, hồ sơ vẫn được tính là chưa trả kết quả cho đến khi có tệp "
     "xuất mới hơn ghi ngày trả.",
@@ -367,31 +485,43 @@ METHOD_NOTES = [
 def satisfaction_side_by_side(view: ServiceView) -> str:
     """5.4 (counted for the plan's > 95 % target) beside the unit's SIPAS index for the same period."""
     own = view.rows.loc[view.rows["code"] == "5.4"].iloc[0]
-    rows = [{"what": "5.4 — hài lòng trong tiếp nhận, giải quyết TTHC (QĐ 766, từ hồ sơ một cửa; tính vào chỉ "
-                     "tiêu)", "value": fmt.percent(own["value"]), "status": html.status_badge(own["status"])}]
+    rows = [
+        {
+            "what": "5.4 — hài lòng trong tiếp nhận, giải quyết TTHC (QĐ 766, từ hồ sơ một cửa; tính vào chỉ tiêu)",
+            "value": fmt.percent(own["value"]),
+            "status": html.status_badge(own["status"]),
+        }
+    ]
     if view.sipas is not None:
-        rows.append({"what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân; đối chiếu, không đếm lại)",
-                     "value": f"{fmt.percent(view.sipas['value'])} (khoảng tin cậy {fmt.percent(view.sipas['ci_low'])}"
-                              f" – {fmt.percent(view.sipas['ci_high'])})",
-                     "status": html.status_badge(view.sipas["status"])})
+        rows.append(
+            {
+                "what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân; đối chiếu, không đếm lại)",
+                "value": f"{fmt.percent(view.sipas['value'])} (khoảng tin cậy {fmt.percent(view.sipas['ci_low'])}"
+                f" – {fmt.percent(view.sipas['ci_high'])})",
+                "status": html.status_badge(view.sipas["status"]),
+            }
+        )
     else:
-        rows.append({"what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân)", "value": fmt.NO_DATA,
-                     "status": ""})
-    return (html.paragraph(SATISFACTION_TARGET_VI)
-            + html.table(pd.DataFrame(rows), {"what": "Chỉ số", "value": "Kỳ này", "status": "Đánh giá"},
-                         html_columns=("status",)))
+        rows.append({"what": "SIPAS — chỉ số hài lòng chung (khảo sát người dân)", "value": fmt.NO_DATA, "status": ""})
+    return html.paragraph(SATISFACTION_TARGET_VI) + html.table(
+        pd.DataFrame(rows), {"what": "Chỉ số", "value": "Kỳ này", "status": "Đánh giá"}, html_columns=("status",)
+    )
 
 
 def notes(view: ServiceView) -> str:
     lines = list(METHOD_NOTES)
     year = view.baseline_period.year
-    lines.append(f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND), tính từ dữ liệu năm "
-                 f"{year} theo đúng các quy tắc trên.")
+    lines.append(
+        f"Số liệu so sánh: cùng kỳ năm {year} (năm gốc của Kế hoạch 23/KH-UBND), tính từ dữ liệu năm "
+        f"{year} theo đúng các quy tắc trên."
+    )
     lines.append(SATISFACTION_TARGET_VI)
     if view.missing_columns:
         absent = ", ".join(NOTE_COLUMNS_VI[c] for c in OPTIONAL_COLUMNS if c in view.missing_columns)
-        lines.append(f"Tệp xuất của đơn vị không có các cột: {absent}; chỉ số nào cần các cột này ghi "
-                     f"“{fmt.NO_DATA}”, không ghi 0.")
+        lines.append(
+            f"Tệp xuất của đơn vị không có các cột: {absent}; chỉ số nào cần các cột này ghi "
+            f"“{fmt.NO_DATA}”, không ghi 0."
+        )
     lines.extend(view.settings_notes)
     lines.extend(status_notes("met", "improving", "flat", "worse", "no_baseline", "no_data"))
     return "<ul>" + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul>"
@@ -399,8 +529,10 @@ def notes(view: ServiceView) -> str:
 
 # ------------------------------------------------------------------ one call per notebook cell
 
+
 def _display(markup: str) -> None:
     from IPython.display import HTML, display
+
     display(HTML(markup))
 
 
@@ -421,8 +553,11 @@ def show_scored(view: ServiceView) -> None:
     if not view.has_data:
         _display(html.no_data("Chỉ số thành phần QĐ 766"))
         return
-    _display(scored_indicators(view) + html.heading("Chỉ tiêu hài lòng trên 95 %: hai cách đo", 4)
-             + satisfaction_side_by_side(view))
+    _display(
+        scored_indicators(view)
+        + html.heading("Chỉ tiêu hài lòng trên 95 %: hai cách đo", 4)
+        + satisfaction_side_by_side(view)
+    )
 
 
 def show_breakdown(view: ServiceView) -> None:
@@ -430,8 +565,12 @@ def show_breakdown(view: ServiceView) -> None:
         _display(html.no_data("Phân tích theo lĩnh vực, thủ tục"))
         return
     _show_figure(late_share_figure(view.by_field))
-    _display(html.heading("Theo lĩnh vực", 4) + breakdown_table(view.by_field, "field")
-             + html.heading("Theo thủ tục", 4) + breakdown_table(view.by_procedure, "procedure_name"))
+    _display(
+        html.heading("Theo lĩnh vực", 4)
+        + breakdown_table(view.by_field, "field")
+        + html.heading("Theo thủ tục", 4)
+        + breakdown_table(view.by_procedure, "procedure_name")
+    )
 
 
 def show_handling(view: ServiceView) -> None:
