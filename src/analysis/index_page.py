@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import fmt
+from analysis.indicators.long import targets_summary
 from analysis.indicators.projection import VERDICT_VI
 from analysis.periods import Period
 from analysis.reference import plan
@@ -69,6 +70,8 @@ def verdict_table(rows: pd.DataFrame, units: list[Unit]) -> pd.DataFrame:
 def ranking(targeted: pd.DataFrame, rows: pd.DataFrame, units: list[Unit]) -> pd.DataFrame:
     """Units ranked by year-end verdicts (on track first, then fewest off track), with overdue tasks."""
     tasks = rows[rows["index"] == "plan"]
+    summary = targets_summary(rows, plan.targets()).set_index("unit")  # the one count of targets met
+    counted = int(summary["targets"].iloc[0]) if len(summary) else 0
     out = []
     for unit in units:
         mine = targeted[targeted["unit"] == unit.unit]
@@ -78,8 +81,8 @@ def ranking(targeted: pd.DataFrame, rows: pd.DataFrame, units: list[Unit]) -> pd
                 "unit": unit.unit,
                 "display": unit.display,
                 **{v: int(verdicts.get(v, 0)) for v in VERDICT_VI},
-                "met": int((mine["status"] == "met").sum()),
-                "judged": int(mine["value"].notna().sum()),
+                "met": int(summary["met"].get(unit.unit, 0)),
+                "judged": counted,
                 "overdue": int(((tasks["unit"] == unit.unit) & (tasks["status"] == "overdue")).sum()),
             }
         )
