@@ -238,3 +238,10 @@ def test_reference_sources_are_shown_without_notes_to_project_files():
     assert (
         html.without_file_notes("Quyết định 2729/QĐ-UBND (tỉnh Tây Ninh)") == "Quyết định 2729/QĐ-UBND (tỉnh Tây Ninh)"
     )
+
+
+def test_every_ingested_source_has_a_vietnamese_name_in_the_data_quality_report():
+    from analysis.ingest import runner
+    from analysis.report import quality
+
+    assert set(runner.SOURCES) <= set(quality.SOURCE_VI)

@@ -15,6 +15,8 @@ SOURCE_VI = {
     "sipas": "Phiếu khảo sát SIPAS",
     "par_index": "Điểm PAR INDEX",
     "papi_survey": "Khảo sát kiểu PAPI tại địa phương",
+    "plan_progress": "Tiến độ nhiệm vụ Kế hoạch (bảng tự điền)",
+    "manual_figures": "Số liệu báo cáo thủ công (bảng tự điền)",
 }
 
 
