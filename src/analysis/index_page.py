@@ -59,7 +59,8 @@ def verdict_table(rows: pd.DataFrame, units: list[Unit]) -> pd.DataFrame:
     """unit, index, code, value, measure, verdict for every unit and targeted component."""
     from analysis.collect.plan import verdicts
 
-    keys = list(zip(plan.targets()["index"], plan.targets()["code"]))
+    targets = plan.targets()
+    keys = list(zip(targets["index"], targets["code"]))
     names = [u.unit for u in units]
     planned = pd.Series([(i, c) in keys for i, c in zip(rows["index"], rows["code"])], index=rows.index)
     targeted = rows[planned & rows["unit"].isin(names)].copy()
