@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import store, units
 from analysis.indicators import due_soon, projection, win_back
 from analysis.indicators.long import concat_long, long_frame
-from analysis.indicators.plan_tasks import task_status
+from analysis.indicators.plan_tasks import task_status, task_statuses
 from analysis.periods import Period
 from analysis.reference import plan
 
@@ -82,32 +83,24 @@ def task_frame(processed: Path | str | None, period: Period, unit: str) -> pd.Da
 
 def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
     """Every task of the plan for every unit (or the units in ``only``), as long rows with ``index = plan``."""
-    tasks, progress = plan.tasks(), store.read_table("plan_progress", processed)
-    out = []
-    for unit in units.all_units():
-        if only is not None and unit.unit not in only:
-            continue
-        frame = task_status(tasks, progress, unit.unit, period.first, period.last)
-        notes = [_task_note(r) for r in frame.itertuples(index=False)]
-        out.append(
-            long_frame(
-                pd.DataFrame(
-                    {
-                        "period": period.label,
-                        "unit": unit.unit,
-                        "index": INDEX,
-                        "code": frame["task"],
-                        "name": frame["text"],
-                        "level": "task",
-                        "status": frame["status"],
-                        "owner": frame["owner"],
-                        "deadline": frame["deadline"],
-                        "note": notes,
-                    }
-                )
-            )
+    names = [u.unit for u in units.all_units() if only is None or u.unit in only]
+    frame = task_statuses(plan.tasks(), store.read_table("plan_progress", processed), names, period.first, period.last)
+    return long_frame(
+        pd.DataFrame(
+            {
+                "period": period.label,
+                "unit": frame["unit"],
+                "index": INDEX,
+                "code": frame["task"],
+                "name": frame["text"],
+                "level": "task",
+                "status": frame["status"],
+                "owner": frame["owner"],
+                "deadline": frame["deadline"],
+                "note": [_task_note(r) for r in frame.itertuples(index=False)],
+            }
         )
-    return concat_long(out)
+    )
 
 
 def _task_note(row) -> str | None:
@@ -168,32 +161,37 @@ def project_rows(frame: pd.DataFrame, ytd: pd.DataFrame, last: date) -> pd.DataF
     """``frame`` with projected / projected_low / projected_high on targeted rows and the plan's deadlines."""
     out = frame.copy()
     fraction = projection.year_fraction(last)
-    by_key = ytd.set_index(["unit", "index", "code"])
+    key = ["unit", "index", "code"]
+    now = out[key].merge(
+        ytd.drop_duplicates(key)[[*key, "value", "n", "ci_low", "ci_high"]], on=key, how="left", indicator=True
+    )
+    usable = (out["target"].notna() & (now["_merge"] == "both").to_numpy()).to_numpy()
+    survey_index = ((out["code"] == "overall") | (out["level"] == "group")).fillna(False).to_numpy(dtype=bool)
+    kind = np.where(
+        (out["index"] == "sipas").fillna(False).to_numpy(dtype=bool),
+        np.where(survey_index, "survey_index", "survey_share"),
+        [KINDS.get(k, "") for k in zip(out["index"], out["code"])],
+    )
+    values = {
+        c: now[c].astype(object).where(now[c].notna(), None).tolist() for c in ("value", "n", "ci_low", "ci_high")
+    }
+    found = [
+        projection.NONE
+        if not use
+        else projection.Projection(*(None if v is None else float(v) for v in (value, low, high)))
+        if k == "survey_index"
+        else projection.project(k, value, n, fraction)
+        if k
+        else projection.NONE
+        for use, k, value, n, low, high in zip(
+            usable, kind, values["value"], values["n"], values["ci_low"], values["ci_high"]
+        )
+    ]
+    out["projected"] = pd.array([p.value for p in found], dtype="Float64")
+    out["projected_low"] = pd.array([p.low for p in found], dtype="Float64")
+    out["projected_high"] = pd.array([p.high for p in found], dtype="Float64")
     table = deadlines()
-    values: dict[str, list] = {"projected": [], "projected_low": [], "projected_high": []}
-    for row in out.itertuples(index=False):
-        result = projection.NONE
-        key = (row.unit, row.index, row.code)
-        if not pd.isna(row.target) and key in by_key.index:
-            now = by_key.loc[key]
-            now = now.iloc[0] if isinstance(now, pd.DataFrame) else now
-            kind: str | None
-            if row.index == "sipas":
-                kind = "survey_index" if row.code == "overall" or row.level == "group" else "survey_share"
-            else:
-                kind = KINDS.get((row.index, row.code))
-            if kind == "survey_index":
-                result = projection.Projection(
-                    *(None if pd.isna(v) else float(v) for v in (now["value"], now["ci_low"], now["ci_high"]))
-                )
-            elif kind:
-                result = projection.project(kind, now["value"], now["n"], fraction)
-        values["projected"].append(result.value)
-        values["projected_low"].append(result.low)
-        values["projected_high"].append(result.high)
-    for column, column_values in values.items():
-        out[column] = pd.array(column_values, dtype="Float64")
-    keys = list(zip(out["index"], out["code"]))
+    keys = zip(out["index"], out["code"])
     out["deadline"] = out["deadline"].fillna(pd.Series([table.get(k) for k in keys], index=out.index, dtype="string"))
     return long_frame(out)
 
