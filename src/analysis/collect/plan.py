@@ -113,9 +113,14 @@ def _task_note(row) -> str | None:
 
 
 def service_and_sipas(
-    processed: Path, period: Period | YearToDate, baseline_year: int, only: list[str] | None = None
+    processed: Path,
+    period: Period | YearToDate,
+    baseline_year: int,
+    only: list[str] | None = None,
+    with_intervals: bool = True,
 ) -> pd.DataFrame:
-    """The service and SIPAS long rows of a period (or year to date) for every unit, or for ``only``."""
+    """The service and SIPAS long rows of a period (or year to date) for every unit, or for ``only``; without
+    SIPAS intervals (nor the statuses they decide) where only the values are read."""
     from analysis.collect import service, sipas
     from analysis.indicators.service import service_rows
 
@@ -137,7 +142,7 @@ def service_and_sipas(
                 manual=manual,
             )
         )
-    frames.append(sipas.rows(processed, period, only))  # type: ignore[arg-type]
+    frames.append(sipas.rows(processed, period, only, with_intervals))  # type: ignore[arg-type]
     return concat_long(frames)
 
 
@@ -257,7 +262,7 @@ def quarter_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     last_quarter = (period.last.month - 1) // 3 + 1
     table = concat_long(
         [
-            service_and_sipas(processed, Period("quarter", period.year, q), period.year, [unit])
+            service_and_sipas(processed, Period("quarter", period.year, q), period.year, [unit], False)
             for q in range(1, last_quarter + 1)
         ]
     )

@@ -51,7 +51,7 @@ def forms_in(processed: Path, period: Period) -> pd.DataFrame | None:
     return None if table is None else index.in_period(table, period)
 
 
-def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
+def rows(processed: Path, period: Period, only: list[str] | None = None, with_intervals: bool = True) -> pd.DataFrame:
     """Long rows of every unit of units.csv (no_data where a unit has no forms) and of any other unit named
     in the forms; of the units in ``only`` when given (one unit's scorecard)."""
     survey, config, base, owners = _reference()
@@ -61,7 +61,14 @@ def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.D
     names += sorted(set(forms["unit"].dropna()) - set(names))
     names = names if only is None else [n for n in names if n in only]
     return index.unit_rows(
-        forms, names, survey, period=period.label, baseline=base.values, settings=config, owners=owners
+        forms,
+        names,
+        survey,
+        period=period.label,
+        baseline=base.values,
+        settings=config,
+        owners=owners,
+        with_intervals=with_intervals,
     )
 
 

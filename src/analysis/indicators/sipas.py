@@ -165,9 +165,9 @@ def _index(
 ) -> _Index:
     """Elements and the overall index of each group of forms (``groups``: row numbers of ``scores``, ascending).
 
-    Many groups in one call (units, periods, a breakdown's groups): the counts are summed per group, the point
-    estimates and the bootstrap replicates aggregated in one pass each, the percentiles taken in one call; each
-    group is resampled on its own rows, with the weights of its own size, exactly as if computed alone."""
+    Many groups in one call (units, periods, a breakdown's groups): the point estimates aggregated in one pass,
+    the percentiles taken in one call; each group is resampled on its own rows with the weights of its size
+    (drawn once per size), exactly as if computed alone."""
     valid = ~np.isnan(scores)
     satisfied = (np.isin(scores, settings.satisfied) & valid).astype(float)
     valid = valid.astype(float)
@@ -185,17 +185,24 @@ def _index(
     low = high = np.full(value.shape, np.nan)
     drawn = [g for g, rows in enumerate(groups) if with_intervals and answered[rows].any()]
     if drawn:
-        weights: dict[int, np.ndarray] = {}  # the weights depend on the group's size only
-        counts = []
-        for rows in (groups[g] for g in drawn):
-            if len(rows) not in weights:
-                weights[len(rows)] = intervals.resample_weights(len(rows), settings.replicates, settings.seed)
-            counts.append(weights[len(rows)] @ np.hstack([satisfied[rows], valid[rows]]).astype(np.float32))
-        both = np.vstack(counts).astype(float)
-        _, element_b, overall_b = aggregate(both[:, : len(elements)], both[:, len(elements) :], elements, settings)
-        replicates = np.column_stack([element_b, overall_b]).reshape(len(drawn), settings.replicates, -1)
+        by_size: dict[int, list[int]] = {}  # the weights depend on the group's size only: one product per size
+        for g in drawn:
+            by_size.setdefault(len(groups[g]), []).append(g)
+        replicates: dict[int, np.ndarray] = {}
+        width = 2 * len(elements)
+        for size, members in by_size.items():
+            weights = intervals.resample_weights(size, settings.replicates, settings.seed)
+            # counts of whole forms stay exact integers in float32, so one product serves every group of this size
+            answers = np.hstack([np.hstack([satisfied[groups[g]], valid[groups[g]]]) for g in members])
+            counts = (weights @ answers.astype(np.float32)).astype(float)
+            for j, g in enumerate(members):
+                both = counts[:, j * width : (j + 1) * width]
+                _, element_b, overall_b = aggregate(
+                    both[:, : len(elements)], both[:, len(elements) :], elements, settings
+                )
+                replicates[g] = np.column_stack([element_b, overall_b])
         found_low, found_high = intervals.percentile_interval(
-            replicates.transpose(1, 0, 2).reshape(settings.replicates, -1), settings.confidence
+            np.hstack([replicates[g] for g in drawn]), settings.confidence
         )
         low, high = np.full(value.shape, np.nan), np.full(value.shape, np.nan)
         low[drawn], high[drawn] = found_low.reshape(len(drawn), -1), found_high.reshape(len(drawn), -1)
@@ -348,17 +355,20 @@ def unit_rows(
     baseline: pd.DataFrame,
     settings: Settings,
     owners: Mapping[str, str],
+    with_intervals: bool = True,
 ) -> pd.DataFrame:
     """``long_rows`` of every unit in ``names`` from one table of forms, in one pass (``baseline``: unit, code,
     value). A unit without forms gets ``no_data_rows``: no baseline, no owner, as when computed alone."""
     if not names:
         return long_frame([])
     position = forms["unit"].map(pd.Series(range(len(names)), index=names)).to_numpy(dtype=float, na_value=np.nan)
+    mine = ~np.isnan(position)
+    position = position[mine].astype(int)
     order = np.argsort(position, kind="stable")  # each unit's forms in table order: the rows it is resampled on
-    sizes = np.bincount(position[~np.isnan(position)].astype(int), minlength=len(names))
-    groups = np.split(order[: sizes.sum()], np.cumsum(sizes)[:-1])
-    scores = answer_matrix(forms, questionnaire["code"].tolist())
-    criteria, elements, _ = _estimates(scores, groups, questionnaire, settings, with_intervals=True)
+    sizes = np.bincount(position, minlength=len(names))
+    groups = np.split(order, np.cumsum(sizes)[:-1])
+    scores = answer_matrix(forms[mine], questionnaire["code"].tolist())
+    criteria, elements, _ = _estimates(scores, groups, questionnaire, settings, with_intervals)
     unit = np.concatenate(
         [
             np.repeat(np.arange(len(names)), len(elements) // len(names)),
