@@ -177,24 +177,13 @@ def project_rows(frame: pd.DataFrame, ytd: pd.DataFrame, last: date) -> pd.DataF
         np.where(survey_index, "survey_index", "survey_share"),
         [KINDS.get(k, "") for k in zip(out["index"], out["code"])],
     )
-    values = {
-        c: now[c].astype(object).where(now[c].notna(), None).tolist() for c in ("value", "n", "ci_low", "ci_high")
-    }
-    found = [
-        projection.NONE
-        if not use
-        else projection.Projection(*(None if v is None else float(v) for v in (value, low, high)))
-        if k == "survey_index"
-        else projection.project(k, value, n, fraction)
-        if k
-        else projection.NONE
-        for use, k, value, n, low, high in zip(
-            usable, kind, values["value"], values["n"], values["ci_low"], values["ci_high"]
-        )
-    ]
-    out["projected"] = pd.array([p.value for p in found], dtype="Float64")
-    out["projected_low"] = pd.array([p.low for p in found], dtype="Float64")
-    out["projected_high"] = pd.array([p.high for p in found], dtype="Float64")
+    value, n, low, high = (now[c].to_numpy(dtype=float, na_value=np.nan) for c in ("value", "n", "ci_low", "ci_high"))
+    projected = np.full((3, len(out)), np.nan)
+    projected[:, usable] = projection.projections(kind[usable], value[usable], n[usable], fraction)
+    surveyed = usable & (kind == "survey_index")  # the SIPAS index and its elements carry their own interval
+    projected[:, surveyed] = np.array([value, low, high])[:, surveyed]
+    for row, column in enumerate(("projected", "projected_low", "projected_high")):
+        out[column] = pd.array(projected[row], dtype="Float64")
     table = deadlines()
     keys = zip(out["index"], out["code"])
     out["deadline"] = out["deadline"].fillna(pd.Series([table.get(k) for k in keys], index=out.index, dtype="string"))
