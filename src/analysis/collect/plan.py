@@ -246,13 +246,16 @@ def unit_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     return project_rows(frame, year_to_date_rows(processed, period, [unit]), period.last)
 
 
-def quarter_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
-    """The service and SIPAS figures of each quarter of the period's year up to the period, for one unit."""
+def quarter_rows(processed: Path, period: Period, unit: str, rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The service and SIPAS figures of each quarter of the period's year up to the period, for one unit;
+    a quarter's own figures are taken from its ``rows`` when given rather than computed again."""
     last_quarter = (period.last.month - 1) // 3 + 1
     table = concat_long(
         [
-            service_and_sipas(processed, Period("quarter", period.year, q), period.year, [unit], False)
-            for q in range(1, last_quarter + 1)
+            rows[(rows["unit"] == unit) & rows["index"].isin(["service", "sipas"])]
+            if rows is not None and quarter == period
+            else service_and_sipas(processed, quarter, period.year, [unit], with_intervals=False)
+            for quarter in (Period("quarter", period.year, q) for q in range(1, last_quarter + 1))
         ]
     )
     return table.loc[table["target"].notna(), ["unit", "index", "code", "period", "value"]].reset_index(drop=True)
@@ -298,7 +301,7 @@ def scorecard(processed: Path | str | None, period: Period, unit: str, rows: pd.
         unit=unit,
         period=period,
         targets=targeted.reset_index(drop=True),
-        quarters=quarter_rows(processed, period, unit),
+        quarters=quarter_rows(processed, period, unit, rows),
         tasks=task_frame(processed, period, unit),
         win_back=win_back.table(pd.concat([mine, papi]), deadlines(), default_deadline=f"Trong năm {period.year}"),
         actions=actions,
