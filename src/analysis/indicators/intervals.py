@@ -76,8 +76,7 @@ def percentile_interval(replicates: np.ndarray, confidence: float = 0.95) -> tup
     high = np.full(values.shape[1:], np.nan)
     complete, partial = usable.all(axis=0), usable.any(axis=0) & ~usable.all(axis=0)
     if complete.any():  # the same arithmetic as nanpercentile's, in one call rather than column by column
-        low[complete] = np.percentile(values[:, complete], tail, axis=0)
-        high[complete] = np.percentile(values[:, complete], 100 - tail, axis=0)
+        low[complete], high[complete] = np.percentile(values[:, complete], [tail, 100 - tail], axis=0)
     if partial.any():
         low[partial] = np.nanpercentile(values[:, partial], tail, axis=0)
         high[partial] = np.nanpercentile(values[:, partial], 100 - tail, axis=0)
