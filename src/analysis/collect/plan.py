@@ -157,8 +157,14 @@ def year_to_date_figures(manual: pd.DataFrame, ytd: YearToDate) -> pd.DataFrame:
     return pooled.assign(period=ytd.label)
 
 
-def year_to_date_rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
-    """The service and SIPAS rows of 1 January to the period's end (the figures projections start from)."""
+def year_to_date_rows(
+    processed: Path, period: Period, only: list[str] | None = None, rows: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The service and SIPAS rows of 1 January to the period's end (the figures projections start from); a
+    first quarter is its own year to date: its ``rows`` when given. (Not a year: its analyst's figures are the
+    yearly ones, the year to date pools the quarterly ones.)"""
+    if rows is not None and period.kind == "quarter" and period.first == date(period.year, 1, 1):
+        return rows[rows["index"].isin(["service", "sipas"])]
     return service_and_sipas(processed, YearToDate(period.year, period.last), period.year, only)
 
 
@@ -194,7 +200,7 @@ def with_projections(frame: pd.DataFrame, processed: Path, period: Period) -> pd
     """All indicator rows of the period with their year-end projections (quarters and years only)."""
     if period.kind == "month" or frame.empty:
         return frame
-    return project_rows(frame, year_to_date_rows(processed, period), period.last)
+    return project_rows(frame, year_to_date_rows(processed, period, rows=frame), period.last)
 
 
 def verdicts(frame: pd.DataFrame) -> pd.Series:
@@ -243,7 +249,7 @@ def unit_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     )
     if period.kind == "month":
         return frame
-    return project_rows(frame, year_to_date_rows(processed, period, [unit]), period.last)
+    return project_rows(frame, year_to_date_rows(processed, period, [unit], frame), period.last)
 
 
 def quarter_rows(processed: Path, period: Period, unit: str, rows: pd.DataFrame | None = None) -> pd.DataFrame:
