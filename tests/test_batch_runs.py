@@ -240,9 +240,10 @@ def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(pu
     while len(children := _descendants(process.pid)) < 3 and time.time() < deadline:
         time.sleep(0.1)
     assert len(children) >= 3, seen  # two workers and at least one kernel
+    masks = [m for m in Path(f"/proc/{process.pid}/status").read_text().splitlines() if m.startswith("Sig")]
     process.send_signal(sig)
     output = "".join(seen) + process.stdout.read()
-    assert process.wait(timeout=60) == 130, output
+    assert process.wait(timeout=60) == 130, output + "\n".join(masks)
     assert "interrupted" in output and "Traceback" not in output
     deadline = time.time() + 10
     while time.time() < deadline and any(

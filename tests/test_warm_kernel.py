@@ -134,3 +134,33 @@ def test_a_failing_notebook_fails_alone_and_the_next_one_in_the_same_kernel_is_c
         printed = out.cells[-1].outputs[0]["text"]
         assert "leaked" not in printed and "processed_dir" in printed, name
         assert out.cells[-1].execution_count == 3, name  # parameters, injected parameters, this cell
+
+
+def test_a_notebook_whose_kernel_dies_is_kept_as_far_as_it_ran_and_the_next_one_runs(tmp_path):
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    for name, body in [("10_dies.ipynb", "import os\nos._exit(1)"), ("20_after.ipynb", "print('sau')")]:
+        nb = new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        params = new_code_cell('period: str = "2024Q1"\nprocessed_dir: str = ""\nunit: str = ""')
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, new_code_cell("print('trước')"), new_code_cell(body)]
+        nbformat.write(nb, folder / name)
+    result = run_reports(
+        PERIOD,
+        [find("Ninh Thạnh")],
+        sorted(folder.glob("*.ipynb")),
+        processed=tmp_path,
+        reports=tmp_path / "out",
+        jobs=1,
+        notebooks_dir=folder,
+        demo=False,
+        log=lambda *_: None,
+    )
+    by = {r.notebook: r for r in result.results}
+    assert not by["10_dies.ipynb"].ok and by["20_after.ipynb"].ok
+    kept = nbformat.read(by["10_dies.ipynb"].executed, as_version=4)
+    printed = [o.get("text", "") for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert "trước\n" in printed  # what ran before the kernel died is in the kept notebook

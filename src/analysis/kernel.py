@@ -28,6 +28,7 @@ KERNEL = "python3"
 # nbclient starts its kernels with the IPython history in memory; the warm kernel does the same.
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
 RESET = "get_ipython().reset(new_session=True)"
+ASYNC_CLIENT = "jupyter_client.asynchronous.AsyncKernelClient"
 ENGINE = "chiso_warm"
 
 _local = threading.local()
@@ -52,7 +53,10 @@ class WarmKernel:
         os.environ.setdefault("PYTHONUTF8", "1")
         Path(self.log).parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "a", encoding="utf-8") as stderr:
-            km = KernelManager(kernel_name=KERNEL)
+            # nbclient is handed this manager: it must make asynchronous clients, as nbclient's own managers do.
+            # With a blocking client nbclient waits for output in a call that blocks its event loop, so a kernel
+            # that dies in a cell hung the worker for ever (no timeout, no dead-kernel check could run).
+            km = KernelManager(kernel_name=KERNEL, client_class=ASYNC_CLIENT)
             km.start_kernel(cwd=self.cwd, extra_arguments=KERNEL_ARGUMENTS, stderr=stderr)
         self.km = km
         with _all_lock:
@@ -84,8 +88,12 @@ class WarmKernel:
     def _client(self, call):
         """A short-lived client: a client's sockets belong to the event loop it was used from, and nbclient
         runs its own loop for each notebook in between."""
+        from jupyter_client.blocking import BlockingKernelClient
+
         assert self.km is not None
-        kc = self.km.client()
+        kc = BlockingKernelClient(
+            **self.km.get_connection_info(session=True), connection_file=self.km.connection_file, parent=self.km
+        )
         kc.start_channels(hb=False)
         try:
             return call(kc)
@@ -187,6 +195,10 @@ def _execute(
             start_timeout=start_timeout,
             execution_timeout=execution_timeout,
             km=kernel.km,
+            # Written once at the end (or as far as it got, see WarmEngine) instead of twice per cell: nbformat
+            # validates the whole notebook, charts included, at every write.
+            request_save_on_cell_execute=False,
+            partial_output=output,
         )
     except BaseException:
         kernel.needs_restart = True  # a failed notebook never leaves its state to the next one
@@ -202,6 +214,7 @@ def _register_engine() -> None:
         return
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, logger, papermill_engines
+    from papermill.iorw import write_ipynb
 
     class WarmClient(PapermillNotebookClient):
         def execute(self, **kwargs):
@@ -227,17 +240,23 @@ def _register_engine() -> None:
             **kwargs,
         ):
             kwargs.pop("input_path", None)
-            return WarmClient(
-                nb_man,
-                kernel_name=kernel_name,
-                timeout=execution_timeout,
-                startup_timeout=start_timeout,
-                log=logger,
-                log_output=log_output,
-                stdout_file=stdout_file,
-                stderr_file=stderr_file,
-                **kwargs,
-            ).execute()
+            partial_output = kwargs.pop("partial_output", None)
+            try:
+                return WarmClient(
+                    nb_man,
+                    kernel_name=kernel_name,
+                    timeout=execution_timeout,
+                    startup_timeout=start_timeout,
+                    log=logger,
+                    log_output=log_output,
+                    stdout_file=stdout_file,
+                    stderr_file=stderr_file,
+                    **kwargs,
+                ).execute()
+            except BaseException:  # a timeout or a dead kernel: keep what ran, as papermill's per-cell saves did
+                if partial_output:
+                    write_ipynb(nb_man.nb, partial_output)
+                raise
 
     papermill_engines.register(ENGINE, WarmEngine)
     _registered = True
