@@ -236,7 +236,7 @@ def _string_cells(values) -> tuple[np.ndarray, np.ndarray]:
 
     encoded = pc.dictionary_encode(values).combine_chunks()
     texts = np.concatenate([encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), [None]])
-    blank = np.array([_blank_cell(text) for text in texts], dtype=bool)
+    blank = np.append(_blank_texts(encoded.dictionary, texts[:-1]), True)
     codes = encoded.indices.fill_null(len(texts) - 1).to_numpy()
     return texts[codes], blank[codes]
 
@@ -425,6 +425,41 @@ def locate_table(
 
 def _blank_cell(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and cell != cell)
+
+
+# What ``str.strip()`` removes from ASCII text; Arrow trims these per column where every character is ASCII
+# (other text, where Python's and Arrow's ideas of white space or of NFC might differ, is done in Python).
+ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def arrow_strings(cells: np.ndarray):
+    """Object cells as an Arrow string array when every cell is a str or None (readers give no bytes), else
+    None: the columns a CSV gives, and text-only columns of a workbook, are then worked on in Arrow."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(cells, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+
+
+def _ascii_stripped(texts):
+    """(ASCII mask, texts stripped as ``str.strip`` would, valid where ASCII) of an Arrow string array."""
+    import pyarrow.compute as pc
+
+    ascii_ = pc.fill_null(pc.string_is_ascii(texts), True).to_numpy(zero_copy_only=False)
+    return ascii_, pc.utf8_trim(texts, characters=ASCII_SPACE)
+
+
+def _blank_texts(texts, cells: np.ndarray) -> np.ndarray:
+    """``_blank_cell`` of each of ``cells`` (the same texts as Python strings or None, ``texts`` in Arrow)."""
+    import pyarrow.compute as pc
+
+    ascii_, stripped = _ascii_stripped(texts)
+    blank = pc.fill_null(pc.equal(pc.binary_length(stripped), 0), True).to_numpy(zero_copy_only=False)
+    for at in np.flatnonzero(~ascii_):
+        blank[at] = _blank_cell(cells[at])
+    return blank
 
 
 def is_footer(row: list[object]) -> bool:
@@ -636,8 +671,28 @@ def cell_text(cell: object) -> str | None:
 
 
 def text_column(values: pd.Series) -> pd.Series:
-    """Cells -> NFC strings (numbers without a trailing .0), blanks -> NA."""
-    return map_distinct(values, cell_text, "string")
+    """Cells -> NFC strings (numbers without a trailing .0), blanks -> NA.
+
+    A column of text only is done per distinct value in Arrow (ASCII text is its own NFC: only trimmed; the
+    other distinct texts through ``cell_text``); a column holding numbers or dates per distinct cell in Python.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = arrow_strings(values.to_numpy(dtype=object))
+    if texts is None:
+        return map_distinct(values, cell_text, "string")
+    encoded = pc.dictionary_encode(texts)
+    words = encoded.dictionary
+    ascii_, stripped = _ascii_stripped(words)
+    if not ascii_.all():
+        cells = np.asarray(stripped.to_pylist(), dtype=object)
+        others = np.flatnonzero(~ascii_)
+        cells[others] = [cell_text(word) for word in words.take(pa.array(others)).to_pylist()]
+        stripped = pa.array(cells, type=pa.string())
+    normal = pc.if_else(pc.equal(pc.binary_length(stripped), 0), pa.scalar(None, pa.string()), stripped)
+    column = normal.cast(pa.large_string()).take(encoded.indices)
+    return pd.Series(pd.arrays.ArrowStringArray(column), index=values.index)
 
 
 def _folded(cell: object) -> str:
@@ -691,7 +746,13 @@ def date_order(columns: Iterable[pd.Series]) -> str | None:
 
 def _date_parts(values: pd.Series) -> list[str]:
     """The distinct first ten characters of the text cells of a column (none when it holds no text)."""
-    return list({value[:10] for value in values.to_numpy(dtype=object) if value.__class__ is str})
+    import pyarrow.compute as pc
+
+    cells = values.to_numpy(dtype=object)
+    texts = arrow_strings(cells)
+    if texts is not None and pc.all(pc.string_is_ascii(texts)).as_py() is not False:
+        return [part for part in pc.unique(pc.utf8_slice_codeunits(texts, 0, 10)).to_pylist() if part is not None]
+    return list({value[:10] for value in cells if value.__class__ is str})
 
 
 def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series, pd.Series]:
@@ -714,15 +775,20 @@ def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series
 def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd.Series]:
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     bad = pd.Series(False, index=values.index)
-    kinds = values.astype(object).map(type).map(_KIND_OF_TYPE).fillna("bad")
-    stamps = values[kinds == "datetime"]
-    if len(stamps):
-        result[stamps.index] = pd.to_datetime(stamps.map(_as_datetime)).astype("datetime64[us]")
-    numbers = pd.to_numeric(values[kinds == "number"], errors="coerce").dropna()
-    text = values[kinds == "text"].astype(object).str.strip()
-    text = text[text != ""]
-    bad[kinds.index[kinds == "bad"]] = True
-    numeric_text = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce").dropna()
+    text, numeric = _ascii_text(values)
+    if text is None:  # cells of several kinds (a workbook), or text beyond ASCII: each cell's kind in Python
+        kinds = values.astype(object).map(type).map(_KIND_OF_TYPE).fillna("bad")
+        stamps = values[kinds == "datetime"]
+        if len(stamps):
+            result[stamps.index] = pd.to_datetime(stamps.map(_as_datetime)).astype("datetime64[us]")
+        numbers = pd.to_numeric(values[kinds == "number"], errors="coerce").dropna()
+        text = values[kinds == "text"].astype(object).str.strip()
+        text = text[text != ""]
+        bad[kinds.index[kinds == "bad"]] = True
+        numeric = text.str.fullmatch(r"\d+(\.\d+)?")
+    else:
+        numbers = pd.Series([], dtype="float64")
+    numeric_text = pd.to_numeric(text.where(numeric), errors="coerce").dropna()
     numbers = pd.concat([numbers, numeric_text])
     text = text.drop(numeric_text.index)
     compact = numbers[(numbers >= 1e13) & (numbers < 1e14)]  # yyyyMMddHHmmss written as a number
@@ -747,6 +813,22 @@ def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd
     bad[remaining.index] = True
     result[bad] = pd.NaT
     return result.dt.round("s"), bad
+
+
+def _ascii_text(values: pd.Series) -> tuple[pd.Series | None, pd.Series | None]:
+    """When every cell is ASCII text (a CSV's dates): the cells stripped and not empty, and which of them are
+    written as a number (digits, maybe with decimals), both in Arrow; (None, None) for any other column."""
+    import pyarrow.compute as pc
+
+    texts = arrow_strings(values.to_numpy(dtype=object))
+    if texts is None or pc.all(pc.string_is_ascii(texts)).as_py() is False or texts.null_count:
+        return None, None
+    stripped = pc.utf8_trim(texts, characters=ASCII_SPACE)
+    filled = pc.not_equal(stripped, "").to_numpy(zero_copy_only=False)
+    kept = stripped.filter(filled)
+    text = pd.Series(kept.to_numpy(zero_copy_only=False), index=values.index[filled], dtype=object)
+    numeric = pc.match_substring_regex(kept, r"^\d+(\.\d+)?$").to_numpy(zero_copy_only=False)
+    return text, pd.Series(numeric, index=text.index)
 
 
 # What a date cell holds, by its Python type; any other type (bool, time, duration) cannot be a date.
