@@ -535,7 +535,9 @@ def date_cells(values: pd.Series) -> np.ndarray:
 
 
 def blank_cells(values: pd.Series) -> np.ndarray:
-    return map_distinct(values, _blank_cell, "bool").to_numpy()
+    cells = values.to_numpy(dtype=object)
+    texts = arrow_strings(cells)
+    return _blank_texts(texts, cells) if texts is not None else map_distinct(values, _blank_cell, "bool").to_numpy()
 
 
 def records_under(
@@ -856,19 +858,56 @@ def _strptime_exact(text: pd.Series, format: str) -> pd.Series:
 
     cells = pa.array(text.to_numpy(dtype=object), type=pa.string())
     parsed = pc.strptime(cells, format=format, unit="s", error_is_null=True)
-    same = pc.fill_null(pc.equal(pc.strftime(parsed, format=format), cells), False)
+    same = _written_back(cells, parsed, format)
     return pd.Series(
         pc.if_else(same, parsed, None).to_numpy(zero_copy_only=False), index=text.index, dtype="datetime64[us]"
     )
 
 
+# The directives of TEXT_DATE_FORMATS: the part of the date each writes, and its width as strftime writes it.
+_DIRECTIVES = {"%Y": ("year", 4), "%m": ("month", 2), "%d": ("day", 2), "%H": ("hour", 2), "%M": ("minute", 2)}
+_DIRECTIVES["%S"] = ("second", 2)
+
+
+def _written_back(cells, parsed, format: str) -> np.ndarray:
+    """Per cell, whether ``strftime(parsed, format)`` is the cell's text, without writing it (Arrow's strftime
+    costs a microsecond a value): the text has the zero-padded shape of ``format``, and each part of the date
+    read back is the number written at its place."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pattern, at = "", 0
+    parts: list[tuple[str, int, int]] = []
+    for token in re.split(r"(%[YmdHMS])", format):
+        if token in _DIRECTIVES:
+            name, width = _DIRECTIVES[token]
+            pattern, parts = pattern + r"\d" * width, [*parts, (name, at, width)]
+            at += width
+        else:
+            pattern, at = pattern + "".join(f"[{char}]" for char in token), at + len(token)
+    shaped = pc.and_kleene(pc.match_substring_regex(cells, f"^{pattern}$"), pc.is_valid(parsed))
+    candidates = np.flatnonzero(pc.fill_null(shaped, False).to_numpy(zero_copy_only=False))
+    texts, dates = cells.take(pa.array(candidates)), parsed.take(pa.array(candidates))
+    same = np.ones(len(candidates), dtype=bool)
+    for name, start, width in parts:
+        written = pc.cast(pc.utf8_slice_codeunits(texts, start, start + width), pa.int64())
+        same &= pc.equal(written, getattr(pc, name)(dates)).to_numpy(zero_copy_only=False)
+    result = np.zeros(len(cells), dtype=bool)
+    result[candidates[same]] = True
+    return result
+
+
 def _formats_by_fit(text: pd.Series, formats: tuple[str, ...], size: int = 50) -> list[str]:
-    """``formats``, those that read most of a sample first: a column is usually written one way."""
-    sample = text.iloc[:size]
-    if sample.empty:
+    """``formats``, those that read most of a sample first (Arrow's strptime): a column is usually written one
+    way. Only a matter of speed: no text is read by two of the formats (tests/ingest check it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sample = pa.array(text.iloc[:size].to_numpy(dtype=object), type=pa.string())
+    if not len(sample):
         return list(formats)
-    fit = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in formats}
-    return sorted(formats, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
+    fit = {fmt: pc.strptime(sample, format=fmt, unit="s", error_is_null=True).null_count for fmt in formats}
+    return sorted(formats, key=lambda fmt: fit[fmt])  # stable: ties keep the documented order
 
 
 def _as_datetime(cell: date) -> datetime:
