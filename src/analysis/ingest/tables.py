@@ -218,6 +218,9 @@ def _read_text(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     at_table = np.setdiff1d(np.arange(total), at_odd, assume_unique=True)
     columns, blank = {}, {}
     for pos in range(width):
+        if not odd:  # every line fits the table (a system export): its columns as they are
+            columns[pos], blank[pos] = _string_cells(table.column(pos))
+            continue
         columns[pos], blank[pos] = np.full(total, None, dtype=object), np.ones(total, dtype=bool)
         if pos < len(names):
             columns[pos][at_table], blank[pos][at_table] = _string_cells(table.column(pos))
