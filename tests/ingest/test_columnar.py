@@ -16,6 +16,7 @@ from analysis.ingest.tables import (
     MONTH_FIRST_FORMATS,
     TEXT_DATE_FORMATS,
     Sheet,
+    _blank_texts,
     _written_back,
     cell_text,
     date_order,
@@ -120,3 +121,11 @@ def test_written_back_is_the_strftime_round_trip_without_writing():
         parsed = pc.strptime(cells, format=fmt, unit="s", error_is_null=True)
         round_trip = pc.fill_null(pc.equal(pc.strftime(parsed, format=fmt), cells), False)
         assert _written_back(cells, parsed, fmt).tolist() == round_trip.to_pylist(), fmt
+
+
+def test_blank_texts_in_arrow_are_what_str_strip_leaves_empty_for_every_character():
+    chars = [chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000]  # surrogates are no UTF-8
+    cells = [*chars, *(f" {char}\u3000" for char in chars), "", None, " \t\xa0\u2028", "a b"]
+    assert _blank_texts(pa.array(cells, type=pa.string())).tolist() == [
+        cell is None or not cell.strip() for cell in cells
+    ]

@@ -239,7 +239,7 @@ def _string_cells(values) -> tuple[np.ndarray, np.ndarray]:
 
     encoded = pc.dictionary_encode(values).combine_chunks()
     texts = np.concatenate([encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), [None]])
-    blank = np.append(_blank_texts(encoded.dictionary, texts[:-1]), True)
+    blank = np.append(_blank_texts(encoded.dictionary), True)
     codes = encoded.indices.fill_null(len(texts) - 1).to_numpy()
     return texts[codes], blank[codes]
 
@@ -454,15 +454,18 @@ def _ascii_stripped(texts):
     return ascii_, pc.utf8_trim(texts, characters=ASCII_SPACE)
 
 
-def _blank_texts(texts, cells: np.ndarray) -> np.ndarray:
-    """``_blank_cell`` of each of ``cells`` (the same texts as Python strings or None, ``texts`` in Arrow)."""
+# A text ``str.strip()`` leaves empty: only characters Python calls white space (``str.isspace``, all listed here,
+# as RE2's \s is ASCII only; tests/ingest/test_columnar.py checks the list against every code point).
+ONLY_SPACE = (
+    r"^[\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*$"
+)
+
+
+def _blank_texts(texts) -> np.ndarray:
+    """``_blank_cell`` of each cell of an Arrow string array (null or white space only), in Arrow."""
     import pyarrow.compute as pc
 
-    ascii_, stripped = _ascii_stripped(texts)
-    blank = pc.fill_null(pc.equal(pc.binary_length(stripped), 0), True).to_numpy(zero_copy_only=False)
-    for at in np.flatnonzero(~ascii_):
-        blank[at] = _blank_cell(cells[at])
-    return blank
+    return pc.fill_null(pc.match_substring_regex(texts, ONLY_SPACE), True).to_numpy(zero_copy_only=False)
 
 
 def is_footer(row: list[object]) -> bool:
@@ -540,7 +543,7 @@ def date_cells(values: pd.Series) -> np.ndarray:
 def blank_cells(values: pd.Series) -> np.ndarray:
     cells = values.to_numpy(dtype=object)
     texts = arrow_strings(cells)
-    return _blank_texts(texts, cells) if texts is not None else map_distinct(values, _blank_cell, "bool").to_numpy()
+    return _blank_texts(texts) if texts is not None else map_distinct(values, _blank_cell, "bool").to_numpy()
 
 
 def records_under(
