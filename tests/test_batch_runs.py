@@ -232,11 +232,13 @@ def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(pu
         _batch(published), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     seen = []
-    for line in process.stdout:  # wait until notebooks are running in the workers' kernels
+    for line in process.stdout:  # wait until the notebooks are submitted to the workers' warm kernels
         seen.append(line)
-        if "[1/" in line:
+        if line.startswith("Notebooks:"):
             break
-    children = _descendants(process.pid)
+    deadline = time.time() + 60
+    while len(children := _descendants(process.pid)) < 3 and time.time() < deadline:
+        time.sleep(0.1)
     assert len(children) >= 3, seen  # two workers and at least one kernel
     process.send_signal(sig)
     output = "".join(seen) + process.stdout.read()

@@ -19,9 +19,9 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
@@ -275,22 +275,27 @@ def run_batch(
         previous = period_dir / runs.MANIFEST
         stage = runs.new_run(period_dir)
         try:
-            log(f"Ingest {raw} -> {processed}")
-            t0 = time.perf_counter()
-            ingest_manifest = runner.run(raw, processed)
-            for source, info in ingest_manifest["sources"].items():
-                log(f"  {source}: {info['rows']} rows from {info['files']} file(s){' (demo)' if info['demo'] else ''}")
-            ingest_seconds = time.perf_counter() - t0
+            seconds: dict[str, float] = {}
+            warm = WarmUp.of(notebooks_dir, chosen_notebooks, stage, notebooks_per_kernel)
+            # The workers start their kernels and imports while this process ingests.
+            with _executor(jobs, scheduler, warm) as (executor, workers):
+                log(f"Ingest {raw} -> {processed}")
+                t0 = time.perf_counter()
+                ingest_manifest = runner.run(raw, processed)
+                for source, info in ingest_manifest["sources"].items():
+                    demo_mark = " (demo)" if info["demo"] else ""
+                    log(f"  {source}: {info['rows']} rows from {info['files']} file(s){demo_mark}")
+                seconds["ingest"] = time.perf_counter() - t0
 
-            t0 = time.perf_counter()
-            indicators = collect.all_rows(processed, period)
-            actions = plan.action_lists(processed, [u.unit for u in chosen_units])
-            workbook.write(indicators, stage, actions, plan.verdicts(indicators))
-            log(f"Indicators: {len(indicators)} rows -> indicators.csv, indicators.xlsx")
-            indicator_seconds = time.perf_counter() - t0
+                def indicator_files() -> None:  # while the workers run the first notebooks
+                    t0 = time.perf_counter()
+                    indicators = collect.all_rows(processed, period)
+                    actions = plan.action_lists(processed, [u.unit for u in chosen_units])
+                    workbook.write(indicators, stage, actions, plan.verdicts(indicators))
+                    log(f"Indicators: {len(indicators)} rows -> indicators.csv, indicators.xlsx")
+                    seconds["indicators"] = time.perf_counter() - t0
 
-            demo = any(info["demo"] for info in ingest_manifest["sources"].values())
-            with _executor(jobs, scheduler) as (executor, workers):
+                demo = any(info["demo"] for info in ingest_manifest["sources"].values())
                 result = run_reports(
                     period,
                     chosen_units,
@@ -305,6 +310,7 @@ def run_batch(
                     executor=executor,
                     notebooks_per_kernel=notebooks_per_kernel,
                     previous=previous,
+                    meanwhile=indicator_files,
                 )
             write_manifest(
                 stage,
@@ -312,7 +318,7 @@ def run_batch(
                 result,
                 ingest_manifest,
                 workers,
-                {"ingest": ingest_seconds, "indicators": indicator_seconds, "total": time.perf_counter() - started},
+                {**seconds, "total": time.perf_counter() - started},
                 scheduler=scheduler,
                 previous=previous,
             )
@@ -342,10 +348,11 @@ def at_top_level(result: BatchResult, stage: Path, period_dir: Path) -> BatchRes
 
 
 @contextmanager
-def _executor(jobs: int, scheduler: str | None) -> Iterator[tuple[Executor | None, int]]:
-    """(executor, workers): None means run_reports makes its own local pool of ``jobs`` processes."""
+def _executor(jobs: int, scheduler: str | None, warm: WarmUp) -> Iterator[tuple[Executor, int]]:
+    """(executor, workers): a local pool of ``jobs`` warm-kernel processes, or the dask cluster at ``scheduler``."""
     if not scheduler:
-        yield None, jobs
+        with local_pool(jobs, warm) as pool:
+            yield pool, jobs
         return
     try:
         from distributed import Client
@@ -400,11 +407,13 @@ def run_reports(
     executor: Executor | None = None,
     notebooks_per_kernel: int = NOTEBOOKS_PER_KERNEL,
     previous: Path | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> BatchResult:
     """Every notebook for every unit, then the index page; failures do not stop the rest.
 
     Writes into ``into`` (default ``reports/<P>``, directly: ``run_batch`` passes its run folder). Jobs go to
     ``executor``, or to a local pool of ``jobs`` warm-kernel processes made here and stopped with the batch.
+    ``meanwhile`` runs in this process once the jobs are submitted (the batch writes the indicator files then).
     """
     from analysis import index_page
 
@@ -418,15 +427,27 @@ def run_reports(
         folder.mkdir(parents=True, exist_ok=True)
     log(f"Notebooks: {len(planned)} job(s) on {jobs} worker(s)")
     result = BatchResult(period.label, out)
-    own = executor is None
-    # Spawned, not forked: the batch may run inside a process with threads (a dask client, a browser driver in
-    # the tests, a Jupyter front end), and a fork taken while another thread holds a lock hangs the worker.
-    pool = executor or ProcessPoolExecutor(
-        max_workers=max(1, jobs), initializer=_worker_init, mp_context=multiprocessing.get_context("spawn")
-    )
+    with ExitStack() as stack:
+        if executor is None:
+            executor = stack.enter_context(
+                local_pool(jobs, WarmUp.of(notebooks_dir, notebooks, out, notebooks_per_kernel))
+            )
+        _run_jobs(executor, planned, result, log, meanwhile)
+    result.results.sort(key=lambda r: (r.notebook, r.slug))
+    add_navigation(result.results, out, units)
+    index_page.write(out / runs.INDEX, period, result.results, units, demo)
+    return result
+
+
+def _run_jobs(
+    pool: Executor, planned: list[Job], result: BatchResult, log, meanwhile: Callable[[], None] | None
+) -> None:
+    """Submit every job, do ``meanwhile`` while they run, then gather the results as they finish."""
     futures: list[Future] = []
     try:
         futures = [pool.submit(run_job, job) for job in planned]
+        if meanwhile is not None:
+            meanwhile()
         for done, future in enumerate(as_completed(futures), 1):
             job_result = future.result()
             result.results.append(job_result)
@@ -437,18 +458,12 @@ def run_reports(
                 + (f" — {job_result.error}" if job_result.error else "")
             )
     except BaseException:
-        for future in futures:
-            future.cancel()
-        if isinstance(pool, ProcessPoolExecutor) and own:
-            _stop_workers(pool)
+        # A local pool is stopped by its owner (local_pool), which terminates the workers: cancelling its
+        # futures first races with the pool's own clean-up (CPython 3.11 raises InvalidStateError in a thread).
+        if not isinstance(pool, ProcessPoolExecutor):
+            for future in futures:
+                future.cancel()
         raise
-    finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
-    result.results.sort(key=lambda r: (r.notebook, r.slug))
-    add_navigation(result.results, out, units)
-    index_page.write(out / runs.INDEX, period, result.results, units, demo)
-    return result
 
 
 def add_navigation(results: list[JobResult], out: Path, units: list[Unit]) -> None:
@@ -459,8 +474,26 @@ def add_navigation(results: list[JobResult], out: Path, units: list[Unit]) -> No
     nav.add_headers(built, out / "index.html", {u.slug: u.display for u in units})
 
 
-def _worker_init() -> None:
-    """A pool worker: Ctrl-C is the batch's to handle; SIGTERM (sent by the batch) kills the kernel, then exits."""
+@dataclass(frozen=True)
+class WarmUp:
+    """What a local pool worker prepares before its first job: its warm kernel, with the notebooks' imports."""
+
+    notebooks_dir: str
+    kernel_log: str
+    notebooks_per_kernel: int
+    imports: str
+
+    @classmethod
+    def of(cls, notebooks_dir: Path, notebooks: list[Path], out: Path, notebooks_per_kernel: int) -> WarmUp:
+        return cls(
+            str(notebooks_dir), str(out / "logs" / "kernel.log"), notebooks_per_kernel, kernel.imports_of(notebooks)
+        )
+
+
+def _worker_init(warm: WarmUp | None = None) -> None:
+    """A pool worker: Ctrl-C is the batch's to handle; SIGTERM (sent by the batch) kills the kernel, then exits.
+    With ``warm``, it also starts its kernel and imports what the notebooks and the renderer need, while the
+    batch is still ingesting."""
     import multiprocessing.util
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -472,6 +505,39 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, terminate)
     # A worker ends through multiprocessing, which skips atexit: its own finaliser shuts the kernel down.
     multiprocessing.util.Finalize(None, kernel.shutdown_all, exitpriority=10)
+    if warm is not None:
+        import papermill  # noqa: F401  (paid here, not in the first job)
+
+        from analysis import render  # noqa: F401
+
+        warm_kernel = kernel.for_this_thread(warm.notebooks_dir, warm.kernel_log, warm.notebooks_per_kernel)
+        try:
+            warm_kernel.warm_up(warm.imports, start_timeout=180)
+        except Exception:  # a kernel that cannot start now gets its retries in the first job
+            warm_kernel.needs_restart = True
+
+
+@contextmanager
+def local_pool(jobs: int, warm: WarmUp | None) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``jobs`` spawned worker processes, started at once so they warm up while the caller works.
+
+    Spawned, not forked: the batch may run inside a process with threads (a dask client, a browser driver in
+    the tests, a Jupyter front end), and a fork taken while another thread holds a lock hangs the worker."""
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, jobs),
+        initializer=_worker_init,
+        initargs=(warm,),
+        mp_context=multiprocessing.get_context("spawn"),
+    )
+    for _ in range(max(1, jobs)):  # a spawning pool starts a worker per submitted call while none is idle
+        pool.submit(os.getpid)
+    try:
+        yield pool
+    except BaseException:
+        _stop_workers(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

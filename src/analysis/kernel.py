@@ -13,6 +13,7 @@ also closes its kernel client afterwards.
 
 from __future__ import annotations
 
+import ast
 import contextvars
 import os
 import signal
@@ -59,6 +60,16 @@ class WarmKernel:
         self._client(lambda kc: kc.wait_for_ready(timeout=start_timeout))
         self.runs = 0
         self.needs_restart = False
+
+    def warm_up(self, source: str, start_timeout: float) -> None:
+        """Start the kernel now and run ``source`` (the notebooks' imports) in it, then reset: the first notebook
+        starts from the namespace a fresh kernel has, with the imports already paid. A warm-up that fails leaves
+        the kernel to be restarted, so the notebook itself meets (and reports) the problem."""
+        self._start(start_timeout)
+        reply = self._client(lambda kc: kc.execute_interactive(source, silent=True, store_history=False, timeout=300))
+        reset = self._client(lambda kc: kc.execute_interactive(RESET, silent=True, store_history=False, timeout=60))
+        if reply["content"]["status"] != "ok" or reset["content"]["status"] != "ok":
+            self.needs_restart = True
 
     def ready(self, start_timeout: float) -> None:
         """A kernel with a clean namespace, as a fresh kernel starts."""
@@ -110,6 +121,25 @@ def for_this_thread(cwd: str, log: str, max_runs: int) -> WarmKernel:
         kernel = _local.kernel = WarmKernel(cwd, log, max_runs)
     kernel.max_runs = max(1, max_runs)
     return kernel
+
+
+def imports_of(notebooks: list[Path]) -> str:
+    """The top-level import statements of these notebooks' code cells (parameters cells aside), deduplicated."""
+    import nbformat
+
+    found: dict[str, None] = {}
+    for path in notebooks:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code" or "parameters" in cell.metadata.get("tags", []):
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:  # IPython magics: not ours to run early
+                continue
+            for node in tree.body:
+                if isinstance(node, ast.Import | ast.ImportFrom):
+                    found[ast.unparse(node)] = None
+    return "\n".join(found)
 
 
 def shutdown_all() -> int:

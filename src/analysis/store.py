@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths, schemas
+from analysis import file_cache, paths, schemas
 
 MANIFEST = "manifest.json"
 
@@ -21,21 +21,24 @@ def processed_dir(folder: str | Path | None = None) -> Path:
     return Path(folder) if folder else paths.PROCESSED
 
 
-def _files(source: str, folder: Path) -> tuple[Path, Path]:
+def table_files(source: str, folder: Path) -> tuple[Path, Path]:
+    """A source's table and quarantine files in ``folder``."""
     return folder / f"{source}.parquet", folder / f"{source}_quarantine.parquet"
 
 
 def write_table(source: str, table: pd.DataFrame, quarantine: pd.DataFrame, out: Path) -> None:
     """A source's table and its quarantine, each checked against its schema first."""
-    table_path, quarantine_path = _files(source, out)
+    table_path, quarantine_path = table_files(source, out)
     out.mkdir(parents=True, exist_ok=True)
+    file_cache.forget(table_path, quarantine_path)
     schemas.table(source).check(table).to_parquet(table_path, index=False)
     schemas.QUARANTINE.check(quarantine).to_parquet(quarantine_path, index=False)
 
 
 def remove_table(source: str, out: Path) -> None:
     """Forget a source that had no export this run, so no stale table is read as current."""
-    for path in _files(source, out):
+    file_cache.forget(*table_files(source, out))
+    for path in table_files(source, out):
         path.unlink(missing_ok=True)
 
 
@@ -51,15 +54,24 @@ def read_manifest(folder: str | Path | None = None) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _read_parquet(path: Path, schema: schemas.Schema) -> pd.DataFrame | None:
+    """The file checked against ``schema``, read once per version of the file in this process; None when absent.
+
+    A shallow copy: under pandas' copy-on-write a change a caller makes to it never reaches the cached frame."""
+    if not path.exists():
+        return None
+    frame = file_cache.memo("parquet", (schema.name,), [path], lambda: schema.check(pd.read_parquet(path)))
+    return frame.copy(deep=False)
+
+
 def read_table(source: str, folder: str | Path | None = None) -> pd.DataFrame | None:
     """The processed table of a source, checked against its schema, or None when that source had no export."""
-    path = _files(source, processed_dir(folder))[0]
-    return schemas.table(source).check(pd.read_parquet(path)) if path.exists() else None
+    return _read_parquet(table_files(source, processed_dir(folder))[0], schemas.table(source))
 
 
 def read_quarantine(source: str, folder: str | Path | None = None) -> pd.DataFrame:
-    path = _files(source, processed_dir(folder))[1]
-    return schemas.QUARANTINE.check(pd.read_parquet(path)) if path.exists() else schemas.QUARANTINE.empty()
+    found = _read_parquet(table_files(source, processed_dir(folder))[1], schemas.QUARANTINE)
+    return schemas.QUARANTINE.empty() if found is None else found
 
 
 def is_demo(sources: list[str], folder: str | Path | None = None) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import store, units
+from analysis import file_cache, store, units
 from analysis.indicators.long import long_frame
 from analysis.indicators.par import comparable_nodes, compare, latest_scores, long_rows, no_data_rows, notes, rating
 from analysis.indicators.par_views import (
@@ -53,13 +53,37 @@ class Comparison:
 
 
 def load(processed: Path | str | None = None, reference: Path | None = None) -> Inputs:
-    return Inputs(
-        store.read_table(SOURCE, processed),
-        store.read_quarantine(SOURCE, processed),
-        read_sets(reference),
-        read_owners(reference),
-        read_ratings(reference),
+    sets, owners, bands = file_cache.memo(
+        "par.reference",
+        (str(reference),),
+        file_cache.reference_files(reference),
+        lambda: (read_sets(reference), read_owners(reference), read_ratings(reference)),
     )
+    return Inputs(store.read_table(SOURCE, processed), store.read_quarantine(SOURCE, processed), sets, owners, bands)
+
+
+def city(processed: Path | str | None, period: Period) -> tuple[Inputs, Comparison | None]:
+    """The inputs and the comparison of every unit, computed once per version of the files behind them: every
+    unit's report (and the indicators) start from the same city-wide comparison."""
+    folder = store.processed_dir(processed)
+
+    def compute() -> tuple[Inputs, Comparison | None]:
+        inputs = load(folder)
+        return inputs, comparison(inputs, period)
+
+    return file_cache.memo("par.city", (period.label,), _files(folder), compute)
+
+
+def _files(folder: Path) -> list[Path]:
+    return [*store.table_files(SOURCE, folder), *file_cache.reference_files()]
+
+
+def unit_issues(processed: Path | str | None, inputs: Inputs, unit: str) -> pd.DataFrame:
+    """The validation issues of one unit's scores: the city's, checked once per version of the files."""
+    folder = store.processed_dir(processed)
+    table = inputs.table if inputs.table is not None else _empty_scores()
+    every = file_cache.memo("par.issues", (), _files(folder), lambda: issues(table, inputs.sets, inputs.quarantine))
+    return every[every["unit"] == unit].reset_index(drop=True)
 
 
 def _empty_scores() -> pd.DataFrame:
@@ -106,10 +130,9 @@ def comparison(inputs: Inputs, period: Period) -> Comparison | None:
 def rows(processed: Path, period: Period) -> pd.DataFrame:
     """The long format for every unit (index "par"); units without points for the period get a no_data
     total row; an empty frame when no PAR file was ingested at all."""
-    inputs = load(processed)
+    inputs, found = city(processed, period)
     if inputs.table is None:
         return long_frame([])
-    found = comparison(inputs, period)
     known = [u.unit for u in units.all_units()]
     if found is None:
         return no_data_rows(known, period.label, plan.baseline_year())
@@ -169,9 +192,8 @@ def _peers(found: Comparison, bands: pd.DataFrame) -> pd.DataFrame:
 def unit_view(processed: Path | str | None, period: Period | str, unit: str) -> ParView:
     """The PAR report's data for ``unit`` (a canonical name of units.csv) and ``period``."""
     period = Period.parse(period) if isinstance(period, str) else period
-    inputs = load(processed)
+    inputs, found = city(processed, period)
     province = province_ranking(province_results(), inputs.bands)
-    found = comparison(inputs, period)
     status = {year: s.status for year, s in inputs.sets.items()}
     empty = pd.DataFrame()
     if found is None or unit not in set(found.now_scores["unit"]):
@@ -207,8 +229,7 @@ def unit_view(processed: Path | str | None, period: Period | str, unit: str) -> 
     base_tree = inputs.sets[found.baseline_year].tree if found.baseline_year in inputs.sets else None
     before = found.before[found.before["unit"] == unit]
     unmatched = without_counterpart(found.pairs, before, mine) if found.pairs is not None else empty
-    table = inputs.table if inputs.table is not None else _empty_scores()  # never None here: found has scores
-    found_issues = issues(table[table["unit"] == unit], inputs.sets, inputs.quarantine)
+    found_issues = unit_issues(processed, inputs, unit)
     held = inputs.quarantine["record_id"].fillna("").str.startswith(f"{unit} |")
     return ParView(
         unit,
