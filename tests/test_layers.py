@@ -14,8 +14,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
 # Earlier layers first. A module is placed by the longest prefix listed here; every module must be placed.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     # Pure helpers without project data: errors, text, paths, periods, number formatting, the processed-table
-    # contracts and the store that checks them, the PAR criteria tree, and the table readers that both
-    # reference files and exports go through, with the scrubber that masks what they quote.
+    # contracts and the store that checks them (with the per-file-version cache it reads through), the PAR
+    # criteria tree, and the table readers that both reference files and exports go through, with the scrubber
+    # that masks what they quote.
     (
         "utilities",
         (
@@ -26,6 +27,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "analysis.values",
             "analysis.fmt",
             "analysis.schemas",
+            "analysis.file_cache",
             "analysis.store",
             "analysis.par_tree",
             "analysis.ingest.tables",

@@ -277,11 +277,12 @@ def run_batch(
         try:
             seconds: dict[str, float] = {}
             warm = WarmUp.of(notebooks_dir, chosen_notebooks, stage, notebooks_per_kernel)
-            # The workers start their kernels and imports while this process ingests.
+            # The workers start their kernels and imports while this process ingests one-stop; then they ingest
+            # the other sources.
             with _executor(jobs, scheduler, warm) as (executor, workers):
                 log(f"Ingest {raw} -> {processed}")
                 t0 = time.perf_counter()
-                ingest_manifest = runner.run(raw, processed)
+                ingest_manifest = runner.run(raw, processed, executor)
                 for source, info in ingest_manifest["sources"].items():
                     demo_mark = " (demo)" if info["demo"] else ""
                     log(f"  {source}: {info['rows']} rows from {info['files']} file(s){demo_mark}")

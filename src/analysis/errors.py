@@ -20,3 +20,10 @@ class ReferenceFileError(UserError):
         )
         super().__init__(f"{file}{': ' + where if where else ''}: {problem}")
         self.file, self.row, self.column, self.problem = file, row, column, problem
+
+    def __reduce__(self):  # raised in a batch worker, it is pickled back to the batch whole
+        return (_reference_file_error, (self.file, self.problem, self.row, self.column))
+
+
+def _reference_file_error(file: object, problem: str, row: int | None, column: str | None) -> ReferenceFileError:
+    return ReferenceFileError(file, problem, row=row, column=column)

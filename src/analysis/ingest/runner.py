@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from pathlib import Path
 
 from analysis import store
@@ -21,11 +22,16 @@ SOURCES: dict[str, Callable[[Path], SourceResult | None]] = {
 }
 
 
-def run(raw: Path, out: Path) -> dict:
-    """Ingest every source; a source without files leaves no table behind (stale tables are removed)."""
+def run(raw: Path, out: Path, executor: Executor | None = None) -> dict:
+    """Ingest every source; a source without files leaves no table behind (stale tables are removed).
+
+    Sources are independent until the manifest: with ``executor`` (the batch's workers), every source but the
+    first (one-stop, the largest) is ingested there while this process ingests the first."""
+    others = list(SOURCES)[1:]
+    pending = {name: executor.submit(ingest_source, name, Path(raw)) for name in others} if executor else {}
     results = []
-    for source, ingest in SOURCES.items():
-        result = ingest(Path(raw))
+    for source in SOURCES:
+        result = pending[source].result() if source in pending else ingest_source(source, Path(raw))
         if result is None:
             store.remove_table(source, Path(out))
             continue
@@ -33,6 +39,11 @@ def run(raw: Path, out: Path) -> dict:
             account.check()
         results.append(result)
     return write_results(results, Path(out), Path(raw))
+
+
+def ingest_source(source: str, raw: Path) -> SourceResult | None:
+    """One source's ingest (a module-level function, so a worker process can be sent it)."""
+    return SOURCES[source](raw)
 
 
 def write_results(results: list[SourceResult], out: Path, raw: Path) -> dict:

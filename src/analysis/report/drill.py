@@ -15,6 +15,7 @@ import pandas as pd
 
 from analysis import fmt, store, units
 from analysis.indicators.long import STATUS_VI, is_missing
+from analysis.indicators.service_detail import LATE_COLUMNS
 from analysis.periods import Period
 from analysis.report import html
 
@@ -24,18 +25,8 @@ SERVICE_CRITERIA = {
     "late_766": "Hồ sơ trễ hạn theo QĐ 766 (ngày kết thúc xử lý)",
     "late_for_citizen": "Hồ sơ trễ hạn với người dân (biểu II.06a)",
 }
-_SERVICE_COLUMNS = [
-    "dossier_id",
-    "procedure_name",
-    "field",
-    "received",
-    "due",
-    "judged_on",
-    "returned",
-    "days_late_766",
-    "days_late_citizen",
-    "apology",
-]
+# The late list's columns (service_detail.LATE_COLUMNS) but the unit and the yes/no flags the criteria select on
+_SERVICE_COLUMNS = [c for c in LATE_COLUMNS if c not in ("unit", "resupplied", *SERVICE_CRITERIA)]
 _SIPAS_COLUMNS = ["form_id", "survey_date", "procedure", "field", "channel"]
 _PAR_COLUMNS = ["code", "name", "max_points", "points", "lost", "baseline", "status", "owner", "evidence"]
 
