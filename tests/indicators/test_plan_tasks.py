@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from analysis.indicators.plan_tasks import task_status
+from analysis.indicators.plan_tasks import task_status, task_statuses
 
 
 def tasks() -> pd.DataFrame:
@@ -66,3 +66,16 @@ def test_no_log_at_all_is_no_data_never_not_done():
     out = task_status(tasks(), None, "Ninh Thạnh", date(2024, 1, 1), date(2024, 3, 31))
     assert set(out["status"]) == {"no_data"}
     assert out["past_due_without_evidence"].tolist() == [True, False, True, False, False, False]
+
+
+def test_every_unit_at_once_equals_each_unit_alone():
+    # Phường 1 reported B only; Phường 2 reported nothing (every task no_data, never "not done")
+    names = ["Ninh Thạnh", "Phường 1", "Phường 2"]
+    together = task_statuses(tasks(), progress(), names, date(2024, 4, 1), date(2024, 6, 30))
+    for unit in names:
+        alone = task_status(tasks(), progress(), unit, date(2024, 4, 1), date(2024, 6, 30))
+        mine = together[together["unit"] == unit].drop(columns="unit").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone, check_dtype=False, check_exact=True)
+    statuses = together.groupby("unit")["status"].apply(list).to_dict()
+    assert statuses["Phường 1"] == ["no_data", "done", "no_data", "no_data", "no_data", "no_data"]
+    assert statuses["Phường 2"] == ["no_data"] * 6

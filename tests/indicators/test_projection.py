@@ -62,3 +62,23 @@ def test_a_stock_is_not_extrapolated_and_missing_is_no_data():
     assert pr.project("stock", 4, None, 0.25) == pr.Projection(4, 4, 4)
     assert pr.verdict(pr.project("count", None, None, 0.5), 0, "<=") == "no_data"
     assert pr.verdict(pr.project("share", 50, 0, 0.5), 80, ">") == "no_data"
+
+
+def test_many_rows_at_once_equal_each_row_alone():
+    # every kind, a missing value, a missing n and a kind that projects nothing ("") in one call
+    f = pr.year_fraction(date(2024, 6, 30))
+    rows = [
+        ("count", 3, None),
+        ("share", 90, 50),
+        ("survey_share", 90, 50),
+        ("stock", 4, None),
+        ("count", None, None),
+        ("share", 80, None),
+        ("", 5, 5),
+    ]
+    value, low, high = pr.projections([k for k, _, _ in rows], [v for _, v, _ in rows], [n for _, _, n in rows], f)
+    for i, (kind, v, n) in enumerate(rows):
+        alone = pr.project(kind, v, n, f) if kind else pr.NONE
+        got = [None if x != x else float(x) for x in (value[i], low[i], high[i])]
+        assert got == [alone.value, alone.low, alone.high]
+    assert value[0] == pytest.approx(3 / f) and value[3] == low[3] == high[3] == 4

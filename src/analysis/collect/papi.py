@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import store
+from analysis import file_cache, store
 from analysis.indicators import papi
 from analysis.indicators.long import concat_long
 from analysis.indicators.papi_like import survey_rows as papi_like_rows
@@ -41,8 +41,14 @@ class Reference:
 
     @classmethod
     def load(cls) -> Reference:
-        dims = dimensions()
-        return cls(read_official(dims=dims), dims, subdimensions(), settings(), plan.owners("papi"))
+        """Read and validated once per version of the reference files in a process (every report and the
+        indicators of a batch worker use the same)."""
+
+        def read() -> Reference:
+            dims = dimensions()
+            return cls(read_official(dims=dims), dims, subdimensions(), settings(), plan.owners("papi"))
+
+        return file_cache.memo("papi.reference", (), file_cache.reference_files(), read)
 
     @property
     def names(self) -> dict[str, str]:

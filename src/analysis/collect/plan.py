@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import store, units
 from analysis.indicators import due_soon, projection, win_back
 from analysis.indicators.long import concat_long, long_frame
-from analysis.indicators.plan_tasks import task_status
+from analysis.indicators.plan_tasks import task_status, task_statuses
 from analysis.periods import Period
 from analysis.reference import plan
 
@@ -82,32 +83,24 @@ def task_frame(processed: Path | str | None, period: Period, unit: str) -> pd.Da
 
 def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
     """Every task of the plan for every unit (or the units in ``only``), as long rows with ``index = plan``."""
-    tasks, progress = plan.tasks(), store.read_table("plan_progress", processed)
-    out = []
-    for unit in units.all_units():
-        if only is not None and unit.unit not in only:
-            continue
-        frame = task_status(tasks, progress, unit.unit, period.first, period.last)
-        notes = [_task_note(r) for r in frame.itertuples(index=False)]
-        out.append(
-            long_frame(
-                pd.DataFrame(
-                    {
-                        "period": period.label,
-                        "unit": unit.unit,
-                        "index": INDEX,
-                        "code": frame["task"],
-                        "name": frame["text"],
-                        "level": "task",
-                        "status": frame["status"],
-                        "owner": frame["owner"],
-                        "deadline": frame["deadline"],
-                        "note": notes,
-                    }
-                )
-            )
+    names = [u.unit for u in units.all_units() if only is None or u.unit in only]
+    frame = task_statuses(plan.tasks(), store.read_table("plan_progress", processed), names, period.first, period.last)
+    return long_frame(
+        pd.DataFrame(
+            {
+                "period": period.label,
+                "unit": frame["unit"],
+                "index": INDEX,
+                "code": frame["task"],
+                "name": frame["text"],
+                "level": "task",
+                "status": frame["status"],
+                "owner": frame["owner"],
+                "deadline": frame["deadline"],
+                "note": [_task_note(r) for r in frame.itertuples(index=False)],
+            }
         )
-    return concat_long(out)
+    )
 
 
 def _task_note(row) -> str | None:
@@ -120,9 +113,14 @@ def _task_note(row) -> str | None:
 
 
 def service_and_sipas(
-    processed: Path, period: Period | YearToDate, baseline_year: int, only: list[str] | None = None
+    processed: Path,
+    period: Period | YearToDate,
+    baseline_year: int,
+    only: list[str] | None = None,
+    with_intervals: bool = True,
 ) -> pd.DataFrame:
-    """The service and SIPAS long rows of a period (or year to date) for every unit, or for ``only``."""
+    """The service and SIPAS long rows of a period (or year to date) for every unit, or for ``only``; without
+    SIPAS intervals (nor the statuses they decide) where only the values are read."""
     from analysis.collect import service, sipas
     from analysis.indicators.service import service_rows
 
@@ -144,7 +142,7 @@ def service_and_sipas(
                 manual=manual,
             )
         )
-    frames.append(sipas.rows(processed, period, only))  # type: ignore[arg-type]
+    frames.append(sipas.rows(processed, period, only, with_intervals))  # type: ignore[arg-type]
     return concat_long(frames)
 
 
@@ -159,8 +157,14 @@ def year_to_date_figures(manual: pd.DataFrame, ytd: YearToDate) -> pd.DataFrame:
     return pooled.assign(period=ytd.label)
 
 
-def year_to_date_rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
-    """The service and SIPAS rows of 1 January to the period's end (the figures projections start from)."""
+def year_to_date_rows(
+    processed: Path, period: Period, only: list[str] | None = None, rows: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The service and SIPAS rows of 1 January to the period's end (the figures projections start from); a
+    first quarter is its own year to date: its ``rows`` when given. (Not a year: its analyst's figures are the
+    yearly ones, the year to date pools the quarterly ones.)"""
+    if rows is not None and period.kind == "quarter" and period.first == date(period.year, 1, 1):
+        return rows[rows["index"].isin(["service", "sipas"])]
     return service_and_sipas(processed, YearToDate(period.year, period.last), period.year, only)
 
 
@@ -168,32 +172,26 @@ def project_rows(frame: pd.DataFrame, ytd: pd.DataFrame, last: date) -> pd.DataF
     """``frame`` with projected / projected_low / projected_high on targeted rows and the plan's deadlines."""
     out = frame.copy()
     fraction = projection.year_fraction(last)
-    by_key = ytd.set_index(["unit", "index", "code"])
+    key = ["unit", "index", "code"]
+    now = out[key].merge(
+        ytd.drop_duplicates(key)[[*key, "value", "n", "ci_low", "ci_high"]], on=key, how="left", indicator=True
+    )
+    usable = (out["target"].notna() & (now["_merge"] == "both").to_numpy()).to_numpy()
+    survey_index = ((out["code"] == "overall") | (out["level"] == "group")).fillna(False).to_numpy(dtype=bool)
+    kind = np.where(
+        (out["index"] == "sipas").fillna(False).to_numpy(dtype=bool),
+        np.where(survey_index, "survey_index", "survey_share"),
+        [KINDS.get(k, "") for k in zip(out["index"], out["code"])],
+    )
+    value, n, low, high = (now[c].to_numpy(dtype=float, na_value=np.nan) for c in ("value", "n", "ci_low", "ci_high"))
+    projected = np.full((3, len(out)), np.nan)
+    projected[:, usable] = projection.projections(kind[usable], value[usable], n[usable], fraction)
+    surveyed = usable & (kind == "survey_index")  # the SIPAS index and its elements carry their own interval
+    projected[:, surveyed] = np.array([value, low, high])[:, surveyed]
+    for row, column in enumerate(("projected", "projected_low", "projected_high")):
+        out[column] = pd.array(projected[row], dtype="Float64")
     table = deadlines()
-    values: dict[str, list] = {"projected": [], "projected_low": [], "projected_high": []}
-    for row in out.itertuples(index=False):
-        result = projection.NONE
-        key = (row.unit, row.index, row.code)
-        if not pd.isna(row.target) and key in by_key.index:
-            now = by_key.loc[key]
-            now = now.iloc[0] if isinstance(now, pd.DataFrame) else now
-            kind: str | None
-            if row.index == "sipas":
-                kind = "survey_index" if row.code == "overall" or row.level == "group" else "survey_share"
-            else:
-                kind = KINDS.get((row.index, row.code))
-            if kind == "survey_index":
-                result = projection.Projection(
-                    *(None if pd.isna(v) else float(v) for v in (now["value"], now["ci_low"], now["ci_high"]))
-                )
-            elif kind:
-                result = projection.project(kind, now["value"], now["n"], fraction)
-        values["projected"].append(result.value)
-        values["projected_low"].append(result.low)
-        values["projected_high"].append(result.high)
-    for column, column_values in values.items():
-        out[column] = pd.array(column_values, dtype="Float64")
-    keys = list(zip(out["index"], out["code"]))
+    keys = zip(out["index"], out["code"])
     out["deadline"] = out["deadline"].fillna(pd.Series([table.get(k) for k in keys], index=out.index, dtype="string"))
     return long_frame(out)
 
@@ -202,7 +200,7 @@ def with_projections(frame: pd.DataFrame, processed: Path, period: Period) -> pd
     """All indicator rows of the period with their year-end projections (quarters and years only)."""
     if period.kind == "month" or frame.empty:
         return frame
-    return project_rows(frame, year_to_date_rows(processed, period), period.last)
+    return project_rows(frame, year_to_date_rows(processed, period, rows=frame), period.last)
 
 
 def verdicts(frame: pd.DataFrame) -> pd.Series:
@@ -251,16 +249,19 @@ def unit_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     )
     if period.kind == "month":
         return frame
-    return project_rows(frame, year_to_date_rows(processed, period, [unit]), period.last)
+    return project_rows(frame, year_to_date_rows(processed, period, [unit], frame), period.last)
 
 
-def quarter_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
-    """The service and SIPAS figures of each quarter of the period's year up to the period, for one unit."""
+def quarter_rows(processed: Path, period: Period, unit: str, rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The service and SIPAS figures of each quarter of the period's year up to the period, for one unit;
+    a quarter's own figures are taken from its ``rows`` when given rather than computed again."""
     last_quarter = (period.last.month - 1) // 3 + 1
     table = concat_long(
         [
-            service_and_sipas(processed, Period("quarter", period.year, q), period.year, [unit])
-            for q in range(1, last_quarter + 1)
+            rows[(rows["unit"] == unit) & rows["index"].isin(["service", "sipas"])]
+            if rows is not None and quarter == period
+            else service_and_sipas(processed, quarter, period.year, [unit], with_intervals=False)
+            for quarter in (Period("quarter", period.year, q) for q in range(1, last_quarter + 1))
         ]
     )
     return table.loc[table["target"].notna(), ["unit", "index", "code", "period", "value"]].reset_index(drop=True)
@@ -306,7 +307,7 @@ def scorecard(processed: Path | str | None, period: Period, unit: str, rows: pd.
         unit=unit,
         period=period,
         targets=targeted.reset_index(drop=True),
-        quarters=quarter_rows(processed, period, unit),
+        quarters=quarter_rows(processed, period, unit, rows),
         tasks=task_frame(processed, period, unit),
         win_back=win_back.table(pd.concat([mine, papi]), deadlines(), default_deadline=f"Trong năm {period.year}"),
         actions=actions,

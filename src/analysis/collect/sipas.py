@@ -15,7 +15,6 @@ import pandas as pd
 from analysis import store, units
 from analysis.errors import ReferenceFileError
 from analysis.indicators import sipas as index
-from analysis.indicators.long import concat_long
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
 from analysis.reference import plan
@@ -52,7 +51,7 @@ def forms_in(processed: Path, period: Period) -> pd.DataFrame | None:
     return None if table is None else index.in_period(table, period)
 
 
-def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.DataFrame:
+def rows(processed: Path, period: Period, only: list[str] | None = None, with_intervals: bool = True) -> pd.DataFrame:
     """Long rows of every unit of units.csv (no_data where a unit has no forms) and of any other unit named
     in the forms; of the units in ``only`` when given (one unit's scorecard)."""
     survey, config, base, owners = _reference()
@@ -61,24 +60,16 @@ def rows(processed: Path, period: Period, only: list[str] | None = None) -> pd.D
     names = [u.unit for u in units.all_units()]
     names += sorted(set(forms["unit"].dropna()) - set(names))
     names = names if only is None else [n for n in names if n in only]
-    out, no_data = [], None
-    for unit in names:
-        part = forms[forms["unit"] == unit]
-        if part.empty:  # the same rows for every unit without forms but for the unit: computed once
-            no_data = (
-                no_data
-                if no_data is not None
-                else index.no_data_rows(survey, unit="", period=period.label, settings=config)
-            )
-            out.append(no_data.assign(unit=unit))
-            continue
-        result = index.estimate(part, survey, config)
-        out.append(
-            index.long_rows(
-                result, unit=unit, period=period.label, baseline=base.for_unit(unit), settings=config, owners=owners
-            )
-        )
-    return concat_long(out)
+    return index.unit_rows(
+        forms,
+        names,
+        survey,
+        period=period.label,
+        baseline=base.values,
+        settings=config,
+        owners=owners,
+        with_intervals=with_intervals,
+    )
 
 
 def overall_row(processed: Path | str | None, unit: str, period: Period) -> pd.Series | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 STATUS_VI = {
@@ -45,41 +46,56 @@ def quarter_label(day: date) -> str:
 
 def task_status(tasks: pd.DataFrame, progress: pd.DataFrame | None, unit: str, first: date, last: date) -> pd.DataFrame:
     """One row per task of ``tasks`` (plan.tasks()) for ``unit`` in the period ``first``–``last``."""
+    return task_statuses(tasks, progress, [unit], first, last).drop(columns="unit")
+
+
+def task_statuses(
+    tasks: pd.DataFrame, progress: pd.DataFrame | None, units: list[str], first: date, last: date
+) -> pd.DataFrame:
+    """``task_status`` of every unit in ``units``, unit after unit, in one table (``unit`` first)."""
     current = quarter_label(last)
+    grid = pd.DataFrame(
+        {"unit": np.repeat(np.array(units, dtype=object), len(tasks)), "task": list(tasks["id"]) * len(units)}
+    )
+    recurring = np.tile(tasks["due"].isna().to_numpy(), len(units))
+    past_due = np.tile((tasks["due"].dt.normalize() <= pd.Timestamp(last)).to_numpy(), len(units)) & ~recurring
+    fields = ["unit", "task", "period", "status", "evidence", "note"]
     if progress is None:
-        mine = pd.DataFrame(columns=["task", "period", "status", "evidence", "note"])
+        mine = pd.DataFrame(columns=fields)
     else:
         in_year = (progress["period"] >= f"{last.year}Q1") & (progress["period"] <= current)
-        mine = progress[(progress["unit"] == unit) & in_year]
-    latest = mine.sort_values("period").groupby("task").tail(1).set_index("task")
-    this_quarter = mine[mine["period"] == current].set_index("task")
-    out = []
-    for task in tasks.itertuples(index=False):
-        recurring = pd.isna(task.due)
-        entries = this_quarter if recurring else latest
-        entry = entries.loc[task.id] if task.id in entries.index else None
-        past_due = not recurring and task.due.date() <= last
-        if entry is None:
-            status = "no_data"
-        elif entry["status"] == "done":
-            status = "done"
-        else:
-            status = "overdue" if past_due else str(entry["status"])
-        evidence = None if entry is None or pd.isna(entry["evidence"]) else str(entry["evidence"])
-        out.append(
-            {
-                "task": task.id,
-                "section": task.section,
-                "text": task.text,
-                "owner": task.owner,
-                "deadline": task.deadline,
-                "due": task.due,
-                "codes": task.codes,
-                "status": status,
-                "reported": None if entry is None else str(entry["period"]),
-                "evidence": evidence,
-                "note": None if entry is None or pd.isna(entry["note"]) else str(entry["note"]),
-                "past_due_without_evidence": past_due and not (status == "done" and evidence),
-            }
-        )
-    return pd.DataFrame(out, columns=COLUMNS)
+        mine = progress.loc[progress["unit"].isin(units) & in_year, fields].astype(object)
+    # the unit's latest entry for the task in the year; a recurring task counts its entry of this quarter only
+    latest = mine.sort_values(["unit", "task", "period"]).drop_duplicates(["unit", "task"], keep="last")
+    this_quarter = mine[mine["period"] == current]
+    entry = pd.DataFrame(
+        np.where(
+            recurring[:, None],
+            grid.merge(this_quarter, on=["unit", "task"], how="left")[fields[2:]].to_numpy(),
+            grid.merge(latest, on=["unit", "task"], how="left")[fields[2:]].to_numpy(),
+        ),
+        columns=fields[2:],
+    )
+    found = entry["period"].notna().to_numpy()
+    done = found & (entry["status"] == "done").to_numpy()
+    status = np.where(~found, "no_data", np.where(done, "done", np.where(past_due, "overdue", entry["status"])))
+    evidence, note, reported = (
+        [None if pd.isna(v) else str(v) for v in entry[column]] for column in ("evidence", "note", "period")
+    )
+    proven = done & np.array([bool(e) for e in evidence], dtype=bool)
+    repeat = {column: list(tasks[column]) * len(units) for column in ("section", "text", "owner", "deadline", "codes")}
+    return pd.DataFrame(
+        {
+            "unit": list(grid["unit"]),
+            "task": list(grid["task"]),
+            **{column: repeat[column] for column in ("section", "text", "owner", "deadline")},
+            "due": np.tile(tasks["due"].to_numpy(), len(units)),
+            "codes": repeat["codes"],
+            "status": [str(v) for v in status],
+            "reported": reported,
+            "evidence": evidence,
+            "note": note,
+            "past_due_without_evidence": past_due & ~proven,
+        },
+        columns=["unit", *COLUMNS],
+    )

@@ -22,9 +22,11 @@ Year-end verdict, against the plan's target and comparison (">" 80, "<=" 0 …):
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+import numpy as np
 
 from analysis.indicators.intervals import wilson, z_value
 from analysis.indicators.long import is_missing, target_met
@@ -57,39 +59,73 @@ def year_fraction(last_day: date) -> float:
 
 def project_count(count: float | None, fraction: float, confidence: float = 0.95) -> Projection:
     """Year-end count from ``count`` cases in the first ``fraction`` of the year (see the module's note)."""
-    if count is None or is_missing(count) or fraction <= 0:
-        return NONE
-    x, z = float(count), z_value(confidence)
-    rest = (1 - fraction) / fraction
-    half = z * math.sqrt(x + z * z / 4)
-    low_rate, high_rate = max(0.0, x + z * z / 2 - half), x + z * z / 2 + half
-    return Projection(x / fraction, x + low_rate * rest, x + high_rate * rest)
+    return _one(_counts(_floats([count]), fraction, confidence))
 
 
 def project_share(
     successes: float | None, n: float | None, fraction: float, survey: bool = False, confidence: float = 0.95
 ) -> Projection:
     """Year-end share in % from ``successes`` of ``n`` so far; a census mixes the known part in."""
-    if successes is None or n is None or is_missing(successes) or is_missing(n) or n <= 0:
-        return NONE
-    p = float(successes) / float(n)
-    low, high = (float(v) for v in wilson(successes, n, confidence))
-    if not survey:
-        low, high = fraction * p + (1 - fraction) * low, fraction * p + (1 - fraction) * high
-    return Projection(100 * p, 100 * low, 100 * high)
+    return _one(_shares(_floats([successes]), _floats([n]), fraction, np.array([survey]), confidence))
 
 
 def project(kind: str, value: float | None, n: float | None, fraction: float) -> Projection:
     """One long-format row's year-to-date ``value`` (a count, or a share in % of ``n``) -> its projection."""
-    if kind == "count":
-        return project_count(value, fraction)
-    if kind == "stock":
-        return NONE if value is None or is_missing(value) else Projection(float(value), float(value), float(value))
-    if kind in ("share", "survey_share"):
-        if value is None or n is None or is_missing(value) or is_missing(n):
-            return NONE
-        return project_share(round(float(value) * float(n) / 100, 6), n, fraction, survey=kind == "survey_share")
-    raise ValueError(f"unknown projection kind {kind!r}; one of {KINDS}")
+    if kind not in KINDS:
+        raise ValueError(f"unknown projection kind {kind!r}; one of {KINDS}")
+    return _one(projections([kind], [value], [n], fraction))
+
+
+def projections(
+    kinds: Sequence[str], values: Sequence, ns: Sequence, fraction: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``project`` of many rows at once: value, low and high arrays, NaN where nothing projects (a kind not in
+    KINDS, e.g. "", projects nothing)."""
+    kind, value, n = np.asarray(kinds, dtype=object), _floats(values), _floats(ns)
+    out = np.full((3, len(kind)), np.nan)
+    count = kind == "count"
+    out[:, count] = _counts(value[count], fraction)
+    stock = kind == "stock"
+    out[:, stock] = value[stock]
+    share = (kind == "share") | (kind == "survey_share")
+    usable = share & ~np.isnan(value) & ~np.isnan(n)
+    # the successes behind a share in % (rounded as a count read back from a percentage)
+    successes = np.array([round(v * k / 100, 6) for v, k in zip(value[usable], n[usable])], dtype=float)
+    out[:, usable] = _shares(successes, n[usable], fraction, kind[usable] == "survey_share")
+    return out[0], out[1], out[2]
+
+
+def _counts(x: np.ndarray, fraction: float, confidence: float = 0.95) -> np.ndarray:
+    """Poisson projections of counts ``x`` (3 x len: value, low, high), NaN where ``x`` is missing."""
+    if fraction <= 0:
+        return np.full((3, len(x)), np.nan)
+    z = z_value(confidence)
+    rest = (1 - fraction) / fraction
+    half = z * np.sqrt(x + z * z / 4)
+    low_rate, high_rate = np.maximum(0.0, x + z * z / 2 - half), x + z * z / 2 + half
+    return np.array([x / fraction, x + low_rate * rest, x + high_rate * rest]).reshape(3, len(x))
+
+
+def _shares(
+    successes: np.ndarray, n: np.ndarray, fraction: float, survey: np.ndarray, confidence: float = 0.95
+) -> np.ndarray:
+    """Share projections in % (3 x len), NaN where successes or n is missing or n is not positive."""
+    usable = ~np.isnan(successes) & ~np.isnan(n) & (np.nan_to_num(n) > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = successes / n
+    low, high = wilson(successes, n, confidence)
+    low = np.where(survey, low, fraction * p + (1 - fraction) * low)
+    high = np.where(survey, high, fraction * p + (1 - fraction) * high)
+    return np.where(usable, np.array([100 * p, 100 * low, 100 * high]).reshape(3, len(n)), np.nan)
+
+
+def _floats(values: Sequence) -> np.ndarray:
+    return np.array([np.nan if is_missing(v) else float(v) for v in values], dtype=float)
+
+
+def _one(found: tuple[np.ndarray, ...] | np.ndarray) -> Projection:
+    value, low, high = (None if np.isnan(v[0]) else float(v[0]) for v in found)
+    return Projection(value, low, high)
 
 
 def verdict(projection: Projection, target: float | None, comparison: str) -> str:

@@ -150,37 +150,66 @@ def answer_matrix(forms: pd.DataFrame, codes: list[str]) -> np.ndarray:
 
 @dataclass
 class _Index:
-    """Elements then the overall index: value, interval and n (forms with a valid answer), from arrays."""
+    """Per group (rows): elements then the overall index — value, interval and n (forms with a valid answer)."""
 
     names: list[str]
-    element_values: np.ndarray
-    value: np.ndarray
+    element_values: np.ndarray  # groups x elements
+    value: np.ndarray  # groups x (elements + 1), the overall index last
     low: np.ndarray
     high: np.ndarray
     n: np.ndarray
 
 
-def _index(scores: np.ndarray, elements: list[str], settings: Settings, with_intervals: bool = True) -> _Index:
+def _index(
+    scores: np.ndarray, groups: list[np.ndarray], elements: list[str], settings: Settings, with_intervals: bool = True
+) -> _Index:
+    """Elements and the overall index of each group of forms (``groups``: row numbers of ``scores``, ascending).
+
+    Many groups in one call (units, periods, a breakdown's groups): the point estimates aggregated in one pass,
+    the percentiles taken in one call; each group is resampled on its own rows with the weights of its size
+    (drawn once per size), exactly as if computed alone."""
     valid = ~np.isnan(scores)
     satisfied = (np.isin(scores, settings.satisfied) & valid).astype(float)
     valid = valid.astype(float)
     names, element_values, overall = aggregate(
-        satisfied.sum(axis=0)[None, :], valid.sum(axis=0)[None, :], elements, settings
+        np.array([satisfied[rows].sum(axis=0) for rows in groups]).reshape(len(groups), len(elements)),
+        np.array([valid[rows].sum(axis=0) for rows in groups]).reshape(len(groups), len(elements)),
+        elements,
+        settings,
     )
     answered = valid.sum(axis=1) > 0
-    element_n = [(valid[:, [e == name for e in elements]].sum(axis=1) > 0).sum() for name in names]
-    value = np.concatenate([element_values[0], overall])
-    low = high = np.full(len(value), np.nan)
-    if with_intervals and answered.any():
-        weights = intervals.resample_weights(len(scores), settings.replicates, settings.seed)
-        both = (weights @ np.hstack([satisfied, valid]).astype(np.float32)).astype(float)
-        _, element_b, overall_b = aggregate(both[:, : len(elements)], both[:, len(elements) :], elements, settings)
-        low, high = intervals.percentile_interval(np.column_stack([element_b, overall_b]), settings.confidence)
-    n = np.array([*element_n, answered.sum()], dtype=float)
+    in_element = np.column_stack([valid[:, [e == name for e in elements]].sum(axis=1) > 0 for name in names])
+    n = np.array([[*in_element[rows].sum(axis=0), answered[rows].sum()] for rows in groups], dtype=float)
+    n = n.reshape(len(groups), len(names) + 1)
+    value = np.column_stack([element_values, overall])
+    low = high = np.full(value.shape, np.nan)
+    drawn = [g for g, rows in enumerate(groups) if with_intervals and answered[rows].any()]
+    if drawn:
+        by_size: dict[int, list[int]] = {}  # the weights depend on the group's size only: one product per size
+        for g in drawn:
+            by_size.setdefault(len(groups[g]), []).append(g)
+        replicates: dict[int, np.ndarray] = {}
+        width = 2 * len(elements)
+        for size, members in by_size.items():
+            weights = intervals.resample_weights(size, settings.replicates, settings.seed)
+            # counts of whole forms stay exact integers in float32, so one product serves every group of this size
+            answers = np.hstack([np.hstack([satisfied[groups[g]], valid[groups[g]]]) for g in members])
+            counts = (weights @ answers.astype(np.float32)).astype(float)
+            for j, g in enumerate(members):
+                both = counts[:, j * width : (j + 1) * width]
+                _, element_b, overall_b = aggregate(
+                    both[:, : len(elements)], both[:, len(elements) :], elements, settings
+                )
+                replicates[g] = np.column_stack([element_b, overall_b])
+        found_low, found_high = intervals.percentile_interval(
+            np.hstack([replicates[g] for g in drawn]), settings.confidence
+        )
+        low, high = np.full(value.shape, np.nan), np.full(value.shape, np.nan)
+        low[drawn], high[drawn] = found_low.reshape(len(drawn), -1), found_high.reshape(len(drawn), -1)
     empty = n == 0
     return _Index(
         names,
-        element_values[0],
+        element_values,
         np.where(empty, np.nan, value),
         np.where(empty, np.nan, low),
         np.where(empty, np.nan, high),
@@ -195,54 +224,73 @@ def estimate(
     forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings, with_intervals: bool = True
 ) -> Estimate:
     """Criteria (Wilson) and elements + overall (bootstrap over respondents) for these forms."""
+    criteria, elements, index = _estimates(
+        answer_matrix(forms, questionnaire["code"].tolist()),
+        [np.arange(len(forms))],
+        questionnaire,
+        settings,
+        with_intervals,
+    )
+    return Estimate(criteria, elements, forms=len(forms), answered=int(index.n[0, -1]))
+
+
+def _estimates(
+    scores: np.ndarray, groups: list[np.ndarray], questionnaire: pd.DataFrame, settings: Settings, with_intervals: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, _Index]:
+    """The criteria and elements tables of each group of forms, stacked group after group."""
     codes = questionnaire["code"].tolist()
     elements = questionnaire["element"].tolist()
-    scores = answer_matrix(forms, codes)
+    shape = (len(groups), len(codes))
     valid = ~np.isnan(scores)
-    n = valid.sum(axis=0).astype(float)
-    s = (np.isin(scores, settings.satisfied) & valid).sum(axis=0).astype(float)
-    d = (np.isin(scores, settings.dissatisfied) & valid).sum(axis=0).astype(float)
+    n = np.array([valid[rows].sum(axis=0) for rows in groups]).reshape(shape).astype(float)
+    s = np.array([(np.isin(scores[rows], settings.satisfied) & valid[rows]).sum(axis=0) for rows in groups])
+    d = np.array([(np.isin(scores[rows], settings.dissatisfied) & valid[rows]).sum(axis=0) for rows in groups])
+    s, d = s.reshape(shape).astype(float), d.reshape(shape).astype(float)
+    total = np.array([np.nansum(scores[rows], axis=0) for rows in groups]).reshape(shape)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean_score = np.where(n > 0, np.nansum(scores, axis=0) / np.where(n > 0, n, 1), np.nan)
+        mean_score = np.where(n > 0, total / np.where(n > 0, n, 1), np.nan)
     low, high = intervals.wilson(s, n, settings.confidence)
     value = _share(s, n)
     criteria = pd.DataFrame(
         {
-            "code": codes,
-            "element": elements,
-            "name": questionnaire["criterion_text"].tolist(),
-            "element_name": questionnaire["element_name"].tolist(),
-            "n": n,
-            "satisfied": s,
-            "dissatisfied": d,
-            "value": value,
-            "share_dissatisfied": _share(d, n),
-            "mean_score": mean_score,
-            "ci_low": low * 100,
-            "ci_high": high * 100,
-            "gap_points": settings.target - value,
-            "gap_answers": intervals.answers_short_of_target(s, n, settings.target, settings.comparison),
+            "code": codes * len(groups),
+            "element": elements * len(groups),
+            "name": questionnaire["criterion_text"].tolist() * len(groups),
+            "element_name": questionnaire["element_name"].tolist() * len(groups),
+            "n": n.ravel(),
+            "satisfied": s.ravel(),
+            "dissatisfied": d.ravel(),
+            "value": value.ravel(),
+            "share_dissatisfied": _share(d, n).ravel(),
+            "mean_score": mean_score.ravel(),
+            "ci_low": low.ravel() * 100,
+            "ci_high": high.ravel() * 100,
+            "gap_points": settings.target - value.ravel(),
+            "gap_answers": intervals.answers_short_of_target(s, n, settings.target, settings.comparison).ravel(),
         }
     )
-    index = _index(scores, elements, settings, with_intervals)
+    index = _index(scores, groups, elements, settings, with_intervals)
     element_names = questionnaire.drop_duplicates("element").set_index("element")["element_name"]
-    missing = [[c for c, e, k in zip(codes, elements, n) if e == name and k == 0] for name in index.names]
     sizes = [elements.count(name) for name in index.names]
-    absent = [name for name, v in zip(index.names, index.element_values) if np.isnan(v)]
+    notes = []
+    for counts, values in zip(n, index.element_values):
+        missing = [[c for c, e, k in zip(codes, elements, counts) if e == name and k == 0] for name in index.names]
+        absent = [name for name, v in zip(index.names, values) if np.isnan(v)]
+        notes += [_partial_note(m, size, "tiêu chí") for m, size in zip(missing, sizes)]
+        notes.append(_partial_note(absent, len(index.names), "yếu tố"))
     table = pd.DataFrame(
         {
-            "code": index.names + [OVERALL],
-            "name": [element_names[name] for name in index.names] + [OVERALL_NAME],
-            "level": ["group"] * len(index.names) + ["index"],
-            "n": index.n,
-            "value": index.value,
-            "ci_low": index.low,
-            "ci_high": index.high,
-            "note": [_partial_note(m, size, "tiêu chí") for m, size in zip(missing, sizes)]
-            + [_partial_note(absent, len(index.names), "yếu tố")],
+            "code": (index.names + [OVERALL]) * len(groups),
+            "name": ([element_names[name] for name in index.names] + [OVERALL_NAME]) * len(groups),
+            "level": (["group"] * len(index.names) + ["index"]) * len(groups),
+            "n": index.n.ravel(),
+            "value": index.value.ravel(),
+            "ci_low": index.low.ravel(),
+            "ci_high": index.high.ravel(),
+            "note": notes,
         }
     )
-    return Estimate(criteria, table, forms=len(forms), answered=int(index.n[-1]))
+    return criteria, table, index
 
 
 def _partial_note(missing: list[str], size: int, what: str) -> str:
@@ -293,16 +341,61 @@ def long_rows(
     owners: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The index, its elements and criteria as rows of the shared long format (index = "sipas")."""
-    owners = owners or {}
-    criteria = result.criteria.assign(level="criterion", note=_answers_note(result.criteria, settings))
-    rows = pd.concat(
-        [result.elements, criteria[["code", "name", "level", "n", "value", "ci_low", "ci_high", "note"]]],
-        ignore_index=True,
-    )
+    rows = _stacked(result.elements, result.criteria, settings).assign(unit=unit)
     base = rows["code"].map(pd.Series(dict(baseline), dtype=float)).astype(float)
+    return _long(rows, base, rows["code"].map(pd.Series(dict(owners or {}), dtype="string")), period, settings)
+
+
+def unit_rows(
+    forms: pd.DataFrame,
+    names: list[str],
+    questionnaire: pd.DataFrame,
+    *,
+    period: str,
+    baseline: pd.DataFrame,
+    settings: Settings,
+    owners: Mapping[str, str],
+    with_intervals: bool = True,
+) -> pd.DataFrame:
+    """``long_rows`` of every unit in ``names`` from one table of forms, in one pass (``baseline``: unit, code,
+    value). A unit without forms gets ``no_data_rows``: no baseline, no owner, as when computed alone."""
+    if not names:
+        return long_frame([])
+    position = forms["unit"].map(pd.Series(range(len(names)), index=names)).to_numpy(dtype=float, na_value=np.nan)
+    mine = ~np.isnan(position)
+    position = position[mine].astype(int)
+    order = np.argsort(position, kind="stable")  # each unit's forms in table order: the rows it is resampled on
+    sizes = np.bincount(position, minlength=len(names))
+    groups = np.split(order, np.cumsum(sizes)[:-1])
+    scores = answer_matrix(forms[mine], questionnaire["code"].tolist())
+    criteria, elements, _ = _estimates(scores, groups, questionnaire, settings, with_intervals)
+    unit = np.concatenate(
+        [
+            np.repeat(np.arange(len(names)), len(elements) // len(names)),
+            np.repeat(np.arange(len(names)), len(questionnaire)),
+        ]
+    )
+    order = np.argsort(unit, kind="stable")  # unit by unit: its elements and index, then its criteria
+    rows = _stacked(elements, criteria, settings).iloc[order].reset_index(drop=True)
+    rows["unit"] = np.array(names, dtype=object)[unit[order]]
+    has_forms = sizes[unit[order]] > 0
+    known = baseline.drop_duplicates(["unit", "code"], keep="last").set_index(["unit", "code"])["value"]
+    base = pd.Series(known.astype(float).reindex(pd.MultiIndex.from_frame(rows[["unit", "code"]])).to_numpy())
+    owner = rows["code"].map(pd.Series(dict(owners), dtype="string"))
+    return _long(rows, base.where(has_forms), owner.where(has_forms), period, settings)
+
+
+def _stacked(elements: pd.DataFrame, criteria: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """The elements and the index, then the criteria with their answers note: the rows of the long format."""
+    criteria = criteria.assign(level="criterion", note=_answers_note(criteria, settings))
+    columns = ["code", "name", "level", "n", "value", "ci_low", "ci_high", "note"]
+    return pd.concat([elements, criteria[columns]], ignore_index=True)
+
+
+def _long(rows: pd.DataFrame, base: pd.Series, owner: pd.Series, period: str, settings: Settings) -> pd.DataFrame:
+    """Gaps, baseline and status of ``rows`` (one unit's or many), in the long format."""
     rows = rows.assign(
         period=period,
-        unit=unit,
         index=INDEX,
         measure="percent",
         target=settings.target,
@@ -311,7 +404,7 @@ def long_rows(
         gap_to_target=settings.target - rows["value"],
         change_vs_baseline=rows["value"] - base,
         status=survey_status(rows["value"], rows["ci_low"], rows["ci_high"], base, settings, rows["n"]),
-        owner=rows["code"].map(pd.Series(dict(owners), dtype="string")),
+        owner=owner,
     )
     no_data = rows["status"] == "no_data"
     rows.loc[no_data, ["gap_to_target", "change_vs_baseline"]] = np.nan
@@ -347,8 +440,12 @@ def no_data_rows(questionnaire: pd.DataFrame, *, unit: str, period: str, setting
 
 def in_period(forms: pd.DataFrame, period: Period) -> pd.DataFrame:
     """Forms whose survey date falls in the period (a year pools its quarters)."""
+    return forms[_in_period(forms, period)]
+
+
+def _in_period(forms: pd.DataFrame, period: Period) -> np.ndarray:
     day = pd.to_datetime(forms["survey_date"]).dt.normalize()
-    return forms[(day >= pd.Timestamp(period.first)) & (day <= pd.Timestamp(period.last))]
+    return ((day >= pd.Timestamp(period.first)) & (day <= pd.Timestamp(period.last))).to_numpy(dtype=bool)
 
 
 def breakdown(
@@ -367,22 +464,24 @@ def breakdown(
     groups = group_labels(forms, dimension, labels)
     scores = answer_matrix(forms, questionnaire["code"].tolist())
     elements = questionnaire["element"].tolist()
+    names = sorted(groups.unique(), key=str)
+    inside = [(groups == group).to_numpy() for group in names]
+    found = _index(scores, [np.flatnonzero(m) for one in inside for m in (one, ~one)], elements, settings)
     out = []
-    for group in sorted(groups.unique(), key=str):
-        inside = (groups == group).to_numpy()
-        own, rest = _index(scores[inside], elements, settings), _index(scores[~inside], elements, settings)
+    for i, group in enumerate(names):
+        own, rest = 2 * i, 2 * i + 1
         out.append(
             {
                 "dimension": dimension,
                 "group": group,
-                "forms": int(inside.sum()),
-                "n": own.n[-1],
-                "value": own.value[-1],
-                "ci_low": own.low[-1],
-                "ci_high": own.high[-1],
-                "others": rest.value[-1],
-                "others_low": rest.low[-1],
-                "others_high": rest.high[-1],
+                "forms": int(inside[i].sum()),
+                "n": found.n[own, -1],
+                "value": found.value[own, -1],
+                "ci_low": found.low[own, -1],
+                "ci_high": found.high[own, -1],
+                "others": found.value[rest, -1],
+                "others_low": found.low[rest, -1],
+                "others_high": found.high[rest, -1],
             }
         )
     table = pd.DataFrame(
@@ -489,19 +588,20 @@ def weakest(criteria: pd.DataFrame, count: int = 3) -> pd.DataFrame:
 
 def trend(forms: pd.DataFrame, questionnaire: pd.DataFrame, settings: Settings, periods: list[Period]) -> pd.DataFrame:
     """The overall index per period with its interval and n, for a chart across quarters."""
-    out = []
-    for period in periods:
-        part = estimate(in_period(forms, period), questionnaire, settings)
-        overall = part.elements.iloc[-1]
-        out.append(
-            {
-                "period": period.label,
-                "label": period.label_vi,
-                "forms": part.forms,
-                "n": overall["n"],
-                "value": overall["value"],
-                "ci_low": overall["ci_low"],
-                "ci_high": overall["ci_high"],
-            }
-        )
+    chosen = [np.flatnonzero(_in_period(forms, period)) for period in periods]
+    found = _index(
+        answer_matrix(forms, questionnaire["code"].tolist()), chosen, questionnaire["element"].tolist(), settings
+    )
+    out = [
+        {
+            "period": period.label,
+            "label": period.label_vi,
+            "forms": len(rows),
+            "n": found.n[i, -1],
+            "value": found.value[i, -1],
+            "ci_low": found.low[i, -1],
+            "ci_high": found.high[i, -1],
+        }
+        for i, (period, rows) in enumerate(zip(periods, chosen))
+    ]
     return pd.DataFrame(out, columns=["period", "label", "forms", "n", "value", "ci_low", "ci_high"])
