@@ -5,12 +5,13 @@ vectorised) into ``--work`` (kept between runs: the data is built once). Each st
 measured from outside (``bench_province.run_step``: wall time, peak RSS of that process); load averages are
 printed with every step (the machine is shared). Steps, in turns so that load changes hit both sides alike:
 
-- ingest of the CSV (``python -m analysis ingest``) by this checkout and by each ``--before``;
+- ingest of the CSV (``python -m analysis ingest``) by this checkout and by each ``--before``, in turns;
 - indicators of the four quarters from the processed folder (``collect.all_rows``), by each;
 - DuckDB computing the core counts (received, on time, late, online per unit and quarter) from the same CSV;
 - ingest of a 100,000-row xlsx (the same dossiers, one sheet, text cells), by each: rows per second.
 
     .venv/bin/python benchmarks/bench_columnar.py [--rows 1000000] [--before old=/path/to/old/src] [--work DIR]
+        [--ingest-only]  (the two ingest steps only: no indicators, no DuckDB)
 """
 
 from __future__ import annotations
@@ -87,6 +88,7 @@ def main() -> None:
         help="another checkout's src folder to compare with (e.g. a git archive), repeatable",
     )
     parser.add_argument("--work", type=Path, default=Path("/tmp/chiso_bench_columnar"))
+    parser.add_argument("--ingest-only", action="store_true", help="only the CSV and xlsx ingest of each side")
     args = parser.parse_args()
     generate(args.work, args.rows)
     python = sys.executable
@@ -95,10 +97,12 @@ def main() -> None:
         name, _, src = named.partition("=")
         sides[name] = str(Path(src).resolve())
     results: dict = {"rows": args.rows, "cores": os.cpu_count(), "load_at_start": os.getloadavg()}
+    envs = {}
     for side, src in sides.items():
         root = root_for(args.work, side, Path(src))
-        env = {**os.environ, "PYTHONPATH": src, "CHISO_ROOT": str(root), "PYTHONUTF8": "1"}
-        for kind in ("csv", "xlsx"):
+        envs[side] = {**os.environ, "PYTHONPATH": src, "CHISO_ROOT": str(root), "PYTHONUTF8": "1"}
+    for kind in ("csv", "xlsx"):  # step by step, every side in turn: a change of load hits all sides alike
+        for side, env in envs.items():
             out = args.work / f"processed_{kind}_{side}"
             shutil.rmtree(out, ignore_errors=True)
             step = run(
@@ -112,6 +116,7 @@ def main() -> None:
                 f"load {step['load_1m']}",
                 flush=True,
             )
+    for side, env in () if args.ingest_only else envs.items():
         step = run(
             [python, "-c", INDICATORS, str(args.work / f"processed_csv_{side}")],
             env,
@@ -135,14 +140,14 @@ def main() -> None:
             flush=True,
         )
     for side in sides:
-        duck = results[f"duckdb_{side}"]["wall_s"]
-        ours = results[f"ingest_csv_{side}"]["wall_s"] + results[f"indicators_{side}"]["wall_s"]
-        results[f"ratio_vs_duckdb_{side}"] = round(ours / duck, 1)
         results[f"xlsx_rows_per_s_{side}"] = round(XLSX_ROWS / results[f"ingest_xlsx_{side}"]["wall_s"])
-        print(
-            f"{side}: (ingest + indicators) / duckdb = {ours:.1f} / {duck:.1f} s = {ours / duck:.1f}x; "
-            f"xlsx {results[f'xlsx_rows_per_s_{side}']:,} rows/s (whole CLI process)"
-        )
+        ratio = ""
+        if not args.ingest_only:
+            duck = results[f"duckdb_{side}"]["wall_s"]
+            ours = results[f"ingest_csv_{side}"]["wall_s"] + results[f"indicators_{side}"]["wall_s"]
+            results[f"ratio_vs_duckdb_{side}"] = round(ours / duck, 1)
+            ratio = f"(ingest + indicators) / duckdb = {ours:.1f} / {duck:.1f} s = {ours / duck:.1f}x; "
+        print(f"{side}: {ratio}xlsx {results[f'xlsx_rows_per_s_{side}']:,} rows/s (whole CLI process)")
     results["load_at_end"] = os.getloadavg()
     (HERE / "results").mkdir(exist_ok=True)
     (HERE / "results" / "columnar.json").write_text(json.dumps(results, indent=1), encoding="utf-8")

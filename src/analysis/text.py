@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import overload
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -26,8 +27,10 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 16, typed=True)  # typed: True, 1 and 1.0 are equal keys but fold differently
 def fold(text: object) -> str:
-    """Matching key: no accents, no case, no spaces, line breaks or punctuation ("Mã hồ sơ" -> "mahoso")."""
+    """Matching key: no accents, no case, no spaces, line breaks or punctuation ("Mã hồ sơ" -> "mahoso").
+    Remembered: the same statuses, yes/no words and headers are folded in every file of a province."""
     if text is None:
         return ""
     return _NON_ALNUM.sub("", strip_accents(str(text)).lower())

@@ -63,6 +63,8 @@ def scrub_column(values: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
             text, found = scrub_text(text)
             counts[i] = [found[k] for k in PATTERNS]
         cleaned.append(text)
+    if not counts.any():  # nothing masked: the column as it was (no copy of a million cells)
+        return values, pd.DataFrame(0, index=values.index, columns=list(PATTERNS))
     out = (
         pd.Series(np.asarray([*cleaned, None], dtype=object)[codes], index=values.index).astype(values.dtype)
         if len(values)

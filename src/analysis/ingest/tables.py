@@ -218,6 +218,9 @@ def _read_text(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     at_table = np.setdiff1d(np.arange(total), at_odd, assume_unique=True)
     columns, blank = {}, {}
     for pos in range(width):
+        if not odd:  # every line fits the table (a system export): its columns as they are
+            columns[pos], blank[pos] = _string_cells(table.column(pos))
+            continue
         columns[pos], blank[pos] = np.full(total, None, dtype=object), np.ones(total, dtype=bool)
         if pos < len(names):
             columns[pos][at_table], blank[pos][at_table] = _string_cells(table.column(pos))
@@ -236,7 +239,7 @@ def _string_cells(values) -> tuple[np.ndarray, np.ndarray]:
 
     encoded = pc.dictionary_encode(values).combine_chunks()
     texts = np.concatenate([encoded.dictionary.to_numpy(zero_copy_only=False).astype(object), [None]])
-    blank = np.array([_blank_cell(text) for text in texts], dtype=bool)
+    blank = np.append(_blank_texts(encoded.dictionary), True)
     codes = encoded.indices.fill_null(len(texts) - 1).to_numpy()
     return texts[codes], blank[codes]
 
@@ -427,6 +430,44 @@ def _blank_cell(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip()) or (isinstance(cell, float) and cell != cell)
 
 
+# What ``str.strip()`` removes from ASCII text; Arrow trims these per column where every character is ASCII
+# (other text, where Python's and Arrow's ideas of white space or of NFC might differ, is done in Python).
+ASCII_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def arrow_strings(cells: np.ndarray):
+    """Object cells as an Arrow string array when every cell is a str or None (readers give no bytes), else
+    None: the columns a CSV gives, and text-only columns of a workbook, are then worked on in Arrow."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(cells, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+
+
+def _ascii_stripped(texts):
+    """(ASCII mask, texts stripped as ``str.strip`` would, valid where ASCII) of an Arrow string array."""
+    import pyarrow.compute as pc
+
+    ascii_ = pc.fill_null(pc.string_is_ascii(texts), True).to_numpy(zero_copy_only=False)
+    return ascii_, pc.utf8_trim(texts, characters=ASCII_SPACE)
+
+
+# A text ``str.strip()`` leaves empty: only characters Python calls white space (``str.isspace``, all listed here,
+# as RE2's \s is ASCII only; tests/ingest/test_columnar.py checks the list against every code point).
+ONLY_SPACE = (
+    r"^[\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*$"
+)
+
+
+def _blank_texts(texts) -> np.ndarray:
+    """``_blank_cell`` of each cell of an Arrow string array (null or white space only), in Arrow."""
+    import pyarrow.compute as pc
+
+    return pc.fill_null(pc.match_substring_regex(texts, ONLY_SPACE), True).to_numpy(zero_copy_only=False)
+
+
 def is_footer(row: list[object]) -> bool:
     """A totals or signature line: its first non-empty cell starts with a footer phrase (FOOTER_LINE)."""
     return _is_footer_cell(next((cell for cell in row if not _blank_cell(cell)), None))
@@ -500,7 +541,9 @@ def date_cells(values: pd.Series) -> np.ndarray:
 
 
 def blank_cells(values: pd.Series) -> np.ndarray:
-    return map_distinct(values, _blank_cell, "bool").to_numpy()
+    cells = values.to_numpy(dtype=object)
+    texts = arrow_strings(cells)
+    return _blank_texts(texts) if texts is not None else map_distinct(values, _blank_cell, "bool").to_numpy()
 
 
 def records_under(
@@ -636,8 +679,28 @@ def cell_text(cell: object) -> str | None:
 
 
 def text_column(values: pd.Series) -> pd.Series:
-    """Cells -> NFC strings (numbers without a trailing .0), blanks -> NA."""
-    return map_distinct(values, cell_text, "string")
+    """Cells -> NFC strings (numbers without a trailing .0), blanks -> NA.
+
+    A column of text only is done per distinct value in Arrow (ASCII text is its own NFC: only trimmed; the
+    other distinct texts through ``cell_text``); a column holding numbers or dates per distinct cell in Python.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = arrow_strings(values.to_numpy(dtype=object))
+    if texts is None:
+        return map_distinct(values, cell_text, "string")
+    encoded = pc.dictionary_encode(texts)
+    words = encoded.dictionary
+    ascii_, stripped = _ascii_stripped(words)
+    if not ascii_.all():
+        cells = np.asarray(stripped.to_pylist(), dtype=object)
+        others = np.flatnonzero(~ascii_)
+        cells[others] = [cell_text(word) for word in words.take(pa.array(others)).to_pylist()]
+        stripped = pa.array(cells, type=pa.string())
+    normal = pc.if_else(pc.equal(pc.binary_length(stripped), 0), pa.scalar(None, pa.string()), stripped)
+    column = normal.cast(pa.large_string()).take(encoded.indices)
+    return pd.Series(pd.arrays.ArrowStringArray(column), index=values.index)
 
 
 def _folded(cell: object) -> str:
@@ -691,7 +754,13 @@ def date_order(columns: Iterable[pd.Series]) -> str | None:
 
 def _date_parts(values: pd.Series) -> list[str]:
     """The distinct first ten characters of the text cells of a column (none when it holds no text)."""
-    return list({value[:10] for value in values.to_numpy(dtype=object) if value.__class__ is str})
+    import pyarrow.compute as pc
+
+    cells = values.to_numpy(dtype=object)
+    texts = arrow_strings(cells)
+    if texts is not None and pc.all(pc.string_is_ascii(texts)).as_py() is not False:
+        return [part for part in pc.unique(pc.utf8_slice_codeunits(texts, 0, 10)).to_pylist() if part is not None]
+    return list({value[:10] for value in cells if value.__class__ is str})
 
 
 def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series, pd.Series]:
@@ -714,15 +783,20 @@ def parse_dates(values: pd.Series, month_first: bool = False) -> tuple[pd.Series
 def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd.Series]:
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
     bad = pd.Series(False, index=values.index)
-    kinds = values.astype(object).map(type).map(_KIND_OF_TYPE).fillna("bad")
-    stamps = values[kinds == "datetime"]
-    if len(stamps):
-        result[stamps.index] = pd.to_datetime(stamps.map(_as_datetime)).astype("datetime64[us]")
-    numbers = pd.to_numeric(values[kinds == "number"], errors="coerce").dropna()
-    text = values[kinds == "text"].astype(object).str.strip()
-    text = text[text != ""]
-    bad[kinds.index[kinds == "bad"]] = True
-    numeric_text = pd.to_numeric(text.where(text.str.fullmatch(r"\d+(\.\d+)?")), errors="coerce").dropna()
+    text, numeric = _ascii_text(values)
+    if text is None:  # cells of several kinds (a workbook), or text beyond ASCII: each cell's kind in Python
+        kinds = values.astype(object).map(type).map(_KIND_OF_TYPE).fillna("bad")
+        stamps = values[kinds == "datetime"]
+        if len(stamps):
+            result[stamps.index] = pd.to_datetime(stamps.map(_as_datetime)).astype("datetime64[us]")
+        numbers = pd.to_numeric(values[kinds == "number"], errors="coerce").dropna()
+        text = values[kinds == "text"].astype(object).str.strip()
+        text = text[text != ""]
+        bad[kinds.index[kinds == "bad"]] = True
+        numeric = text.str.fullmatch(r"\d+(\.\d+)?")
+    else:
+        numbers = pd.Series([], dtype="float64")
+    numeric_text = pd.to_numeric(text.where(numeric), errors="coerce").dropna()
     numbers = pd.concat([numbers, numeric_text])
     text = text.drop(numeric_text.index)
     compact = numbers[(numbers >= 1e13) & (numbers < 1e14)]  # yyyyMMddHHmmss written as a number
@@ -747,6 +821,22 @@ def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd
     bad[remaining.index] = True
     result[bad] = pd.NaT
     return result.dt.round("s"), bad
+
+
+def _ascii_text(values: pd.Series) -> tuple[pd.Series | None, pd.Series | None]:
+    """When every cell is ASCII text (a CSV's dates): the cells stripped and not empty, and which of them are
+    written as a number (digits, maybe with decimals), both in Arrow; (None, None) for any other column."""
+    import pyarrow.compute as pc
+
+    texts = arrow_strings(values.to_numpy(dtype=object))
+    if texts is None or pc.all(pc.string_is_ascii(texts)).as_py() is False or texts.null_count:
+        return None, None
+    stripped = pc.utf8_trim(texts, characters=ASCII_SPACE)
+    filled = pc.not_equal(stripped, "").to_numpy(zero_copy_only=False)
+    kept = stripped.filter(filled)
+    text = pd.Series(kept.to_numpy(zero_copy_only=False), index=values.index[filled], dtype=object)
+    numeric = pc.match_substring_regex(kept, r"^\d+(\.\d+)?$").to_numpy(zero_copy_only=False)
+    return text, pd.Series(numeric, index=text.index)
 
 
 # What a date cell holds, by its Python type; any other type (bool, time, duration) cannot be a date.
@@ -774,19 +864,56 @@ def _strptime_exact(text: pd.Series, format: str) -> pd.Series:
 
     cells = pa.array(text.to_numpy(dtype=object), type=pa.string())
     parsed = pc.strptime(cells, format=format, unit="s", error_is_null=True)
-    same = pc.fill_null(pc.equal(pc.strftime(parsed, format=format), cells), False)
+    same = _written_back(cells, parsed, format)
     return pd.Series(
         pc.if_else(same, parsed, None).to_numpy(zero_copy_only=False), index=text.index, dtype="datetime64[us]"
     )
 
 
+# The directives of TEXT_DATE_FORMATS: the part of the date each writes, and its width as strftime writes it.
+_DIRECTIVES = {"%Y": ("year", 4), "%m": ("month", 2), "%d": ("day", 2), "%H": ("hour", 2), "%M": ("minute", 2)}
+_DIRECTIVES["%S"] = ("second", 2)
+
+
+def _written_back(cells, parsed, format: str) -> np.ndarray:
+    """Per cell, whether ``strftime(parsed, format)`` is the cell's text, without writing it (Arrow's strftime
+    costs a microsecond a value): the text has the zero-padded shape of ``format``, and each part of the date
+    read back is the number written at its place."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pattern, at = "", 0
+    parts: list[tuple[str, int, int]] = []
+    for token in re.split(r"(%[YmdHMS])", format):
+        if token in _DIRECTIVES:
+            name, width = _DIRECTIVES[token]
+            pattern, parts = pattern + r"\d" * width, [*parts, (name, at, width)]
+            at += width
+        else:
+            pattern, at = pattern + "".join(f"[{char}]" for char in token), at + len(token)
+    shaped = pc.and_kleene(pc.match_substring_regex(cells, f"^{pattern}$"), pc.is_valid(parsed))
+    candidates = np.flatnonzero(pc.fill_null(shaped, False).to_numpy(zero_copy_only=False))
+    texts, dates = cells.take(pa.array(candidates)), parsed.take(pa.array(candidates))
+    same = np.ones(len(candidates), dtype=bool)
+    for name, start, width in parts:
+        written = pc.cast(pc.utf8_slice_codeunits(texts, start, start + width), pa.int64())
+        same &= pc.equal(written, getattr(pc, name)(dates)).to_numpy(zero_copy_only=False)
+    result = np.zeros(len(cells), dtype=bool)
+    result[candidates[same]] = True
+    return result
+
+
 def _formats_by_fit(text: pd.Series, formats: tuple[str, ...], size: int = 50) -> list[str]:
-    """``formats``, those that read most of a sample first: a column is usually written one way."""
-    sample = text.iloc[:size]
-    if sample.empty:
+    """``formats``, those that read most of a sample first (Arrow's strptime): a column is usually written one
+    way. Only a matter of speed: no text is read by two of the formats (tests/ingest check it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    sample = pa.array(text.iloc[:size].to_numpy(dtype=object), type=pa.string())
+    if not len(sample):
         return list(formats)
-    fit = {fmt: int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum()) for fmt in formats}
-    return sorted(formats, key=lambda fmt: -fit[fmt])  # stable: ties keep the documented order
+    fit = {fmt: pc.strptime(sample, format=fmt, unit="s", error_is_null=True).null_count for fmt in formats}
+    return sorted(formats, key=lambda fmt: fit[fmt])  # stable: ties keep the documented order
 
 
 def _as_datetime(cell: date) -> datetime:
