@@ -24,11 +24,18 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     from analysis import runs
     from analysis.ingest import runner
 
     with runs.locked([Path(args.out)]):  # not while a batch writes the same processed folder
-        manifest = runner.run(Path(args.raw), Path(args.out))
+        if args.jobs > 1 and runner.file_count(Path(args.raw)) > 1:
+            with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                manifest = runner.run(Path(args.raw), Path(args.out), pool)
+        else:
+            manifest = runner.run(Path(args.raw), Path(args.out))
     for entry in manifest["files"]:
         print(
             f"{entry['source']:<12} {entry['file']}: read {entry['rows_read']}, ingested {entry['rows_ingested']}, "
@@ -114,6 +121,7 @@ def parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="raw exports -> processed tables + manifest")
     ingest.add_argument("--raw", default=str(paths.RAW))
     ingest.add_argument("--out", default=str(paths.PROCESSED))
+    ingest.add_argument("--jobs", type=int, default=2, help="worker processes reading files in parallel (default 2)")
     ingest.set_defaults(run=_cmd_ingest)
 
     ind = sub.add_parser("indicators", help="write the long-format indicators of a period to CSV")

@@ -26,6 +26,7 @@ The rules in short (the analyst's version, with examples, is docs/ingest_one_sto
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -121,16 +122,31 @@ class FilePart:
     carried: set[str]  # output columns the file has
 
 
-def ingest(raw_dir: Path) -> SourceResult | None:
-    """Read every one-stop export under ``<raw_dir>/one_stop/``; None when there is none."""
+def ingest(raw_dir: Path, executor: Executor | None = None) -> SourceResult | None:
+    """Read every one-stop export under ``<raw_dir>/one_stop/``; None when there is none. With ``executor``
+    the files are read in parallel (a province has one export per unit); the result is the same."""
     raw_dir = Path(raw_dir)
     files = list_files(raw_dir / SOURCE)
     if not files:
         return None
     settings = Settings.load()
-    result = combine([read_export(path, raw_dir, settings) for path in files])
+    result = combine(read_exports(files, raw_dir, settings, executor))
     scrub_result(result, kept_as_is=("dossier_id",))
     return result
+
+
+def read_exports(files: list[Path], raw_dir: Path, settings: Settings, executor: Executor | None) -> list[FilePart]:
+    """Every file's part, in the order of ``files``. The executor's workers take files from the front while
+    this process reads, from the back, every file no worker has started yet (its future cancels), so no core
+    waits for a worker that is still starting up."""
+    if executor is None or len(files) < 2:
+        return [read_export(path, raw_dir, settings) for path in files]
+    futures = [executor.submit(read_export, path, raw_dir, settings) for path in files]
+    here: dict[int, FilePart] = {}
+    for i in reversed(range(len(files))):
+        if futures[i].cancel():
+            here[i] = read_export(files[i], raw_dir, settings)
+    return [here[i] if i in here else future.result() for i, future in enumerate(futures)]
 
 
 # ---------------------------------------------------------------- one file

@@ -25,13 +25,19 @@ SOURCES: dict[str, Callable[[Path], SourceResult | None]] = {
 def run(raw: Path, out: Path, executor: Executor | None = None) -> dict:
     """Ingest every source; a source without files leaves no table behind (stale tables are removed).
 
-    Sources are independent until the manifest: with ``executor`` (the batch's workers), every source but the
-    first (one-stop, the largest) is ingested there while this process ingests the first."""
+    Sources are independent until the manifest: with ``executor`` (the batch's or the CLI's workers), every
+    source but the first (one-stop, the largest) is ingested there, one job each, while this process ingests
+    one-stop, whose files it shares with the workers."""
     others = list(SOURCES)[1:]
     pending = {name: executor.submit(ingest_source, name, Path(raw)) for name in others} if executor else {}
     results = []
     for source in SOURCES:
-        result = pending[source].result() if source in pending else ingest_source(source, Path(raw))
+        if source in pending:
+            result = pending[source].result()
+        elif source == one_stop.SOURCE:
+            result = one_stop.ingest(Path(raw), executor)
+        else:
+            result = ingest_source(source, Path(raw))
         if result is None:
             store.remove_table(source, Path(out))
             continue
@@ -60,6 +66,11 @@ def write_results(results: list[SourceResult], out: Path, raw: Path) -> dict:
     }
     store.write_manifest(manifest, out)
     return manifest
+
+
+def file_count(raw: Path) -> int:
+    """How many exports ``raw`` holds across the sources (one file gains nothing from parallel workers)."""
+    return sum(len(list_files(Path(raw) / source)) for source in SOURCES)
 
 
 def has_exports(raw: Path) -> bool:
