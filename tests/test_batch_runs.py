@@ -221,13 +221,9 @@ def published(tmp_path_factory):
     return root
 
 
-@pytest.mark.e2e
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(published, sig):
-    import psutil
-
-    period_dir = published / "reports" / "2024Q2"
-    before = _consistent(period_dir)
+def _interrupted_batch(published: Path, sig: int) -> tuple[subprocess.Popen, list[int], str, list[str]]:
+    """A batch sent ``sig`` once its notebooks are submitted: (process, its descendants then, its output, its
+    signal masks as /proc shows them, for the failure message)."""
     process = subprocess.Popen(
         _batch(published), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -240,10 +236,27 @@ def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(pu
     while len(children := _descendants(process.pid)) < 3 and time.time() < deadline:
         time.sleep(0.1)
     assert len(children) >= 3, seen  # two workers and at least one kernel
-    masks = [m for m in Path(f"/proc/{process.pid}/status").read_text().splitlines() if m.startswith("Sig")]
+    status = Path(f"/proc/{process.pid}/status")
+    masks = [m for m in status.read_text().splitlines() if m.startswith("Sig")] if status.exists() else []
     process.send_signal(sig)
     output = "".join(seen) + process.stdout.read()
-    assert process.wait(timeout=60) == 130, output + "\n".join(masks)
+    process.wait(timeout=60)
+    return process, children, output, masks
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_an_interrupted_batch_leaves_the_previous_complete_run_and_no_process(published, sig):
+    import psutil
+
+    period_dir = published / "reports" / "2024Q2"
+    before = _consistent(period_dir)
+    for _ in range(3):  # a run that finished before the signal arrived (a loaded machine) says nothing: again
+        process, children, output, masks = _interrupted_batch(published, sig)
+        if not (process.returncode == 0 and "Done in" in output):
+            break
+        before = _consistent(period_dir)  # that run published itself: it is now the one to keep
+    assert process.returncode == 130, output + "\n".join(masks)
     assert "interrupted" in output and "Traceback" not in output
     deadline = time.time() + 10
     while time.time() < deadline and any(
