@@ -97,23 +97,19 @@ def test_warm_kernel_reports_are_byte_identical_to_fresh_kernel_reports(tmp_path
             assert warm_html == (fresh_out / rel).read_bytes(), rel
 
 
-def test_a_failing_notebook_fails_alone_and_the_next_one_in_the_same_kernel_is_clean(tmp_path):
+def _run_in_one_kernel(tmp_path: Path, notebooks: dict[str, list[str]]) -> dict:
+    """Notebooks made of a parameters cell and these code cells, run one after another in one warm kernel;
+    their results by file name."""
     from nbformat.v4 import new_code_cell, new_notebook
 
     folder = tmp_path / "nb"
     folder.mkdir()
-    show = "print(sorted(k for k in globals() if not k.startswith('_')))"
-    for name, body in [
-        ("10_sets.ipynb", "leaked = 1"),
-        ("15_clean.ipynb", show),
-        ("20_fails.ipynb", "leaked = 2\nraise ValueError('hỏng')"),
-        ("30_clean.ipynb", show),
-    ]:
+    for name, bodies in notebooks.items():
         nb = new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         params = new_code_cell('period: str = "2024Q1"\nprocessed_dir: str = ""\nunit: str = ""')
         params.metadata["tags"] = ["parameters"]
-        nb.cells = [params, new_code_cell(body)]
+        nb.cells = [params, *(new_code_cell(body) for body in bodies)]
         nbformat.write(nb, folder / name)
     result = run_reports(
         PERIOD,
@@ -126,8 +122,21 @@ def test_a_failing_notebook_fails_alone_and_the_next_one_in_the_same_kernel_is_c
         demo=False,
         log=lambda *_: None,
     )
-    by = {r.notebook: r for r in result.results}
-    assert [r.notebook for r in result.results if not r.ok] == ["20_fails.ipynb"]
+    return {r.notebook: r for r in result.results}
+
+
+def test_a_failing_notebook_fails_alone_and_the_next_one_in_the_same_kernel_is_clean(tmp_path):
+    show = "print(sorted(k for k in globals() if not k.startswith('_')))"
+    by = _run_in_one_kernel(
+        tmp_path,
+        {
+            "10_sets.ipynb": ["leaked = 1"],
+            "15_clean.ipynb": [show],
+            "20_fails.ipynb": ["leaked = 2\nraise ValueError('hỏng')"],
+            "30_clean.ipynb": [show],
+        },
+    )
+    assert [name for name, r in by.items() if not r.ok] == ["20_fails.ipynb"]
     assert "hỏng" in by["20_fails.ipynb"].error
     for name in ("15_clean.ipynb", "30_clean.ipynb"):  # after a success (namespace reset), after a failure
         out = nbformat.read(by[name].executed, as_version=4)
@@ -137,29 +146,10 @@ def test_a_failing_notebook_fails_alone_and_the_next_one_in_the_same_kernel_is_c
 
 
 def test_a_notebook_whose_kernel_dies_is_kept_as_far_as_it_ran_and_the_next_one_runs(tmp_path):
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    folder = tmp_path / "nb"
-    folder.mkdir()
-    for name, body in [("10_dies.ipynb", "import os\nos._exit(1)"), ("20_after.ipynb", "print('sau')")]:
-        nb = new_notebook()
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-        params = new_code_cell('period: str = "2024Q1"\nprocessed_dir: str = ""\nunit: str = ""')
-        params.metadata["tags"] = ["parameters"]
-        nb.cells = [params, new_code_cell("print('trước')"), new_code_cell(body)]
-        nbformat.write(nb, folder / name)
-    result = run_reports(
-        PERIOD,
-        [find("Ninh Thạnh")],
-        sorted(folder.glob("*.ipynb")),
-        processed=tmp_path,
-        reports=tmp_path / "out",
-        jobs=1,
-        notebooks_dir=folder,
-        demo=False,
-        log=lambda *_: None,
+    by = _run_in_one_kernel(
+        tmp_path,
+        {"10_dies.ipynb": ["print('trước')", "import os\nos._exit(1)"], "20_after.ipynb": ["print('sau')"]},
     )
-    by = {r.notebook: r for r in result.results}
     assert not by["10_dies.ipynb"].ok and by["20_after.ipynb"].ok
     kept = nbformat.read(by["10_dies.ipynb"].executed, as_version=4)
     printed = [o.get("text", "") for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", [])]
