@@ -41,7 +41,15 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("report", ("analysis.report",)),
     (
         "top",
-        ("analysis.batch", "analysis.render", "analysis.index_page", "analysis.__main__", "analysis.demo", "analysis"),
+        (
+            "analysis.batch",
+            "analysis.workers",
+            "analysis.render",
+            "analysis.index_page",
+            "analysis.__main__",
+            "analysis.demo",
+            "analysis",
+        ),
     ),
 ]
 

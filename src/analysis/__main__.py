@@ -24,15 +24,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     from analysis import runs
     from analysis.ingest import runner
+    from analysis.workers import local_pool
 
     with runs.locked([Path(args.out)]):  # not while a batch writes the same processed folder
         if args.jobs > 1 and runner.file_count(Path(args.raw)) > 1:
-            with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            with local_pool(args.jobs, warm=None) as pool:
                 manifest = runner.run(Path(args.raw), Path(args.out), pool)
         else:
             manifest = runner.run(Path(args.raw), Path(args.out))

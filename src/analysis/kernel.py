@@ -70,20 +70,24 @@ class WarmKernel:
         starts from the namespace a fresh kernel has, with the imports already paid. A warm-up that fails leaves
         the kernel to be restarted, so the notebook itself meets (and reports) the problem."""
         self._start(start_timeout)
-        reply = self._client(lambda kc: kc.execute_interactive(source, silent=True, store_history=False, timeout=300))
-        reset = self._client(lambda kc: kc.execute_interactive(RESET, silent=True, store_history=False, timeout=60))
-        if reply["content"]["status"] != "ok" or reset["content"]["status"] != "ok":
+        if not (self._run_silently(source, timeout=300) and self._run_silently(RESET, timeout=60)):
             self.needs_restart = True
 
     def ready(self, start_timeout: float) -> None:
         """A kernel with a clean namespace, as a fresh kernel starts."""
         if self.km is None or self.needs_restart or self.runs >= self.max_runs or not self.km.is_alive():
             self._start(start_timeout)
-        elif self.runs:
-            reply = self._client(lambda kc: kc.execute_interactive(RESET, silent=True, store_history=False, timeout=60))
-            if reply["content"]["status"] != "ok":
-                self._start(start_timeout)
+        elif self.runs and not self._run_silently(RESET, timeout=60):
+            self._start(start_timeout)
         self.runs += 1
+
+    def _run_silently(self, source: str, timeout: float) -> bool:
+        """Run ``source`` in the kernel outside any notebook (no output, no history, no execution count);
+        True when it succeeded."""
+        reply = self._client(
+            lambda kc: kc.execute_interactive(source, silent=True, store_history=False, timeout=timeout)
+        )
+        return reply["content"]["status"] == "ok"
 
     def _client(self, call):
         """A short-lived client: a client's sockets belong to the event loop it was used from, and nbclient
