@@ -12,12 +12,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import collect, paths, workbook
-from analysis.batch import run_reports, select_notebooks
+from analysis import collect, paths
+from analysis.batch.jobs import select_notebooks
+from analysis.batch.run import run_reports
 from analysis.demo import write_all
 from analysis.ingest import runner
 from analysis.periods import Period
-from analysis.units import all_units
+from analysis.publish import workbook
+from analysis.reference.units import all_units
 
 RESULTS = Path(__file__).parent / "results" / "batch.txt"
 

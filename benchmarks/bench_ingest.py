@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import units
 from analysis.demo import one_stop as demo
 from analysis.demo.one_stop_sim import year_of_dossiers
 from analysis.ingest import one_stop
+from analysis.reference import units
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ingest.txt"
 TITLE = [

@@ -25,13 +25,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import units
 from analysis.collect import sipas as collect
 from analysis.demo import sipas as demo
 from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
 from analysis.reference import sipas as reference
+from analysis.reference import units
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "20_sipas.ipynb"
 RESULTS = Path(__file__).resolve().parent / "results" / "sipas.txt"

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import schemas
 from analysis.demo import write_all
 from analysis.ingest import runner
+from analysis.store import schemas
 
 RESULTS = Path(__file__).resolve().parent / "results" / "store.txt"
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analysis import paths
-from analysis.batch import run_batch
+from analysis.batch.run import run_batch
 from analysis.periods import Period
 from tests.test_batch_runs import UNITS, _consistent, _tiny_raw
 
@@ -33,7 +33,7 @@ def test_a_batch_runs_on_a_local_dask_cluster(tmp_path):
             log=lambda *_: None,
         )
         # the batch shut its warm kernels down on the workers when it ended
-        from analysis import kernel
+        from analysis.batch import kernel
 
         assert kernel.shutdown_all() == 0
     assert result.ok, [(r.notebook, r.unit, r.error) for r in result.results if not r.ok]

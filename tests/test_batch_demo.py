@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 
 from analysis import paths
-from analysis.batch import run_batch, run_reports, select_notebooks
-from analysis.ingest.tables import PERSONAL, AliasTable, list_files, read_sheets
+from analysis.batch.jobs import select_notebooks
+from analysis.batch.run import run_batch, run_reports
 from analysis.periods import Period
-from analysis.units import find
+from analysis.readers.files import list_files, read_sheets
+from analysis.readers.headers import PERSONAL, AliasTable
+from analysis.reference.units import find
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +66,7 @@ def test_indicator_tables_cover_every_index_and_unit(batch):
     assert set(UNITS) <= set(service["unit"])
     assert set(service["period"].astype(str)) == {"2024Q2"}
     sheets = pd.read_excel(out / "indicators.xlsx", sheet_name=None, engine="calamine")
-    from analysis.workbook import SHEETS
+    from analysis.publish.workbook import SHEETS
 
     for index, name in SHEETS.items():  # one sheet per index, every row of the CSV
         assert len(sheets[name]) == int((table["index"] == index).sum()), name

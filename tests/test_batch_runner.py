@@ -7,10 +7,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from analysis import schemas, store
-from analysis.batch import BatchError, plan_jobs, run_reports
+from analysis import store
+from analysis.batch.jobs import BatchError, plan_jobs
+from analysis.batch.run import run_reports
 from analysis.periods import Period
-from analysis.units import find
+from analysis.reference.units import find
+from analysis.store import schemas
 
 
 def _notebook(path: Path, body: str, scope: str = "unit", params: str | None = None) -> Path:
@@ -119,7 +121,7 @@ def test_city_notebook_runs_once_and_per_unit_where_its_source_has_rows(tmp_path
 
 
 def test_longest_jobs_start_first_by_the_previous_runs_durations(tmp_path):
-    from analysis.batch import Job, longest_first
+    from analysis.batch.jobs import Job, longest_first
 
     def job(notebook, slug, unit="x"):
         return Job(notebook, unit, slug, {}, f"{slug}/{notebook}", f"{slug}/{notebook}.html")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import runs
-from analysis.runs import FolderBusy
+from analysis.batch import runs
+from analysis.batch.runs import FolderBusy
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 

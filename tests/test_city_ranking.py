@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import index_page
-from analysis.units import Unit
+from analysis.publish import index_page
+from analysis.reference.units import Unit
 
 
 def test_ranking_counts_only_the_counted_targets_and_ranks_on_track_first(own_reference):

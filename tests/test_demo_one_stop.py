@@ -9,9 +9,9 @@ import time
 import pandas as pd
 import pytest
 
-from analysis import units
 from analysis.demo import one_stop as demo
 from analysis.ingest import one_stop, runner
+from analysis.reference import units
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,9 @@ import os
 
 import pandas as pd
 
-from analysis import file_cache, schemas, store
+from analysis import store
+from analysis.store import cache as file_cache
+from analysis.store import schemas
 
 
 def test_a_result_is_reused_until_a_file_it_was_computed_from_changes(tmp_path):

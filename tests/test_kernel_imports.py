@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import kernel
+from analysis.batch import kernel
 
 
 def test_the_warm_up_is_the_notebooks_top_level_imports_once_each(tmp_path):

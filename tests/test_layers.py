@@ -1,5 +1,6 @@
-"""Data flows one way: no module imports a module of a later layer (raw utilities → reference → ingest →
-indicators → collect → report → batch, render, index page, CLI, demo). Read from the source with ``ast``, so an
+"""Data flows one way: no module imports a module of a later layer (utilities → readers → store → reference →
+ingest → indicators → collect → report → publish → batch → CLI and demo), and no module imports itself through
+others (no cycle, inside a layer too). Read from the source with ``ast``, so an
 import inside a function counts as much as one at the top."""
 
 from __future__ import annotations
@@ -11,46 +12,26 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "analysis"
 
-# Earlier layers first. A module is placed by the longest prefix listed here; every module must be placed.
+# Earlier layers first; a module is placed by the longest prefix listed here and every module must be placed
+# (no catch-all: a new top-level module fails test_every_module_has_a_layer until it is given its place).
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    # Pure helpers without project data: errors, text, paths, periods, number formatting, the processed-table
-    # contracts and the store that checks them (with the per-file-version cache it reads through), the PAR
-    # criteria tree, and the table readers that both reference files and exports go through, with the scrubber
-    # that masks what they quote.
+    # Leaf helpers without project data: errors, text, paths, periods, values, number formatting.
     (
         "utilities",
-        (
-            "analysis.errors",
-            "analysis.text",
-            "analysis.paths",
-            "analysis.periods",
-            "analysis.values",
-            "analysis.fmt",
-            "analysis.schemas",
-            "analysis.file_cache",
-            "analysis.store",
-            "analysis.par_tree",
-            "analysis.ingest.tables",
-            "analysis.ingest.scrub",
-        ),
+        ("analysis.errors", "analysis.text", "analysis.paths", "analysis.periods", "analysis.values", "analysis.fmt"),
     ),
-    ("reference", ("analysis.reference", "analysis.units")),
+    # Reading sheets and text files, shared by reference files and exports, with the scrubber of what they quote.
+    ("readers", ("analysis.readers",)),
+    # The processed layer: table contracts, the store that checks them, the per-file-version cache, the sources.
+    ("store", ("analysis.store",)),
+    ("reference", ("analysis.reference",)),
     ("ingest", ("analysis.ingest",)),
     ("indicators", ("analysis.indicators",)),
     ("collect", ("analysis.collect",)),
     ("report", ("analysis.report",)),
-    (
-        "top",
-        (
-            "analysis.batch",
-            "analysis.workers",
-            "analysis.render",
-            "analysis.index_page",
-            "analysis.__main__",
-            "analysis.demo",
-            "analysis",
-        ),
-    ),
+    ("publish", ("analysis.publish",)),
+    ("batch", ("analysis.batch",)),
+    ("entry points", ("analysis.__main__", "analysis.demo", "analysis")),
 ]
 
 
@@ -109,3 +90,59 @@ def test_the_walk_sees_imports_inside_functions(tmp_path):
     source = tmp_path / "m.py"
     source.write_text("def f():\n    from analysis import batch\n    import analysis.report.html\n", encoding="utf-8")
     assert imports(source, "analysis.ingest.m") == {"analysis.batch", "analysis.report.html"}
+
+
+def import_graph() -> dict[str, set[str]]:
+    known = modules()
+    return {
+        module: {name for name in imports(path, module) if name in known and name != module}
+        for module, path in known.items()
+    }
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan), each as a sorted list."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycle():
+    found = cycles(import_graph())
+    assert not found, "import cycles: " + "; ".join(" ↔ ".join(group) for group in found)
+
+
+def test_the_cycle_check_finds_a_cycle():
+    """The check itself, on a made-up graph: a → b → c → a is one cycle, d → a is none."""
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_only_leaf_utilities_at_the_top():
+    """The top level of the package shows the architecture: stage packages, leaf utilities and the entry point."""
+    loose = sorted(path.stem for path in PACKAGE.glob("*.py") if path.stem != "__init__")
+    assert loose == ["__main__", "errors", "fmt", "paths", "periods", "text", "values"]

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths, units
+from analysis import paths
 from analysis.collect import sipas as collect_sipas
 from analysis.errors import UserError
 from analysis.ingest.one_stop_values import Vocabulary
-from analysis.reference import aliases, papi_subdimensions, par, plan, service, sipas
+from analysis.reference import aliases, papi_subdimensions, par, plan, service, sipas, units
 from analysis.reference import papi as papi_ref
 from analysis.reference import papi_official as papi
 

@@ -12,10 +12,12 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analysis import fmt, nav, schemas
+from analysis import fmt
 from analysis.periods import Period
-from analysis.render import describe_images
+from analysis.publish import nav
+from analysis.publish.render import describe_images
 from analysis.report import charts, drill, html, quality
+from analysis.store import schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import schemas, store
-from analysis.schemas import Schema, SchemaError
+from analysis import store
+from analysis.store import schemas
+from analysis.store.schemas import Schema, SchemaError
 
 SMALL = Schema("small", {"unit": "string", "n": "Int64"}, not_null=("unit",), items={r"q\d+": "Float64"})
 

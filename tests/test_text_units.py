@@ -2,7 +2,7 @@ import unicodedata
 
 import pandas as pd
 
-from analysis import units
+from analysis.reference import units
 from analysis.text import fold, nfc, slugify
 
 

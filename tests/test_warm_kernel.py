@@ -15,12 +15,15 @@ import nbformat
 import papermill
 import pytest
 
-from analysis import kernel, nav, paths
-from analysis.batch import plan_jobs, run_reports, select_notebooks
+from analysis import paths
+from analysis.batch import kernel
+from analysis.batch.jobs import plan_jobs, select_notebooks
+from analysis.batch.run import run_reports
 from analysis.ingest import runner
 from analysis.periods import Period
-from analysis.render import render_file
-from analysis.units import find
+from analysis.publish import nav
+from analysis.publish.render import render_file
+from analysis.reference.units import find
 
 pytestmark = pytest.mark.e2e
 

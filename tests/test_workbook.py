@@ -7,8 +7,8 @@ import csv
 import openpyxl
 import pandas as pd
 
-from analysis import workbook
 from analysis.indicators.long import long_frame
+from analysis.publish import workbook
 
 PLANTED = '=HYPERLINK("http://x","x")'
 

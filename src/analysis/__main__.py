@@ -24,9 +24,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analysis import runs
+    from analysis.batch import runs
+    from analysis.batch.workers import local_pool
     from analysis.ingest import runner
-    from analysis.workers import local_pool
 
     with runs.locked([Path(args.out)]):  # not while a batch writes the same processed folder
         if args.jobs > 1 and runner.file_count(Path(args.raw)) > 1:
@@ -45,8 +45,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from analysis import collect, workbook
+    from analysis import collect
     from analysis.periods import Period
+    from analysis.publish import workbook
 
     frame = collect.all_rows(Path(args.processed), Period.parse(args.period))
     out = Path(args.out)
@@ -75,7 +76,7 @@ def _cmd_template(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from analysis.batch import run_batch
+    from analysis.batch.run import run_batch
     from analysis.periods import Period
 
     result = run_batch(

@@ -11,6 +11,10 @@ class UserError(Exception):
     """A problem in the user's input or settings, told in one line."""
 
 
+class IngestError(UserError):
+    """An export that cannot be used at all; the message is for the analyst, no traceback needed."""
+
+
 class ReferenceFileError(UserError):
     """A reference file under data/reference/ that cannot be used: names file, row, column and the problem."""
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.batch import run_batch
+from analysis.batch.run import run_batch
 from analysis.periods import Period
 
 PERIOD = Period.parse("2024Q4")

@@ -10,8 +10,8 @@ import pytest
 from analysis.indicators import par as ip
 from analysis.indicators import par_views as views
 from analysis.indicators.long import LONG_COLUMNS
-from analysis.par_tree import counterparts, rollup
 from analysis.reference.par import build_tree, read_ratings
+from analysis.reference.par_tree import counterparts, rollup
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "par"
 BANDS = pd.DataFrame({"rating": ["Tốt", "Khá", "Kém"], "min_percent": [80.0, 60.0, 0.0]})

@@ -980,15 +980,16 @@ def test_dates_out_of_order_still_count_where_received():
 
 def write_processed(folder):
     """DOSSIERS as the processed one-stop table, through the store (which checks the schema)."""
-    from analysis import schemas, store
+    from analysis import store
+    from analysis.store import schemas
 
     table = frame(DOSSIERS).assign(source_file="one_stop/x.csv", source_row=range(2, len(DOSSIERS) + 2))
     store.write_table("one_stop", schemas.ONE_STOP.conform(table), schemas.QUARANTINE.empty(), folder)
 
 
 def test_collect_rows_cover_every_unit_of_the_city(tmp_path):
-    from analysis import units
     from analysis.collect import service as collect
+    from analysis.reference import units
 
     write_processed(tmp_path)
     rows = collect.rows(tmp_path, P)

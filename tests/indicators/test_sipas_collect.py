@@ -6,15 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import schemas, store, units
+from analysis import store
 from analysis.collect import sipas as collect
 from analysis.errors import ReferenceFileError
 from analysis.ingest import runner
 from analysis.ingest import sipas as ingest
 from analysis.ingest.accounting import FileAccount, SourceResult, quarantine_frame
 from analysis.periods import Period
-from analysis.reference import plan
+from analysis.reference import plan, units
 from analysis.reference import sipas as reference
+from analysis.store import schemas
 
 CODES = reference.questionnaire()["code"].tolist()
 

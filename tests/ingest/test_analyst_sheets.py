@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.errors import IngestError
 from analysis.ingest import manual_figures, plan_progress
 from analysis.ingest.analyst_sheet import write_template
-from analysis.ingest.tables import IngestError
 
 
 def write(path: Path, rows: list[list[object]]) -> None:

@@ -12,18 +12,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from analysis.ingest.tables import (
-    MONTH_FIRST_FORMATS,
-    TEXT_DATE_FORMATS,
-    Sheet,
-    _blank_texts,
-    _written_back,
-    cell_text,
-    date_order,
-    parse_dates,
-    read_sheets,
-    text_column,
-)
+from analysis.readers.cells import blank_texts as _blank_texts
+from analysis.readers.cells import cell_text, text_column
+from analysis.readers.dates import MONTH_FIRST_FORMATS, TEXT_DATE_FORMATS, _written_back, date_order, parse_dates
+from analysis.readers.files import Sheet, read_sheets
 
 LINES = [
     "DANH SÁCH HỒ SƠ QUÝ 1",  # title: one field

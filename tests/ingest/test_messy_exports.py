@@ -11,13 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import units
 from analysis.__main__ import main
-from analysis.errors import ReferenceFileError
+from analysis.errors import IngestError, ReferenceFileError
 from analysis.indicators.timeliness import classify
 from analysis.ingest import one_stop, sipas
-from analysis.ingest.tables import IngestError
 from analysis.periods import Period
+from analysis.reference import units
 
 HEADER = ["Mã hồ sơ", "Tên thủ tục", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày trả kết quả", "Trạng thái"]
 

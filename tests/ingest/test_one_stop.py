@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 import xlwt
 
-from analysis import store, units
-from analysis.errors import ReferenceFileError
+from analysis import store
+from analysis.errors import IngestError, ReferenceFileError
 from analysis.ingest import one_stop, runner
 from analysis.ingest.one_stop_values import Vocabulary
-from analysis.ingest.scrub import unknown_value
-from analysis.ingest.tables import IngestError
+from analysis.readers.scrub import unknown_value
+from analysis.reference import units
 
 T = pd.Timestamp
 HEADER = [

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from analysis.demo import papi_survey as demo
+from analysis.errors import IngestError
 from analysis.ingest import papi_survey
-from analysis.ingest.scrub import unknown_value
-from analysis.ingest.tables import IngestError
+from analysis.readers.scrub import unknown_value
 
 HEADER = "Số phiếu;Phường/xã;Ngày phỏng vấn;Họ tên;Số điện thoại;Câu 1;Câu 7;Q14"
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from analysis.demo import par as demo
+from analysis.errors import IngestError
 from analysis.ingest import par
-from analysis.ingest.tables import IngestError
-from analysis.par_tree import CriteriaSet
 from analysis.reference.par import build_tree
+from analysis.reference.par_tree import CriteriaSet
 
 HEADER = [
     "Đơn vị",

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import par_tree
 from analysis.errors import ReferenceFileError
 from analysis.reference import par as pc
+from analysis.reference import par_tree
 
 REFERENCE = Path(__file__).resolve().parents[2] / "data" / "reference" / "par"
 

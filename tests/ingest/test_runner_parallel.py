@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 from analysis import store
-from analysis.errors import ReferenceFileError
+from analysis.errors import IngestError, ReferenceFileError
 from analysis.ingest import runner
-from analysis.ingest.tables import IngestError
 
 
 @pytest.mark.e2e

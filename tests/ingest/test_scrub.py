@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from analysis.ingest import scrub
+from analysis.readers import scrub
 
 PHONE, ID, EMAIL = scrub.MASKS["phone"], scrub.MASKS["id_number"], scrub.MASKS["email"]
 

@@ -12,9 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from analysis.errors import IngestError
 from analysis.ingest import runner, sipas
-from analysis.ingest.scrub import unknown_value
-from analysis.ingest.tables import IngestError
+from analysis.readers.scrub import unknown_value
 from analysis.reference import sipas as reference
 
 SCORES = reference.answer_scores()

@@ -1,4 +1,4 @@
-"""The generic readers of ingest/tables.py on files built here, in every shape analysts send."""
+"""The generic readers of src/analysis/readers/ on files built here, in every shape analysts send."""
 
 from __future__ import annotations
 
@@ -11,27 +11,12 @@ import pandas as pd
 import pytest
 import xlwt
 
-from analysis.ingest.tables import (
-    PERSONAL,
-    AliasTable,
-    IngestError,
-    Sheet,
-    coded_values,
-    find_header,
-    guess_delimiter,
-    is_column_numbering,
-    is_footer,
-    list_files,
-    locate_table,
-    locate_tables,
-    map_distinct,
-    parse_dates,
-    parse_flags,
-    read_sheets,
-    records_under,
-    sha256,
-    text_column,
-)
+from analysis.errors import IngestError
+from analysis.readers.cells import coded_values, map_distinct, parse_flags, text_column
+from analysis.readers.dates import parse_dates
+from analysis.readers.files import Sheet, guess_delimiter, list_files, read_sheets, sha256
+from analysis.readers.headers import PERSONAL, AliasTable, find_header, is_column_numbering, locate_table, locate_tables
+from analysis.readers.records import is_footer, records_under
 
 ALIASES_CSV = """# test aliases: field,alias
 field,alias

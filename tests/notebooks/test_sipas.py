@@ -13,7 +13,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import schemas
 from analysis.collect import sipas as collect
 from analysis.demo import sipas as demo
 from analysis.ingest import runner
@@ -21,6 +20,7 @@ from analysis.ingest import sipas as ingest
 from analysis.periods import Period
 from analysis.reference import sipas as reference
 from analysis.report import sipas as report
+from analysis.store import schemas
 
 from . import helpers
 from .helpers import images, output_text

@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.collect import papi, par, plan, service, sipas
 from analysis.indicators.long import concat_long
 from analysis.periods import Period
-from analysis.schemas import LONG
+from analysis.store.schemas import LONG
 
 # Index -> its ``rows(processed, period)``, in the order the indicator table lists them.
 INDEXES: dict[str, Callable[[Path, Period], pd.DataFrame]] = {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import file_cache, store
+from analysis import store
 from analysis.indicators import papi
 from analysis.indicators.long import concat_long
 from analysis.indicators.papi_like import survey_rows as papi_like_rows
@@ -24,6 +24,7 @@ from analysis.reference import plan
 from analysis.reference.papi import PapiSettings, dimensions, settings, subdimensions, survey_map, survey_scales
 from analysis.reference.papi_official import read_official
 from analysis.reference.papi_subdimensions import SubdimensionFile, choose_file, read_subdimensions
+from analysis.store import cache as file_cache
 from analysis.text import fold
 
 TOTAL_NAME_VI = "Tổng điểm PAPI"

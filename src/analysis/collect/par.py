@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import file_cache, store, units
+from analysis import store
 from analysis.indicators.long import long_frame
 from analysis.indicators.par import comparable_nodes, compare, latest_scores, long_rows, no_data_rows, notes, rating
 from analysis.indicators.par_views import (
@@ -26,10 +26,11 @@ from analysis.indicators.par_views import (
 )
 from analysis.ingest.par import SOURCE
 from analysis.ingest.par_checks import issue_frame, issues
-from analysis.par_tree import TOTAL, CriteriaSet, owner_of, rollup
 from analysis.periods import Period
-from analysis.reference import plan
+from analysis.reference import plan, units
 from analysis.reference.par import province_results, read_mapping, read_owners, read_ratings, read_sets
+from analysis.reference.par_tree import TOTAL, CriteriaSet, owner_of, rollup
+from analysis.store import cache as file_cache
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import store, units
+from analysis import store
 from analysis.indicators import due_soon, projection, win_back
 from analysis.indicators.long import concat_long, long_frame
 from analysis.indicators.plan_tasks import task_status, task_statuses
 from analysis.periods import Period
-from analysis.reference import plan
+from analysis.reference import plan, units
 
 INDEX = "plan"
 # How each targeted component projects to year end (indicators/projection.py). SIPAS criteria are survey

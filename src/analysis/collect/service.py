@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import store, units
+from analysis import store
 from analysis.collect.sipas import overall_row as sipas_overall
 from analysis.indicators import service_detail as detail
 from analysis.indicators.service import INDEX, service_rows
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.periods import Period
-from analysis.reference import plan
+from analysis.reference import plan, units
 from analysis.reference.service import ServiceSettings
 
 SOURCE = "one_stop"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import store, units
+from analysis import store
 from analysis.errors import ReferenceFileError
 from analysis.indicators import sipas as index
 from analysis.ingest import sipas as ingest
 from analysis.periods import Period
-from analysis.reference import plan
+from analysis.reference import plan, units
 from analysis.reference.sipas import Baseline, baseline, published, questionnaire, raw_settings, target_of
 
 SOURCE = ingest.SOURCE

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from analysis import units
 from analysis.demo.one_stop_sim import year_of_dossiers
+from analysis.reference import units
 
 SOURCE = "one_stop"
 YEARS = (2023, 2024)

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import units
-from analysis.par_tree import lineage
 from analysis.periods import Period
+from analysis.reference import units
 from analysis.reference.par import read_mapping, read_sets
+from analysis.reference.par_tree import lineage
 
 SOURCE = "par_index"
 SEED = 2729

@@ -16,9 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import units
 from analysis.ingest import manual_figures, plan_progress
-from analysis.reference import plan
+from analysis.reference import plan, units
 
 SEED = 23
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import units
 from analysis.indicators import sipas as sipas_index
 from analysis.reference import sipas as sipas_reference
+from analysis.reference import units
 
 SOURCE = "sipas"
 YEARS = (2023, 2024)

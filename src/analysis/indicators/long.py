@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from analysis.schemas import LONG
+from analysis.store.schemas import LONG
 from analysis.values import is_missing
 
 # The columns and their types are declared once, in analysis.schemas (LONG), which the indicator table is checked

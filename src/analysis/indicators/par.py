@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis.fmt import compact_series
 from analysis.indicators.long import long_frame
-from analysis.par_tree import EPS, TOTAL, lineage, with_total
+from analysis.reference.par_tree import EPS, TOTAL, lineage, with_total
 
 INDEX = "par"
 BASIS_VI = {"appraised": "điểm thẩm định", "self": "điểm tự đánh giá"}

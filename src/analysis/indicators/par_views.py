@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.indicators.par import rating
-from analysis.par_tree import EPS, TOTAL, rollup, share
+from analysis.reference.par_tree import EPS, TOTAL, rollup, share
 
 VITAL_SHARE = 80.0  # the Pareto's "few criteria that hold most of the lost points": up to 80 % cumulated
 

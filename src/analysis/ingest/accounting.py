@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.ingest.scrub import quoted
-from analysis.ingest.tables import text_column
-from analysis.schemas import QUARANTINE
+from analysis.readers.cells import text_column
+from analysis.readers.scrub import quoted
+from analysis.store.schemas import QUARANTINE
 
 MAX_QUOTED = 60  # characters of a bad value quoted in a reason
 

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import units
 from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name, settle
 from analysis.ingest.par import parse_as_of
-from analysis.ingest.scrub import scrub_result, unknown_values
-from analysis.ingest.tables import AliasTable, list_files, locate_table, records_under, sha256, text_column
+from analysis.readers.cells import text_column
+from analysis.readers.files import list_files, sha256
+from analysis.readers.headers import AliasTable, locate_table
+from analysis.readers.records import records_under
+from analysis.readers.scrub import scrub_result, unknown_values
+from analysis.reference import units
 from analysis.reference.par import parse_points
 
 # Parser: raw cells -> (typed values, bad cells, reason for a bad cell).

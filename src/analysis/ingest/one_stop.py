@@ -32,7 +32,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths, units
+from analysis import paths
+from analysis.errors import IngestError
 from analysis.ingest.accounting import (
     FileAccount,
     RowProblems,
@@ -43,27 +44,14 @@ from analysis.ingest.accounting import (
 )
 from analysis.ingest.duplicates import find_repeats
 from analysis.ingest.one_stop_values import FLAG_FIELDS, Vocabulary, counts, fee_flags, procedure_codes
-from analysis.ingest.scrub import mask_unknown, scrub_result
-from analysis.ingest.tables import (
-    MIXED,
-    MONTH_FIRST,
-    UNSETTLED,
-    AliasTable,
-    Header,
-    IngestError,
-    Sheet,
-    date_cells,
-    date_order,
-    filled_cells,
-    list_files,
-    locate_tables,
-    parse_dates,
-    records_under,
-    sha256,
-    text_column,
-)
-from analysis.reference import aliases
-from analysis.schemas import ONE_STOP
+from analysis.readers.cells import filled_cells, text_column
+from analysis.readers.dates import MIXED, MONTH_FIRST, UNSETTLED, date_cells, date_order, parse_dates
+from analysis.readers.files import Sheet, list_files, sha256
+from analysis.readers.headers import AliasTable, Header, locate_tables
+from analysis.readers.records import records_under
+from analysis.readers.scrub import mask_unknown, scrub_result
+from analysis.reference import aliases, units
+from analysis.store.schemas import ONE_STOP
 
 SOURCE = "one_stop"
 REQUIRED = ("dossier_id", "received_at")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import ReferenceFileError
-from analysis.ingest.tables import map_distinct, parse_flags, text_column
+from analysis.readers.cells import map_distinct, parse_flags, text_column
 from analysis.reference import checks
 from analysis.text import fold, nfc
 

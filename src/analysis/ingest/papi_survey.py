@@ -21,22 +21,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import units
+from analysis.errors import IngestError
 from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name
 from analysis.ingest.duplicates import find_repeats
-from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
-from analysis.ingest.tables import (
-    AliasTable,
-    IngestError,
-    coded_values,
-    list_files,
-    locate_table,
-    parse_dates,
-    records_under,
-    sha256,
-    text_column,
-)
-from analysis.reference import aliases
+from analysis.readers.cells import coded_values, text_column
+from analysis.readers.dates import parse_dates
+from analysis.readers.files import list_files, sha256
+from analysis.readers.headers import AliasTable, locate_table
+from analysis.readers.records import records_under
+from analysis.readers.scrub import mask_unknown, quoted, scrub_result
+from analysis.reference import aliases, units
 from analysis.reference.papi import reference_path, survey_map, survey_scales
 from analysis.text import fold
 

@@ -24,24 +24,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import units
+from analysis.errors import IngestError
 from analysis.fmt import compact_series
 from analysis.ingest.accounting import FileAccount, SourceResult, is_demo_file, quarantine_frame, relative_name, settle
 from analysis.ingest.par_checks import NO_DATE, issues, record_id
-from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
-from analysis.ingest.tables import (
-    AliasTable,
-    IngestError,
-    list_files,
-    locate_table,
-    parse_dates,
-    records_under,
-    sha256,
-    text_column,
-)
-from analysis.par_tree import CriteriaSet
+from analysis.readers.cells import text_column
+from analysis.readers.dates import parse_dates
+from analysis.readers.files import list_files, sha256
+from analysis.readers.headers import AliasTable, locate_table
+from analysis.readers.records import records_under
+from analysis.readers.scrub import mask_unknown, quoted, scrub_result
+from analysis.reference import units
 from analysis.reference.par import parse_points, read_sets, score_aliases
-from analysis.schemas import PAR_INDEX
+from analysis.reference.par_tree import CriteriaSet
+from analysis.store.schemas import PAR_INDEX
 from analysis.text import fold
 
 SOURCE = "par_index"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.fmt import compact_series
-from analysis.par_tree import EPS, CriteriaSet, rollup
+from analysis.reference.par_tree import EPS, CriteriaSet, rollup
 
 ISSUE_COLUMNS = ["kind", "file", "row", "unit", "year", "as_of", "code", "message"]
 KIND_VI = {

@@ -9,7 +9,7 @@ from pathlib import Path
 from analysis import store
 from analysis.ingest import manual_figures, one_stop, papi_survey, par, plan_progress, sipas
 from analysis.ingest.accounting import SourceResult
-from analysis.ingest.tables import list_files
+from analysis.readers.files import list_files
 
 # Source name -> its ``ingest(raw_dir) -> SourceResult | None``; the folder under data/raw/ is the name.
 SOURCES: dict[str, Callable[[Path], SourceResult | None]] = {

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import units
+from analysis.errors import IngestError
 from analysis.ingest.accounting import (
     FileAccount,
     RowProblems,
@@ -39,20 +39,13 @@ from analysis.ingest.accounting import (
     relative_name,
 )
 from analysis.ingest.duplicates import find_repeats
-from analysis.ingest.scrub import mask_unknown, quoted, scrub_result
-from analysis.ingest.tables import (
-    AliasTable,
-    IngestError,
-    cell_text,
-    coded_values,
-    list_files,
-    locate_table,
-    map_distinct,
-    parse_dates,
-    records_under,
-    sha256,
-    text_column,
-)
+from analysis.readers.cells import cell_text, coded_values, map_distinct, text_column
+from analysis.readers.dates import parse_dates
+from analysis.readers.files import list_files, sha256
+from analysis.readers.headers import AliasTable, locate_table
+from analysis.readers.records import records_under
+from analysis.readers.scrub import mask_unknown, quoted, scrub_result
+from analysis.reference import units
 from analysis.reference.sipas import answer_scores, column_aliases, questionnaire
 from analysis.text import fold
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.errors import ReferenceFileError
-from analysis.ingest.tables import AliasTable
+from analysis.readers.headers import AliasTable
 from analysis.reference import checks
 from analysis.text import nfc
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import ReferenceFileError
-from analysis.ingest.tables import decode_text
+from analysis.readers.files import decode_text
 from analysis.reference.papi import OFFICIAL_FILE, dimensions, reference_path
 from analysis.text import nfc
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import ReferenceFileError
-from analysis.ingest.tables import decode_text
+from analysis.readers.files import decode_text
 from analysis.reference.papi import DEMO_SUBDIMENSION_FILE, REAL_SUBDIMENSION_FILE, reference_path, subdimensions
 from analysis.reference.papi_official import CellProblems
 from analysis.text import fold, nfc

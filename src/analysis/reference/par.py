@@ -13,9 +13,12 @@ import pandas as pd
 
 from analysis import paths
 from analysis.errors import ReferenceFileError
-from analysis.ingest.tables import AliasTable, find_header, read_sheets, records_under, text_column
-from analysis.par_tree import CriteriaError, CriteriaSet, counterparts, lineage
+from analysis.readers.cells import text_column
+from analysis.readers.files import read_sheets
+from analysis.readers.headers import AliasTable, find_header
+from analysis.readers.records import records_under
 from analysis.reference import aliases, checks, plan
+from analysis.reference.par_tree import CriteriaError, CriteriaSet, counterparts, lineage
 from analysis.text import fold
 
 CRITERIA_COLUMNS = ("code", "parent", "name", "max_points", "method", "evidence")

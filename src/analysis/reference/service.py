@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis import fmt, paths
 from analysis.reference import checks, plan
-from analysis.schemas import ONE_STOP
+from analysis.store.schemas import ONE_STOP
 
 INDEX = "service"
 SCORING_FILE = ("service", "scoring.csv")

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import paths, units
+from analysis import paths
 from analysis.errors import ReferenceFileError
-from analysis.ingest.tables import AliasTable
-from analysis.reference import aliases, checks
+from analysis.readers.headers import AliasTable
+from analysis.reference import aliases, checks, units
 from analysis.text import fold, nfc
 
 FOLDER = "sipas"

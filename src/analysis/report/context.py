@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import store, units
+from analysis import store
 from analysis.periods import Period
+from analysis.reference import units
 from analysis.report import charts, html
 
 

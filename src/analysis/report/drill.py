@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import fmt, store, units
+from analysis import fmt, store
 from analysis.indicators.long import STATUS_VI, is_missing
 from analysis.indicators.service_detail import LATE_COLUMNS
 from analysis.periods import Period
+from analysis.reference import units
 from analysis.report import html
 
 INDICES = {"service": "Chỉ số phục vụ (QĐ 766)", "sipas": "Hài lòng (SIPAS)", "par": "PAR INDEX"}

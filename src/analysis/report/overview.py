@@ -15,8 +15,8 @@ import pandas as pd
 from analysis import fmt
 from analysis.indicators.long import change_status, is_missing, status_notes, targets_summary
 from analysis.indicators.service import LATE_FOR_CITIZEN, SATISFACTION_TARGET_VI
+from analysis.reference.units import all_units
 from analysis.report import html
-from analysis.units import all_units
 
 # (index, code) -> (column heading, the long-format column shown, formatter), in the order shown. The plan's
 # satisfaction target (> 95 %) is counted by QĐ 766's 5.4 (targets.csv, counted); SIPAS stands beside it.

@@ -13,12 +13,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis import fmt, units
+from analysis import fmt
 from analysis.collect.par import ParView, unit_view
 from analysis.indicators.long import status_notes
 from analysis.indicators.par import BASIS_VI
 from analysis.ingest.par_checks import KIND_VI
-from analysis.par_tree import EPS, TOTAL
+from analysis.reference import units
+from analysis.reference.par_tree import EPS, TOTAL
 from analysis.report import charts, html
 from analysis.report.context import ReportContext
 

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 
 from analysis import fmt
-from analysis.ingest.scrub import KIND_VI
+from analysis.readers.scrub import KIND_VI
 
 SOURCE_VI = {
     "one_stop": "Hồ sơ một cửa",

@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis import fmt, units
+from analysis import fmt
 from analysis.collect.service import ServiceView
 from analysis.indicators.long import is_missing, status_notes, targets_summary
 from analysis.indicators.service import (
@@ -28,6 +28,7 @@ from analysis.indicators.service import (
 from analysis.indicators.service_detail import handling_summary
 from analysis.indicators.timeliness import OPTIONAL_COLUMNS
 from analysis.periods import Period
+from analysis.reference import units
 from analysis.report import charts, html
 
 KEY_CODES = [

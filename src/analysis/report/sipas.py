@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from analysis import fmt, units
+from analysis import fmt
 from analysis.collect.sipas import UnitReport
 from analysis.indicators import sipas as index
 from analysis.indicators.long import is_missing, status_notes
 from analysis.indicators.service import SATISFACTION_TARGET_VI
+from analysis.reference import units
 from analysis.report import charts, html
 
 SOURCE_LABEL = "Phiếu khảo sát sự hài lòng (SIPAS)"

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis import kernel
+from analysis.batch import kernel
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,6 @@ def _worker_init(warm: WarmUp | None = None) -> None:
         os.environ.setdefault(variable, "1")
     if warm is not None:
         import papermill  # noqa: F401  (paid here, not in the first job)
-
-        from analysis import render  # noqa: F401
 
         warm_kernel = kernel.for_this_thread(warm.notebooks_dir, warm.kernel_log, warm.notebooks_per_kernel)
         try:

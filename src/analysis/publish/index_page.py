@@ -19,10 +19,10 @@ from analysis.indicators.long import targets_summary
 from analysis.indicators.projection import VERDICT_VI
 from analysis.periods import Period
 from analysis.reference import plan
+from analysis.reference.units import Unit
 from analysis.report import overview
 from analysis.report.html import demo_banner
 from analysis.report.scorecard import SYMBOL, badge
-from analysis.units import Unit
 
 # The reports' own stylesheet (tables, demo banner), plus what this page needs without JupyterLab's CSS.
 STYLE = (

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
-from analysis.batch import CITY_SLUG  # the batch imports this module only inside a function
+from analysis.reference.units import CITY_SLUG
 
 MARKER = "<!--chiso-nav-->"
 OVERVIEW = "90_overview"

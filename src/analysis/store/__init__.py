@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import file_cache, paths, schemas
+from analysis import paths
+from analysis.store import cache as file_cache
+from analysis.store import schemas
 
 MANIFEST = "manifest.json"
 
