@@ -8,7 +8,9 @@ import openpyxl
 import pandas as pd
 
 from analysis.indicators.long import long_frame
+from analysis.indicators.verdicts import verdicts
 from analysis.publish import workbook
+from analysis.reference import plan as reference_plan
 
 PLANTED = '=HYPERLINK("http://x","x")'
 
@@ -128,7 +130,7 @@ def test_planted_formulas_in_an_export_never_become_formula_cells(tmp_path):
     runner.run(tmp_path / "raw", tmp_path / "processed")
     rows = collect.all_rows(tmp_path / "processed", Period.parse("2024Q4"))
     actions = plan.action_lists(tmp_path / "processed", ["Ninh Thạnh"])
-    workbook.write(rows, tmp_path / "out", actions, plan.verdicts(rows))
+    workbook.write(rows, tmp_path / "out", actions, verdicts(rows, reference_plan.comparisons()))
     book = openpyxl.load_workbook(tmp_path / "out" / "indicators.xlsx")
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
     assert cells and not [c for c in cells if c.data_type == "f"]

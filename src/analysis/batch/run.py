@@ -35,9 +35,11 @@ from analysis.batch.jobs import (
 from analysis.batch.manifest import write_manifest
 from analysis.batch.workers import WarmUp, local_pool
 from analysis.collect import plan
+from analysis.indicators.verdicts import verdicts
 from analysis.ingest import runner
 from analysis.periods import Period
 from analysis.publish import workbook
+from analysis.reference import plan as reference_plan
 from analysis.reference.units import Unit
 
 
@@ -87,7 +89,7 @@ def run_batch(
                     t0 = time.perf_counter()
                     indicators = collect.all_rows(processed, period)
                     actions = plan.action_lists(processed, [u.unit for u in chosen_units])
-                    workbook.write(indicators, stage, actions, plan.verdicts(indicators))
+                    workbook.write(indicators, stage, actions, verdicts(indicators, reference_plan.comparisons()))
                     log(f"Indicators: {len(indicators)} rows -> indicators.csv, indicators.xlsx")
                     seconds["indicators"] = time.perf_counter() - t0
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis import store
-from analysis.indicators import due_soon, projection, win_back
+from analysis.indicators import due_soon, win_back
 from analysis.indicators.long import concat_long, long_frame
 from analysis.indicators.plan_tasks import task_status, task_statuses
+from analysis.indicators.verdicts import project_rows, verdicts
 from analysis.periods import Period
 from analysis.reference import plan, units
 
@@ -168,52 +168,11 @@ def year_to_date_rows(
     return service_and_sipas(processed, YearToDate(period.year, period.last), period.year, only)
 
 
-def project_rows(frame: pd.DataFrame, ytd: pd.DataFrame, last: date) -> pd.DataFrame:
-    """``frame`` with projected / projected_low / projected_high on targeted rows and the plan's deadlines."""
-    out = frame.copy()
-    fraction = projection.year_fraction(last)
-    key = ["unit", "index", "code"]
-    now = out[key].merge(
-        ytd.drop_duplicates(key)[[*key, "value", "n", "ci_low", "ci_high"]], on=key, how="left", indicator=True
-    )
-    usable = (out["target"].notna() & (now["_merge"] == "both").to_numpy()).to_numpy()
-    survey_index = ((out["code"] == "overall") | (out["level"] == "group")).fillna(False).to_numpy(dtype=bool)
-    kind = np.where(
-        (out["index"] == "sipas").fillna(False).to_numpy(dtype=bool),
-        np.where(survey_index, "survey_index", "survey_share"),
-        [KINDS.get(k, "") for k in zip(out["index"], out["code"])],
-    )
-    value, n, low, high = (now[c].to_numpy(dtype=float, na_value=np.nan) for c in ("value", "n", "ci_low", "ci_high"))
-    projected = np.full((3, len(out)), np.nan)
-    projected[:, usable] = projection.projections(kind[usable], value[usable], n[usable], fraction)
-    surveyed = usable & (kind == "survey_index")  # the SIPAS index and its elements carry their own interval
-    projected[:, surveyed] = np.array([value, low, high])[:, surveyed]
-    for row, column in enumerate(("projected", "projected_low", "projected_high")):
-        out[column] = pd.array(projected[row], dtype="Float64")
-    table = deadlines()
-    keys = zip(out["index"], out["code"])
-    out["deadline"] = out["deadline"].fillna(pd.Series([table.get(k) for k in keys], index=out.index, dtype="string"))
-    return long_frame(out)
-
-
 def with_projections(frame: pd.DataFrame, processed: Path, period: Period) -> pd.DataFrame:
     """All indicator rows of the period with their year-end projections (quarters and years only)."""
     if period.kind == "month" or frame.empty:
         return frame
-    return project_rows(frame, year_to_date_rows(processed, period, rows=frame), period.last)
-
-
-def verdicts(frame: pd.DataFrame) -> pd.Series:
-    """on_track / at_risk / off_track / no_data for each targeted row (the projection against the target)."""
-    comparisons = plan.targets().set_index(["index", "code"])["comparison"].to_dict()
-    out = []
-    for row in frame.itertuples(index=False):
-        comparison = comparisons.get((row.index, row.code), ">=" if row.index != "sipas" else ">")
-        p = projection.Projection(
-            *(None if pd.isna(v) else float(v) for v in (row.projected, row.projected_low, row.projected_high))
-        )
-        out.append(projection.verdict(p, None if pd.isna(row.target) else float(row.target), comparison))
-    return pd.Series(out, index=frame.index, dtype="string")
+    return project_rows(frame, year_to_date_rows(processed, period, rows=frame), period.last, KINDS, deadlines())
 
 
 # ---------------------------------------------------------------- one unit, for the scorecard
@@ -249,7 +208,7 @@ def unit_rows(processed: Path, period: Period, unit: str) -> pd.DataFrame:
     )
     if period.kind == "month":
         return frame
-    return project_rows(frame, year_to_date_rows(processed, period, [unit], frame), period.last)
+    return project_rows(frame, year_to_date_rows(processed, period, [unit], frame), period.last, KINDS, deadlines())
 
 
 def quarter_rows(processed: Path, period: Period, unit: str, rows: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -300,7 +259,7 @@ def scorecard(processed: Path | str | None, period: Period, unit: str, rows: pd.
     mine = rows[rows["unit"] == unit]
     keys = set(zip(plan.targets()["index"], plan.targets()["code"]))
     targeted = mine[[(i, c) in keys for i, c in zip(mine["index"], mine["code"])]].copy()
-    targeted["verdict"] = verdicts(targeted)
+    targeted["verdict"] = verdicts(targeted, plan.comparisons())
     papi = rows[rows["index"] == "papi"]  # PAPI is the province's: it counts for every unit
     actions, as_of, n = action_list(processed, unit)
     return Scorecard(

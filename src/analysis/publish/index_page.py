@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import fmt
-from analysis.indicators.long import targets_summary
 from analysis.indicators.projection import VERDICT_VI
+from analysis.indicators.verdicts import ranking, verdicts
 from analysis.periods import Period
 from analysis.reference import plan
 from analysis.reference.units import Unit
@@ -57,40 +57,13 @@ def read_rows(folder: Path) -> pd.DataFrame | None:
 
 def verdict_table(rows: pd.DataFrame, units: list[Unit]) -> pd.DataFrame:
     """unit, index, code, value, measure, verdict for every unit and targeted component."""
-    from analysis.collect.plan import verdicts
-
     targets = plan.targets()
     keys = list(zip(targets["index"], targets["code"]))
     names = [u.unit for u in units]
     planned = pd.Series([(i, c) in keys for i, c in zip(rows["index"], rows["code"])], index=rows.index)
     targeted = rows[planned & rows["unit"].isin(names)].copy()
-    targeted["verdict"] = verdicts(targeted).to_numpy()
+    targeted["verdict"] = verdicts(targeted, plan.comparisons()).to_numpy()
     return targeted
-
-
-def ranking(targeted: pd.DataFrame, rows: pd.DataFrame, units: list[Unit]) -> pd.DataFrame:
-    """Units ranked by year-end verdicts (on track first, then fewest off track), with overdue tasks."""
-    tasks = rows[rows["index"] == "plan"]
-    summary = targets_summary(rows, plan.targets()).set_index("unit")  # the one count of targets met
-    counted = int(summary["targets"].iloc[0]) if len(summary) else 0
-    out = []
-    for unit in units:
-        mine = targeted[targeted["unit"] == unit.unit]
-        verdicts = mine["verdict"].value_counts()
-        out.append(
-            {
-                "unit": unit.unit,
-                "display": unit.display,
-                **{v: int(verdicts.get(v, 0)) for v in VERDICT_VI},
-                "met": int(summary["met"].get(unit.unit, 0)),
-                "judged": counted,
-                "overdue": int(((tasks["unit"] == unit.unit) & (tasks["status"] == "overdue")).sum()),
-            }
-        )
-    table = pd.DataFrame(out)
-    table = table.sort_values(["on_track", "off_track", "overdue", "display"], ascending=[False, True, True, True])
-    table["rank"] = range(1, len(table) + 1)
-    return table.reset_index(drop=True)
 
 
 def _cell(row: pd.Series | None) -> str:
@@ -123,7 +96,7 @@ def scorecard_html(rows: pd.DataFrame, units: list[Unit], links: dict[str, str])
         f'<table class="chiso-table chiso-grid"><thead><tr><th>Đơn vị</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
     )
-    rank = ranking(targeted, rows, units)
+    rank = ranking(targeted, rows, units, plan.targets())
     rank_rows = "".join(
         f"<tr><td class=num>{r.rank}</td><th>{escape(r.display)}</th><td class=num>{r.on_track}</td>"
         f"<td class=num>{r.at_risk}</td><td class=num>{r.off_track}</td><td class=num>{r.met}/{r.judged}</td>"

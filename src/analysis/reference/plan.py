@@ -36,6 +36,12 @@ def targets(path: Path | None = None) -> pd.DataFrame:
     return frame.drop(columns=checks.LINE)
 
 
+def comparisons(path: Path | None = None) -> dict[tuple[str, str], str]:
+    """(index, code) -> the comparison its target is judged by (">=", ">", "<=", "<")."""
+    frame = targets(path)
+    return dict(zip(zip(frame["index"], frame["code"]), frame["comparison"]))
+
+
 def _read(path: Path, columns: list[str]) -> pd.DataFrame:
     """A plan CSV as stripped text, every required column present, indexed by its line in the file."""
     frame = checks.read_csv(path, columns, keep_default_na=False).set_index(checks.LINE)
