@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -150,6 +151,55 @@ def _setting(key: str, path: Path | None, low: int, high: int, example: str) -> 
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise ReferenceFileError(checks.label(path), f"{key} must be {example}, not {value!r}")
     return value
+
+
+@dataclass(frozen=True)
+class PlanIdentity:
+    """Which plan the reports follow, as its first page writes it (plan/settings.yaml)."""
+
+    number: str  # "23/KH-UBND"
+    issued: date
+    issuer: str  # "UBND phường Ninh Thạnh"
+    title: str  # the trích yếu
+    plan_year: int
+    baseline_year: int
+    reported_to: str  # the body the units report to
+
+    @property
+    def short(self) -> str:
+        """ "Kế hoạch 23/KH-UBND", as report titles name it."""
+        return f"Kế hoạch {self.number}"
+
+    @property
+    def cited(self) -> str:
+        """ "Kế hoạch 23/KH-UBND (20/02/2024) của UBND phường Ninh Thạnh", as notes cite it."""
+        return f"{self.short} ({self.issued:%d/%m/%Y}) của {self.issuer}"
+
+
+def identity(path: Path | None = None) -> PlanIdentity:
+    """The plan's number, date, issuer, title, years and the body reported to, checked."""
+    path = path or paths.reference("plan", "settings.yaml")
+    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    texts = {}
+    for key in ("plan_number", "plan_issuer", "plan_title", "reported_to"):
+        value = settings.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ReferenceFileError(
+                checks.label(path), f"{key} must be a text such as the plan's first page writes it"
+            )
+        texts[key] = " ".join(value.split())
+    issued = settings.get("plan_date")
+    if not isinstance(issued, date):
+        raise ReferenceFileError(checks.label(path), f"plan_date must be a date YYYY-MM-DD, not {issued!r}")
+    return PlanIdentity(
+        number=texts["plan_number"],
+        issued=issued,
+        issuer=texts["plan_issuer"],
+        title=texts["plan_title"],
+        plan_year=_setting("plan_year", path, 2000, 2100, "a year such as 2024"),
+        baseline_year=baseline_year(path),
+        reported_to=texts["reported_to"],
+    )
 
 
 def baseline_year(path: Path | None = None) -> int:
