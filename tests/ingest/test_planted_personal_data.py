@@ -139,7 +139,7 @@ def test_unknown_values_are_kept_masked_with_their_count(processed):
     ],
 )
 def test_planted_values_are_nowhere_in_the_executed_notebooks(processed, tmp_path, notebook, parameters):
-    from tests.notebooks import helpers
+    from tests.backtests import helpers
 
     out = tmp_path / notebook
     nb = helpers.execute(notebook, out, processed_dir=str(processed), **parameters)

@@ -3,7 +3,7 @@
 Starting a kernel and importing pandas, matplotlib and the report modules costs about a second per notebook;
 a kernel kept warm pays it once per worker. Between notebooks the kernel's namespace is reset the way a fresh
 kernel starts (``InteractiveShell.reset(new_session=True)``: empty namespace, execution count back to 1), so
-the executed notebook and its HTML are the same bytes a fresh kernel gives (tests/test_warm_kernel.py). The
+the executed notebook and its HTML are the same bytes a fresh kernel gives (tests/batch/test_warm_kernel.py). The
 kernel is restarted after a failed notebook, after ``max_runs`` notebooks, and when it died.
 
 Papermill still does everything else (parameter injection, the executed notebook's metadata, error cells): it is

@@ -41,7 +41,7 @@ def _ascii_stripped(texts):
 
 
 # A text ``str.strip()`` leaves empty: only characters Python calls white space (``str.isspace``, all listed here,
-# as RE2's \s is ASCII only; tests/ingest/test_columnar.py checks the list against every code point).
+# as RE2's \s is ASCII only; tests/readers/test_columnar.py checks the list against every code point).
 ONLY_SPACE = (
     r"^[\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]*$"
 )

@@ -20,7 +20,7 @@ import pytest
 from analysis.batch import runs
 from analysis.batch.runs import FolderBusy
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def _run_folder(period_dir: Path, name: str, files: dict[str, str], complete: bool = True) -> Path:

@@ -21,7 +21,7 @@ from analysis.reference import aliases, papi_subdimensions, par, plan, service, 
 from analysis.reference import papi as papi_ref
 from analysis.reference import papi_official as papi
 
-SHIPPED = Path(__file__).resolve().parents[1] / "data" / "reference"
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "reference"
 NOT_READ = {
     "papi/subdimension_scores_template.csv",  # a blank form for the analyst, read once filled in
     "plan/tasks.csv",  # checked by reference.plan, which the helper "plan" rewrites with its own tests

@@ -9,7 +9,7 @@ import pytest
 from analysis import paths
 from analysis.batch.run import run_batch
 from analysis.periods import Period
-from tests.test_batch_runs import UNITS, _consistent, _tiny_raw
+from tests.batch.test_runs import UNITS, _consistent, _tiny_raw
 
 pytestmark = pytest.mark.e2e
 

@@ -19,7 +19,7 @@ from analysis.publish.render import describe_images
 from analysis.report import charts, drill, html, quality
 from analysis.store import schemas
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_printed_table_keeps_the_first_rows_and_says_where_the_rest_is():
