@@ -10,15 +10,21 @@ JOBS   ?= 2
 export PYTHONUTF8 := 1
 export JUPYTER_PREFER_ENV_PATH := 1
 
-.PHONY: install reports test test-fast lint format lab screenshots demo ingest bench bench-quick clean
+.PHONY: install constraints reports test test-fast lint format lab screenshots demo ingest bench bench-quick clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
+
+## constraints: record the installed versions as the known-good set (after the tests pass on an upgrade)
+constraints: install
+	{ echo "# Known-good versions: the set the tests last passed with (pip freeze of .venv)."; \
+	  echo "# make install (and so .ci/run) installs with -c constraints.txt; refresh with: make constraints"; \
+	  $(PY) -m pip freeze --exclude-editable | grep -v '^chiso-analysis'; } > constraints.txt
 
 ## reports: the batch for PERIOD (default 2024Q4) on data/raw/, or on the demo set of data/demo/ (written if
 ## missing) when data/raw/ holds no export
