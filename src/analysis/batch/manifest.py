@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from dataclasses import asdict
@@ -33,20 +34,7 @@ def write_manifest(
 ) -> None:
     """The run's record: code and reference versions, parameters, input hashes and durations. Written last:
     a run folder with a manifest is complete (``analysis.runs``)."""
-    versions = {
-        name: _version(name)
-        for name in (
-            "chiso-analysis",
-            "pandas",
-            "pyarrow",
-            "python-calamine",
-            "papermill",
-            "nbclient",
-            "nbconvert",
-            "matplotlib",
-            "seaborn",
-        )
-    }
+    versions = library_versions()
     previous_run = None
     if previous is not None and previous.is_file():
         try:
@@ -114,6 +102,20 @@ def git_commit(root: Path) -> str | None:
 
 def _relative(path: str | None, out: Path) -> str | None:
     return Path(path).relative_to(out).as_posix() if path else None
+
+
+# Not declared by the package, yet they shape what a report shows: the notebook runner and the HTML exporter's
+# parts, and the kernel that runs the notebooks.
+_RUNTIME = ("nbclient", "ipykernel", "jupyter-client")
+
+
+def library_versions() -> dict[str, str]:
+    """The package and every library it declares (read from its own metadata, so a new dependency is recorded
+    without a list to keep), plus the notebook runtime; the figures depend on all of them."""
+    requires = metadata.requires("chiso-analysis") or []
+    declared = [re.split(r"[\s;<>=!~\[(]", r, maxsplit=1)[0] for r in requires if "extra ==" not in r]
+    names = ["chiso-analysis", *sorted({n.lower() for n in declared} | set(_RUNTIME))]
+    return {name: _version(name) for name in names}
 
 
 def _version(name: str) -> str:
