@@ -13,6 +13,9 @@ _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
+# Years a reporting period can be in: one-stop systems date from the 2000s; "0001" or "9999Q4" is a typing slip
+# (and "0001" would name a folder reports/1/, 9999Q4 a last day no calendar arithmetic can step past).
+YEARS = range(2000, 2101)
 
 
 class PeriodError(UserError, ValueError):
@@ -27,6 +30,13 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
+        period = cls._parse(text)
+        if period.year not in YEARS:
+            raise PeriodError(f"period {text!r}: the year must be {YEARS.start}-{YEARS.stop - 1}")
+        return period
+
+    @classmethod
+    def _parse(cls, text: str) -> Period:
         label = str(text).strip()
         if m := _QUARTER.match(label):
             return cls("quarter", int(m[1]), int(m[2]))

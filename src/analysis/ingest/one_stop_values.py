@@ -102,7 +102,9 @@ def counts(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
     numbers = pd.to_numeric(text.where(text.str.fullmatch(r"\d{1,4}").fillna(False).astype(bool)), errors="coerce")
     flags, flag_bad = parse_flags(cells)
     result = numbers.astype("Int16").fillna(flags.astype("Int16"))
-    bad = flag_bad & numbers.isna()
+    # A sign is no yes/no: "-1" is a count no dossier can have (the flag reader would see the 1 and say yes).
+    signed = text.str.match(r"^\s*[-+−]").fillna(False).astype(bool)
+    bad = (flag_bad | signed) & numbers.isna()
     return result.where(~bad, pd.NA), bad
 
 

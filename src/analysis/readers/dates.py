@@ -123,7 +123,10 @@ def _parse_distinct(values: pd.Series, month_first: bool) -> tuple[pd.Series, pd
         result[compact.index] = parsed
     serial = numbers.drop(compact.index)
     plausible = serial[(serial > 20000) & (serial < 80000)]  # 1954-10-03 .. 2119-01-10
-    result[plausible.index] = EXCEL_EPOCH + pd.to_timedelta(plausible.to_numpy() * 86400 * 1e6, unit="us")
+    # A serial with a time (45582.534722) is a float of days: rounded to the second it was written to, in whole
+    # seconds, so that it fits the column's microseconds exactly (a float of microseconds does not).
+    seconds = np.round(plausible.to_numpy(dtype="float64") * 86400).astype("int64")
+    result[plausible.index] = (EXCEL_EPOCH + pd.to_timedelta(seconds, unit="s")).astype("datetime64[us]")
     bad[serial.index.difference(plausible.index)] = True
     remaining = text
     for fmt in _formats_by_fit(text, MONTH_FIRST_FORMATS if month_first else TEXT_DATE_FORMATS):

@@ -34,7 +34,9 @@ KIND_VI = {"email": "địa chỉ email", "id_number": "số CCCD/CMND", "phone"
 _EDGE_BEFORE = r"(?<![\w.,/\\:-])"  # not glued to a word, a code, a date, a time or an amount
 _EDGE_AFTER = r"(?![\w/\\-]|[.,:]\d)"
 PATTERNS = {
-    "email": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    # Starts only at the start of a run of address characters: tried from every letter of a long cell, it was
+    # quadratic (7 s for a 32 767-character cell, see the note of issue 20).
+    "email": re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
     # Mobile 0 + 9 digits or landline 0 + 10 digits, or +84 / 84 then 9-10 digits; one separator between digits.
     "phone": re.compile(_EDGE_BEFORE + r"(?:\(?\+84\)?[ .-]?|84[ .-]?|0)\d(?:[ .-]?\d){8,9}" + _EDGE_AFTER),
     # CCCD (12 digits) or CMND (9 digits), in one run or in groups of three split by spaces (not dots: amounts).
