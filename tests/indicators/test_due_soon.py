@@ -48,6 +48,19 @@ def test_snapshot_is_the_latest_day_something_happened():
     assert due_soon.snapshot_date(export()) == date(2024, 4, 26)
 
 
+def test_snapshot_leaves_out_doubtful_and_not_accepted_rows_and_is_never_after_ingest():
+    """A typo 03/12/2025 in a 2024 export (ingest flags it doubtful) and a refused dossier received later than
+    anything else do not move the snapshot: it stays Friday 26/04/2024, the latest day of the other rows."""
+    frame = export()
+    typo = frame.iloc[[0]].assign(dossier_id="TYPO", received_at=T("2025-12-03"), due_at=T("2025-12-10"))
+    refused = frame.iloc[[0]].assign(dossier_id="REFUSED", status_code=3, received_at=T("2024-04-29"))
+    frame = pd.concat([frame.assign(date_doubtful=False), typo.assign(date_doubtful=True), refused], ignore_index=True)
+    frame["date_doubtful"] = frame["date_doubtful"].astype("boolean")
+    frame["status_code"] = frame["status_code"].astype("Int8")
+    assert due_soon.snapshot_date(frame) == date(2024, 4, 26)
+    assert due_soon.snapshot_date(frame, today=date(2024, 4, 25)) == date(2024, 4, 25)  # never after ingest
+
+
 def test_due_within_three_working_days_across_a_weekend_and_holidays_and_late_without_apology():
     holidays = plan.public_holidays()["date"]
     out = due_soon.action_list(export(), date(2024, 4, 26), 3, holidays)

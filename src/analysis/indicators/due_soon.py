@@ -1,7 +1,8 @@
 """The one-stop desk's action list: open dossiers about to fall late, and late ones still owing an apology.
 
-As of the export's snapshot date — the latest day anything happened in the unit's exports (a dossier received,
-finished or returned), since the exports carry no reliable "exported on" cell — a dossier is listed when
+As of the export's snapshot date — the latest day anything happened to an accepted dossier of the unit's exports
+(received, finished or returned), leaving out rows ingest flagged ``date_doubtful`` (one typed 03/12/2025 in a
+2024 export would make every open dossier weeks late) and never after the day of ingest — a dossier is listed when
 - it is open (in progress, with a due date) and due within the next N working days (Monday–Friday outside the
   public holidays of plan/public_holidays.csv; due today counts as 0 working days left), or
 - it is late for the citizen (overdue, or returned late that day) and the export says no apology letter was
@@ -19,7 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from analysis.indicators.timeliness import classify
+from analysis.indicators.timeliness import NOT_ACCEPTED, classify
 
 EVENT_COLUMNS = ("received_at", "finished_at", "returned_at")
 COLUMNS = [
@@ -43,10 +44,19 @@ class Span:
     last: date
 
 
-def snapshot_date(dossiers: pd.DataFrame) -> date | None:
-    """The latest received, finished or returned day in the dossiers; None when they have no date."""
-    days = [dossiers[c].max() for c in EVENT_COLUMNS if c in dossiers and dossiers[c].notna().any()]
-    return max(days).date() if days else None
+def snapshot_date(dossiers: pd.DataFrame, today: date | None = None) -> date | None:
+    """The latest received, finished or returned day of the accepted dossiers without doubtful dates, capped at
+    ``today`` (the day of ingest; default: now); None when no such dossier has a date."""
+    usable = pd.Series(True, index=dossiers.index)
+    if "status_code" in dossiers:
+        usable &= ~dossiers["status_code"].isin(NOT_ACCEPTED).fillna(False).astype(bool)
+    if "date_doubtful" in dossiers:
+        usable &= ~dossiers["date_doubtful"].fillna(False).astype(bool)
+    rows = dossiers[usable]
+    days = [rows[c].max() for c in EVENT_COLUMNS if c in rows and rows[c].notna().any()]
+    if not days:
+        return None
+    return min(max(days).date(), today or date.today())
 
 
 def working_days_after(start: date, end: pd.Series, holidays: Iterable[date]) -> pd.Series:
