@@ -7,12 +7,17 @@ by the ingest runner; this module only stores it.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import paths
+from analysis.errors import UserError
 from analysis.store import cache as file_cache
 from analysis.store import schemas
 
@@ -32,9 +37,43 @@ def write_table(source: str, table: pd.DataFrame, quarantine: pd.DataFrame, out:
     """A source's table and its quarantine, each checked against its schema first."""
     table_path, quarantine_path = table_files(source, out)
     out.mkdir(parents=True, exist_ok=True)
+    checked, checked_quarantine = schemas.table(source).check(table), schemas.QUARANTINE.check(quarantine)
     file_cache.forget(table_path, quarantine_path)
-    schemas.table(source).check(table).to_parquet(table_path, index=False)
-    schemas.QUARANTINE.check(quarantine).to_parquet(quarantine_path, index=False)
+    _write_atomic(table_path, lambda tmp: checked.to_parquet(tmp, index=False))
+    _write_atomic(quarantine_path, lambda tmp: checked_quarantine.to_parquet(tmp, index=False))
+
+
+class DiskFullError(UserError):
+    """The processed folder could not take a file: the disk (or a size limit) is full; nothing was replaced."""
+
+
+# A write that fails for want of room: no space, a quota, a file-size limit (EFBIG, or SIGXFSZ ignored).
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+
+def _write_atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """``write`` to a temporary name beside ``path``, then one rename: a reader sees the old file or the new one,
+    never a truncated one (a full disk mid-write leaves the old file as it was)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with _no_room_is_one_line(path):
+            write(tmp)
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _no_room_is_one_line(path: Path):
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in _NO_ROOM or "No space left" in str(exc) or "File too large" in str(exc):
+            raise DiskFullError(
+                f"{path}: not written, the disk is full ({exc.strerror or exc}); "
+                "the previous processed data is unchanged"
+            ) from None
+        raise
 
 
 def remove_table(source: str, out: Path) -> None:
@@ -45,8 +84,10 @@ def remove_table(source: str, out: Path) -> None:
 
 
 def write_manifest(manifest: dict, out: Path) -> None:
+    """Written after the tables (the runner's order), atomically: the manifest never names tables not yet there."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    text = json.dumps(manifest, ensure_ascii=False, indent=2)
+    _write_atomic(out / MANIFEST, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def read_manifest(folder: str | Path | None = None) -> dict:
