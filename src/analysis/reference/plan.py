@@ -144,9 +144,16 @@ def owners(index: str, path: Path | None = None) -> dict[str, str]:
     return {code: "; ".join(names) for code, names in found.items()}
 
 
-def _setting(key: str, path: Path | None, low: int, high: int, example: str) -> int:
+_YEARS = (2000, 2100)  # the years a setting may name
+
+
+def _settings(path: Path | None) -> tuple[Path, dict]:
+    """plan/settings.yaml (or ``path``) and its values, read once."""
     path = path or paths.reference("plan", "settings.yaml")
-    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return path, yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _number(settings: dict, key: str, path: Path, low: int, high: int, example: str) -> int:
     value = settings.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise ReferenceFileError(checks.label(path), f"{key} must be {example}, not {value!r}")
@@ -178,8 +185,7 @@ class PlanIdentity:
 
 def identity(path: Path | None = None) -> PlanIdentity:
     """The plan's number, date, issuer, title, years and the body reported to, checked."""
-    path = path or paths.reference("plan", "settings.yaml")
-    settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    path, settings = _settings(path)
     texts = {}
     for key in ("plan_number", "plan_issuer", "plan_title", "reported_to"):
         value = settings.get(key)
@@ -196,20 +202,22 @@ def identity(path: Path | None = None) -> PlanIdentity:
         issued=issued,
         issuer=texts["plan_issuer"],
         title=texts["plan_title"],
-        plan_year=_setting("plan_year", path, 2000, 2100, "a year such as 2024"),
-        baseline_year=baseline_year(path),
+        plan_year=_number(settings, "plan_year", path, *_YEARS, "a year such as 2024"),
+        baseline_year=_number(settings, "baseline_year", path, *_YEARS, "a year such as 2023"),
         reported_to=texts["reported_to"],
     )
 
 
 def baseline_year(path: Path | None = None) -> int:
     """The year every index compares with (the plan's "năm 2023"), from plan/settings.yaml."""
-    return _setting("baseline_year", path, 2000, 2100, "a year such as 2023")
+    path, settings = _settings(path)
+    return _number(settings, "baseline_year", path, *_YEARS, "a year such as 2023")
 
 
 def due_soon_working_days(path: Path | None = None) -> int:
     """N of the one-stop desk's action list: open dossiers due within N working days (plan/settings.yaml)."""
-    return _setting("due_soon_working_days", path, 0, 60, "a number of working days such as 3")
+    path, settings = _settings(path)
+    return _number(settings, "due_soon_working_days", path, 0, 60, "a number of working days such as 3")
 
 
 def public_holidays(path: Path | None = None) -> pd.DataFrame:
