@@ -14,6 +14,7 @@ import yaml
 
 from analysis import paths
 from analysis.errors import ReferenceFileError
+from analysis.periods import YEARS
 from analysis.reference import checks
 from analysis.text import fold
 
@@ -144,13 +145,15 @@ def owners(index: str, path: Path | None = None) -> dict[str, str]:
     return {code: "; ".join(names) for code, names in found.items()}
 
 
-_YEARS = (2000, 2100)  # the years a setting may name
-
-
 def _settings(path: Path | None) -> tuple[Path, dict]:
     """plan/settings.yaml (or ``path``) and its values, read once."""
     path = path or paths.reference("plan", "settings.yaml")
     return path, yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def _year(settings: dict, key: str, path: Path, example: str) -> int:
+    """A year setting, within the years a reporting period can be in (periods.YEARS)."""
+    return _number(settings, key, path, YEARS.start, YEARS.stop - 1, example)
 
 
 def _number(settings: dict, key: str, path: Path, low: int, high: int, example: str) -> int:
@@ -202,8 +205,8 @@ def identity(path: Path | None = None) -> PlanIdentity:
         issued=issued,
         issuer=texts["plan_issuer"],
         title=texts["plan_title"],
-        plan_year=_number(settings, "plan_year", path, *_YEARS, "a year such as 2024"),
-        baseline_year=_number(settings, "baseline_year", path, *_YEARS, "a year such as 2023"),
+        plan_year=_year(settings, "plan_year", path, "a year such as 2024"),
+        baseline_year=_year(settings, "baseline_year", path, "a year such as 2023"),
         reported_to=texts["reported_to"],
     )
 
@@ -211,7 +214,7 @@ def identity(path: Path | None = None) -> PlanIdentity:
 def baseline_year(path: Path | None = None) -> int:
     """The year every index compares with (the plan's "năm 2023"), from plan/settings.yaml."""
     path, settings = _settings(path)
-    return _number(settings, "baseline_year", path, *_YEARS, "a year such as 2023")
+    return _year(settings, "baseline_year", path, "a year such as 2023")
 
 
 def due_soon_working_days(path: Path | None = None) -> int:
